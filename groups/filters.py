@@ -1,0 +1,32 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import City, Composition, Group, GroupStatus, Organisation
+
+
+class GroupFilter(django_filters.FilterSet):
+    """Filters for the group list. Choices are limited to what the user can see."""
+
+    city = django_filters.ModelChoiceFilter(label=_("city"), queryset=City.objects.none())
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("organisation"), queryset=Organisation.objects.none()
+    )
+    status = django_filters.ChoiceFilter(label=_("status"), choices=GroupStatus.choices)
+    composition = django_filters.ChoiceFilter(label=_("composition"), choices=Composition.choices)
+    community = django_filters.ChoiceFilter(label=_("community"), choices=[])
+
+    class Meta:
+        model = Group
+        fields = ["city", "organisation", "status", "composition", "community"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = Group.objects.visible_to(user)
+        self.filters["city"].queryset = City.objects.filter(
+            pk__in=visible.values("city_id")
+        ).order_by("name")
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=visible.values("organisation_id")
+        ).order_by("name")
+        communities = visible.order_by("community").values_list("community", flat=True).distinct()
+        self.filters["community"].extra["choices"] = [(c, c) for c in communities]

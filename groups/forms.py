@@ -1,0 +1,154 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .languages import LANGUAGE_CHOICES
+from .models import Group, Organisation, Role, Venue
+
+
+class GroupForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("languages spoken"),
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Group
+        fields = [
+            "organisation",
+            "name",
+            "city",
+            "community",
+            "composition",
+            "languages",
+            "target_size",
+            "status",
+            "start_date",
+            "end_date",
+            "venue",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        managed = Organisation.objects.managed_by(user)
+        self.fields["organisation"].queryset = managed
+        self.fields["venue"].queryset = Venue.objects.filter(
+            organisation__in=managed
+        ).select_related("city")
+        self.fields["city"].queryset = self.fields["city"].queryset.order_by("name")
+        if self.instance.pk:
+            # A group stays with its organisation; moving it is an administrator's job.
+            del self.fields["organisation"]
+        elif managed.count() == 1:
+            self.fields["organisation"].initial = managed.first()
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation") or getattr(self.instance, "organisation", None)
+        venue = cleaned.get("venue")
+        if venue and organisation and venue.organisation_id != organisation.pk:
+            self.add_error("venue", _("Choose a venue of the group's own organisation."))
+        return cleaned
+
+
+class VenueForm(forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = [
+            "name",
+            "address",
+            "postcode",
+            "city",
+            "closed_room",
+            "separate_rooms",
+            "capacity",
+            "step_free",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"].strip().upper().replace(" ", "")
+        return f"{value[:4]} {value[4:]}" if len(value) == 6 else value
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "city", "kvk_number"]
+
+
+class InviteForm(forms.Form):
+    """Invite someone to a role in an organisation (by a project lead) or in a programme
+    (by a programme coordinator). The scope choices are limited to the inviter's own."""
+
+    email = forms.EmailField(label=_("e-mail address"))
+    full_name = forms.CharField(label=_("name"), max_length=150)
+    role = forms.ChoiceField(label=_("role"))
+    group = forms.ModelChoiceField(
+        label=_("group"),
+        queryset=Group.objects.none(),
+        required=False,
+        help_text=_("Facilitators and volunteers work in one group."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Project leads lead one organisation."),
+    )
+
+    def __init__(self, *args, organisation=None, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope_organisation = organisation
+        self.scope_programme = programme
+        if organisation is not None:
+            roles = [Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER]
+            self.fields["group"].queryset = organisation.stet_groups.order_by("name")
+            del self.fields["organisation"]
+        else:
+            roles = [Role.PROGRAMME_COORDINATOR, Role.PROJECT_LEAD]
+            self.fields["organisation"].queryset = programme.organisations.order_by("name")
+            del self.fields["group"]
+        self.fields["role"].choices = [(r.value, r.label) for r in roles]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role in (Role.FACILITATOR, Role.VOLUNTEER) and not cleaned.get("group"):
+            self.add_error("group", _("Choose the group this person will work in."))
+        if (
+            role == Role.PROJECT_LEAD
+            and self.scope_programme is not None
+            and not cleaned.get("organisation")
+        ):
+            self.add_error("organisation", _("Choose the organisation this person will lead."))
+        return cleaned
+
+    def scope(self):
+        role = self.cleaned_data["role"]
+        if role in (Role.FACILITATOR, Role.VOLUNTEER):
+            return self.cleaned_data["group"]
+        if role == Role.PROJECT_LEAD:
+            return self.scope_organisation or self.cleaned_data["organisation"]
+        return self.scope_programme
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("file (CSV or Excel)"),
+        help_text=_("A .csv or .xlsx file with one group per row; see the format below."),
+    )

@@ -1,0 +1,329 @@
+"""Import groups from a CSV or XLSX file: all rows or none.
+
+The format is described in docs/import-formats.md. `read_table` turns a file into rows
+(shared by every import); `import_groups` validates every row first and writes only when
+no row has an error. Errors name the line as a spreadsheet shows it (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import City, Composition, Group, GroupStatus, Organisation
+from .services import group_create
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (not a spreadsheet, too large, no header…)."""
+
+
+@dataclass
+class RowError:
+    line: int
+    messages: list[str]
+
+    def __str__(self):
+        return _("line %(line)d: %(messages)s") % {
+            "line": self.line,
+            "messages": "; ".join(self.messages),
+        }
+
+
+@dataclass
+class ImportResult:
+    created: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Return (header, [(line_number, cells)]) from CSV or XLSX bytes.
+
+    Raises ImportFileError with a message for the user when the file cannot be read.
+    Empty lines are skipped. CSV may be UTF-8 (with or without BOM) or Windows-1252 and
+    separated by commas or semicolons (Dutch Excel writes semicolons).
+    """
+    if not data:
+        raise ImportFileError(_("The file is empty."))
+    if len(data) > settings.STETAPP_IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            _("The file is too large (at most %(mb)d MB).")
+            % {"mb": settings.STETAPP_IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        rows = _read_xlsx(data)
+    elif name.endswith((".csv", ".txt")) or not name:
+        rows = _read_csv(data)
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    numbered = [(i, cells) for i, cells in enumerate(rows, start=1) if any(c for c in cells)]
+    if not numbered:
+        raise ImportFileError(_("The file is empty."))
+    (_line, header), body = numbered[0], numbered[1:]
+    if len(body) > settings.STETAPP_IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            _("The file has too many rows (at most %(n)d).")
+            % {"n": settings.STETAPP_IMPORT_MAX_ROWS}
+        )
+    return [h.strip().lower() for h in header], body
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if b"\x00" in data:
+        raise ImportFileError(_("This is not a CSV or Excel file."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise ImportFileError(_("The file's characters could not be read; save it as UTF-8."))
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        return [
+            [_cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The CSV file could not be read: %(error)s") % {"error": exc}
+        ) from None
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell(c) for c in row])
+            if len(rows) > settings.STETAPP_IMPORT_MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+# Column names: English (canonical) and Dutch.
+GROUP_COLUMNS = {
+    "organisation": ("organisation", "organisatie", "organization"),
+    "city": ("city", "gemeente", "plaats", "municipality"),
+    "name": ("group name", "name", "groepsnaam", "naam", "groep"),
+    "community": ("community", "achtergrond", "doelgroep", "gemeenschap"),
+    "composition": ("composition", "samenstelling"),
+    "status": ("status",),
+    "start_date": ("start date", "start_date", "startdatum"),
+}
+REQUIRED_GROUP_COLUMNS = ("organisation", "city", "name", "community", "composition", "status")
+
+COMPOSITION_VALUES = {
+    "women": Composition.WOMEN,
+    "vrouwen": Composition.WOMEN,
+    "men": Composition.MEN,
+    "mannen": Composition.MEN,
+    "mixed": Composition.MIXED,
+    "gemengd": Composition.MIXED,
+}
+STATUS_VALUES = {
+    "preparing": GroupStatus.PREPARING,
+    "voorbereiding": GroupStatus.PREPARING,
+    "in voorbereiding": GroupStatus.PREPARING,
+    "recruiting": GroupStatus.RECRUITING,
+    "werving": GroupStatus.RECRUITING,
+    "running": GroupStatus.RUNNING,
+    "actief": GroupStatus.RUNNING,
+    "loopt": GroupStatus.RUNNING,
+    "continuing": GroupStatus.CONTINUING,
+    "voortzetting": GroupStatus.CONTINUING,
+    "ended": GroupStatus.ENDED,
+    "beëindigd": GroupStatus.ENDED,
+    "afgerond": GroupStatus.ENDED,
+}
+
+
+def parse_date(value: str) -> dt.date:
+    """Accept 2025-03-14, 14-03-2025 and 14/03/2025; raise ValueError otherwise."""
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def _map_columns(header: list[str], spec: dict, required: tuple) -> dict[str, int]:
+    positions = {}
+    for key, aliases in spec.items():
+        for alias in aliases:
+            if alias in header:
+                positions[key] = header.index(alias)
+                break
+    missing = [spec[key][0] for key in required if key not in positions]
+    if missing:
+        raise ImportFileError(
+            _("Missing columns: %(columns)s. Found: %(found)s.")
+            % {"columns": ", ".join(missing), "found": ", ".join(h for h in header if h) or "—"}
+        )
+    return positions
+
+
+def import_groups(*, data: bytes, filename: str, organisations=None) -> ImportResult:
+    """Validate every row, then create all groups in one transaction, or none.
+
+    `organisations`: the organisations the importing user may add groups to (a queryset);
+    None means any (the management command). An organisation outside it is reported as
+    unknown, exactly like one that does not exist.
+    """
+    header, body = read_table(data, filename)
+    positions = _map_columns(header, GROUP_COLUMNS, REQUIRED_GROUP_COLUMNS)
+    org_qs = organisations if organisations is not None else Organisation.objects.all()
+    orgs = {o.name.casefold(): o for o in org_qs}
+    cities = {}
+    for city in City.objects.all():
+        cities[city.name.casefold()] = city
+        cities[city.cbs_code.casefold()] = city
+    existing = {
+        (org_id, name.casefold())
+        for org_id, name in Group.objects.filter(organisation__in=list(orgs.values())).values_list(
+            "organisation_id", "name"
+        )
+    }
+
+    result = ImportResult()
+    prepared = []
+    seen: dict[tuple, int] = {}
+    for line, cells in body:
+
+        def get(key, cells=cells):
+            index = positions.get(key)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        messages = []
+        org = orgs.get(get("organisation").casefold())
+        if not get("organisation"):
+            messages.append(_("organisation is empty"))
+        elif org is None:
+            messages.append(_("unknown organisation “%(value)s”") % {"value": get("organisation")})
+        city = cities.get(get("city").casefold())
+        if not get("city"):
+            messages.append(_("city is empty"))
+        elif city is None:
+            messages.append(_("unknown city “%(value)s”") % {"value": get("city")})
+        name = get("name")
+        if not name:
+            messages.append(_("group name is empty"))
+        elif len(name) > 200:
+            messages.append(_("group name is longer than 200 characters"))
+        community = get("community")
+        if not community:
+            messages.append(_("community is empty"))
+        elif len(community) > 100:
+            messages.append(_("community is longer than 100 characters"))
+        composition = COMPOSITION_VALUES.get(get("composition").casefold())
+        if composition is None:
+            messages.append(
+                _("composition “%(value)s” is not women, men or mixed")
+                % {"value": get("composition")}
+            )
+        status = STATUS_VALUES.get(get("status").casefold())
+        if status is None:
+            messages.append(
+                _("status “%(value)s” is not one of: %(choices)s")
+                % {"value": get("status"), "choices": ", ".join(GroupStatus.values)}
+            )
+        start_date = None
+        if get("start_date"):
+            try:
+                start_date = parse_date(get("start_date"))
+            except ValueError:
+                messages.append(
+                    _("start date “%(value)s” is not a date like 2025-03-14")
+                    % {"value": get("start_date")}
+                )
+        if org is not None and name:
+            key = (org.pk, name.casefold())
+            if key in existing:
+                messages.append(
+                    _("the organisation already has a group “%(name)s”") % {"name": name}
+                )
+            elif key in seen:
+                messages.append(_("the same group is on line %(line)d too") % {"line": seen[key]})
+            else:
+                seen[key] = line
+        if messages:
+            result.errors.append(RowError(line, messages))
+        else:
+            prepared.append(
+                (
+                    line,
+                    {
+                        "organisation": org,
+                        "name": name,
+                        "city": city,
+                        "community": community,
+                        "composition": composition,
+                        "status": status,
+                        "start_date": start_date,
+                    },
+                )
+            )
+    if not body:
+        raise ImportFileError(_("The file has a header but no rows."))
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            for line, fields in prepared:
+                try:
+                    result.created.append(group_create(**fields))
+                except ValidationError as exc:
+                    result.errors.append(RowError(line, _flatten(exc)))
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = []
+    return result
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _flatten(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms]
+    return list(exc.messages)
+
+
+__all__ = ["ImportFileError", "ImportResult", "RowError", "import_groups", "read_table"]

@@ -1,0 +1,483 @@
+"""Programmes, organisations, cities, groups, venues and memberships (roles).
+
+Access control lives here as queryset methods: every model with group data has
+`objects.visible_to(user)`, and views load objects only through it (see stetapp/access.py).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .languages import LANGUAGE_CODES, language_label
+
+
+class Role(models.TextChoices):
+    PROGRAMME_COORDINATOR = "programme_coordinator", _("programme coordinator")
+    PROJECT_LEAD = "project_lead", _("project lead")
+    FACILITATOR = "facilitator", _("facilitator")
+    VOLUNTEER = "volunteer", _("volunteer")
+    FUNDER = "funder", _("funder")
+
+
+# Which scope each role is held in. A membership names exactly one scope.
+ROLE_SCOPE = {
+    Role.PROGRAMME_COORDINATOR: "programme",
+    Role.PROJECT_LEAD: "organisation",
+    Role.FACILITATOR: "group",
+    Role.VOLUNTEER: "group",
+    Role.FUNDER: "fund",
+}
+GROUP_STAFF_ROLES = (Role.FACILITATOR, Role.VOLUNTEER)
+
+
+def _memberships(user, *roles):
+    return Membership.objects.filter(user=user, role__in=roles)
+
+
+def _no_access(user) -> bool:
+    return not (user and user.is_authenticated and user.is_active)
+
+
+class City(models.Model):
+    """A Dutch municipality, identified by its CBS code (GM0363 for Amsterdam)."""
+
+    cbs_code = models.CharField(
+        _("CBS code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^GM\d{4}$", _("Use the form GM0123."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            pk__in=_memberships(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
+        )
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    organisations = models.ManyToManyField(
+        "Organisation", related_name="programmes", blank=True, verbose_name=_("organisations")
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Organisations the user works for or coordinates.
+
+        Project leads see their own organisations, coordinators the organisations of their
+        programmes, facilitators and volunteers the organisations of their groups.
+        """
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(pk__in=_memberships(user, Role.PROJECT_LEAD).values("organisation_id"))
+            | Q(
+                pk__in=Programme.organisations.through.objects.filter(
+                    programme_id__in=_memberships(user, Role.PROGRAMME_COORDINATOR).values(
+                        "programme_id"
+                    )
+                ).values("organisation_id")
+            )
+            | Q(
+                pk__in=Group.objects.filter(
+                    pk__in=_memberships(user, *GROUP_STAFF_ROLES).values("group_id")
+                ).values("organisation_id")
+            )
+        )
+
+    def managed_by(self, user):
+        """Organisations whose groups, venues and people the user may change."""
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(pk__in=_memberships(user, Role.PROJECT_LEAD).values("organisation_id"))
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("city")
+    )
+    kvk_number = models.CharField(
+        _("Chamber of Commerce number"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^\d{8}$", _("A KvK number has 8 digits."))],
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class VenueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(organisation__in=Organisation.objects.visible_to(user))
+
+
+class Venue(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="venues",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=200)
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4} ?[A-Za-z]{2}$", _("Use a Dutch postcode: 1234 AB."))],
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="venues", verbose_name=_("city")
+    )
+    closed_room = models.BooleanField(
+        _("closed room"),
+        default=False,
+        help_text=_("A room the group has to itself, where outsiders cannot walk in or listen."),
+    )
+    separate_rooms = models.BooleanField(_("separate rooms for men and women"), default=False)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many people fit in the room."),
+    )
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = VenueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="venue_unique_name_per_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}"
+
+
+class Composition(models.TextChoices):
+    WOMEN = "women", _("women")
+    MEN = "men", _("men")
+    MIXED = "mixed", _("mixed")
+
+
+class GroupStatus(models.TextChoices):
+    PREPARING = "preparing", _("preparing")
+    RECRUITING = "recruiting", _("recruiting")
+    RUNNING = "running", _("running")
+    CONTINUING = "continuing", _("continuing")
+    ENDED = "ended", _("ended")
+
+
+class GroupQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Groups the user may see.
+
+        Facilitators and volunteers: their own groups. Project leads: every group of their
+        organisations. Programme coordinators: every group of the organisations in their
+        programmes (group-level data only; personal data is filtered by its own models).
+        Built from subqueries, so it never duplicates rows and needs no DISTINCT.
+        """
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(pk__in=_memberships(user, *GROUP_STAFF_ROLES).values("group_id"))
+            | Q(organisation_id__in=_memberships(user, Role.PROJECT_LEAD).values("organisation_id"))
+            | Q(
+                organisation_id__in=Programme.organisations.through.objects.filter(
+                    programme_id__in=_memberships(user, Role.PROGRAMME_COORDINATOR).values(
+                        "programme_id"
+                    )
+                ).values("organisation_id")
+            )
+        )
+
+    def editable_by(self, user):
+        """Groups whose settings the user may change: project leads of the organisation."""
+        return self.filter(organisation__in=Organisation.objects.managed_by(user))
+
+    def with_related(self):
+        return self.select_related("organisation", "city", "venue")
+
+
+class Group(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="stet_groups",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="stet_groups", verbose_name=_("city")
+    )
+    community = models.CharField(
+        _("community or background"),
+        max_length=100,
+        help_text=_("What the group shares: a language, a country of origin, a faith."),
+    )
+    composition = models.CharField(
+        _("composition"), max_length=10, choices=Composition.choices, default=Composition.MIXED
+    )
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    target_size = models.PositiveSmallIntegerField(
+        _("target size"),
+        default=15,
+        validators=[MinValueValidator(1)],
+        help_text=_("Groups of 12 to 15 people work best."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=GroupStatus.choices, default=GroupStatus.PREPARING
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stet_groups",
+        verbose_name=_("usual venue"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="group_unique_name_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="group_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        unknown = [code for code in self.languages or [] if code not in LANGUAGE_CODES]
+        if unknown:
+            errors["languages"] = _("Unknown language: %(codes)s") % {"codes": ", ".join(unknown)}
+        if (
+            self.venue_id
+            and self.organisation_id
+            and self.venue.organisation_id != self.organisation_id
+        ):
+            errors["venue"] = _("Choose a venue of the group's own organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [language_label(code) for code in self.languages or []]
+
+
+class MembershipQuerySet(models.QuerySet):
+    def manageable_by(self, user):
+        """Memberships the user may grant or revoke.
+
+        Project leads: the project leads of their organisations and the facilitators and
+        volunteers of its groups. Coordinators: the coordinators of their programmes and
+        the project leads of the programmes' organisations.
+        """
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        led = _memberships(user, Role.PROJECT_LEAD).values("organisation_id")
+        coordinated = _memberships(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
+        programme_orgs = Programme.organisations.through.objects.filter(
+            programme_id__in=coordinated
+        ).values("organisation_id")
+        return self.filter(
+            Q(role=Role.PROJECT_LEAD, organisation_id__in=led)
+            | Q(role__in=GROUP_STAFF_ROLES, group__organisation_id__in=led)
+            | Q(role=Role.PROGRAMME_COORDINATOR, programme_id__in=coordinated)
+            | Q(role=Role.PROJECT_LEAD, organisation_id__in=programme_orgs)
+        )
+
+
+class Membership(models.Model):
+    """A role a user holds in one scope: a programme, an organisation, a group or a fund."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("programme"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("group"),
+    )
+    fund = models.ForeignKey(
+        "funding.Fund",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("fund"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["role", "user__email"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(
+                        role=Role.PROGRAMME_COORDINATOR,
+                        programme__isnull=False,
+                        organisation__isnull=True,
+                        group__isnull=True,
+                        fund__isnull=True,
+                    )
+                    | Q(
+                        role=Role.PROJECT_LEAD,
+                        programme__isnull=True,
+                        organisation__isnull=False,
+                        group__isnull=True,
+                        fund__isnull=True,
+                    )
+                    | Q(
+                        role__in=[Role.FACILITATOR, Role.VOLUNTEER],
+                        programme__isnull=True,
+                        organisation__isnull=True,
+                        group__isnull=False,
+                        fund__isnull=True,
+                    )
+                    | Q(
+                        role=Role.FUNDER,
+                        programme__isnull=True,
+                        organisation__isnull=True,
+                        group__isnull=True,
+                        fund__isnull=False,
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "programme"],
+                condition=Q(programme__isnull=False),
+                name="membership_unique_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="membership_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "group"],
+                condition=Q(group__isnull=False),
+                name="membership_unique_group",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "fund"],
+                condition=Q(fund__isnull=False),
+                name="membership_unique_fund",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.scope}"
+
+    @property
+    def scope(self):
+        return self.programme or self.organisation or self.group or self.fund

@@ -1,0 +1,166 @@
+"""Read queries for groups: every function takes the user and scopes through visible_to."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from stetapp.access import get_visible_or_404
+
+from .models import Group, GroupStatus, Membership, Organisation, Programme, Role, Venue
+
+
+def group_get_for_user(*, user, pk, write: bool = False) -> Group:
+    """One group the user may see (404 otherwise); with write=True, 403 unless the user
+    is a project lead of its organisation. Preloads organisation, city and venue."""
+    return get_visible_or_404(
+        Group.objects.with_related(),
+        user=user,
+        pk=pk,
+        write=write,
+        writable=Group.objects.editable_by(user),
+    )
+
+
+def venue_get_for_user(*, user, pk, write: bool = False) -> Venue:
+    """One venue of an organisation the user belongs to; write needs a project lead."""
+    return get_visible_or_404(
+        Venue.objects.select_related("organisation", "city"),
+        user=user,
+        pk=pk,
+        write=write,
+        writable=lambda venue: (
+            Organisation.objects.managed_by(user).filter(pk=venue.organisation_id).exists()
+        ),
+    )
+
+
+def group_list_for_user(*, user) -> QuerySet[Group]:
+    """Groups the user may see, with what the list shows (one query)."""
+    return Group.objects.visible_to(user).with_related().order_by("city__name", "name")
+
+
+def groups_facilitated_by(*, user) -> QuerySet[Group]:
+    return (
+        Group.objects.filter(
+            memberships__user=user, memberships__role__in=[Role.FACILITATOR, Role.VOLUNTEER]
+        )
+        .with_related()
+        .order_by("name")
+    )
+
+
+def status_counts_by(queryset: QuerySet[Group], field: str) -> tuple[list, list[dict]]:
+    """A cross table of groups: one row per value of `field`, one column per status.
+
+    Returns (statuses, rows) where each row is {"label", "counts": [...], "total"}; one
+    aggregate query whatever the number of groups.
+    """
+    statuses = list(GroupStatus)
+    annotations = {status.value: Count("pk", filter=Q(status=status.value)) for status in statuses}
+    data = queryset.order_by().values(field).annotate(total=Count("pk"), **annotations)
+    rows = [
+        {
+            "label": row[field],
+            "counts": [row[status.value] for status in statuses],
+            "total": row["total"],
+        }
+        for row in data
+    ]
+    rows.sort(key=lambda row: str(row["label"]).lower())
+    return statuses, rows
+
+
+def community_by_composition(queryset: QuerySet[Group]) -> tuple[list, list[dict], dict]:
+    """Groups by community × composition (women / men / mixed), with totals, as in
+    Table 1 of the manual. One aggregate query."""
+    from .models import Composition
+
+    compositions = list(Composition)
+    annotations = {c.value: Count("pk", filter=Q(composition=c.value)) for c in compositions}
+    data = queryset.order_by().values("community").annotate(total=Count("pk"), **annotations)
+    rows = []
+    totals = {"counts": [0] * len(compositions), "total": 0}
+    for row in data:
+        counts = [row[c.value] for c in compositions]
+        rows.append({"label": row["community"], "counts": counts, "total": row["total"]})
+        totals["counts"] = [a + b for a, b in zip(totals["counts"], counts, strict=True)]
+        totals["total"] += row["total"]
+    rows.sort(key=lambda row: row["label"].lower())
+    return compositions, rows, totals
+
+
+def programmes_coordinated_by(*, user) -> QuerySet[Programme]:
+    return Programme.objects.visible_to(user).order_by("name")
+
+
+def organisations_led_by(*, user) -> QuerySet[Organisation]:
+    return Organisation.objects.managed_by(user).select_related("city").order_by("name")
+
+
+def members_of_organisation(*, organisation: Organisation) -> QuerySet[Membership]:
+    """Everyone holding a role in the organisation or one of its groups (one query)."""
+    return (
+        Membership.objects.filter(
+            Q(organisation=organisation) | Q(group__organisation=organisation)
+        )
+        .select_related("user", "group")
+        .order_by("user__email", "role")
+    )
+
+
+def members_of_programme(*, programme: Programme) -> QuerySet[Membership]:
+    """Coordinators of the programme and project leads of its organisations (one query)."""
+    return (
+        Membership.objects.filter(
+            Q(programme=programme)
+            | Q(role=Role.PROJECT_LEAD, organisation__in=programme.organisations.all())
+        )
+        .select_related("user", "organisation", "programme")
+        .order_by("user__email", "role")
+    )
+
+
+def groups_led_by(*, user) -> QuerySet[Group]:
+    """Groups of the organisations the user leads as project lead."""
+    return Group.objects.filter(
+        organisation_id__in=Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values(
+            "organisation_id"
+        )
+    )
+
+
+def groups_in_programmes_of(*, user) -> QuerySet[Group]:
+    """Groups of every organisation in the programmes the user coordinates."""
+    return Group.objects.filter(
+        organisation_id__in=Programme.organisations.through.objects.filter(
+            programme_id__in=Membership.objects.filter(
+                user=user, role=Role.PROGRAMME_COORDINATOR
+            ).values("programme_id")
+        ).values("organisation_id")
+    )
+
+
+def organisations_for_staff(*, user) -> QuerySet[Organisation]:
+    """Organisations the user leads (project lead) or coordinates (through a programme),
+    not those a facilitator merely works for; with group counts, in one query."""
+    if user.is_superuser:
+        base = Organisation.objects.all()
+    else:
+        coordinated = Programme.organisations.through.objects.filter(
+            programme_id__in=Membership.objects.filter(
+                user=user, role=Role.PROGRAMME_COORDINATOR
+            ).values("programme_id")
+        ).values("organisation_id")
+        led = Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values("organisation_id")
+        base = Organisation.objects.filter(Q(pk__in=led) | Q(pk__in=coordinated))
+    return base.select_related("city").annotate(group_count=Count("stet_groups")).order_by("name")
+
+
+def organisation_get_for_user(*, user, pk) -> Organisation:
+    """One organisation the user leads or coordinates, else 404. Both may change it:
+    project leads their own, coordinators those of their programmes (they onboard them)."""
+    organisation = get_visible_or_404(Organisation.objects.select_related("city"), user=user, pk=pk)
+    if not organisations_for_staff(user=user).filter(pk=organisation.pk).exists():
+        # Facilitators and volunteers can see the name of their organisation on their
+        # group pages, but not the organisation's own pages.
+        raise Http404
+    return organisation

@@ -1,0 +1,240 @@
+"""Writes for groups: each function validates, saves atomically and sends mail on commit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from .models import (
+    GROUP_STAFF_ROLES,
+    ROLE_SCOPE,
+    Group,
+    Membership,
+    Organisation,
+    Programme,
+    Role,
+    Venue,
+)
+
+User = get_user_model()
+
+GROUP_FIELDS = (
+    "organisation",
+    "name",
+    "city",
+    "community",
+    "composition",
+    "languages",
+    "target_size",
+    "status",
+    "start_date",
+    "end_date",
+    "venue",
+)
+VENUE_FIELDS = (
+    "name",
+    "address",
+    "postcode",
+    "city",
+    "closed_room",
+    "separate_rooms",
+    "capacity",
+    "step_free",
+    "notes",
+)
+
+
+def _normalise_community(value: str) -> str:
+    return " ".join((value or "").split())
+
+
+@transaction.atomic
+def group_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    city,
+    community: str,
+    composition: str,
+    status: str,
+    languages=(),
+    target_size: int = 15,
+    start_date=None,
+    end_date=None,
+    venue: Venue | None = None,
+) -> Group:
+    """Create a group. Raises ValidationError (with field errors) on invalid data,
+    including a duplicate name within the organisation."""
+    group = Group(
+        organisation=organisation,
+        name=name.strip(),
+        city=city,
+        community=_normalise_community(community),
+        composition=composition,
+        status=status,
+        languages=list(languages),
+        target_size=target_size,
+        start_date=start_date,
+        end_date=end_date,
+        venue=venue,
+    )
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def group_update(*, group: Group, **fields) -> Group:
+    """Change a group's settings; only the fields given are written."""
+    changed = []
+    for name, value in fields.items():
+        if name not in GROUP_FIELDS or name == "organisation":
+            raise TypeError(f"group_update cannot set {name!r}")
+        if name == "community":
+            value = _normalise_community(value)
+        if name == "languages":
+            value = list(value)
+        if getattr(group, name) != value:
+            setattr(group, name, value)
+            changed.append(name)
+    if changed:
+        group.full_clean()
+        update = [f"{name}_id" if name in ("city", "venue") else name for name in changed]
+        group.save(update_fields=[*update, "updated_at"])
+    return group
+
+
+@transaction.atomic
+def venue_create(*, organisation: Organisation, **fields) -> Venue:
+    unknown = set(fields) - set(VENUE_FIELDS)
+    if unknown:
+        raise TypeError(f"venue_create cannot set {sorted(unknown)}")
+    venue = Venue(organisation=organisation, **fields)
+    venue.full_clean()
+    venue.save()
+    return venue
+
+
+@transaction.atomic
+def venue_update(*, venue: Venue, **fields) -> Venue:
+    changed = []
+    for name, value in fields.items():
+        if name not in VENUE_FIELDS:
+            raise TypeError(f"venue_update cannot set {name!r}")
+        if getattr(venue, name) != value:
+            setattr(venue, name, value)
+            changed.append(name)
+    if changed:
+        venue.full_clean()
+        venue.save(update_fields=[f"{n}_id" if n == "city" else n for n in changed])
+    return venue
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, city, kvk_number: str = "", programme: Programme | None = None
+) -> Organisation:
+    organisation = Organisation(name=name.strip(), city=city, kvk_number=kvk_number)
+    organisation.full_clean()
+    organisation.save()
+    if programme is not None:
+        programme.organisations.add(organisation)
+    return organisation
+
+
+def _scope_kwargs(role: str, scope) -> dict:
+    expected = ROLE_SCOPE[Role(role)]
+    kind = {Programme: "programme", Organisation: "organisation", Group: "group"}.get(type(scope))
+    if kind is None and scope.__class__.__name__ == "Fund":
+        kind = "fund"
+    if kind != expected:
+        raise ValidationError(_("This role cannot be given for that scope."))
+    return {expected: scope}
+
+
+def invitation_link(user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("invitation_accept", kwargs={"uidb64": uid, "token": token})
+
+
+def _send_invitation(*, user, membership: Membership, invited_by, base_url: str) -> None:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        ctx = {
+            "user": user,
+            "membership": membership,
+            "role": membership.get_role_display(),
+            "scope": str(membership.scope),
+            "invited_by": invited_by.get_full_name() if invited_by else "",
+            "link": base_url
+            + (invitation_link(user) if user.invitation_pending else reverse("account_login")),
+            "pending": user.invitation_pending,
+        }
+        subject = render_to_string("groups/email/invitation_subject.txt", ctx).strip()
+        body = render_to_string("groups/email/invitation_body.txt", ctx)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def member_invite(
+    *, email: str, full_name: str, role: str, scope, invited_by, base_url: str
+) -> Membership:
+    """Give someone a role, creating their account if needed, and e-mail them.
+
+    A new account has no password: the e-mail holds a link to set one (valid for
+    PASSWORD_RESET_TIMEOUT). Someone who already has an account gets a notice instead.
+    Raises ValidationError if the person already holds this role in this scope, or if the
+    role does not fit the scope.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    scope_kwargs = _scope_kwargs(role, scope)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email,
+            full_name=full_name.strip(),
+            language=getattr(invited_by, "language", settings.LANGUAGE_CODE),
+        )
+    elif not user.full_name and full_name.strip():
+        user.full_name = full_name.strip()
+        user.save(update_fields=["full_name"])
+    if (
+        role in GROUP_STAFF_ROLES
+        and Membership.objects.filter(user=user, group=scope_kwargs["group"]).exists()
+    ):
+        raise ValidationError(_("This person already has a role in this group."))
+    membership = Membership(user=user, role=role, invited_by=invited_by, **scope_kwargs)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:
+        raise ValidationError(_("This person already has this role here.")) from None
+    transaction.on_commit(
+        lambda: _send_invitation(
+            user=user, membership=membership, invited_by=invited_by, base_url=base_url
+        )
+    )
+    return membership
+
+
+def invitation_resend(*, membership: Membership, invited_by, base_url: str) -> None:
+    _send_invitation(
+        user=membership.user, membership=membership, invited_by=invited_by, base_url=base_url
+    )
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership) -> None:
+    """Remove a role. Access ends on the person's next request (roles are read per
+    request)."""
+    membership.delete()

@@ -1,0 +1,333 @@
+"""Group, venue, organisation and people pages. Every view: access rule → scoped fetch →
+form → service → redirect or render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from stetapp.access import access, get_visible_or_404, roles, user_roles
+
+from . import selectors, services
+from .filters import GroupFilter
+from .forms import GroupForm, ImportForm, InviteForm, OrganisationForm, VenueForm
+from .importers import ImportFileError, import_groups
+from .models import Group, Membership, Organisation, Programme, Role
+
+LEADS = roles(Role.PROJECT_LEAD)
+LEADS_AND_COORDINATORS = roles(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR)
+COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
+GROUP_VIEWERS = roles(
+    Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR, Role.FACILITATOR, Role.VOLUNTEER
+)
+
+
+def _base_url(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _apply_validation_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+# --- groups --------------------------------------------------------------------------
+
+
+@access(GROUP_VIEWERS)
+@require_GET
+def group_list(request):
+    user = request.user
+    group_filter = GroupFilter(
+        request.GET or None, queryset=selectors.group_list_for_user(user=user), user=user
+    )
+    page = Paginator(group_filter.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {
+        "filter": group_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": Role.PROJECT_LEAD in user_roles(user),
+        "can_import": bool(user_roles(user) & {Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR}),
+    }
+    return render(request, "groups/group_list.html", ctx)
+
+
+@access(GROUP_VIEWERS)
+@require_GET
+def group_detail(request, pk):
+    user = request.user
+    group = selectors.group_get_for_user(user=user, pk=pk)
+    can_edit = Group.objects.editable_by(user).filter(pk=group.pk).exists()
+    sees_staff = can_edit or Membership.objects.filter(user=user, group=group).exists()
+    staff = list(group.memberships.select_related("user").order_by("role", "user__full_name"))
+    ctx = {
+        "group": group,
+        "can_edit": can_edit,
+        "staff": staff if sees_staff else None,
+        "staff_count": len(staff),
+    }
+    return render(request, "groups/group_detail.html", ctx)
+
+
+@access(LEADS)
+@require_http_methods(["GET", "POST"])
+def group_create(request):
+    form = GroupForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(**form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Group “%(name)s” created.") % {"name": group.name})
+            return redirect("group_detail", pk=group.pk)
+    return render(request, "groups/group_form.html", {"form": form, "group": None})
+
+
+@access(LEADS)
+@require_http_methods(["GET", "POST"])
+def group_edit(request, pk):
+    group = selectors.group_get_for_user(user=request.user, pk=pk, write=True)
+    form = GroupForm(request.POST or None, instance=group, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_update(group=Group.objects.get(pk=group.pk), **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("group_detail", pk=group.pk)
+    return render(request, "groups/group_form.html", {"form": form, "group": group})
+
+
+@access(LEADS_AND_COORDINATORS)
+@require_http_methods(["GET", "POST"])
+def group_import(request):
+    """Upload a CSV/XLSX of groups; all rows or none."""
+    user = request.user
+    allowed = Organisation.objects.managed_by(user) | Organisation.objects.filter(
+        programmes__in=Programme.objects.visible_to(user)
+    )
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    file_error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_groups(
+                data=upload.read(), filename=upload.name, organisations=allowed.distinct()
+            )
+        except ImportFileError as exc:
+            file_error = str(exc)
+        else:
+            if result.ok:
+                messages.success(
+                    request,
+                    _("%(count)d groups imported.") % {"count": len(result.created)},
+                )
+                return redirect("group_list")
+    ctx = {"form": form, "result": result, "file_error": file_error}
+    return render(request, "groups/group_import.html", ctx)
+
+
+# --- organisations and venues --------------------------------------------------------
+
+
+@access(LEADS_AND_COORDINATORS)
+@require_GET
+def organisation_list(request):
+    user = request.user
+    ctx = {
+        "organisations": selectors.organisations_for_staff(user=user),
+        "programmes": list(Programme.objects.visible_to(user)),
+    }
+    return render(request, "groups/organisation_list.html", ctx)
+
+
+@access(LEADS_AND_COORDINATORS)
+@require_GET
+def organisation_detail(request, pk):
+    user = request.user
+    organisation = selectors.organisation_get_for_user(user=user, pk=pk)
+    leads = Organisation.objects.managed_by(user).filter(pk=organisation.pk).exists()
+    ctx = {
+        "organisation": organisation,
+        "groups": organisation.stet_groups.select_related("city").order_by("name"),
+        "venues": organisation.venues.select_related("city").order_by("name"),
+        "is_lead": leads,
+    }
+    return render(request, "groups/organisation_detail.html", ctx)
+
+
+@access(COORDINATORS)
+@require_http_methods(["GET", "POST"])
+def organisation_create(request, programme_pk):
+    programme = get_visible_or_404(Programme.objects, user=request.user, pk=programme_pk)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(programme=programme, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Organisation added to the programme."))
+            return redirect("organisation_detail", pk=organisation.pk)
+    ctx = {"form": form, "programme": programme, "organisation": None}
+    return render(request, "groups/organisation_form.html", ctx)
+
+
+@access(LEADS_AND_COORDINATORS)
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    organisation = selectors.organisation_get_for_user(user=request.user, pk=pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect("organisation_detail", pk=organisation.pk)
+    ctx = {"form": form, "organisation": organisation, "programme": None}
+    return render(request, "groups/organisation_form.html", ctx)
+
+
+def _led_organisation(user, pk) -> Organisation:
+    """An organisation the user leads; 404 if out of sight, 403 if only coordinated."""
+    organisation = selectors.organisation_get_for_user(user=user, pk=pk)
+    if not Organisation.objects.managed_by(user).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    return organisation
+
+
+@access(LEADS)
+@require_http_methods(["GET", "POST"])
+def venue_create(request, organisation_pk):
+    organisation = _led_organisation(request.user, organisation_pk)
+    form = VenueForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.venue_create(organisation=organisation, **form.cleaned_data)
+        messages.success(request, _("Venue added."))
+        return redirect("organisation_detail", pk=organisation.pk)
+    ctx = {"form": form, "organisation": organisation, "venue": None}
+    return render(request, "groups/venue_form.html", ctx)
+
+
+@access(LEADS)
+@require_http_methods(["GET", "POST"])
+def venue_edit(request, pk):
+    venue = selectors.venue_get_for_user(user=request.user, pk=pk, write=True)
+    form = VenueForm(request.POST or None, instance=venue, organisation=venue.organisation)
+    if request.method == "POST" and form.is_valid():
+        messages.success(request, _("Changes saved."))
+        form.save()
+        return redirect("organisation_detail", pk=venue.organisation_id)
+    ctx = {"form": form, "organisation": venue.organisation, "venue": venue}
+    return render(request, "groups/venue_form.html", ctx)
+
+
+# --- people and roles ----------------------------------------------------------------
+
+
+def _people_page(request, *, template, ctx, form, members):
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.member_invite(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                scope=form.scope(),
+                invited_by=request.user,
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(email)s now has the role %(role)s; an e-mail is on its way.")
+                % {"email": membership.user.email, "role": membership.get_role_display()},
+            )
+            return redirect(request.path)
+    ctx.update({"form": form, "members": members})
+    return render(request, template, ctx)
+
+
+@access(LEADS)
+@require_http_methods(["GET", "POST"])
+def organisation_people(request, pk):
+    organisation = _led_organisation(request.user, pk)
+    form = InviteForm(request.POST or None, organisation=organisation)
+    return _people_page(
+        request,
+        template="groups/people.html",
+        ctx={"organisation": organisation, "programme": None},
+        form=form,
+        members=selectors.members_of_organisation(organisation=organisation),
+    )
+
+
+@access(COORDINATORS)
+@require_http_methods(["GET", "POST"])
+def programme_people(request, pk):
+    programme = get_visible_or_404(Programme.objects, user=request.user, pk=pk)
+    form = InviteForm(request.POST or None, programme=programme)
+    return _people_page(
+        request,
+        template="groups/people.html",
+        ctx={"organisation": None, "programme": programme},
+        form=form,
+        members=selectors.members_of_programme(programme=programme),
+    )
+
+
+def _manageable_membership(user, pk) -> Membership:
+    """A membership the user may revoke or re-invite; 404 for any other."""
+    try:
+        return Membership.objects.manageable_by(user).select_related("user").get(pk=pk)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def _back(request):
+    """Return to the page the form was posted from, if it is one of ours."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("home")
+
+
+@access(LEADS_AND_COORDINATORS)
+@require_POST
+def membership_revoke(request, pk):
+    membership = _manageable_membership(request.user, pk)
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("You cannot remove your own role."))
+    else:
+        services.membership_revoke(membership=membership)
+        messages.success(
+            request,
+            _("The role of %(email)s was removed.") % {"email": membership.user.email},
+        )
+    return _back(request)
+
+
+@access(LEADS_AND_COORDINATORS)
+@require_POST
+def membership_resend(request, pk):
+    membership = _manageable_membership(request.user, pk)
+    services.invitation_resend(
+        membership=membership, invited_by=request.user, base_url=_base_url(request)
+    )
+    messages.success(request, _("The e-mail was sent again."))
+    return _back(request)

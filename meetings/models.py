@@ -1,0 +1,1 @@
+"""Coming with its phase issue; registered now so the layout is complete."""

@@ -1,0 +1,103 @@
+"""Cross-cutting request handling: session lifetime, language, two-factor, caching."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+_LOGIN_AT = "stetapp_login_at"
+_SEEN_AT = "stetapp_seen_at"
+
+
+class SessionLifetimeMiddleware:
+    """End a signed-in session after 30 minutes idle or 12 hours in all.
+
+    Enforced on the server from timestamps kept in the session, so a stolen or kept-alive
+    cookie stops working too. The next request after expiry is treated as anonymous.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            login_at = session.setdefault(_LOGIN_AT, now)
+            seen_at = session.get(_SEEN_AT, now)
+            idle = settings.STETAPP_SESSION_IDLE_SECONDS
+            absolute = settings.STETAPP_SESSION_ABSOLUTE_SECONDS
+            if now - seen_at > idle or now - login_at > absolute:
+                logout(request)
+                request.session["stetapp_session_expired"] = True
+            elif now - seen_at >= 30 or _SEEN_AT not in session:
+                # Write at most every 30 seconds to keep session writes cheap.
+                session[_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Use the language a signed-in user chose; anonymous users get LocaleMiddleware's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+class RequireMFAMiddleware:
+    """Send members of the roles in STETAPP_MFA_REQUIRED_ROLES to two-factor set-up.
+
+    Until they have an authenticator they can reach only the two-factor pages, sign-out,
+    the language switch and static files.
+    """
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/language/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        required = set(settings.STETAPP_MFA_REQUIRED_ROLES)
+        user = getattr(request, "user", None)
+        if (
+            required
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            from allauth.mfa.models import Authenticator
+
+            from .access import user_roles
+
+            if (
+                user_roles(user) & required
+                and not Authenticator.objects.filter(
+                    user=user, type=Authenticator.Type.TOTP
+                ).exists()
+            ):
+                return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Pages for signed-in users must not be kept by browsers or proxies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response

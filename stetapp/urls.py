@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "stetapp"
+admin.site.site_title = "stetapp"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("language/", views.set_language, name="set_language"),
+    path(
+        "invitation/<str:uidb64>/<str:token>/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("groups.urls")),
+]
+
+handler400 = "stetapp.views.error_400"
+handler403 = "stetapp.views.error_403"
+handler404 = "stetapp.views.error_404"
+handler500 = "stetapp.views.error_500"

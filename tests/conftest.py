@@ -1,0 +1,113 @@
+"""Personas shared by every test (style.md §11).
+
+Organisation A (Rotterdam) runs groups A1 and A2; organisation B (The Hague) runs B1.
+Both organisations are in one programme. The personas:
+
+- anonymous                  — not signed in
+- outsider                   — signed in, no role anywhere
+- volunteer_a1               — volunteer in group A1
+- facilitator_a1             — facilitator of group A1
+- facilitator_b1             — facilitator of group B1 (other organisation: sees nothing of A)
+- lead_a                     — project lead of organisation A
+- coordinator                — programme coordinator of the programme
+- funder                     — represents a fund (read-only)
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    FundFactory,
+    GroupFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    Role,
+    UserFactory,
+    VenueFactory,
+    city,
+    grant_role,
+)
+
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "volunteer_a1",
+    "facilitator_a1",
+    "facilitator_b1",
+    "lead_a",
+    "coordinator",
+    "funder",
+]
+
+
+@dataclass
+class World:
+    programme: object
+    org_a: object
+    org_b: object
+    group_a1: object
+    group_a2: object
+    group_b1: object
+    venue_a: object
+    venue_b: object
+    fund: object
+    users: dict
+
+    def client_for(self, persona: str) -> Client:
+        client = Client()
+        user = self.users.get(persona)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def world(db) -> World:
+    programme = ProgrammeFactory(name="STE programme")
+    org_a = OrganisationFactory(name="Organisation A", city=city("GM0599"))
+    org_b = OrganisationFactory(name="Organisation B", city=city("GM0518"))
+    programme.organisations.add(org_a, org_b)
+    venue_a = VenueFactory(organisation=org_a, name="Venue A")
+    venue_b = VenueFactory(organisation=org_b, name="Venue B")
+    group_a1 = GroupFactory(organisation=org_a, name="Group A1", venue=venue_a)
+    group_a2 = GroupFactory(
+        organisation=org_a, name="Group A2", community="Moroccan", composition="men"
+    )
+    group_b1 = GroupFactory(
+        organisation=org_b,
+        name="Group B1",
+        city=city("GM0518"),
+        community="Surinamese",
+        composition="mixed",
+        status="recruiting",
+    )
+    fund = FundFactory(name="Demo Fund")
+    users = {
+        "outsider": UserFactory(email="outsider@example.org"),
+        "volunteer_a1": UserFactory(email="volunteer.a1@example.org"),
+        "facilitator_a1": UserFactory(email="facilitator.a1@example.org"),
+        "facilitator_b1": UserFactory(email="facilitator.b1@example.org"),
+        "lead_a": UserFactory(email="lead.a@example.org"),
+        "coordinator": UserFactory(email="coordinator@example.org"),
+        "funder": UserFactory(email="funder@example.org"),
+    }
+    grant_role(users["volunteer_a1"], Role.VOLUNTEER, group_a1)
+    grant_role(users["facilitator_a1"], Role.FACILITATOR, group_a1)
+    grant_role(users["facilitator_b1"], Role.FACILITATOR, group_b1)
+    grant_role(users["lead_a"], Role.PROJECT_LEAD, org_a)
+    grant_role(users["coordinator"], Role.PROGRAMME_COORDINATOR, programme)
+    grant_role(users["funder"], Role.FUNDER, fund)
+    return World(
+        programme=programme,
+        org_a=org_a,
+        org_b=org_b,
+        group_a1=group_a1,
+        group_a2=group_a2,
+        group_b1=group_b1,
+        venue_a=venue_a,
+        venue_b=venue_b,
+        fund=fund,
+        users=users,
+    )

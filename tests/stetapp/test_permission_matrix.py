@@ -1,0 +1,194 @@
+"""The permission matrix: every URL pattern × every persona × GET and POST.
+
+Each of our URL names has an expected status per persona and method; a pattern that is
+not listed fails the test, so a new view cannot ship without its row. Third-party views
+(allauth, admin) are walked too: never a 5xx, and the admin never answers 200 to someone
+who is not a site administrator.
+"""
+
+import pytest
+from django.urls import reverse
+
+from groups.models import Membership
+from tests.conftest import PERSONAS
+from tests.stetapp.test_urlconf_rules import all_patterns
+
+# Expected statuses: redirect (to sign-in, or after a successful POST), ok, forbidden,
+# not found, method not allowed, bad request.
+R, OK, NO, NF, NA, BAD = 302, 200, 403, 404, 405, 400
+
+
+def row(
+    anonymous, outsider, volunteer_a1, facilitator_a1, facilitator_b1, lead_a, coordinator, funder
+):
+    return dict(
+        zip(
+            PERSONAS,
+            [
+                anonymous,
+                outsider,
+                volunteer_a1,
+                facilitator_a1,
+                facilitator_b1,
+                lead_a,
+                coordinator,
+                funder,
+            ],
+            strict=True,
+        )
+    )
+
+
+# name: {"kwargs": callable(world) -> dict, "GET": row, "POST": row}
+MATRIX = {
+    "home": {
+        "GET": row(R, OK, OK, OK, OK, OK, OK, OK),
+        "POST": row(R, NA, NA, NA, NA, NA, NA, NA),
+    },
+    "set_language": {
+        "GET": row(NA, NA, NA, NA, NA, NA, NA, NA),
+        "POST": row(R, R, R, R, R, R, R, R),
+    },
+    "invitation_accept": {
+        "kwargs": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+        "GET": row(BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD),
+        "POST": row(BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD),
+    },
+    "healthz": {
+        "GET": row(OK, OK, OK, OK, OK, OK, OK, OK),
+        "POST": row(NA, NA, NA, NA, NA, NA, NA, NA),
+    },
+    "group_list": {
+        "GET": row(R, NO, OK, OK, OK, OK, OK, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NA, NO),
+    },
+    "group_create": {
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "group_import": {
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, OK, NO),
+    },
+    "group_detail": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, OK, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NA, NO),
+    },
+    "group_edit": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "organisation_list": {
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NA, NO),
+    },
+    "organisation_detail": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NA, NO),
+    },
+    "organisation_edit": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, OK, NO),
+    },
+    "organisation_people": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "venue_create": {
+        "kwargs": lambda w: {"organisation_pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "venue_edit": {
+        "kwargs": lambda w: {"pk": w.venue_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "organisation_create": {
+        "kwargs": lambda w: {"programme_pk": w.programme.pk},
+        "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, OK, NO),
+    },
+    "programme_people": {
+        "kwargs": lambda w: {"pk": w.programme.pk},
+        "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, OK, NO),
+    },
+    "membership_revoke": {
+        "kwargs": lambda w: {"pk": _facilitator_a1_membership(w)},
+        "GET": row(R, NO, NO, NO, NO, NA, NA, NO),
+        "POST": row(R, NO, NO, NO, NO, R, NF, NO),
+    },
+    "membership_resend": {
+        "kwargs": lambda w: {"pk": _facilitator_a1_membership(w)},
+        "GET": row(R, NO, NO, NO, NO, NA, NA, NO),
+        "POST": row(R, NO, NO, NO, NO, R, NF, NO),
+    },
+}
+
+
+def _facilitator_a1_membership(world):
+    return Membership.objects.get(user=world.users["facilitator_a1"], group=world.group_a1).pk
+
+
+OUR_APPS = {"stetapp", "groups", "funding", "participants", "meetings", "reporting"}
+
+
+def _our_names():
+    return sorted(
+        {
+            pattern.name
+            for _route, pattern in all_patterns()
+            if pattern.callback.__module__.split(".")[0] in OUR_APPS
+        }
+    )
+
+
+def test_every_pattern_of_ours_is_in_the_matrix():
+    assert sorted(MATRIX) == _our_names()
+
+
+CELLS = [
+    (name, persona, method)
+    for name in sorted(MATRIX)
+    for persona in PERSONAS
+    for method in ("GET", "POST")
+]
+
+
+@pytest.mark.parametrize(("name", "persona", "method"), CELLS)
+def test_matrix_cell(world, name, persona, method):
+    spec = MATRIX[name]
+    kwargs = spec.get("kwargs", lambda w: {})(world)
+    url = reverse(name, kwargs=kwargs)
+    client = world.client_for(persona)
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    expected = spec[method][persona]
+    assert response.status_code == expected, (
+        f"{method} {url} as {persona}: {response.status_code}, expected {expected}"
+    )
+    if expected == R and persona == "anonymous":
+        assert response["Location"].startswith(reverse("account_login")) or name in {"set_language"}
+
+
+THIRD_PARTY = [
+    (route, pattern)
+    for route, pattern in all_patterns()
+    if pattern.callback.__module__.split(".")[0] not in OUR_APPS and not pattern.pattern.converters
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_third_party_pages_never_fail_and_admin_stays_closed(world, persona):
+    client = world.client_for(persona)
+    for route, _pattern in THIRD_PARTY:
+        url = "/" + route.replace("^", "").replace("$", "")
+        response = client.get(url)
+        assert response.status_code < 500, f"GET {url} as {persona}: {response.status_code}"
+        if url.startswith("/admin/") and not url.startswith(("/admin/login", "/admin/logout")):
+            assert response.status_code != 200, f"admin page {url} open to {persona}"
