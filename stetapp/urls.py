@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,8 @@ from . import views
 
 admin.site.site_header = "stetapp"
 admin.site.site_title = "stetapp"
+# The admin signs in through allauth too, so its rate limits and two-factor apply there.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

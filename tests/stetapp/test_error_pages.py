@@ -1,0 +1,48 @@
+"""Error pages show no data and no stack trace (T19)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+
+def _without_tokens(response) -> str:
+    """The page without its CSRF token and the requested path (the language form's
+    `next`), which differ between any two requests."""
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return re.sub(r'name="next" value="[^"]+"', "", body)
+
+
+@pytest.mark.urls("tests.stetapp.urls_boom")
+def test_500_page_is_generic(world, caplog):
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["lead_a"])
+    response = client.get("/boom/")
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "secret-canary-participant-name" not in body
+    assert "Traceback" not in body
+    assert world.users["lead_a"].email not in body
+    assert "Something went wrong" in body or "Er ging iets mis" in body
+
+
+def test_missing_and_forbidden_objects_look_the_same(world):
+    client = world.client_for("facilitator_b1")
+    forbidden = client.get(reverse("group_detail", kwargs={"pk": world.group_a1.pk}))
+    missing = client.get(reverse("group_detail", kwargs={"pk": 999999}))
+    assert forbidden.status_code == missing.status_code == 404
+    assert _without_tokens(forbidden) == _without_tokens(missing)
+    assert "Group A1" not in forbidden.content.decode()
+
+
+def test_404_page_uses_the_site_layout_and_no_data(world):
+    response = world.client_for("lead_a").get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_403_page_is_friendly(world):
+    response = world.client_for("funder").get(reverse("group_list"))
+    assert response.status_code == 403
+    assert "You may not do this" in response.content.decode()
