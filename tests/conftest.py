@@ -111,3 +111,25 @@ def world(db) -> World:
         fund=fund,
         users=users,
     )
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors(request):
+    """Fail any test during which a view raised an unhandled exception (a 500), unless
+    the test is marked `allow_server_error` (the 500-page test)."""
+    from django.core.signals import got_request_exception
+
+    errors = []
+
+    def record(sender, request=None, **kwargs):
+        errors.append(getattr(request, "path", "?"))
+
+    got_request_exception.connect(record, dispatch_uid="tests-no-server-errors")
+    yield
+    got_request_exception.disconnect(dispatch_uid="tests-no-server-errors")
+    if errors and not request.node.get_closest_marker("allow_server_error"):
+        pytest.fail(f"server error (500) on: {errors}")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "allow_server_error: the test provokes a 500 on purpose")

@@ -14,6 +14,7 @@ def _without_tokens(response) -> str:
     return re.sub(r'name="next" value="[^"]+"', "", body)
 
 
+@pytest.mark.allow_server_error
 @pytest.mark.urls("tests.stetapp.urls_boom")
 def test_500_page_is_generic(world, caplog):
     client = Client(raise_request_exception=False)
