@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -162,9 +162,20 @@ def _scope_kwargs(role: str, scope) -> dict:
     return {expected: scope}
 
 
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Like a password-reset token (valid PASSWORD_RESET_TIMEOUT, single use because
+    setting the password changes the hash it is built on) but with its own salt, so a
+    reset link cannot be used as an invitation link or the other way round."""
+
+    key_salt = "stetapp.groups.invitation"
+
+
+invitation_token_generator = InvitationTokenGenerator()
+
+
 def invitation_link(user) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = invitation_token_generator.make_token(user)
     return reverse("invitation_accept", kwargs={"uidb64": uid, "token": token})
 
 

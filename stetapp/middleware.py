@@ -55,10 +55,11 @@ class UserLanguageMiddleware:
 
 
 class RequireMFAMiddleware:
-    """Send members of the roles in STETAPP_MFA_REQUIRED_ROLES to two-factor set-up.
+    """Send members of the roles in STETAPP_MFA_REQUIRED_ROLES (and site administrators
+    when STETAPP_MFA_REQUIRED_FOR_STAFF is on) to two-factor set-up.
 
-    Until they have an authenticator they can reach only the two-factor pages, sign-out,
-    the language switch and static files.
+    Until they have an authenticator they can reach only the account pages (two-factor
+    set-up, sign-out), the language switch and static files.
     """
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/language/")
@@ -68,9 +69,10 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         required = set(settings.STETAPP_MFA_REQUIRED_ROLES)
+        for_staff = settings.STETAPP_MFA_REQUIRED_FOR_STAFF
         user = getattr(request, "user", None)
         if (
-            required
+            (required or for_staff)
             and user is not None
             and user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
@@ -79,8 +81,9 @@ class RequireMFAMiddleware:
 
             from .access import user_roles
 
+            must = (for_staff and user.is_staff) or bool(user_roles(user) & required)
             if (
-                user_roles(user) & required
+                must
                 and not Authenticator.objects.filter(
                     user=user, type=Authenticator.Type.TOTP
                 ).exists()

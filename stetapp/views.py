@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.tokens import default_token_generator
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from groups import selectors as group_selectors
 from groups.models import Role
+from groups.services import invitation_token_generator
 
 from .access import PUBLIC, SIGNED_IN, access, user_roles
 
@@ -88,7 +88,11 @@ def invitation_accept(request, uidb64, token):
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
-    if user is None or not user.is_active or not default_token_generator.check_token(user, token):
+    if (
+        user is None
+        or not user.is_active
+        or not invitation_token_generator.check_token(user, token)
+    ):
         return render(request, "stetapp/invitation_invalid.html", status=400)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():

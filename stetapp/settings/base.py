@@ -108,8 +108,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-# Invitation links stay valid for a week (the same token mechanism as a password reset).
-PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
+# Password-reset and invitation links stay valid for three days (Django's default, set
+# here so it is visible); an invitation can be sent again from the people page.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # --- allauth -------------------------------------------------------------------------
 ACCOUNT_ADAPTER = "stetapp.adapters.AccountAdapter"
@@ -133,6 +134,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "stetapp"
 # Roles whose members must set up two-factor sign-in before using the application.
 STETAPP_MFA_REQUIRED_ROLES = env.list("STETAPP_MFA_REQUIRED_ROLES", default=[])
+STETAPP_MFA_REQUIRED_FOR_STAFF = env.bool("STETAPP_MFA_REQUIRED_FOR_STAFF", default=False)
+# Behind a reverse proxy, how many proxies to trust for the client address that allauth's
+# per-address rate limits use (0: use REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 
 # --- sessions ------------------------------------------------------------------------
 # 30 minutes idle, 12 hours in all (shared/security.md §1.2); enforced server-side by

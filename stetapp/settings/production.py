@@ -21,7 +21,11 @@ STETAPP_MFA_REQUIRED_ROLES = env.list(
     "STETAPP_MFA_REQUIRED_ROLES", default=["project_lead", "programme_coordinator"]
 )
 
-# HTTPS everywhere; the load balancer sets X-Forwarded-Proto.
+STETAPP_MFA_REQUIRED_FOR_STAFF = env.bool("STETAPP_MFA_REQUIRED_FOR_STAFF", default=True)
+
+# HTTPS everywhere; the load balancer sets X-Forwarded-Proto. Health probes may use
+# plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 31536000

@@ -1,11 +1,11 @@
 """Test settings: fast hashing, e-mails in memory, a private cache per process."""
 
 from .base import *  # noqa: F403
-from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
-STETAPP_MFA_REQUIRED_ROLES = env.list("STETAPP_MFA_REQUIRED_ROLES", default=[])
+STETAPP_MFA_REQUIRED_ROLES = []
+STETAPP_MFA_REQUIRED_FOR_STAFF = False

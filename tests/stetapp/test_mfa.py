@@ -48,3 +48,17 @@ def test_lead_with_totp_gets_through(world):
 
 def test_not_required_by_default_in_tests(world):
     assert world.client_for("lead_a").get(reverse("home")).status_code == 200
+
+
+@override_settings(STETAPP_MFA_REQUIRED_FOR_STAFF=True)
+def test_site_administrators_must_set_up_two_factor(world, client):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    # Staff without the setting are not forced.
+    with override_settings(STETAPP_MFA_REQUIRED_FOR_STAFF=False):
+        assert client.get("/admin/").status_code == 200
