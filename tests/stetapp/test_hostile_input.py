@@ -96,7 +96,8 @@ def test_invite(world, value):
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_import(world, value):
-    content = f"organisation,city,group name,community,composition,status\n{value},{value},{value},{value},{value},{value}\n"
+    header = "organisation,city,group name,community,composition,status"
+    content = header + "\n" + ",".join([value] * 6) + "\n"
     upload = SimpleUploadedFile("groups.csv", content.encode("utf-8", "surrogatepass"))
     before = Group.objects.count()
     response = world.client_for("lead_a").post(reverse("group_import"), {"file": upload})
