@@ -126,9 +126,14 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
+        filled = 0
         for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(c) for c in row])
-            if len(rows) > settings.STETAPP_IMPORT_MAX_ROWS + 1:
+            cells = [_cell(c) for c in row]
+            # Empty rows keep their place (line numbers) but do not count towards the
+            # limit; counting them dropped data rows silently instead of refusing the file.
+            rows.append(cells if any(cells) else [])
+            filled += bool(any(cells))
+            if filled > settings.STETAPP_IMPORT_MAX_ROWS + 1:
                 break
         return rows
     finally:

@@ -102,7 +102,7 @@ def members_of_organisation(*, organisation: Organisation) -> QuerySet[Membershi
         Membership.objects.filter(
             Q(organisation=organisation) | Q(group__organisation=organisation)
         )
-        .select_related("user", "group")
+        .select_related("user", "organisation", "group")
         .order_by("user__email", "role")
     )
 

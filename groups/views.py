@@ -1,6 +1,7 @@
 """Group, venue, organisation and people pages. Every view: access rule → scoped fetch →
 form → service → redirect or render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +17,7 @@ from . import selectors, services
 from .filters import GroupFilter
 from .forms import GroupForm, ImportForm, InviteForm, OrganisationForm, VenueForm
 from .importers import ImportFileError, import_groups
-from .models import Group, Membership, Organisation, Programme, Role
+from .models import Group, Membership, Organisation, Programme, Role, Venue
 
 LEADS = roles(Role.PROJECT_LEAD)
 LEADS_AND_COORDINATORS = roles(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR)
@@ -125,8 +126,12 @@ def group_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            # One byte over the limit is enough for import_groups to refuse the file;
+            # never read a huge upload into memory.
             result = import_groups(
-                data=upload.read(), filename=upload.name, organisations=allowed.distinct()
+                data=upload.read(settings.STETAPP_IMPORT_MAX_BYTES + 1),
+                filename=upload.name,
+                organisations=allowed.distinct(),
             )
         except ImportFileError as exc:
             file_error = str(exc)
@@ -214,9 +219,14 @@ def venue_create(request, organisation_pk):
     organisation = _led_organisation(request.user, organisation_pk)
     form = VenueForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        services.venue_create(organisation=organisation, **form.cleaned_data)
-        messages.success(request, _("Venue added."))
-        return redirect("organisation_detail", pk=organisation.pk)
+        try:
+            services.venue_create(organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            # A duplicate name: the form cannot check it, `organisation` is not a field.
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Venue added."))
+            return redirect("organisation_detail", pk=organisation.pk)
     ctx = {"form": form, "organisation": organisation, "venue": None}
     return render(request, "groups/venue_form.html", ctx)
 
@@ -227,9 +237,13 @@ def venue_edit(request, pk):
     venue = selectors.venue_get_for_user(user=request.user, pk=pk, write=True)
     form = VenueForm(request.POST or None, instance=venue, organisation=venue.organisation)
     if request.method == "POST" and form.is_valid():
-        messages.success(request, _("Changes saved."))
-        form.save()
-        return redirect("organisation_detail", pk=venue.organisation_id)
+        try:
+            services.venue_update(venue=Venue.objects.get(pk=venue.pk), **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organisation_detail", pk=venue.organisation_id)
     ctx = {"form": form, "organisation": venue.organisation, "venue": venue}
     return render(request, "groups/venue_form.html", ctx)
 

@@ -1,0 +1,146 @@
+"""GET /groups/<pk>/ — one group; staff names for the lead and the group's own staff."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from tests.factories import Role, UserFactory, grant_role
+
+User = get_user_model()
+
+
+@pytest.fixture
+def named_staff(world):
+    User.objects.filter(pk=world.users["facilitator_a1"].pk).update(full_name="Fatma Yilmaz")
+    User.objects.filter(pk=world.users["volunteer_a1"].pk).update(full_name="Vera Jansen")
+
+
+def _url(group):
+    return reverse("group_detail", args=[group.pk])
+
+
+@pytest.mark.parametrize("persona", ["lead_a", "facilitator_a1", "volunteer_a1"])
+def test_staff_names_shown_to_lead_and_group_staff(world, named_staff, persona):
+    response = world.client_for(persona).get(_url(world.group_a1))
+    assert response.status_code == 200
+    assert "Fatma Yilmaz · facilitator" in response.text
+    assert "Vera Jansen · volunteer" in response.text
+    assert [m.user.full_name for m in response.context["staff"]] == ["Fatma Yilmaz", "Vera Jansen"]
+
+
+def test_coordinator_sees_only_a_count(world, named_staff):
+    response = world.client_for("coordinator").get(_url(world.group_a1))
+    assert response.status_code == 200
+    assert response.context["staff"] is None
+    assert response.context["staff_count"] == 2
+    assert "2 people work in this group." in response.text
+    assert "Fatma Yilmaz" not in response.text
+    assert "Vera Jansen" not in response.text
+
+
+def test_coordinator_count_is_singular_for_one_person(world):
+    response = world.client_for("coordinator").get(_url(world.group_b1))
+    assert "1 person works in this group." in response.text
+
+
+def test_group_without_staff(world):
+    response = world.client_for("lead_a").get(_url(world.group_a2))
+    assert response.context["staff"] == []
+    assert "Nobody has been assigned yet." in response.text
+
+
+def test_page_shows_the_group(world):
+    response = world.client_for("facilitator_a1").get(_url(world.group_a1))
+    text = response.text
+    assert "Group A1" in text
+    assert "Organisation A · Rotterdam" in text
+    assert "Turkish, Dutch" in text  # languages ["tr", "nl"]
+    assert "Venue A" in text
+    assert "15 people" in text  # target size
+
+
+def test_edit_link_only_for_the_lead(world):
+    edit = reverse("group_edit", args=[world.group_a1.pk])
+    assert edit in world.client_for("lead_a").get(_url(world.group_a1)).text
+    for persona in ["coordinator", "facilitator_a1", "volunteer_a1"]:
+        response = world.client_for(persona).get(_url(world.group_a1))
+        assert response.context["can_edit"] is False
+        assert edit not in response.text
+
+
+def test_facilitator_of_another_group_gets_404(world):
+    assert world.client_for("facilitator_b1").get(_url(world.group_a1)).status_code == 404
+
+
+def test_lead_of_another_organisation_gets_404(world, lead_b):
+    client = world.client_for("lead_a")
+    assert client.get(_url(world.group_b1)).status_code == 404
+    client.force_login(lead_b)
+    assert client.get(_url(world.group_a1)).status_code == 404
+
+
+def test_coordinator_gets_404_outside_the_programme(world, org_c):
+    group_c1 = org_c.stet_groups.get()
+    assert world.client_for("coordinator").get(_url(group_c1)).status_code == 404
+
+
+def test_missing_group_is_404(world):
+    response = world.client_for("lead_a").get(reverse("group_detail", args=[999_999]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["outsider", "funder"])
+def test_no_group_role_gets_403(world, persona):
+    assert world.client_for(persona).get(_url(world.group_a1)).status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(world):
+    response = world.client_for("anonymous").get(_url(world.group_a1))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_post_is_not_allowed(world):
+    assert world.client_for("lead_a").post(_url(world.group_a1)).status_code == 405
+
+
+# --- query counts ----------------------------------------------------------------------
+
+
+@pytest.fixture(params=[0, 10], ids=["2 staff", "12 staff"])
+def staff(request, world):
+    for n in range(request.param):
+        grant_role(UserFactory(email=f"helper{n}@example.org"), Role.VOLUNTEER, world.group_a1)
+    return 2 + request.param
+
+
+def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
+    client = world.client_for("lead_a")
+    warm(client, _url(world.group_a1))
+    with django_assert_num_queries(6):
+        # 1. the session
+        # 2. the user
+        # 3. the user's roles (access rule)
+        # 4. the group through visible_to, joined with organisation, city and venue
+        # 5. may the user edit it (project lead of its organisation)?
+        # 6. the group's staff, joined with their users
+        response = client.get(_url(world.group_a1))
+    assert len(response.context["staff"]) == staff
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "facilitator_a1"])
+def test_query_count_for_coordinator_and_facilitator(
+    world, staff, persona, warm, django_assert_num_queries
+):
+    client = world.client_for(persona)
+    warm(client, _url(world.group_a1))
+    with django_assert_num_queries(7):
+        # 1. the session
+        # 2. the user
+        # 3. the user's roles (access rule)
+        # 4. the group through visible_to, joined with organisation, city and venue
+        # 5. may the user edit it? (no)
+        # 6. does the user work in this group (sees names, not just a count)?
+        # 7. the group's staff, joined with their users
+        response = client.get(_url(world.group_a1))
+    assert response.context["staff_count"] == staff

@@ -1,0 +1,225 @@
+"""GET /groups/ — the filtered, paginated list of the groups a user may see."""
+
+import pytest
+from django.urls import reverse
+
+from groups.models import Composition, GroupStatus, Role
+from tests.factories import GroupFactory, VenueFactory, city, grant_role
+
+URL = reverse("group_list")
+
+
+def _names(response):
+    return [group.name for group in response.context["page"].object_list]
+
+
+# --- access ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("volunteer_a1", ["Group A1"]),
+        ("facilitator_a1", ["Group A1"]),
+        ("facilitator_b1", ["Group B1"]),
+        ("lead_a", ["Group A1", "Group A2"]),
+        # 's-Gravenhage (B1) sorts before Rotterdam (A1, A2).
+        ("coordinator", ["Group B1", "Group A1", "Group A2"]),
+    ],
+)
+def test_lists_the_groups_in_scope(world, org_c, persona, expected):
+    response = world.client_for(persona).get(URL)
+    assert response.status_code == 200
+    assert _names(response) == expected
+    for name in ["Group A1", "Group A2", "Group B1", "Group C1"]:
+        assert (name in response.text) == (name in expected)
+
+
+def test_facilitator_b1_sees_nothing_of_organisation_a(world):
+    response = world.client_for("facilitator_b1").get(URL)
+    assert "Organisation A" not in response.text
+    assert "Group A1" not in response.text
+    assert "Venue A" not in response.text
+
+
+def test_anonymous_is_sent_to_sign_in(world):
+    response = world.client_for("anonymous").get(URL)
+    assert response.status_code == 302
+    assert response.url == reverse("account_login") + "?next=" + URL
+
+
+@pytest.mark.parametrize("persona", ["outsider", "funder"])
+def test_roles_without_groups_get_403(world, persona):
+    assert world.client_for(persona).get(URL).status_code == 403
+
+
+def test_post_is_not_allowed(world):
+    assert world.client_for("lead_a").post(URL).status_code == 405
+
+
+def test_buttons_by_role(world):
+    lead = world.client_for("lead_a").get(URL)
+    assert (lead.context["can_create"], lead.context["can_import"]) == (True, True)
+    assert reverse("group_create") in lead.text
+    coordinator = world.client_for("coordinator").get(URL)
+    assert (coordinator.context["can_create"], coordinator.context["can_import"]) == (False, True)
+    assert reverse("group_create") not in coordinator.text
+    facilitator = world.client_for("facilitator_a1").get(URL)
+    assert (facilitator.context["can_create"], facilitator.context["can_import"]) == (False, False)
+    assert reverse("group_import") not in facilitator.text
+
+
+# --- filters (coordinator sees A1, A2 in Rotterdam and B1 in The Hague) ----------------
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"city": lambda w: city("GM0518").pk}, ["Group B1"]),
+        ({"city": lambda w: city("GM0599").pk}, ["Group A1", "Group A2"]),
+        ({"organisation": lambda w: w.org_a.pk}, ["Group A1", "Group A2"]),
+        ({"organisation": lambda w: w.org_b.pk}, ["Group B1"]),
+        ({"status": lambda w: GroupStatus.RECRUITING}, ["Group B1"]),
+        ({"status": lambda w: GroupStatus.RUNNING}, ["Group A1", "Group A2"]),
+        ({"status": lambda w: GroupStatus.ENDED}, []),
+        ({"composition": lambda w: Composition.MEN}, ["Group A2"]),
+        ({"composition": lambda w: Composition.WOMEN}, ["Group A1"]),
+        ({"community": lambda w: "Moroccan"}, ["Group A2"]),
+        ({"community": lambda w: "Surinamese"}, ["Group B1"]),
+        (
+            {"organisation": lambda w: w.org_a.pk, "composition": lambda w: Composition.WOMEN},
+            ["Group A1"],
+        ),
+    ],
+)
+def test_filters_narrow_the_list(world, params, expected):
+    query = {key: value(world) for key, value in params.items()}
+    response = world.client_for("coordinator").get(URL, query)
+    assert response.status_code == 200
+    assert _names(response) == expected
+
+
+def test_filter_choices_are_limited_to_what_the_user_sees(world, org_c):
+    response = world.client_for("lead_a").get(URL)
+    form = response.context["filter"].form
+    assert [o.name for o in form.fields["organisation"].queryset] == ["Organisation A"]
+    assert [c.name for c in form.fields["city"].queryset] == ["Rotterdam"]
+    assert [value for value, _label in form.fields["community"].choices if value] == [
+        "Moroccan",
+        "Turkish",
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"city": "abc"},
+        {"city": "999999"},
+        {"organisation": "not-a-number"},
+        {"status": "flying"},
+        {"composition": "everyone"},
+        {"community": "Nobody here"},
+        {"page": "abc"},
+        {"page": "-1"},
+        {"page": "999"},
+        {"city": "1e9", "status": "", "page": "0"},
+    ],
+)
+def test_bad_filter_values_do_not_break_the_page(world, query):
+    response = world.client_for("coordinator").get(URL, query)
+    assert response.status_code == 200
+    # An invalid value is ignored, not applied: every visible group is still listed.
+    assert _names(response) == ["Group B1", "Group A1", "Group A2"]
+
+
+def test_an_organisation_out_of_scope_cannot_be_filtered_on(world):
+    response = world.client_for("lead_a").get(URL, {"organisation": world.org_b.pk})
+    assert response.status_code == 200
+    assert _names(response) == ["Group A1", "Group A2"]
+    assert "organisation" in response.context["filter"].form.errors
+
+
+# --- pagination ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fifty_one_groups(world):
+    """Organisation A gets 49 more groups, 51 in all; the list shows 50 a page."""
+    for n in range(49):
+        GroupFactory(organisation=world.org_a, name=f"Paged {n:02d}")
+
+
+def test_pagination(world, fifty_one_groups):
+    client = world.client_for("lead_a")
+    first = client.get(URL)
+    assert len(_names(first)) == 50
+    assert _names(first)[:3] == ["Group A1", "Group A2", "Paged 00"]
+    assert "51 groups" in first.text
+    assert "1 / 2" in first.text
+    assert "page=2" in first.text
+
+    second = client.get(URL, {"page": 2})
+    assert _names(second) == ["Paged 48"]
+    assert "2 / 2" in second.text
+
+
+def test_pagination_keeps_the_filters(world, fifty_one_groups):
+    response = world.client_for("lead_a").get(URL, {"status": "running", "page": 1})
+    assert response.context["query"] == "status=running"
+    assert "?status=running&amp;page=2" in response.text
+
+
+def test_page_past_the_end_shows_the_last_page(world, fifty_one_groups):
+    response = world.client_for("lead_a").get(URL, {"page": 7})
+    assert _names(response) == ["Paged 48"]
+
+
+# --- query counts ----------------------------------------------------------------------
+
+
+@pytest.fixture(params=[0, 27], ids=["3 groups", "30 groups"])
+def group_total(request, world):
+    """The world's 3 groups, or 30: 14 more in A (facilitator_a1 works in each of them)
+    and 13 more in B, in four cities and with venues of their own."""
+    extra = request.param
+    cities = [city(code) for code in ("GM0599", "GM0518", "GM0344", "GM0363")]
+    for n in range(extra):
+        organisation = world.org_a if n < 14 else world.org_b
+        venue = VenueFactory(organisation=organisation, name=f"Extra venue {n}")
+        group = GroupFactory(
+            organisation=organisation,
+            name=f"Extra {n:02d}",
+            city=cities[n % 4],
+            community=f"Community {n % 5}",
+            venue=venue,
+        )
+        if organisation == world.org_a:
+            grant_role(world.users["facilitator_a1"], Role.FACILITATOR, group)
+    return 3 + extra
+
+
+@pytest.mark.parametrize(
+    ("persona", "visible"),
+    [
+        ("lead_a", {3: 2, 30: 16}),
+        ("coordinator", {3: 3, 30: 30}),
+        ("facilitator_a1", {3: 1, 30: 15}),
+    ],
+)
+def test_query_count_is_the_same_for_3_and_30_groups(
+    world, group_total, persona, visible, warm, django_assert_num_queries
+):
+    client = world.client_for(persona)
+    warm(client, URL)
+    with django_assert_num_queries(8):
+        # 1. the session
+        # 2. the user
+        # 3. the user's roles (access rule; cached on the user for the request)
+        # 4. the distinct communities of the visible groups (filter choices)
+        # 5. the number of groups (paginator)
+        # 6. the cities of the visible groups (filter choices)
+        # 7. the organisations of the visible groups (filter choices)
+        # 8. the page of groups, joined with organisation, city and venue
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert len(_names(response)) == visible[group_total]

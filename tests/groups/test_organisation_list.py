@@ -1,0 +1,81 @@
+"""GET /organisations/ — the organisations a project lead leads or a coordinator coordinates."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import GroupFactory, OrganisationFactory, city
+
+URL = reverse("organisation_list")
+
+
+def _rows(response):
+    return [(o.name, o.group_count) for o in response.context["organisations"]]
+
+
+def test_lead_sees_own_organisation_with_group_count(world):
+    response = world.client_for("lead_a").get(URL)
+    assert response.status_code == 200
+    assert _rows(response) == [("Organisation A", 2)]
+    assert "Organisation B" not in response.text
+    # Not a coordinator: no programme actions.
+    assert response.context["programmes"] == []
+    assert reverse("organisation_create", args=[world.programme.pk]) not in response.text
+
+
+def test_coordinator_sees_programme_organisations_and_actions(world, org_c):
+    response = world.client_for("coordinator").get(URL)
+    assert response.status_code == 200
+    assert _rows(response) == [("Organisation A", 2), ("Organisation B", 1)]
+    assert "Organisation C" not in response.text
+    assert [p.name for p in response.context["programmes"]] == ["STE programme"]
+    assert reverse("organisation_create", args=[world.programme.pk]) in response.text
+    assert reverse("programme_people", args=[world.programme.pk]) in response.text
+
+
+def test_organisation_without_groups_counts_zero(world):
+    organisation = OrganisationFactory(name="Organisation Empty")
+    world.programme.organisations.add(organisation)
+    response = world.client_for("coordinator").get(URL)
+    assert ("Organisation Empty", 0) in _rows(response)
+
+
+@pytest.mark.parametrize(
+    "persona", ["outsider", "volunteer_a1", "facilitator_a1", "facilitator_b1", "funder"]
+)
+def test_other_roles_get_403(world, persona):
+    assert world.client_for(persona).get(URL).status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(world):
+    response = world.client_for("anonymous").get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_post_is_not_allowed(world):
+    assert world.client_for("coordinator").post(URL).status_code == 405
+
+
+@pytest.fixture(params=[0, 10], ids=["2 organisations", "12 organisations"])
+def organisation_total(request, world):
+    for n in range(request.param):
+        organisation = OrganisationFactory(name=f"Extra organisation {n:02d}", city=city("GM0344"))
+        world.programme.organisations.add(organisation)
+        for m in range(3):
+            GroupFactory(organisation=organisation, name=f"Extra group {n}-{m}")
+    return 2 + request.param
+
+
+@pytest.mark.parametrize("persona", ["lead_a", "coordinator"])
+def test_query_count(world, organisation_total, persona, warm, django_assert_num_queries):
+    client = world.client_for(persona)
+    warm(client, URL)
+    with django_assert_num_queries(5):
+        # 1. the session
+        # 2. the user
+        # 3. the user's roles (access rule)
+        # 4. the programmes the user coordinates (for the "add an organisation" links)
+        # 5. the organisations, joined with their city, with a count of their groups
+        response = client.get(URL)
+    expected = 1 if persona == "lead_a" else organisation_total
+    assert len(response.context["organisations"]) == expected

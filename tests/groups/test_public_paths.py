@@ -1,0 +1,33 @@
+"""The groups app's public URLs are a contract (bookmarks, e-mails, docs): pin them."""
+
+from django.urls import URLPattern, reverse
+
+from groups import urls
+
+PATHS = {
+    ("group_list", ()): "/groups/",
+    ("group_create", ()): "/groups/new/",
+    ("group_import", ()): "/groups/import/",
+    ("group_detail", (1,)): "/groups/1/",
+    ("group_edit", (1,)): "/groups/1/edit/",
+    ("organisation_list", ()): "/organisations/",
+    ("organisation_detail", (1,)): "/organisations/1/",
+    ("organisation_edit", (1,)): "/organisations/1/edit/",
+    ("organisation_people", (1,)): "/organisations/1/people/",
+    ("venue_create", (1,)): "/organisations/1/venues/new/",
+    ("venue_edit", (1,)): "/venues/1/edit/",
+    ("organisation_create", (1,)): "/programmes/1/organisations/new/",
+    ("programme_people", (1,)): "/programmes/1/people/",
+    ("membership_revoke", (1,)): "/memberships/1/revoke/",
+    ("membership_resend", (1,)): "/memberships/1/resend/",
+}
+
+
+def test_public_paths():
+    actual = {(name, args): reverse(name, args=args) for name, args in PATHS}
+    assert actual == PATHS
+
+
+def test_every_groups_url_is_pinned():
+    names = {p.name for p in urls.urlpatterns if isinstance(p, URLPattern)}
+    assert names == {name for name, _args in PATHS}

@@ -1,0 +1,273 @@
+"""Read functions of groups/selectors.py: access helpers, lists and the cross tables."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from groups import selectors
+from groups.models import Composition, Group, GroupStatus, Role
+from tests.factories import (
+    GroupFactory,
+    OrganisationFactory,
+    UserFactory,
+    VenueFactory,
+    city,
+    grant_role,
+)
+
+# --- access helpers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["volunteer_a1", "facilitator_a1", "lead_a", "coordinator"])
+def test_group_get_for_user_reads_in_scope(world, persona):
+    group = selectors.group_get_for_user(user=world.users[persona], pk=world.group_a1.pk)
+    assert group == world.group_a1
+
+
+@pytest.mark.parametrize("persona", ["outsider", "facilitator_b1", "funder"])
+def test_group_get_for_user_is_404_out_of_scope(world, persona):
+    with pytest.raises(Http404):
+        selectors.group_get_for_user(user=world.users[persona], pk=world.group_a1.pk)
+
+
+def test_group_get_for_user_is_404_for_anonymous_missing_and_garbage(world):
+    with pytest.raises(Http404):
+        selectors.group_get_for_user(user=AnonymousUser(), pk=world.group_a1.pk)
+    with pytest.raises(Http404):
+        selectors.group_get_for_user(user=world.users["lead_a"], pk=999_999)
+    with pytest.raises(Http404):
+        selectors.group_get_for_user(user=world.users["lead_a"], pk="abc")
+
+
+def test_group_get_for_user_preloads_relations(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        # 1. the group joined with organisation, city and venue
+        group = selectors.group_get_for_user(user=world.users["lead_a"], pk=world.group_a1.pk)
+        assert (group.organisation.name, group.city.name, group.venue.name) == (
+            "Organisation A",
+            "Rotterdam",
+            "Venue A",
+        )
+
+
+def test_group_get_for_user_write_for_lead(world):
+    group = selectors.group_get_for_user(
+        user=world.users["lead_a"], pk=world.group_a2.pk, write=True
+    )
+    assert group == world.group_a2
+
+
+@pytest.mark.parametrize("persona", ["volunteer_a1", "facilitator_a1", "coordinator"])
+def test_group_get_for_user_write_is_403_for_read_only_roles(world, persona):
+    with pytest.raises(PermissionDenied):
+        selectors.group_get_for_user(user=world.users[persona], pk=world.group_a1.pk, write=True)
+
+
+def test_group_get_for_user_write_is_404_for_lead_of_other_organisation(world, lead_b):
+    with pytest.raises(Http404):
+        selectors.group_get_for_user(user=lead_b, pk=world.group_a1.pk, write=True)
+
+
+def test_venue_get_for_user(world, lead_b):
+    assert selectors.venue_get_for_user(user=world.users["coordinator"], pk=world.venue_a.pk)
+    assert selectors.venue_get_for_user(user=world.users["lead_a"], pk=world.venue_a.pk, write=True)
+    with pytest.raises(PermissionDenied):
+        selectors.venue_get_for_user(
+            user=world.users["coordinator"], pk=world.venue_a.pk, write=True
+        )
+    with pytest.raises(Http404):
+        selectors.venue_get_for_user(user=lead_b, pk=world.venue_a.pk, write=True)
+    with pytest.raises(Http404):
+        selectors.venue_get_for_user(user=world.users["facilitator_b1"], pk=world.venue_a.pk)
+
+
+def test_organisation_get_for_user(world, lead_b, org_c):
+    lead_a, coordinator = world.users["lead_a"], world.users["coordinator"]
+    assert selectors.organisation_get_for_user(user=lead_a, pk=world.org_a.pk) == world.org_a
+    assert selectors.organisation_get_for_user(user=coordinator, pk=world.org_b.pk) == world.org_b
+    # A facilitator sees the organisation's name on group pages, not its own pages.
+    with pytest.raises(Http404):
+        selectors.organisation_get_for_user(user=world.users["facilitator_a1"], pk=world.org_a.pk)
+    with pytest.raises(Http404):
+        selectors.organisation_get_for_user(user=lead_b, pk=world.org_a.pk)
+    with pytest.raises(Http404):
+        selectors.organisation_get_for_user(user=coordinator, pk=org_c.pk)
+
+
+# --- lists -----------------------------------------------------------------------------
+
+
+def test_group_list_for_user_orders_by_city_then_name(world):
+    GroupFactory(organisation=world.org_a, name="Aardige groep", city=city("GM0599"))
+    names = [g.name for g in selectors.group_list_for_user(user=world.users["coordinator"])]
+    # 's-Gravenhage sorts before Rotterdam.
+    assert names == ["Group B1", "Aardige groep", "Group A1", "Group A2"]
+
+
+def test_groups_facilitated_by(world):
+    volunteer = world.users["volunteer_a1"]
+    grant_role(volunteer, Role.FACILITATOR, world.group_b1)
+    names = [g.name for g in selectors.groups_facilitated_by(user=volunteer)]
+    assert names == ["Group A1", "Group B1"]
+    assert list(selectors.groups_facilitated_by(user=world.users["lead_a"])) == []
+
+
+def test_groups_led_by_and_in_programmes_of(world, org_c):
+    assert sorted(g.name for g in selectors.groups_led_by(user=world.users["lead_a"])) == [
+        "Group A1",
+        "Group A2",
+    ]
+    assert sorted(
+        g.name for g in selectors.groups_in_programmes_of(user=world.users["coordinator"])
+    ) == ["Group A1", "Group A2", "Group B1"]
+    assert list(selectors.groups_led_by(user=world.users["coordinator"])) == []
+
+
+def test_organisations_for_staff_with_group_counts(world, org_c):
+    GroupFactory(organisation=world.org_b, name="Group B2")
+    rows = selectors.organisations_for_staff(user=world.users["coordinator"])
+    assert [(o.name, o.group_count) for o in rows] == [
+        ("Organisation A", 2),
+        ("Organisation B", 2),
+    ]
+    rows = selectors.organisations_for_staff(user=world.users["lead_a"])
+    assert [(o.name, o.group_count) for o in rows] == [("Organisation A", 2)]
+    assert list(selectors.organisations_for_staff(user=world.users["facilitator_a1"])) == []
+
+
+def test_organisations_for_staff_superuser_sees_all(world, org_c):
+    admin = UserFactory(email="root@example.org", is_superuser=True)
+    names = [o.name for o in selectors.organisations_for_staff(user=admin)]
+    assert names == ["Organisation A", "Organisation B", "Organisation C"]
+
+
+def test_members_of_organisation(world, lead_b):
+    rows = selectors.members_of_organisation(organisation=world.org_a)
+    assert [(m.user.email, m.role) for m in rows] == [
+        ("facilitator.a1@example.org", "facilitator"),
+        ("lead.a@example.org", "project_lead"),
+        ("volunteer.a1@example.org", "volunteer"),
+    ]
+
+
+def test_members_of_organisation_shows_scope_in_one_query(world, django_assert_num_queries):
+    for n in range(3):
+        grant_role(UserFactory(email=f"extra.lead{n}@example.org"), Role.PROJECT_LEAD, world.org_a)
+    with django_assert_num_queries(1):
+        # 1. memberships joined with user, organisation and group (scope needs no query)
+        scopes = [str(m.scope) for m in selectors.members_of_organisation(organisation=world.org_a)]
+    assert scopes == [
+        "Organisation A",
+        "Organisation A",
+        "Organisation A",
+        "Group A1",
+        "Organisation A",
+        "Group A1",
+    ]
+
+
+def test_members_of_programme(world, lead_b, org_c):
+    lead_c = UserFactory(email="lead.c@example.org")
+    grant_role(lead_c, Role.PROJECT_LEAD, org_c)
+    rows = selectors.members_of_programme(programme=world.programme)
+    assert [(m.user.email, m.role) for m in rows] == [
+        ("coordinator@example.org", "programme_coordinator"),
+        ("lead.a@example.org", "project_lead"),
+        ("lead.b@example.org", "project_lead"),
+    ]
+
+
+def test_programmes_and_organisations_led(world):
+    assert [
+        p.name for p in selectors.programmes_coordinated_by(user=world.users["coordinator"])
+    ] == ["STE programme"]
+    assert list(selectors.programmes_coordinated_by(user=world.users["lead_a"])) == []
+    assert [o.name for o in selectors.organisations_led_by(user=world.users["lead_a"])] == [
+        "Organisation A"
+    ]
+
+
+# --- cross tables ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def known_groups(db):
+    """Eight groups in three cities with known statuses, communities and compositions."""
+    rotterdam, den_haag, utrecht = city("GM0599"), city("GM0518"), city("GM0344")
+    org = OrganisationFactory(name="Known", city=rotterdam)
+    VenueFactory(organisation=org)
+    rows = [
+        # city, community, composition, status
+        (rotterdam, "Turks", Composition.WOMEN, GroupStatus.RUNNING),
+        (rotterdam, "Turks", Composition.MEN, GroupStatus.RUNNING),
+        (rotterdam, "Marokkaans", Composition.WOMEN, GroupStatus.PREPARING),
+        (den_haag, "Marokkaans", Composition.MIXED, GroupStatus.RECRUITING),
+        (den_haag, "Moluks", Composition.MIXED, GroupStatus.CONTINUING),
+        (den_haag, "Turks", Composition.WOMEN, GroupStatus.RUNNING),
+        (utrecht, "chinees", Composition.MIXED, GroupStatus.ENDED),
+        (utrecht, "Turks", Composition.WOMEN, GroupStatus.ENDED),
+    ]
+    for n, (place, community, composition, status) in enumerate(rows):
+        GroupFactory(
+            organisation=org,
+            name=f"Known {n}",
+            city=place,
+            community=community,
+            composition=composition,
+            status=status,
+        )
+    return Group.objects.filter(organisation=org)
+
+
+def test_status_counts_by_city(known_groups, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        # 1. one aggregate over the groups, grouped by city name
+        statuses, rows = selectors.status_counts_by(known_groups, "city__name")
+    assert [s.value for s in statuses] == [
+        "preparing",
+        "recruiting",
+        "running",
+        "continuing",
+        "ended",
+    ]
+    # Columns: preparing, recruiting, running, continuing, ended.
+    assert rows == [
+        {"label": "'s-Gravenhage", "counts": [0, 1, 1, 1, 0], "total": 3},
+        {"label": "Rotterdam", "counts": [1, 0, 2, 0, 0], "total": 3},
+        {"label": "Utrecht", "counts": [0, 0, 0, 0, 2], "total": 2},
+    ]
+
+
+def test_status_counts_by_organisation_name_on_world(world):
+    _statuses, rows = selectors.status_counts_by(Group.objects.all(), "organisation__name")
+    assert rows == [
+        {"label": "Organisation A", "counts": [0, 0, 2, 0, 0], "total": 2},
+        {"label": "Organisation B", "counts": [0, 1, 0, 0, 0], "total": 1},
+    ]
+
+
+def test_status_counts_by_empty(db):
+    _statuses, rows = selectors.status_counts_by(Group.objects.none(), "city__name")
+    assert rows == []
+
+
+def test_community_by_composition(known_groups, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        # 1. one aggregate over the groups, grouped by community
+        compositions, rows, totals = selectors.community_by_composition(known_groups)
+    assert [c.value for c in compositions] == ["women", "men", "mixed"]
+    # Sorted case-insensitively: lower-case "chinees" still comes first.
+    assert rows == [
+        {"label": "chinees", "counts": [0, 0, 1], "total": 1},
+        {"label": "Marokkaans", "counts": [1, 0, 1], "total": 2},
+        {"label": "Moluks", "counts": [0, 0, 1], "total": 1},
+        {"label": "Turks", "counts": [3, 1, 0], "total": 4},
+    ]
+    assert totals == {"counts": [4, 1, 3], "total": 8}
+
+
+def test_community_by_composition_empty(db):
+    _compositions, rows, totals = selectors.community_by_composition(Group.objects.none())
+    assert rows == []
+    assert totals == {"counts": [0, 0, 0], "total": 0}
