@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import City, Composition, Group, GroupStatus, Organisation
@@ -30,3 +31,10 @@ class GroupFilter(django_filters.FilterSet):
         ).order_by("name")
         communities = visible.order_by("community").values_list("community", flat=True).distinct()
         self.filters["community"].extra["choices"] = [(c, c) for c in communities]
+        for name, choices in (
+            ("status", GroupStatus.choices),
+            ("composition", Composition.choices),
+        ):
+            self.filters[name].extra["choices"] = [(v, capfirst(label)) for v, label in choices]
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-select"

@@ -152,6 +152,24 @@ def organisation_create(
     return organisation
 
 
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
+    """Change an organisation's name, city or KvK number; writes only what changed."""
+    changed = []
+    for name, value in fields.items():
+        if name not in ("name", "city", "kvk_number"):
+            raise TypeError(f"organisation_update cannot set {name!r}")
+        if name == "name":
+            value = value.strip()
+        if getattr(organisation, name) != value:
+            setattr(organisation, name, value)
+            changed.append(name)
+    if changed:
+        organisation.full_clean()
+        organisation.save(update_fields=[f"{n}_id" if n == "city" else n for n in changed])
+    return organisation
+
+
 def _scope_kwargs(role: str, scope) -> dict:
     expected = ROLE_SCOPE[Role(role)]
     kind = {Programme: "programme", Organisation: "organisation", Group: "group"}.get(type(scope))

@@ -1,6 +1,8 @@
 """Group, venue, organisation and people pages. Every view: access rule → scoped fetch →
 form → service → redirect or render."""
 
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +19,7 @@ from . import selectors, services
 from .filters import GroupFilter
 from .forms import GroupForm, ImportForm, InviteForm, OrganisationForm, VenueForm
 from .importers import ImportFileError, import_groups
-from .models import Group, Membership, Organisation, Programme, Role, Venue
+from .models import Group, Membership, Organisation, Programme, Role
 
 LEADS = roles(Role.PROJECT_LEAD)
 LEADS_AND_COORDINATORS = roles(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR)
@@ -100,10 +102,10 @@ def group_create(request):
 @require_http_methods(["GET", "POST"])
 def group_edit(request, pk):
     group = selectors.group_get_for_user(user=request.user, pk=pk, write=True)
-    form = GroupForm(request.POST or None, instance=group, user=request.user)
+    form = GroupForm(request.POST or None, instance=copy.copy(group), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.group_update(group=Group.objects.get(pk=group.pk), **form.cleaned_data)
+            services.group_update(group=group, **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -196,11 +198,16 @@ def organisation_create(request, programme_pk):
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, pk):
     organisation = selectors.organisation_get_for_user(user=request.user, pk=pk)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    # The form works on a copy, so the page keeps showing the saved name until it is saved.
+    form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Changes saved."))
-        return redirect("organisation_detail", pk=organisation.pk)
+        try:
+            services.organisation_update(organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organisation_detail", pk=organisation.pk)
     ctx = {"form": form, "organisation": organisation, "programme": None}
     return render(request, "groups/organisation_form.html", ctx)
 
@@ -235,10 +242,12 @@ def venue_create(request, organisation_pk):
 @require_http_methods(["GET", "POST"])
 def venue_edit(request, pk):
     venue = selectors.venue_get_for_user(user=request.user, pk=pk, write=True)
-    form = VenueForm(request.POST or None, instance=venue, organisation=venue.organisation)
+    form = VenueForm(
+        request.POST or None, instance=copy.copy(venue), organisation=venue.organisation
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.venue_update(venue=Venue.objects.get(pk=venue.pk), **form.cleaned_data)
+            services.venue_update(venue=venue, **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:

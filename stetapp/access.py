@@ -35,7 +35,10 @@ def user_roles(user) -> frozenset[str]:
     cached = getattr(user, "_stetapp_roles", None)
     if cached is None:
         cached = frozenset(
-            Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
+            Membership.objects.filter(user=user)
+            .order_by()
+            .values_list("role", flat=True)
+            .distinct()
         )
         user._stetapp_roles = cached
     return cached

@@ -49,6 +49,8 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.language:
+            # Like LocaleMiddleware: activate for this thread; the next request's
+            # middleware activates its own language again.
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)

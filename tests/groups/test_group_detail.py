@@ -23,8 +23,8 @@ def _url(group):
 def test_staff_names_shown_to_lead_and_group_staff(world, named_staff, persona):
     response = world.client_for(persona).get(_url(world.group_a1))
     assert response.status_code == 200
-    assert "Fatma Yilmaz · facilitator" in response.text
-    assert "Vera Jansen · volunteer" in response.text
+    assert "Fatma Yilmaz · Facilitator" in response.text
+    assert "Vera Jansen · Volunteer" in response.text
     assert [m.user.full_name for m in response.context["staff"]] == ["Fatma Yilmaz", "Vera Jansen"]
 
 
