@@ -8,13 +8,19 @@ from .models import City, Composition, Group, GroupStatus, Organisation
 class GroupFilter(django_filters.FilterSet):
     """Filters for the group list. Choices are limited to what the user can see."""
 
-    city = django_filters.ModelChoiceFilter(label=_("city"), queryset=City.objects.none())
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("organisation"), queryset=Organisation.objects.none()
+    city = django_filters.ModelChoiceFilter(
+        label=_("city"), queryset=City.objects.none(), empty_label=_("All")
     )
-    status = django_filters.ChoiceFilter(label=_("status"), choices=GroupStatus.choices)
-    composition = django_filters.ChoiceFilter(label=_("composition"), choices=Composition.choices)
-    community = django_filters.ChoiceFilter(label=_("community"), choices=[])
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("organisation"), queryset=Organisation.objects.none(), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=GroupStatus.choices, empty_label=_("All")
+    )
+    composition = django_filters.ChoiceFilter(
+        label=_("composition"), choices=Composition.choices, empty_label=_("All")
+    )
+    community = django_filters.ChoiceFilter(label=_("community"), choices=[], empty_label=_("All"))
 
     class Meta:
         model = Group
@@ -38,3 +44,9 @@ class GroupFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = [(v, capfirst(label)) for v, label in choices]
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+    @property
+    def active_count(self) -> int:
+        """How many filters the visitor has set (the filter panel opens when any is)."""
+        data = self.data or {}
+        return sum(1 for name in self.filters if data.get(name))
