@@ -22,6 +22,7 @@ class GroupForm(forms.ModelForm):
             "community",
             "composition",
             "languages",
+            "is_diverse",
             "target_size",
             "status",
             "start_date",

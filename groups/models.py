@@ -272,6 +272,14 @@ class Group(models.Model):
         _("composition"), max_length=10, choices=Composition.choices, default=Composition.MIXED
     )
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    is_diverse = models.BooleanField(
+        _("meant to be diverse"),
+        default=False,
+        help_text=_(
+            "People of different backgrounds on purpose; the group page warns when one "
+            "background or language becomes a majority."
+        ),
+    )
     target_size = models.PositiveSmallIntegerField(
         _("target size"),
         default=15,

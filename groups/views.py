@@ -13,13 +13,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from participants import selectors as participant_selectors
 from stetapp.access import access, get_visible_or_404, roles, user_roles
+from stetapp.charts import bar_chart
 
 from . import selectors, services
 from .filters import GroupFilter
 from .forms import GroupForm, ImportForm, InviteForm, OrganisationForm, VenueForm
 from .importers import ImportFileError, import_groups
-from .models import Group, Membership, Organisation, Programme, Role
+from .models import Membership, Organisation, Programme, Role
 
 LEADS = roles(Role.PROJECT_LEAD)
 LEADS_AND_COORDINATORS = roles(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR)
@@ -66,19 +68,56 @@ def group_list(request):
     return render(request, "groups/group_list.html", ctx)
 
 
+def _composition_charts(composition) -> list:
+    return [
+        bar_chart(chart_id=f"composition-{key}", title=title, items=items)
+        for key, title, items in (
+            ("gender", _("Gender"), composition.by_gender),
+            ("age", _("Age"), composition.by_age),
+            ("community", _("Community"), composition.by_community),
+            ("language", _("Preferred language"), composition.by_language),
+        )
+        if items
+    ]
+
+
 @access(GROUP_VIEWERS)
 @require_GET
 def group_detail(request, pk):
+    """One group. What of its people the page shows depends on how the user reaches the
+    group: the lead and its own staff see the staff's names; the lead and the group's
+    facilitators the make-up of the group; volunteers and coordinators only its size
+    (a breakdown of one small group could single someone out)."""
     user = request.user
     group = selectors.group_get_for_user(user=user, pk=pk)
-    can_edit = Group.objects.editable_by(user).filter(pk=group.pk).exists()
-    sees_staff = can_edit or Membership.objects.filter(user=user, group=group).exists()
+    standing = participant_selectors.roles_in_group(user=user, group=group)
+    # Group.objects.editable_by: the project leads of its organisation (and superusers).
+    can_edit = Role.PROJECT_LEAD in standing
+    sees_staff = can_edit or bool(standing & {Role.FACILITATOR, Role.VOLUNTEER})
+    sees_composition = bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR})
     staff = list(group.memberships.select_related("user").order_by("role", "user__full_name"))
+    composition = None
+    if sees_composition:
+        composition = participant_selectors.group_composition(group=group)
+        size = composition.size
+        warnings = composition.warnings
+    else:
+        size = participant_selectors.group_size(group=group)
+        warnings = participant_selectors.size_warnings(size)
     ctx = {
         "group": group,
         "can_edit": can_edit,
         "staff": staff if sees_staff else None,
         "staff_count": len(staff),
+        "size": size,
+        "size_min": participant_selectors.GROUP_SIZE_MIN,
+        "size_max": participant_selectors.GROUP_SIZE_MAX,
+        "composition_warnings": warnings,
+        "composition_charts": _composition_charts(composition) if composition else None,
+        "can_export": bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER}),
+        "can_see_funnel": bool(
+            standing & {Role.PROJECT_LEAD, Role.FACILITATOR, Role.PROGRAMME_COORDINATOR}
+        ),
     }
     return render(request, "groups/group_detail.html", ctx)
 
@@ -122,7 +161,11 @@ def group_import(request):
     allowed = Organisation.objects.managed_by(user) | Organisation.objects.filter(
         programmes__in=Programme.objects.visible_to(user)
     )
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, so an empty submission shows "this field is required".
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     result = None
     file_error = None
     if request.method == "POST" and form.is_valid():

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("groups.urls")),
+    path("", include("participants.urls")),
 ]
 
 handler400 = "stetapp.views.error_400"

@@ -19,15 +19,18 @@ import pytest
 from django.test import Client
 
 from tests.factories import (
+    ConsentFactory,
     FundFactory,
     GroupFactory,
     OrganisationFactory,
     ProgrammeFactory,
     Role,
+    SocialServiceFactory,
     UserFactory,
     VenueFactory,
     city,
     grant_role,
+    participant_in,
 )
 
 PERSONAS = [
@@ -54,6 +57,10 @@ class World:
     venue_b: object
     fund: object
     users: dict
+    participant_a1: object = None
+    participant_b1: object = None
+    consent_a1: object = None
+    service_a: object = None
 
     def client_for(self, persona: str) -> Client:
         client = Client()
@@ -99,7 +106,19 @@ def world(db) -> World:
     grant_role(users["lead_a"], Role.PROJECT_LEAD, org_a)
     grant_role(users["coordinator"], Role.PROGRAMME_COORDINATOR, programme)
     grant_role(users["funder"], Role.FUNDER, fund)
+    participant_a1 = participant_in(group_a1, full_name="Ayse Demir", phone="06 1111 2222")
+    participant_b1 = participant_in(
+        group_b1, full_name="Ruth Kromo", phone="06 3333 4444", community="Surinamese"
+    )
+    consent_a1 = ConsentFactory(
+        participant=participant_a1, purpose="phone", recorded_by=users["facilitator_a1"]
+    )
+    service_a = SocialServiceFactory(organisation=org_a, name="Huisartsenpraktijk Oost", kind="gp")
     return World(
+        participant_a1=participant_a1,
+        participant_b1=participant_b1,
+        consent_a1=consent_a1,
+        service_a=service_a,
         programme=programme,
         org_a=org_a,
         org_b=org_b,

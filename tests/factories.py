@@ -1,5 +1,7 @@
 """factory_boy factories shared by every app's tests."""
 
+import datetime as dt
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -15,6 +17,7 @@ from groups.models import (
     Role,
     Venue,
 )
+from participants.models import Consent, Enrolment, Participant, SocialService
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -97,4 +100,70 @@ __all__ = [
     "VenueFactory",
     "city",
     "grant_role",
+]
+
+
+# --- participants ---------------------------------------------------------------------
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    group = factory.SubFactory(GroupFactory)
+    full_name = factory.Sequence(lambda n: f"Participant {n}")
+    phone = factory.Sequence(lambda n: f"06 1234 {n:04d}")
+    postcode = "3072 AB"
+    birth_year = 1955
+    gender = "woman"
+    community = "Turkish"
+    languages = factory.LazyFunction(lambda: ["tr"])
+    preferred_language = "tr"
+    channel = "key_figure"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    participant = factory.SubFactory(ParticipantFactory)
+    group = factory.LazyAttribute(lambda o: o.participant.group)
+    joined_on = dt.date(2025, 1, 15)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    participant = factory.SubFactory(ParticipantFactory)
+    purpose = "data_processing"
+    method = "written"
+    language = "nl"
+    info_version = "2025-01"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class SocialServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SocialService
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    city = factory.LazyAttribute(lambda o: o.organisation.city)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    kind = "welfare"
+
+
+def participant_in(group, **kwargs):
+    """A participant who joined the group (status joined, an open enrolment)."""
+    participant = ParticipantFactory(group=group, status="joined", **kwargs)
+    EnrolmentFactory(participant=participant, group=group)
+    return participant
+
+
+__all__ += [
+    "ConsentFactory",
+    "EnrolmentFactory",
+    "ParticipantFactory",
+    "SocialServiceFactory",
+    "participant_in",
 ]

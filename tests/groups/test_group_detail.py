@@ -117,13 +117,14 @@ def staff(request, world):
 def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
         # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. may the user edit it (project lead of its organisation)?
+        # 5. the user's roles in this group (lead: may edit, sees names and make-up)
         # 6. the group's staff, joined with their users
+        # 7. the current participants' make-up (group_composition)
         response = client.get(_url(world.group_a1))
     assert len(response.context["staff"]) == staff
 
@@ -139,8 +140,9 @@ def test_query_count_for_coordinator_and_facilitator(
         # 2. the user
         # 3. the user's roles (access rule)
         # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. may the user edit it? (no)
-        # 6. does the user work in this group (sees names, not just a count)?
-        # 7. the group's staff, joined with their users
+        # 5. the user's roles in this group (may edit? works in it: sees names?)
+        # 6. the group's staff, joined with their users
+        # 7. the facilitator: the participants' make-up (group_composition);
+        #    the coordinator: only the number of current participants
         response = client.get(_url(world.group_a1))
     assert response.context["staff_count"] == staff

@@ -42,7 +42,7 @@ def test_refuses_with_debug_off(db, settings):
 
 def test_force_runs_with_debug_off(db):
     output = _seed("--force")
-    assert "Demo data ready: 4 organisations, 10 groups, 9 accounts" in output
+    assert "Demo data ready: 4 organisations, 10 groups, 102 participants, 9 accounts" in output
     assert _counts() == {
         "programmes": 1,
         "organisations": 4,

@@ -129,6 +129,87 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, NA, NA, NO),
         "POST": row(R, NO, NO, NO, NO, R, NF, NO),
     },
+    # --- participants: never for coordinators or funders; volunteers read-only --------
+    "participant_list": {
+        "GET": row(R, NO, OK, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "participant_create": {
+        "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, OK, OK, NO, NO),
+    },
+    "participant_detail": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "participant_edit": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "participant_status": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, NO, R, NF, R, NO, NO),
+    },
+    "consent_create": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "consent_withdraw": {
+        "kwargs": lambda w: {"pk": w.consent_a1.pk},
+        "GET": row(R, NO, NO, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, NO, R, NF, R, NO, NO),
+    },
+    "intake_create": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "participant_enrol": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "enrolment_leave": {
+        "kwargs": lambda w: {"pk": w.participant_a1.enrolments.get().pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "participant_import": {
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "group_participants_export": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "group_funnel": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, OK, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NA, NO),
+    },
+    "organisation_funnel": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NA, NO),
+    },
+    "social_map": {
+        "GET": row(R, NO, OK, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "social_service_create": {
+        "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, OK, OK, NO, NO),
+    },
+    "social_service_edit": {
+        "kwargs": lambda w: {"pk": w.service_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
 }
 
 

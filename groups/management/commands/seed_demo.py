@@ -24,6 +24,7 @@ from groups.models import (
     Role,
     Venue,
 )
+from participants.demo import seed_participants
 
 DEMO_PASSWORD = "samen-tegen-eenzaamheid"  # noqa: S105  (demo data only)
 
@@ -281,10 +282,26 @@ class Command(BaseCommand):
             User.objects.create_superuser(
                 email="admin@example.org", password=DEMO_PASSWORD, full_name="Site admin"
             )
+        Group.objects.filter(pk__in=[g.pk for g in groups], community="Divers").update(
+            is_diverse=True
+        )
+        staff_by_group = {
+            m.group_id: m.user
+            for m in Membership.objects.filter(role=Role.FACILITATOR, group__in=groups)
+            .select_related("user")
+            .order_by("pk")
+        }
+        people = seed_participants(
+            groups=groups,
+            organisations=organisations,
+            staff_by_group=staff_by_group,
+            fallback_user=User.objects.get(email="lead@example.org"),
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organisations)} organisations, {len(groups)} groups, "
-                f"{len(ACCOUNTS) + 1} accounts (password: {DEMO_PASSWORD})."
+                f"{people} participants, {len(ACCOUNTS) + 1} accounts "
+                f"(password: {DEMO_PASSWORD})."
             )
         )
 

@@ -1,0 +1,326 @@
+"""Writes for participants. Every function validates, writes atomically, and raises
+ValidationError with field errors for bad input (ConflictError for a stale edit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.models import Group
+
+from .models import (
+    SENSITIVE_FIELD_PURPOSE,
+    Consent,
+    Enrolment,
+    FunnelStatus,
+    Intake,
+    Participant,
+    SocialService,
+)
+
+PROFILE_FIELDS = (
+    "full_name",
+    "phone",
+    "address",
+    "postcode",
+    "birth_year",
+    "gender",
+    "country_of_origin",
+    "community",
+    "languages",
+    "preferred_language",
+    "needs_dutch_support",
+    "lives_alone",
+    "widowed",
+    "interests",
+    "religion",
+    "health_notes",
+    "confidential_notes",
+    "channel",
+    "channel_detail",
+    "referred_by",
+    "group",
+)
+
+
+class ConflictError(Exception):
+    """The record changed since the editor loaded it; nothing was saved."""
+
+
+def _normalise_postcode(value: str) -> str:
+    value = (value or "").strip().upper().replace(" ", "")
+    return f"{value[:4]} {value[4:]}" if len(value) == 6 else value
+
+
+def active_purposes(participant: Participant) -> set[str]:
+    """The purposes with an active consent (one query; use the prefetched
+    `consents` when the caller loaded them)."""
+    return {c.purpose for c in participant.consents.all() if c.withdrawn_at is None}
+
+
+def _check_sensitive(participant: Participant, purposes: set[str]) -> None:
+    errors = {}
+    for field, purpose in SENSITIVE_FIELD_PURPOSE.items():
+        if getattr(participant, field) and purpose not in purposes:
+            errors[field] = _("Record the person's consent for this first.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_group_organisation(participant: Participant, organisation_id: int | None) -> None:
+    if organisation_id and participant.group.organisation_id != organisation_id:
+        raise ValidationError({"group": _("Choose a group of the same organisation.")})
+
+
+@transaction.atomic
+def participant_create(
+    *,
+    group: Group,
+    full_name: str,
+    created_by,
+    status: str = FunnelStatus.CONTACTED,
+    **fields,
+) -> Participant:
+    """Register a candidate for a group, at a funnel status (contacted by default).
+    Religion and health notes cannot be given yet: they need a recorded consent first."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"participant_create cannot set {sorted(unknown)}")
+    if "postcode" in fields:
+        fields["postcode"] = _normalise_postcode(fields["postcode"])
+    participant = Participant(
+        group=group, full_name=full_name.strip(), created_by=created_by, status=status, **fields
+    )
+    participant.full_clean()
+    _check_sensitive(participant, set())
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, participant: Participant, version: int, **fields) -> Participant:
+    """Change a participant's record if nobody else changed it since `version`.
+
+    The row is locked, the version compared and raised by one; a stale version raises
+    ConflictError and saves nothing. Only changed fields are written.
+    """
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"participant_update cannot set {sorted(unknown)}")
+    current = Participant.objects.select_for_update().select_related("group").get(pk=participant.pk)
+    if current.version != version:
+        raise ConflictError
+    organisation_id = current.group.organisation_id
+    if "postcode" in fields:
+        fields["postcode"] = _normalise_postcode(fields["postcode"])
+    changed = []
+    for name, value in fields.items():
+        if getattr(current, name) != value:
+            setattr(current, name, value)
+            changed.append(name)
+    if not changed:
+        return current
+    current.full_clean()
+    _check_group_organisation(current, organisation_id)
+    _check_sensitive(current, active_purposes(current))
+    current.version = F("version") + 1
+    columns = [f"{n}_id" if n in ("group", "referred_by") else n for n in changed]
+    current.save(update_fields=[*columns, "version", "updated_at"])
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def participant_set_status(*, participant: Participant, status: str) -> Participant:
+    """Move a candidate through the recruitment funnel."""
+    if status not in FunnelStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    Participant.objects.filter(pk=participant.pk).update(
+        status=status, status_changed_at=timezone.now(), version=F("version") + 1
+    )
+    participant.refresh_from_db()
+    return participant
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    participant: Participant,
+    purpose: str,
+    method: str,
+    language: str,
+    info_version: str,
+    recorded_by,
+    given_on: dt.date | None = None,
+) -> Consent:
+    """Record a consent. Raises ValidationError when one is already active for the
+    purpose (withdraw it first to record a new one)."""
+    consent = Consent(
+        participant=participant,
+        purpose=purpose,
+        method=method,
+        language=language,
+        info_version=info_version.strip(),
+        recorded_by=recorded_by,
+        given_on=given_on or timezone.localdate(),
+    )
+    consent.full_clean(validate_constraints=False)
+    if consent.given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("The date cannot be in the future.")})
+    try:
+        with transaction.atomic():
+            consent.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "purpose": _(
+                    "This consent is already recorded. Withdraw it first to record it again."
+                )
+            }
+        ) from None
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, withdrawn_by) -> Consent:
+    """Withdraw a consent. It takes effect at once: every page and report reads consent
+    live. Withdrawing the consent for religion or health notes erases that field."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        return consent
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = withdrawn_by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    erase = [
+        field for field, purpose in SENSITIVE_FIELD_PURPOSE.items() if purpose == consent.purpose
+    ]
+    if erase:
+        Participant.objects.filter(pk=consent.participant_id).update(
+            **dict.fromkeys(erase, ""), version=F("version") + 1
+        )
+    return consent
+
+
+INTAKE_FIELDS = (
+    "held_on",
+    "location",
+    "situation",
+    "wishes",
+    "practical_needs",
+    "group_fits",
+    "next_step",
+)
+
+
+@transaction.atomic
+def intake_record(*, participant: Participant, conducted_by, **fields) -> Intake:
+    """Record an intake conversation; a candidate who was contacted or had an intake
+    planned moves on to "intake done"."""
+    unknown = set(fields) - set(INTAKE_FIELDS)
+    if unknown:
+        raise TypeError(f"intake_record cannot set {sorted(unknown)}")
+    intake = Intake(participant=participant, conducted_by=conducted_by, **fields)
+    intake.full_clean()
+    if intake.held_on > timezone.localdate() + dt.timedelta(days=1):
+        raise ValidationError({"held_on": _("Record an intake after it took place.")})
+    intake.save()
+    if participant.status in (FunnelStatus.CONTACTED, FunnelStatus.INTAKE_PLANNED):
+        participant_set_status(participant=participant, status=FunnelStatus.INTAKE_DONE)
+    return intake
+
+
+@transaction.atomic
+def participant_enrol(
+    *, participant: Participant, group: Group, joined_on: dt.date | None = None
+) -> Enrolment:
+    """Enrol a participant in a group of the same organisation; their status becomes
+    "joined" and the group becomes their group."""
+    if group.organisation_id != participant.group.organisation_id:
+        raise ValidationError({"group": _("Choose a group of the same organisation.")})
+    enrolment = Enrolment(
+        participant=participant, group=group, joined_on=joined_on or timezone.localdate()
+    )
+    enrolment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError:
+        raise ValidationError({"group": _("This person is already in this group.")}) from None
+    Participant.objects.filter(pk=participant.pk).update(
+        group=group,
+        status=FunnelStatus.JOINED,
+        status_changed_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    participant.refresh_from_db()
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_leave(
+    *,
+    enrolment: Enrolment,
+    left_on: dt.date,
+    reason: str,
+    notes: str = "",
+    referred_to: SocialService | None = None,
+) -> Enrolment:
+    """Record that someone left a group. The enrolment stays (history); counts for any
+    period remain true."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.left_on is not None:
+        raise ValidationError(_("This person already left the group."))
+    if referred_to is not None and referred_to.organisation_id != enrolment.group.organisation_id:
+        raise ValidationError({"referred_to": _("Choose from your organisation's social map.")})
+    enrolment.left_on = left_on
+    enrolment.leave_reason = reason
+    enrolment.leave_notes = notes.strip()
+    enrolment.referred_to = referred_to
+    enrolment.full_clean(validate_constraints=False)
+    enrolment.save(update_fields=["left_on", "leave_reason", "leave_notes", "referred_to"])
+    return enrolment
+
+
+SERVICE_FIELDS = (
+    "city",
+    "name",
+    "kind",
+    "contact_person",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "offers_speakers",
+    "notes",
+)
+
+
+@transaction.atomic
+def social_service_create(*, organisation, **fields) -> SocialService:
+    unknown = set(fields) - set(SERVICE_FIELDS)
+    if unknown:
+        raise TypeError(f"social_service_create cannot set {sorted(unknown)}")
+    service = SocialService(organisation=organisation, **fields)
+    service.full_clean()
+    service.save()
+    return service
+
+
+@transaction.atomic
+def social_service_update(*, service: SocialService, **fields) -> SocialService:
+    changed = []
+    for name, value in fields.items():
+        if name not in SERVICE_FIELDS:
+            raise TypeError(f"social_service_update cannot set {name!r}")
+        if getattr(service, name) != value:
+            setattr(service, name, value)
+            changed.append(name)
+    if changed:
+        service.full_clean()
+        service.save(update_fields=[f"{n}_id" if n == "city" else n for n in changed])
+    return service
