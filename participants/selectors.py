@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from groups.languages import language_label
 from groups.models import Group, Membership, Organisation, Role
@@ -122,7 +122,14 @@ def _age_band(age: int | None) -> str:
 def size_warnings(size: int) -> list[str]:
     """The warning about a group's size against the 12–15 guidance (empty when it fits)."""
     if size < GROUP_SIZE_MIN:
-        return [_("The group has %(n)d participants; groups of 12 to 15 work best.") % {"n": size}]
+        return [
+            ngettext(
+                "The group has %(n)d participant; groups of 12 to 15 work best.",
+                "The group has %(n)d participants; groups of 12 to 15 work best.",
+                size,
+            )
+            % {"n": size}
+        ]
     if size > GROUP_SIZE_MAX:
         return [
             _(

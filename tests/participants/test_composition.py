@@ -70,7 +70,7 @@ def test_people_who_left_or_are_candidates_do_not_count(world):
 @pytest.mark.parametrize(
     ("size", "warning"),
     [
-        (1, "The group has 1 participants; groups of 12 to 15 work best."),
+        (1, "The group has 1 participant; groups of 12 to 15 work best."),
         (11, "The group has 11 participants; groups of 12 to 15 work best."),
         (12, None),
         (15, None),
@@ -149,7 +149,7 @@ def test_lead_and_facilitator_see_the_make_up(world, persona):
     assert "The group has 3 participants; groups of 12 to 15 work best." in text
     assert "more than half share one community (Turkish: 3 of 3)" in text
     assert 'aria-labelledby="composition-gender-title"' in text
-    assert '<th scope="row">man</th><td>2</td>' in text
+    assert '<th scope="row">Man</th><td>2</td>' in text
     assert "style=" not in text
 
 
