@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .languages import LANGUAGE_CHOICES
-from .models import Group, Organisation, Role, Venue
+from .models import Group, Organisation, Role, SchoolRegion, Venue
 
 
 class GroupForm(forms.ModelForm):
@@ -86,7 +86,15 @@ class VenueForm(forms.ModelForm):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "city", "kvk_number"]
+        fields = ["name", "city", "kvk_number", "school_region"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Most organisations never think about it: the middle region unless chosen.
+        self.fields["school_region"].required = False
+
+    def clean_school_region(self):
+        return self.cleaned_data["school_region"] or SchoolRegion.MIDDLE
 
 
 class InviteForm(forms.Form):

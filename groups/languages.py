@@ -43,3 +43,13 @@ LANGUAGE_CODES = {code for code, _label in LANGUAGE_CHOICES}
 
 def language_label(code: str) -> str:
     return str(dict(LANGUAGE_CHOICES).get(code, code))
+
+
+# Languages written right to left. Pages mark their texts with dir="rtl" and the PDF
+# renders them right to left (Pango shapes the Arabic script).
+RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "ps"})
+
+
+def language_direction(code: str) -> str:
+    """ "rtl" for a language written right to left, "ltr" otherwise."""
+    return "rtl" if code in RTL_LANGUAGES else "ltr"

@@ -91,6 +91,12 @@ class Programme(models.Model):
         return self.name
 
 
+class SchoolRegion(models.TextChoices):
+    NORTH = "Noord", _("north")
+    MIDDLE = "Midden", _("middle")
+    SOUTH = "Zuid", _("south")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Organisations the user works for or coordinates.
@@ -137,6 +143,14 @@ class Organisation(models.Model):
         max_length=8,
         blank=True,
         validators=[RegexValidator(r"^\d{8}$", _("A KvK number has 8 digits."))],
+    )
+
+    school_region = models.CharField(
+        _("school holiday region"),
+        max_length=6,
+        choices=SchoolRegion.choices,
+        default=SchoolRegion.MIDDLE,
+        help_text=_("Which region's school holidays to plan around."),
     )
 
     objects = OrganisationQuerySet.as_manager()

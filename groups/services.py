@@ -145,9 +145,16 @@ def venue_update(*, venue: Venue, **fields) -> Venue:
 
 @transaction.atomic
 def organisation_create(
-    *, name: str, city, kvk_number: str = "", programme: Programme | None = None
+    *,
+    name: str,
+    city,
+    kvk_number: str = "",
+    school_region: str = "Midden",
+    programme: Programme | None = None,
 ) -> Organisation:
-    organisation = Organisation(name=name.strip(), city=city, kvk_number=kvk_number)
+    organisation = Organisation(
+        name=name.strip(), city=city, kvk_number=kvk_number, school_region=school_region
+    )
     organisation.full_clean()
     organisation.save()
     if programme is not None:
@@ -157,10 +164,11 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
-    """Change an organisation's name, city or KvK number; writes only what changed."""
+    """Change an organisation's name, city, KvK number or school holiday region; writes
+    only what changed."""
     changed = []
     for name, value in fields.items():
-        if name not in ("name", "city", "kvk_number"):
+        if name not in ("name", "city", "kvk_number", "school_region"):
             raise TypeError(f"organisation_update cannot set {name!r}")
         if name == "name":
             value = value.strip()

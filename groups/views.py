@@ -118,8 +118,57 @@ def group_detail(request, pk):
         "can_see_funnel": bool(
             standing & {Role.PROJECT_LEAD, Role.FACILITATOR, Role.PROGRAMME_COORDINATOR}
         ),
+        **_attendance_ctx(group, standing),
+        **_cocreation_ctx(group, standing),
     }
     return render(request, "groups/group_detail.html", ctx)
+
+
+def _cocreation_ctx(group, standing) -> dict:
+    """The co-creation share (meetings): two aggregate queries, numbers only."""
+    from meetings.views_cocreation import cocreation_section
+
+    return cocreation_section(group=group, standing=standing)
+
+
+# Small-cell suppression for people who only see counts (reference.md §6.4).
+ATTENDANCE_SMALL_CELL = 5
+
+
+def _attendance_ctx(group, standing) -> dict:
+    """Attendance over the last 12 held meetings, as a chart (one aggregate query).
+    Numbers only; a programme coordinator (who reaches the group through a programme, not
+    as its staff or lead) sees counts under 5 as "<5" and no rates, which could give them
+    away. The follow-up link is for those who make the calls."""
+    from django.utils import formats, timezone
+
+    from meetings.selectors import attendance_over_time
+
+    exact = bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER})
+    points = attendance_over_time(group=group)
+    items = []
+    for point in points:
+        label = formats.date_format(timezone.localtime(point.meeting.starts_at), "j M Y")
+        if exact and point.rate is not None:
+            label = f"{label} · {point.rate} %"
+        items.append((label, point.present))
+    chart = None
+    if items:
+        chart = bar_chart(
+            chart_id="attendance-over-time",
+            title=_("People present at the last %(n)d meetings") % {"n": len(items)},
+            items=items,
+            suppress_below=0 if exact else ATTENDANCE_SMALL_CELL,
+            value_heading=_("Present"),
+        )
+    marked = sum(p.marked for p in points)
+    return {
+        "attendance_chart": chart,
+        "attendance_rate": (
+            round(100 * sum(p.present for p in points) / marked) if exact and marked else None
+        ),
+        "can_follow_up": bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR}),
+    }
 
 
 @access(LEADS)

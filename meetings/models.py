@@ -1,1 +1,632 @@
-"""Coming with its phase issue; registered now so the layout is complete."""
+"""Phase 3: planning meetings, the meeting record, attendance, follow-up calls,
+co-creation, group agreements and the calendar of holidays to plan around.
+
+Access follows the group: every queryset has `visible_to(user)` built on
+`Group.objects.visible_to` (meetings, agreements, the co-creation board: group-level
+data) or on `Participant.objects.visible_to` (attendance, calls: personal data).
+Meeting notes are confidential to the group's staff and the project lead.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.languages import LANGUAGE_CHOICES, LANGUAGE_CODES
+from groups.models import GROUP_STAFF_ROLES, Group, Membership, Organisation, Role, Venue
+from participants.models import Participant, SocialService
+
+
+def _groups_staffed_by(user, roles=GROUP_STAFF_ROLES):
+    return Membership.objects.filter(user=user, role__in=roles).values("group_id")
+
+
+def _groups_led_by(user):
+    return Group.objects.filter(
+        organisation_id__in=Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values(
+            "organisation_id"
+        )
+    ).values("pk")
+
+
+def _no_access(user) -> bool:
+    return not (user and user.is_authenticated and user.is_active)
+
+
+def groups_worked_in(user, *, include_volunteers=True):
+    """Groups whose meetings the user runs: facilitators (and volunteers) of the group and
+    project leads of its organisation. Coordinators read meetings but run none."""
+    if _no_access(user):
+        return Group.objects.none()
+    if user.is_superuser:
+        return Group.objects.all()
+    roles = GROUP_STAFF_ROLES if include_volunteers else (Role.FACILITATOR,)
+    return Group.objects.filter(
+        Q(pk__in=_groups_staffed_by(user, roles)) | Q(pk__in=_groups_led_by(user))
+    )
+
+
+class ActivityKind(models.TextChoices):
+    CONVERSATION = "conversation", _("conversation on a theme")
+    COOKING = "cooking", _("cooking and eating together")
+    CRAFTS = "crafts", _("crafts and handiwork")
+    GUEST = "guest", _("information session or guest speaker")
+    OUTING = "outing", _("outing")
+    MOVEMENT = "movement", _("movement and exercise")
+    CELEBRATION = "celebration", _("celebrating a holiday")
+    GAME = "game", _("games")
+    OTHER = "other", _("other")
+
+
+ACTIVITY_CODES = set(ActivityKind.values)
+
+
+class CatalogueQuerySet(models.QuerySet):
+    def for_organisation(self, organisation_id):
+        """The shared entries plus the organisation's own."""
+        return self.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
+
+
+class Theme(models.Model):
+    """A subject groups talk about. Entries without an organisation are shared by all."""
+
+    name = models.CharField(_("name"), max_length=100)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="theme_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Icebreaker(models.Model):
+    """An opening exercise from the library; organisations add their own."""
+
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("how it works"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("icebreaker")
+        verbose_name_plural = _("icebreakers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="icebreaker_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MeetingSeries(models.Model):
+    """A planned rhythm, e.g. every other Tuesday 10:00–12:00; it creates the meetings."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="meeting_series", verbose_name=_("group")
+    )
+    first_date = models.DateField(_("first meeting"))
+    until_date = models.DateField(_("last date"))
+    interval_weeks = models.PositiveSmallIntegerField(
+        _("every … weeks"), default=2, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("venue"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until_date__gte=models.F("first_date")), name="series_until_after_first"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="series_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.first_date}–{self.until_date}"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Meetings of the groups the user may see (coordinators included: meetings are
+        group-level data; their notes are filtered by the pages)."""
+        return self.filter(group__in=Group.objects.visible_to(user))
+
+    def workable_by(self, user):
+        """Meetings the user may plan, record and mark attendance for."""
+        return self.filter(group__in=groups_worked_in(user))
+
+    def counting(self):
+        """Meetings that count towards the cadence: not cancelled."""
+        return self.exclude(status=MeetingStatus.CANCELLED)
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("group")
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("series"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("venue"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    change_reason = models.CharField(
+        _("reason for the change"),
+        max_length=200,
+        blank=True,
+        help_text=_("Why the meeting was moved or cancelled."),
+    )
+    moved_from = models.DateTimeField(_("originally planned for"), null=True, blank=True)
+    # The record of what happened
+    language = models.CharField(
+        _("language used"), max_length=8, choices=LANGUAGE_CHOICES, blank=True
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="+", verbose_name=_("themes"))
+    other_themes = models.CharField(_("other themes"), max_length=200, blank=True)
+    icebreaker = models.ForeignKey(
+        Icebreaker,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("icebreaker"),
+    )
+    activities = models.JSONField(_("activities"), default=list, blank=True)
+    guest = models.CharField(_("guest or speaker"), max_length=200, blank=True)
+    partner = models.ForeignKey(
+        SocialService,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner organisation"),
+    )
+    organisers = models.ManyToManyField(
+        Participant,
+        blank=True,
+        related_name="organised_meetings",
+        verbose_name=_("participants who helped organise"),
+    )
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        help_text=_("Only the group's staff and the project lead can read these."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["group", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A meeting ends after it starts.")
+        if self.language and self.language not in LANGUAGE_CODES:
+            errors["language"] = _("Unknown language.")
+        unknown = [a for a in self.activities or [] if a not in ACTIVITY_CODES]
+        if unknown:
+            errors["activities"] = _("Unknown activity: %(codes)s") % {"codes": ", ".join(unknown)}
+        if self.status == MeetingStatus.CANCELLED and not self.change_reason:
+            errors["change_reason"] = _("Say why the meeting is cancelled.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def date(self) -> dt.date:
+        return timezone.localtime(self.starts_at).date()
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("present")
+    ABSENT = "absent", _("absent")
+    EXCUSED = "excused", _("excused")
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(meeting__in=Meeting.objects.workable_by(user))
+
+
+class Attendance(models.Model):
+    """One mark per person per meeting. A guest or a newcomer on trial has a name but no
+    participant record (yet)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("meeting")
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendance",
+        verbose_name=_("participant"),
+    )
+    guest_name = models.CharField(_("guest or newcomer"), max_length=150, blank=True)
+    is_trial = models.BooleanField(
+        _("newcomer on trial"),
+        default=False,
+        help_text=_("Someone trying out the group before joining."),
+    )
+    status = models.CharField(_("status"), max_length=8, choices=AttendanceStatus.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "participant"],
+                condition=Q(participant__isnull=False),
+                name="attendance_one_mark_per_participant",
+            ),
+            models.CheckConstraint(
+                condition=Q(participant__isnull=False) | ~Q(guest_name=""),
+                name="attendance_participant_or_guest",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.participant or self.guest_name}: {self.status}"
+
+
+class GroupBreak(models.Model):
+    """A break the group agreed on (e.g. summer): no gap warnings during it."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="breaks", verbose_name=_("group")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=100, default="", blank=True)
+
+    class Meta:
+        verbose_name = _("agreed break")
+        verbose_name_plural = _("agreed breaks")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="break_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.starts_on}–{self.ends_on}"
+
+
+class EventCategory(models.TextChoices):
+    PUBLIC = "public", _("public holiday")
+    SCHOOL = "school", _("school holiday")
+    RELIGIOUS = "religious", _("religious holiday")
+    CULTURAL = "cultural", _("cultural day")
+    LOCAL = "local", _("local event")
+
+
+class EventSource(models.TextChoices):
+    LIBRARY = "library", _("Dutch holiday calendar")
+    HIJRI = "hijri", _("computed from the Islamic calendar")
+    FIXED = "fixed", _("fixed date")
+    MANUAL = "manual", _("added by the organisation")
+
+
+class CalendarEvent(models.Model):
+    """A date to plan around, for one organisation. Computed suggestions (holidays,
+    Ramadan and Eid, Keti Koti) are stored here so the organisation can correct or delete
+    them; the organisation adds its own."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="calendar_events",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    category = models.CharField(_("kind"), max_length=10, choices=EventCategory.choices)
+    source = models.CharField(
+        _("source"), max_length=8, choices=EventSource.choices, default=EventSource.MANUAL
+    )
+    is_estimate = models.BooleanField(
+        _("estimated date"),
+        default=False,
+        help_text=_("Computed dates can differ by a day from what the local community follows."),
+    )
+    suggestion_key = models.CharField(max_length=100, blank=True, editable=False)
+    dismissed = models.BooleanField(
+        _("not relevant for us"),
+        default=False,
+        help_text=_("A suggested date the organisation does not plan around."),
+    )
+
+    class Meta:
+        verbose_name = _("date to plan around")
+        verbose_name_plural = _("dates to plan around")
+        ordering = ["starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="event_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "suggestion_key"],
+                condition=~Q(suggestion_key=""),
+                name="event_unique_suggestion",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.starts_on})"
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", _("spoke with them")
+    NO_ANSWER = "no_answer", _("no answer")
+    MESSAGE = "message", _("left a message")
+    COMING_BACK = "coming_back", _("will come again")
+    NEEDS_HELP = "needs_help", _("needs help: follow up")
+    STOPPING = "stopping", _("wants to stop")
+
+
+class FollowUpCallQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(participant__in=Participant.objects.visible_to(user)).filter(
+            participant__group__in=groups_worked_in(user)
+        )
+
+
+class FollowUpCall(models.Model):
+    """A call to someone who missed meetings or left without notice."""
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="follow_up_calls",
+        verbose_name=_("participant"),
+    )
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("called by"),
+    )
+    called_at = models.DateTimeField(_("when"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=CallOutcome.choices)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    objects = FollowUpCallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up call")
+        verbose_name_plural = _("follow-up calls")
+        ordering = ["-called_at"]
+
+    def __str__(self):
+        return f"{self.participant} · {self.called_at:%Y-%m-%d}"
+
+
+class IdeaStatus(models.TextChoices):
+    IDEA = "idea", _("idea")
+    PLANNED = "planned", _("planned")
+    DONE = "done", _("done")
+    REVIEWED = "reviewed", _("looked back on")
+
+
+class IdeaSource(models.TextChoices):
+    INTAKE = "intake", _("intake conversation")
+    MEETING = "meeting", _("meeting")
+    OTHER = "other", _("other")
+
+
+class IdeaQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The co-creation board belongs to the group's staff and project lead."""
+        return self.filter(group__in=groups_worked_in(user))
+
+
+class Idea(models.Model):
+    """A wish or idea for a theme or activity, who proposed it, and what became of it."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("group")
+    )
+    title = models.CharField(_("idea"), max_length=200)
+    description = models.TextField(_("details"), blank=True)
+    activity_kind = models.CharField(
+        _("kind of activity"), max_length=12, choices=ActivityKind.choices, blank=True
+    )
+    source = models.CharField(
+        _("where it came up"), max_length=8, choices=IdeaSource.choices, default=IdeaSource.MEETING
+    )
+    proposed_by = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by (participant)"),
+    )
+    proposed_by_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by (staff)"),
+    )
+    votes = models.PositiveSmallIntegerField(
+        _("hands raised"), default=0, help_text=_("How many people chose this idea.")
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=IdeaStatus.choices, default=IdeaStatus.IDEA
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+        verbose_name=_("meeting where it happened"),
+    )
+    organisers = models.ManyToManyField(
+        Participant,
+        blank=True,
+        related_name="organised_ideas",
+        verbose_name=_("participants who helped organise"),
+    )
+    look_back = models.TextField(_("looking back"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IdeaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["-votes", "created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def proposed_by_participant(self) -> bool:
+        return self.proposed_by_id is not None
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(group__in=groups_worked_in(user))
+
+
+class GroupAgreement(models.Model):
+    """A rule the group made together, in the group's own words and languages."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("group")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    agreed_on = models.DateField(_("agreed on"), default=timezone.localdate)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group agreement")
+        verbose_name_plural = _("group agreements")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        first = next(iter(self.texts.all()), None)
+        return first.text if first else f"#{self.pk}"
+
+
+class AgreementText(models.Model):
+    agreement = models.ForeignKey(
+        GroupAgreement,
+        on_delete=models.CASCADE,
+        related_name="texts",
+        verbose_name=_("agreement"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("agreement text")
+        verbose_name_plural = _("agreement texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "language"], name="agreement_text_one_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return self.text

@@ -28,6 +28,11 @@ class SocialServiceForm(forms.ModelForm):
     """Create (with the organisation, limited to those whose map the user may change)
     or edit (the organisation stays) one social map entry."""
 
+    # Addresses typed without a scheme are taken as https (Django 6's default).
+    website = forms.URLField(
+        label=_("website"), required=False, max_length=200, assume_scheme="https"
+    )
+
     class Meta:
         model = SocialService
         fields = [

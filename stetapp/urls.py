@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("groups.urls")),
     path("", include("participants.urls")),
+    path("", include("meetings.urls")),
 ]
 
 handler400 = "stetapp.views.error_400"

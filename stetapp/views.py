@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from groups import selectors as group_selectors
 from groups.models import Role
 from groups.services import invitation_token_generator
+from meetings import selectors as meeting_selectors
 
 from .access import PUBLIC, SIGNED_IN, access, user_roles
 
@@ -30,6 +32,14 @@ def home(request):
     ctx = {"roles": roles}
     if roles & {Role.FACILITATOR, Role.VOLUNTEER}:
         ctx["my_groups"] = list(group_selectors.groups_facilitated_by(user=user))
+    if roles & {Role.FACILITATOR, Role.VOLUNTEER, Role.PROJECT_LEAD}:
+        today = timezone.localdate()
+        ctx["next_meetings"] = list(meeting_selectors.upcoming_meetings_for(user=user)[:8])
+        for meeting in ctx["next_meetings"]:
+            meeting.is_today = meeting.date == today
+        ctx["meetings_to_record"] = list(meeting_selectors.meetings_to_record_for(user=user)[:8])
+        if roles & {Role.FACILITATOR, Role.PROJECT_LEAD}:
+            ctx["people_to_call"] = len(meeting_selectors.people_to_call(user=user))
     if Role.PROJECT_LEAD in roles:
         led = group_selectors.groups_led_by(user=user)
         ctx["lead_statuses"], ctx["lead_by_city"] = group_selectors.status_counts_by(

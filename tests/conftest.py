@@ -19,9 +19,13 @@ import pytest
 from django.test import Client
 
 from tests.factories import (
+    AgreementFactory,
+    CalendarEventFactory,
     ConsentFactory,
     FundFactory,
     GroupFactory,
+    IdeaFactory,
+    MeetingFactory,
     OrganisationFactory,
     ProgrammeFactory,
     Role,
@@ -61,6 +65,10 @@ class World:
     participant_b1: object = None
     consent_a1: object = None
     service_a: object = None
+    meeting_a1: object = None
+    idea_a1: object = None
+    agreement_a1: object = None
+    event_a: object = None
 
     def client_for(self, persona: str) -> Client:
         client = Client()
@@ -114,7 +122,15 @@ def world(db) -> World:
         participant=participant_a1, purpose="phone", recorded_by=users["facilitator_a1"]
     )
     service_a = SocialServiceFactory(organisation=org_a, name="Huisartsenpraktijk Oost", kind="gp")
+    meeting_a1 = MeetingFactory(group=group_a1)
+    idea_a1 = IdeaFactory(group=group_a1, title="Cook together for Eid", proposed_by=participant_a1)
+    agreement_a1 = AgreementFactory(group=group_a1)
+    event_a = CalendarEventFactory(organisation=org_a)
     return World(
+        meeting_a1=meeting_a1,
+        idea_a1=idea_a1,
+        agreement_a1=agreement_a1,
+        event_a=event_a,
         participant_a1=participant_a1,
         participant_b1=participant_b1,
         consent_a1=consent_a1,

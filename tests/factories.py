@@ -1,6 +1,7 @@
 """factory_boy factories shared by every app's tests."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -17,7 +18,10 @@ from groups.models import (
     Role,
     Venue,
 )
+from meetings.models import AgreementText, CalendarEvent, GroupAgreement, Idea, Meeting
 from participants.models import Consent, Enrolment, Participant, SocialService
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -166,4 +170,72 @@ __all__ += [
     "ParticipantFactory",
     "SocialServiceFactory",
     "participant_in",
+]
+
+
+# --- meetings -------------------------------------------------------------------------
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A planned meeting of two hours, starting at 10:00 Amsterdam time on `day`."""
+
+    class Meta:
+        model = Meeting
+
+    class Params:
+        day = dt.date(2026, 3, 3)
+
+    group = factory.SubFactory(GroupFactory)
+    starts_at = factory.LazyAttribute(
+        lambda o: dt.datetime.combine(o.day, dt.time(10), tzinfo=AMSTERDAM)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Idea
+
+    group = factory.SubFactory(GroupFactory)
+    title = factory.Sequence(lambda n: f"Idea {n}")
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupAgreement
+        skip_postgeneration_save = True
+
+    group = factory.SubFactory(GroupFactory)
+    position = 1
+    text = factory.RelatedFactory(
+        "tests.factories.AgreementTextFactory", factory_related_name="agreement"
+    )
+
+
+class AgreementTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementText
+
+    agreement = factory.SubFactory(AgreementFactory)
+    language = "nl"
+    text = "Wat in de groep gezegd wordt, blijft in de groep."
+
+
+class CalendarEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarEvent
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "Buurtfeest"
+    starts_on = dt.date(2026, 6, 13)
+    ends_on = dt.date(2026, 6, 13)
+    category = "local"
+
+
+__all__ += [
+    "AgreementFactory",
+    "AgreementTextFactory",
+    "CalendarEventFactory",
+    "IdeaFactory",
+    "MeetingFactory",
 ]

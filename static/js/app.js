@@ -14,3 +14,55 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = token.value;
   }
 });
+// The attendance sheet: when a tap could not be saved (server refused it, or no
+// connection), say so in the sheet's alert region instead of failing silently.
+function stetappAttendanceError(event) {
+  const source = event.detail && event.detail.elt;
+  const sheet = source && source.closest ? source.closest("[data-attendance-sheet]") : null;
+  const region = sheet ? sheet.querySelector("#attendance-error") : null;
+  if (region) {
+    region.textContent = sheet.getAttribute("data-error-message") || "";
+  }
+}
+document.addEventListener("htmx:responseError", stetappAttendanceError);
+document.addEventListener("htmx:sendError", stetappAttendanceError);
+document.addEventListener("htmx:afterRequest", function (event) {
+  const region = document.querySelector("[data-attendance-sheet] #attendance-error");
+  if (region && event.detail.successful) {
+    region.textContent = "";
+  }
+});
+// Fields shown only for some values of another field (data-show-when-field names it,
+// data-show-when lists the values), e.g. "Looking back" on the idea form while the status
+// is done or looked back on. Without JavaScript the field is always there; a field that
+// already holds text or an error stays visible.
+(function () {
+  function setUp() {
+    document.querySelectorAll("[data-show-when-field]").forEach(function (field) {
+      const source = field.form && field.form.elements[field.getAttribute("data-show-when-field")];
+      if (!source) {
+        return;
+      }
+      const wanted = field.getAttribute("data-show-when").split(" ");
+      const wrapper = field.closest(".mb-3") || field;
+      const update = function () {
+        const keep = field.value.trim() !== "" || field.classList.contains("is-invalid");
+        wrapper.hidden = !keep && wanted.indexOf(source.value) === -1;
+      };
+      update();
+      source.addEventListener("change", update);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();
+// htmx copies the old element's class and style to a swapped-in element with the same id
+// and then settles them; writing a style attribute is refused by our strict CSP (and the
+// browser may put an empty one on form fields). None of our elements has a style, so
+// settle only the class.
+if (window.htmx) {
+  window.htmx.config.attributesToSettle = ["class", "width", "height"];
+}

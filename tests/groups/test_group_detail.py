@@ -117,7 +117,7 @@ def staff(request, world):
 def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
@@ -125,6 +125,9 @@ def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
         # 5. the user's roles in this group (lead: may edit, sees names and make-up)
         # 6. the group's staff, joined with their users
         # 7. the current participants' make-up (group_composition)
+        # 8. attendance over the last held meetings (meetings.selectors.attendance_over_time)
+        # 9. co-creation: done ideas per month, proposed by participants or staff
+        # 10. co-creation: held meetings per month, organised with participants or not
         response = client.get(_url(world.group_a1))
     assert len(response.context["staff"]) == staff
 
@@ -135,7 +138,7 @@ def test_query_count_for_coordinator_and_facilitator(
 ):
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
@@ -144,5 +147,95 @@ def test_query_count_for_coordinator_and_facilitator(
         # 6. the group's staff, joined with their users
         # 7. the facilitator: the participants' make-up (group_composition);
         #    the coordinator: only the number of current participants
+        # 8. attendance over the last held meetings (meetings.selectors.attendance_over_time)
+        # 9. co-creation: done ideas per month, proposed by participants or staff
+        # 10. co-creation: held meetings per month, organised with participants or not
         response = client.get(_url(world.group_a1))
     assert response.context["staff_count"] == staff
+
+
+# --- attendance over time (meetings) ---------------------------------------------------
+
+
+def _held_meetings(group, presents, absents=1):
+    """Past meetings of `group`, oldest first, with `present` people present each."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.models import Attendance
+    from tests.factories import MeetingFactory
+
+    today = timezone.localdate()
+    meetings = []
+    for index, present in enumerate(presents):
+        meeting = MeetingFactory(
+            group=group, day=today - dt.timedelta(days=14 * (len(presents) - index))
+        )
+        for n in range(present):
+            Attendance.objects.create(meeting=meeting, guest_name=f"P{n}", status="present")
+        for n in range(absents):
+            Attendance.objects.create(meeting=meeting, guest_name=f"A{n}", status="absent")
+        meetings.append(meeting)
+    return meetings
+
+
+def test_attendance_chart_for_the_group_staff(world):
+    _held_meetings(world.group_a1, [3, 9])
+    response = world.client_for("facilitator_a1").get(_url(world.group_a1))
+    chart = response.context["attendance_chart"]
+    assert [row.display for row in chart.rows] == ["3", "9"]
+    assert chart.rows[0].label.endswith("· 75 %")  # 3 of 4 marked
+    assert chart.rows[1].label.endswith("· 90 %")
+    assert response.context["attendance_rate"] == 86  # 12 of 14
+    assert "Attendance over time" in response.text
+    assert 'aria-labelledby="attendance-over-time-title"' in response.text
+
+
+def test_attendance_chart_suppresses_small_counts_for_the_coordinator(world):
+    _held_meetings(world.group_a1, [3, 9])
+    response = world.client_for("coordinator").get(_url(world.group_a1))
+    chart = response.context["attendance_chart"]
+    assert [row.display for row in chart.rows] == ["<5", "9"]
+    assert chart.rows[0].bar_width == "0"
+    assert "%" not in chart.rows[0].label  # no rates: they could give small numbers away
+    assert response.context["attendance_rate"] is None
+    assert "&lt;5" in response.text
+
+
+def test_attendance_chart_shows_the_last_12_held_meetings(world):
+    from meetings.models import MeetingStatus
+
+    meetings = _held_meetings(world.group_a1, list(range(1, 15)))
+    meetings[-1].status = MeetingStatus.CANCELLED
+    meetings[-1].change_reason = "Storm"
+    meetings[-1].save()
+    chart = world.client_for("lead_a").get(_url(world.group_a1)).context["attendance_chart"]
+    # 13 held (the last was cancelled), the 12 latest of them; the planned meeting in
+    # March 2026 (world.meeting_a1) has no attendance and is not held.
+    assert [row.display for row in chart.rows] == [str(n) for n in range(2, 14)]
+
+
+def test_no_attendance_yet(world):
+    response = world.client_for("lead_a").get(_url(world.group_a1))
+    assert response.context["attendance_chart"] is None
+    assert "No attendance recorded yet." in response.text
+
+
+def test_follow_up_link_for_those_who_call(world):
+    link = reverse("follow_up_list")
+    for persona in ("lead_a", "facilitator_a1"):
+        assert link in world.client_for(persona).get(_url(world.group_a1)).text
+    for persona in ("volunteer_a1", "coordinator"):
+        assert link not in world.client_for(persona).get(_url(world.group_a1)).text
+
+
+@pytest.mark.parametrize("held", [2, 20])
+def test_attendance_over_time_is_one_query(world, held, django_assert_num_queries):
+    from meetings.selectors import attendance_over_time
+
+    _held_meetings(world.group_a1, [4] * held)
+    with django_assert_num_queries(1):
+        # 1. the last 12 held meetings with present and marked counts (one aggregate)
+        points = attendance_over_time(group=world.group_a1)
+    assert len(points) == min(held, 12)

@@ -1,8 +1,10 @@
 """python manage.py seed_demo — idempotent demo data, refused with DEBUG off."""
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -41,8 +43,14 @@ def test_refuses_with_debug_off(db, settings):
 
 
 def test_force_runs_with_debug_off(db):
-    output = _seed("--force")
-    assert "Demo data ready: 4 organisations, 10 groups, 102 participants, 9 accounts" in output
+    with time_machine.travel(dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC), tick=False):
+        output = _seed("--force")
+    # The meetings run from each group's start to the end of next year, so their number
+    # depends on the date; pinned here for 22 November 2026.
+    assert (
+        "Demo data ready: 4 organisations, 10 groups, 102 participants, 318 meetings, "
+        "9 accounts" in output
+    )
     assert _counts() == {
         "programmes": 1,
         "organisations": 4,

@@ -1,9 +1,14 @@
 """The home page: one section per role, a fixed number of queries (style.md §10)."""
 
-import pytest
-from django.urls import reverse
+import datetime as dt
 
-from tests.factories import GroupFactory, OrganisationFactory, city
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Attendance
+from tests.factories import GroupFactory, MeetingFactory, OrganisationFactory, city, participant_in
 
 # Queries every signed-in page makes before the view runs:
 #   1. the session row            2. the user row
@@ -15,12 +20,16 @@ EXPECTED = {
     # (none) — an outsider has no sections
     "outsider": 0,
     # 4. the groups the volunteer works in (with organisation, city, venue)
-    "volunteer_a1": 1,
-    # 4. the groups the facilitator works in
-    "facilitator_a1": 1,
-    "facilitator_b1": 1,
-    # 4. groups by city × status (one aggregate)  5. the organisation's groups listed
-    "lead_a": 2,
+    # 5. next meetings of those groups (with group and venue)
+    # 6. past meetings without attendance (with group)
+    "volunteer_a1": 3,
+    # 4. the groups the facilitator works in  5. next meetings  6. attendance to record
+    # 7. people to call (meetings.selectors.people_to_call: one query, counted)
+    "facilitator_a1": 4,
+    "facilitator_b1": 4,
+    # 4. next meetings  5. attendance to record  6. people to call
+    # 7. groups by city × status (one aggregate)  8. the organisation's groups listed
+    "lead_a": 5,
     # 4. groups by city × status  5. groups by community × composition
     "coordinator": 2,
     # 4. the funds the funder represents
@@ -29,11 +38,21 @@ EXPECTED = {
 
 
 def _add_groups(world, n):
+    """n more groups per organisation; A's have a past meeting nobody recorded, one in a
+    few days and someone absent twice; A1 gets as many meetings and absences."""
     extra_org = OrganisationFactory(name="Organisation C", city=city("GM0344"))
     world.programme.organisations.add(extra_org)
+    today = timezone.localdate()
     for i in range(n):
-        GroupFactory(organisation=world.org_a, name=f"A extra {i}", community=f"C{i % 4}")
+        group = GroupFactory(organisation=world.org_a, name=f"A extra {i}", community=f"C{i % 4}")
         GroupFactory(organisation=extra_org, name=f"C extra {i}", city=city("GM0344"))
+        for target in (group, world.group_a1):
+            MeetingFactory(group=target, day=today - dt.timedelta(days=20 + i))
+            MeetingFactory(group=target, day=today + dt.timedelta(days=3))
+            absent = participant_in(target, full_name=f"Absent {target.pk}-{i}")
+            for days in (40 + 2 * i, 41 + 2 * i):
+                meeting = MeetingFactory(group=target, day=today - dt.timedelta(days=days))
+                Attendance.objects.create(meeting=meeting, participant=absent, status="absent")
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
@@ -93,3 +112,55 @@ def test_funder_sees_their_fund(world):
 def test_outsider_is_told_to_ask_for_a_role(world):
     response = world.client_for("outsider").get(reverse("home"))
     assert response.context["roles"] == frozenset()
+
+
+# --- meetings on the home page ---------------------------------------------------------
+
+
+@time_machine.travel(dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_facilitator_sees_next_meetings_and_takes_attendance_today(world):
+    now = timezone.now()
+    today = MeetingFactory(
+        group=world.group_a1,
+        starts_at=now + dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(hours=2),
+    )
+    later = MeetingFactory(group=world.group_a1, day=timezone.localdate() + dt.timedelta(days=7))
+    MeetingFactory(group=world.group_b1, day=timezone.localdate() + dt.timedelta(days=2))
+    response = world.client_for("facilitator_a1").get(reverse("home"))
+    assert response.context["next_meetings"] == [today, later]
+    sheet = reverse("attendance_sheet", args=[today.pk])
+    assert f'href="{sheet}"' in response.text
+    assert reverse("attendance_sheet", args=[later.pk]) not in response.text
+    assert "Take attendance" in response.text
+
+
+def test_attendance_still_to_record(world):
+    # world.meeting_a1 (3 March 2026) is past and nobody marked it.
+    recorded = MeetingFactory(group=world.group_a1, day=timezone.localdate() - dt.timedelta(1))
+    Attendance.objects.create(meeting=recorded, participant=world.participant_a1, status="present")
+    response = world.client_for("volunteer_a1").get(reverse("home"))
+    assert response.context["meetings_to_record"] == [world.meeting_a1]
+    assert reverse("attendance_sheet", args=[world.meeting_a1.pk]) in response.text
+    assert "people_to_call" not in response.context  # volunteers do not make the calls
+
+
+def test_people_to_call_count_links_to_the_list(world):
+    today = timezone.localdate()
+    for days in (8, 1):
+        meeting = MeetingFactory(group=world.group_a1, day=today - dt.timedelta(days=days))
+        Attendance.objects.create(
+            meeting=meeting, participant=world.participant_a1, status="absent"
+        )
+    for persona in ("facilitator_a1", "lead_a"):
+        response = world.client_for(persona).get(reverse("home"))
+        assert response.context["people_to_call"] == 1
+        assert reverse("follow_up_list") in response.text
+    assert world.client_for("facilitator_b1").get(reverse("home")).context["people_to_call"] == 0
+
+
+def test_coordinator_and_funder_get_no_meeting_sections(world):
+    for persona in ("coordinator", "funder"):
+        response = world.client_for(persona).get(reverse("home"))
+        assert "next_meetings" not in response.context
+        assert "people_to_call" not in response.context

@@ -210,7 +210,145 @@ MATRIX = {
         "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
         "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
     },
+    # --- meetings: planning for facilitators and leads; coordinators read the plan ------
+    "group_meetings": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, OK, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NA, NO),
+    },
+    "meeting_create": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "series_create": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "break_create": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "meeting_detail": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, OK, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NA, NO),
+    },
+    "meeting_move": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "meeting_cancel": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "meeting_record": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "organisation_calendar": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "calendar_event_edit": {
+        "kwargs": lambda w: {"pk": w.event_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "group_ical_feed": {
+        "kwargs": lambda w: {"token": _feed_token(w)},
+        "GET": row(OK, OK, OK, OK, OK, OK, OK, OK),
+        "POST": row(NA, NA, NA, NA, NA, NA, NA, NA),
+    },
+    # attendance: volunteers may mark it; nobody outside the group sees it
+    "attendance_sheet": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "attendance_mark": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, NA, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, BAD, BAD, NF, BAD, NO, NO),
+    },
+    "attendance_rest_present": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, NA, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, R, R, NF, R, NO, NO),
+    },
+    "attendance_guest": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, NA, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, R, R, NF, R, NO, NO),
+    },
+    "follow_up_list": {
+        "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "follow_up_call_create": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    # co-creation, agreements, walking buddies: the group's own staff
+    "idea_board": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "idea_create": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "idea_edit": {
+        "kwargs": lambda w: {"pk": w.idea_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "idea_vote": {
+        "kwargs": lambda w: {"pk": w.idea_a1.pk},
+        "GET": row(R, NO, NA, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, R, R, NF, R, NO, NO),
+    },
+    "agreement_list": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "agreement_create": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "agreement_edit": {
+        "kwargs": lambda w: {"pk": w.agreement_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "agreement_pdf": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "walking_buddies": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
 }
+
+
+def _feed_token(world):
+    from meetings.feeds import feed_token
+
+    return feed_token(user=world.users["facilitator_a1"], group=world.group_a1)
 
 
 def _facilitator_a1_membership(world):

@@ -24,6 +24,7 @@ from groups.models import (
     Role,
     Venue,
 )
+from meetings.demo import seed_meetings
 from participants.demo import seed_participants
 
 DEMO_PASSWORD = "samen-tegen-eenzaamheid"  # noqa: S105  (demo data only)
@@ -297,10 +298,15 @@ class Command(BaseCommand):
             staff_by_group=staff_by_group,
             fallback_user=User.objects.get(email="lead@example.org"),
         )
+        meetings = seed_meetings(
+            groups=groups,
+            staff_by_group=staff_by_group,
+            fallback_user=User.objects.get(email="lead@example.org"),
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organisations)} organisations, {len(groups)} groups, "
-                f"{people} participants, {len(ACCOUNTS) + 1} accounts "
+                f"{people} participants, {meetings} meetings, {len(ACCOUNTS) + 1} accounts "
                 f"(password: {DEMO_PASSWORD})."
             )
         )

@@ -1,0 +1,447 @@
+"""Writes for meetings: planning, the meeting record, attendance, calls, co-creation,
+agreements and the calendar. Atomic; ValidationError with field errors on bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.languages import LANGUAGE_CODES
+from groups.models import Group, Organisation
+from participants.models import Participant
+
+from .calendar import suggestions
+from .models import (
+    ACTIVITY_CODES,
+    AgreementText,
+    Attendance,
+    AttendanceStatus,
+    CalendarEvent,
+    EventSource,
+    FollowUpCall,
+    GroupAgreement,
+    GroupBreak,
+    Idea,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+)
+
+MAX_SERIES_MEETINGS = 60
+MAX_VOTES = 999  # hands raised on one idea; well inside a small integer
+
+
+class ConflictError(Exception):
+    """The meeting record changed since the editor loaded it; nothing was saved."""
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+@transaction.atomic
+def calendar_suggest(*, organisation: Organisation, year: int) -> int:
+    """Store the computed dates for `year` as the organisation's calendar events, once.
+    Returns how many were added; a suggestion the organisation changed or dismissed is
+    left as it is."""
+    added = 0
+    for s in suggestions(school_region=organisation.school_region, year=year):
+        _event, created = CalendarEvent.objects.get_or_create(
+            organisation=organisation,
+            suggestion_key=s.key,
+            defaults={
+                "name": s.name,
+                "starts_on": s.starts_on,
+                "ends_on": s.ends_on,
+                "category": s.category,
+                "source": s.source,
+                "is_estimate": s.is_estimate,
+            },
+        )
+        added += created
+    return added
+
+
+def _suggest_for_dates(organisation: Organisation, dates) -> None:
+    for year in sorted({d.year for d in dates}):
+        calendar_suggest(organisation=organisation, year=year)
+
+
+@transaction.atomic
+def series_create(
+    *,
+    group: Group,
+    first_date: dt.date,
+    until_date: dt.date,
+    interval_weeks: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    venue=None,
+    created_by=None,
+) -> MeetingSeries:
+    """Plan a rhythm (e.g. every other Tuesday) and create its meetings. Holidays are
+    not skipped: the planning page shows which dates clash, and the facilitator moves
+    or cancels them."""
+    series = MeetingSeries(
+        group=group,
+        first_date=first_date,
+        until_date=until_date,
+        interval_weeks=interval_weeks,
+        start_time=start_time,
+        end_time=end_time,
+        venue=venue,
+        created_by=created_by,
+    )
+    series.full_clean()
+    if venue is not None and venue.organisation_id != group.organisation_id:
+        raise ValidationError({"venue": _("Choose a venue of the group's organisation.")})
+    days = []
+    day = first_date
+    while day <= until_date:
+        days.append(day)
+        day += dt.timedelta(weeks=interval_weeks)
+    if len(days) > MAX_SERIES_MEETINGS:
+        raise ValidationError(
+            {
+                "until_date": _("A series can hold at most %(n)d meetings.")
+                % {"n": MAX_SERIES_MEETINGS}
+            }
+        )
+    series.save()
+    Meeting.objects.bulk_create(
+        Meeting(
+            group=group,
+            series=series,
+            starts_at=_aware(d, start_time),
+            ends_at=_aware(d, end_time),
+            venue=venue,
+        )
+        for d in days
+    )
+    _suggest_for_dates(group.organisation, days)
+    return series
+
+
+@transaction.atomic
+def meeting_create(
+    *, group: Group, starts_at: dt.datetime, ends_at: dt.datetime, venue=None
+) -> Meeting:
+    meeting = Meeting(group=group, starts_at=starts_at, ends_at=ends_at, venue=venue)
+    meeting.full_clean()
+    if venue is not None and venue.organisation_id != group.organisation_id:
+        raise ValidationError({"venue": _("Choose a venue of the group's organisation.")})
+    meeting.save()
+    _suggest_for_dates(group.organisation, [timezone.localtime(starts_at).date()])
+    return meeting
+
+
+@transaction.atomic
+def meeting_move(
+    *, meeting: Meeting, starts_at: dt.datetime, ends_at: dt.datetime, reason: str
+) -> Meeting:
+    """Move a meeting; the first planned time is kept in `moved_from`."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the meeting moves.")})
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be moved; plan a new one."))
+    if meeting.moved_from is None:
+        meeting.moved_from = meeting.starts_at
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.change_reason = reason.strip()
+    meeting.full_clean()
+    meeting.version = F("version") + 1
+    meeting.save(
+        update_fields=[
+            "starts_at",
+            "ends_at",
+            "moved_from",
+            "change_reason",
+            "version",
+            "updated_at",
+        ]
+    )
+    meeting.refresh_from_db()
+    _suggest_for_dates(meeting.group.organisation, [meeting.date])
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, reason: str) -> Meeting:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=MeetingStatus.CANCELLED,
+        change_reason=reason.strip(),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    meeting.refresh_from_db()
+    return meeting
+
+
+RECORD_FIELDS = (
+    "language",
+    "other_themes",
+    "icebreaker",
+    "activities",
+    "guest",
+    "partner",
+    "notes",
+)
+
+
+@transaction.atomic
+def meeting_record(
+    *, meeting: Meeting, version: int, recorded_by, themes=None, organisers=None, **fields
+) -> Meeting:
+    """Save what happened at a meeting and mark it held. Optimistic locking: a stale
+    `version` raises ConflictError and saves nothing. Organisers must be participants of
+    the group's organisation."""
+    unknown = set(fields) - set(RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"meeting_record cannot set {sorted(unknown)}")
+    current = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    if current.version != version:
+        raise ConflictError
+    if current.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."))
+    if "activities" in fields:
+        fields["activities"] = [a for a in fields["activities"] if a]
+        if set(fields["activities"]) - ACTIVITY_CODES:
+            raise ValidationError({"activities": _("Unknown activity.")})
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.status = MeetingStatus.HELD
+    current.recorded_by = recorded_by
+    current.full_clean()
+    organisation_id = current.group.organisation_id
+    if current.partner_id and current.partner.organisation_id != organisation_id:
+        raise ValidationError({"partner": _("Choose from your organisation's social map.")})
+    if organisers is not None:
+        organisers = list(organisers)
+        if any(p.group.organisation_id != organisation_id for p in organisers):
+            raise ValidationError({"organisers": _("Choose participants of this group.")})
+    current.version = F("version") + 1
+    current.save()
+    if themes is not None:
+        current.themes.set(themes)
+    if organisers is not None:
+        current.organisers.set(organisers)
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def attendance_mark(
+    *, meeting: Meeting, participant: Participant, status: str, marked_by
+) -> Attendance:
+    """Mark one person. Repeating the same tap changes nothing; two people marking the
+    same sheet at once never lose each other's marks (one row per person, created or
+    updated; a concurrent insert of the same row is retried as an update)."""
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"status": _("Unknown attendance status.")})
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."))
+    defaults = {"status": status, "marked_by": marked_by}
+    try:
+        with transaction.atomic():
+            mark, _created = Attendance.objects.update_or_create(
+                meeting=meeting, participant=participant, defaults=defaults
+            )
+    except IntegrityError:
+        # Someone else inserted this person's row between our look-up and insert.
+        mark = Attendance.objects.select_for_update().get(meeting=meeting, participant=participant)
+        mark.status, mark.marked_by = status, marked_by
+        mark.save(update_fields=["status", "marked_by", "marked_at"])
+    return mark
+
+
+@transaction.atomic
+def attendance_mark_rest_present(*, meeting: Meeting, participants, marked_by) -> int:
+    """Mark everyone in `participants` who has no mark yet as present (one tap for the
+    whole group; marks already made stay). Returns how many were marked."""
+    marked = set(
+        Attendance.objects.filter(meeting=meeting, participant__isnull=False).values_list(
+            "participant_id", flat=True
+        )
+    )
+    rows = [
+        Attendance(
+            meeting=meeting, participant=p, status=AttendanceStatus.PRESENT, marked_by=marked_by
+        )
+        for p in participants
+        if p.pk not in marked
+    ]
+    Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def attendance_add_guest(*, meeting: Meeting, name: str, is_trial: bool, marked_by) -> Attendance:
+    """Someone who came without being enrolled: a guest, or a newcomer trying the group."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Enter a name.")})
+    if len(name) > 150:
+        raise ValidationError({"name": _("Use at most 150 characters.")})
+    return Attendance.objects.create(
+        meeting=meeting,
+        guest_name=name,
+        is_trial=is_trial,
+        status=AttendanceStatus.PRESENT,
+        marked_by=marked_by,
+    )
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    participant: Participant,
+    called_by,
+    outcome: str,
+    notes: str = "",
+    called_at: dt.datetime | None = None,
+) -> FollowUpCall:
+    call = FollowUpCall(
+        participant=participant,
+        called_by=called_by,
+        outcome=outcome,
+        notes=notes.strip(),
+        called_at=called_at or timezone.now(),
+    )
+    call.full_clean()
+    call.save()
+    return call
+
+
+IDEA_FIELDS = (
+    "title",
+    "description",
+    "activity_kind",
+    "source",
+    "proposed_by",
+    "proposed_by_staff",
+    "votes",
+    "status",
+    "meeting",
+    "look_back",
+)
+
+
+@transaction.atomic
+def idea_save(*, group: Group, idea: Idea | None = None, organisers=None, **fields) -> Idea:
+    """Create (idea=None) or change an idea on the co-creation board."""
+    unknown = set(fields) - set(IDEA_FIELDS)
+    if unknown:
+        raise TypeError(f"idea_save cannot set {sorted(unknown)}")
+    idea = idea or Idea(group=group)
+    for name, value in fields.items():
+        setattr(idea, name, value)
+    idea.full_clean()
+    if idea.meeting_id and idea.meeting.group_id != group.pk:
+        raise ValidationError({"meeting": _("Choose a meeting of this group.")})
+    if idea.proposed_by_id and idea.proposed_by.group.organisation_id != group.organisation_id:
+        raise ValidationError({"proposed_by": _("Choose a participant of this group.")})
+    idea.save()
+    if organisers is not None:
+        idea.organisers.set(organisers)
+    return idea
+
+
+@transaction.atomic
+def idea_vote(*, idea: Idea, delta: int = 1) -> Idea:
+    """Count raised hands; never below zero. Concurrent taps add up (an F() update).
+    Clamped in the same UPDATE: `votes` is unsigned (a CHECK constraint), so going below
+    zero first and correcting afterwards would fail."""
+    Idea.objects.filter(pk=idea.pk).update(
+        votes=Least(Greatest(F("votes") + delta, Value(0)), Value(MAX_VOTES))
+    )
+    idea.refresh_from_db()
+    return idea
+
+
+@transaction.atomic
+def agreement_save(
+    *,
+    group: Group,
+    texts: dict[str, str],
+    agreement: GroupAgreement | None = None,
+    agreed_on: dt.date | None = None,
+    position: int | None = None,
+) -> GroupAgreement:
+    """Create or change an agreement with its text per language ({language: text});
+    an empty text removes that language. At least one text is required."""
+    texts = {lang: " ".join(text.split()) for lang, text in texts.items()}
+    unknown = set(texts) - LANGUAGE_CODES
+    if unknown:
+        raise ValidationError(
+            _("Unknown language: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+        )
+    if not any(texts.values()):
+        raise ValidationError(_("Write the agreement in at least one language."))
+    agreement = agreement or GroupAgreement(group=group)
+    if agreed_on is not None:
+        agreement.agreed_on = agreed_on
+    if position is not None:
+        agreement.position = position
+    elif agreement.pk is None:
+        agreement.position = group.agreements.count() + 1
+    agreement.full_clean()
+    agreement.save()
+    for language, text in texts.items():
+        if text:
+            AgreementText.objects.update_or_create(
+                agreement=agreement, language=language, defaults={"text": text}
+            )
+        else:
+            AgreementText.objects.filter(agreement=agreement, language=language).delete()
+    return agreement
+
+
+@transaction.atomic
+def break_create(
+    *, group: Group, starts_on: dt.date, ends_on: dt.date, reason: str = ""
+) -> GroupBreak:
+    """Record a break the group agreed on (e.g. the summer): its days are not counted as
+    a gap between meetings."""
+    agreed = GroupBreak(
+        group=group, starts_on=starts_on, ends_on=ends_on, reason=" ".join(reason.split())
+    )
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("A break ends on or after the day it starts.")})
+    agreed.full_clean()
+    agreed.save()
+    return agreed
+
+
+CALENDAR_EVENT_FIELDS = ("name", "starts_on", "ends_on", "category", "dismissed")
+
+
+@transaction.atomic
+def calendar_event_save(
+    *, organisation: Organisation, event: CalendarEvent | None = None, **fields
+) -> CalendarEvent:
+    """Add a date the organisation plans around (event=None), or correct or dismiss one.
+    A computed suggestion keeps its key, so calendar_suggest never brings it back."""
+    unknown = set(fields) - set(CALENDAR_EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"calendar_event_save cannot set {sorted(unknown)}")
+    event = event or CalendarEvent(organisation=organisation, source=EventSource.MANUAL)
+    if event.organisation_id != organisation.pk:
+        raise ValidationError(_("This date belongs to another organisation."))
+    if "name" in fields:
+        fields["name"] = " ".join(fields["name"].split())
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
+        raise ValidationError({"ends_on": _("The last day is on or after the first.")})
+    event.full_clean()
+    event.save()
+    return event

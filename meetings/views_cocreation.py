@@ -1,0 +1,381 @@
+"""Co-creation board, group agreements (with their PDF) and walking buddies.
+
+These pages belong to the people who run the group: its facilitators and volunteers and
+the project lead of its organisation. Coordinators see the group, but not these pages:
+the board and the buddies name participants. Every view: access rule → scoped fetch →
+form → service → redirect or render.
+"""
+
+import dataclasses
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from groups.models import Group, Role
+from groups.selectors import group_get_for_user
+from participants.selectors import roles_in_group
+from stetapp.access import access, get_visible_or_404, require, roles
+from stetapp.charts import bar_chart
+from stetapp.exports import safe_filename
+from stetapp.pdf import render_pdf
+
+from . import selectors, services
+from .forms_cocreation import AgreementForm, IdeaForm
+from .models import GroupAgreement, Idea, IdeaStatus, groups_worked_in
+
+READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER)
+EDITORS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
+# The roles through which someone works in a group (the same rule as groups_worked_in).
+WORKING_ROLES = frozenset({Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER})
+EDITING_ROLES = frozenset({Role.PROJECT_LEAD, Role.FACILITATOR})
+
+
+def _apply_validation_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+def _group_for(user, pk, *, edit: bool = False) -> tuple[Group, frozenset]:
+    """The group (404 outside the user's scope) and the user's roles in it; 403 unless
+    the user works in it (edit=True: as facilitator or project lead). Two queries."""
+    group = group_get_for_user(user=user, pk=pk)
+    standing = roles_in_group(user=user, group=group)
+    require(bool(standing & (EDITING_ROLES if edit else WORKING_ROLES)))
+    return group, standing
+
+
+def _can_edit(user, group_id) -> bool:
+    return groups_worked_in(user, include_volunteers=False).filter(pk=group_id).exists()
+
+
+def _idea_for(user, pk, *, write: bool = False) -> Idea:
+    """An idea on the board of a group the user works in (404 otherwise); write=True:
+    403 unless the user is its facilitator or project lead."""
+    return get_visible_or_404(
+        Idea.objects.select_related("group", "group__organisation"),
+        user=user,
+        pk=pk,
+        write=write,
+        writable=lambda idea: _can_edit(user, idea.group_id),
+    )
+
+
+def _agreement_for(user, pk) -> GroupAgreement:
+    """An agreement of a group the user works in (404 otherwise); 403 unless the user is
+    its facilitator or project lead."""
+    return get_visible_or_404(
+        GroupAgreement.objects.select_related("group", "group__organisation").prefetch_related(
+            "texts"
+        ),
+        user=user,
+        pk=pk,
+        write=True,
+        writable=lambda agreement: _can_edit(user, agreement.group_id),
+    )
+
+
+# --- the co-creation board --------------------------------------------------------------
+
+
+def _board_url(idea: Idea) -> str:
+    return f"{reverse('idea_board', args=[idea.group_id])}#idea-{idea.pk}"
+
+
+@access(READERS)
+@require_GET
+def idea_board(request, pk):
+    group, standing = _group_for(request.user, pk)
+    ideas = list(selectors.ideas_for_board(group=group))
+    columns = [
+        {
+            "status": status,
+            "label": label,
+            "ideas": [idea for idea in ideas if idea.status == status],
+        }
+        for status, label in IdeaStatus.choices
+    ]
+    ctx = {
+        "group": group,
+        "columns": columns,
+        "idea_count": len(ideas),
+        "can_edit": bool(standing & EDITING_ROLES),
+    }
+    return render(request, "meetings/idea_board.html", ctx)
+
+
+@access(EDITORS)
+@require_http_methods(["GET", "POST"])
+def idea_create(request, pk):
+    user = request.user
+    group, _standing = _group_for(user, pk, edit=True)
+    form = IdeaForm(request.POST if request.method == "POST" else None, group=group, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = services.idea_save(group=group, **form.service_fields())
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Idea added to the board."))
+            return redirect(_board_url(idea))
+    return render(request, "meetings/idea_form.html", {"form": form, "group": group, "idea": None})
+
+
+@access(EDITORS)
+@require_http_methods(["GET", "POST"])
+def idea_edit(request, pk):
+    user = request.user
+    idea = _idea_for(user, pk, write=True)
+    group = idea.group
+    form = IdeaForm(
+        request.POST if request.method == "POST" else None, group=group, user=user, idea=idea
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = services.idea_save(group=group, idea=idea, **form.service_fields())
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(_board_url(idea))
+    return render(request, "meetings/idea_form.html", {"form": form, "group": group, "idea": idea})
+
+
+VOTE_DELTAS = {"": 1, "1": 1, "+1": 1, "-1": -1}
+
+
+@access(READERS)
+@require_POST
+def idea_vote(request, pk):
+    """One hand more (delta=+1, the default) or one fewer (delta=-1). With htmx the
+    updated card comes back; without JavaScript, back to the board."""
+    user = request.user
+    idea = _idea_for(user, pk)
+    delta = VOTE_DELTAS.get(request.POST.get("delta", "").strip())
+    if delta is None:
+        return HttpResponseBadRequest(_("Raise or lower the count by one."))
+    services.idea_vote(idea=idea, delta=delta)
+    if request.htmx:
+        card = selectors.ideas_for_board(group=idea.group).get(pk=idea.pk)
+        ctx = {"idea": card, "group": idea.group, "can_edit": _can_edit(user, idea.group_id)}
+        return render(request, "meetings/_idea_card.html", ctx)
+    return redirect(_board_url(idea))
+
+
+# --- the co-creation share on the group page ----------------------------------------------
+
+
+def _percent_chart(*, chart_id: str, title: str, items: list[tuple[str, int]]):
+    """A bar chart of percentages whose bars are scaled to 100 %, not to the largest
+    value (stetapp.charts.bar_chart scales to the largest, right for counts)."""
+    chart = bar_chart(chart_id=chart_id, title=title, value_heading=_("Percentage"), items=items)
+    width = int(chart.width)
+    rows = [
+        dataclasses.replace(row, bar_width=str(max(2, round(width * pct / 100)) if pct else 0))
+        for row, (_label, pct) in zip(chart.rows, items, strict=True)
+    ]
+    return dataclasses.replace(chart, rows=rows)
+
+
+def cocreation_section(*, group: Group, standing: frozenset) -> dict:
+    """What the group page's co-creation section needs (groups.views.group_detail): the
+    share of activities proposed and organised by participants over time, as charts and
+    numbers, and the links to the board, agreements and buddies for those who may open
+    them. Two aggregate queries (meetings.selectors.cocreation_share)."""
+    share = selectors.cocreation_share(group=group)
+    proposed = [p for p in share.periods if p.activities]
+    organised = [p for p in share.periods if p.meetings_held]
+    charts = []
+    if proposed:
+        charts.append(
+            _percent_chart(
+                chart_id="cocreation-proposed",
+                title=_("Share of activities proposed by participants (%)"),
+                items=[
+                    (
+                        _("%(period)s: %(part)d of %(whole)d")
+                        % {
+                            "period": p.label,
+                            "part": p.proposed_by_participants,
+                            "whole": p.activities,
+                        },
+                        p.proposed_share,
+                    )
+                    for p in proposed
+                ],
+            )
+        )
+    if organised:
+        charts.append(
+            _percent_chart(
+                chart_id="cocreation-organised",
+                title=_("Share of meetings organised with participants (%)"),
+                items=[
+                    (
+                        _("%(period)s: %(part)d of %(whole)d")
+                        % {
+                            "period": p.label,
+                            "part": p.organised_with_participants,
+                            "whole": p.meetings_held,
+                        },
+                        p.organised_share,
+                    )
+                    for p in organised
+                ],
+            )
+        )
+    return {
+        "cocreation": share,
+        "cocreation_charts": charts,
+        "cocreation_links": bool(standing & WORKING_ROLES),
+        "cocreation_buddies": bool(standing & EDITING_ROLES),
+    }
+
+
+# --- group agreements -------------------------------------------------------------------
+
+# "Start with the three basics": the agreements nearly every group makes first, in Dutch
+# and English, for the group to change into its own words.
+BASIC_AGREEMENTS = [
+    {
+        "nl": "Persoonlijke verhalen uit de groep vertellen we niet door aan anderen.",
+        "en": "Personal stories from the group are not passed on to anyone outside it.",
+    },
+    {
+        "nl": "We laten elkaar uitpraten en nemen elkaars mening serieus, ook als we het "
+        "oneens zijn.",
+        "en": "We let each other finish and take each other's views seriously, even when we "
+        "disagree.",
+    },
+    {
+        "nl": "Geen vraag is te klein of te vreemd: iedereen mag alles vragen.",
+        "en": "No question is too small or too strange: everyone may ask anything.",
+    },
+]
+
+
+@transaction.atomic
+def _start_with_basics(group: Group) -> bool:
+    """Add the three basic agreements unless the group has agreements already (the group
+    row is locked, so a double tap adds them once). Returns whether they were added."""
+    list(Group.objects.select_for_update().filter(pk=group.pk).values_list("pk", flat=True))
+    if GroupAgreement.objects.filter(group=group).exists():
+        return False
+    today = timezone.localdate()
+    for position, texts in enumerate(BASIC_AGREEMENTS, start=1):
+        services.agreement_save(group=group, texts=texts, agreed_on=today, position=position)
+    return True
+
+
+@access(READERS)
+@require_GET
+def agreement_list(request, pk):
+    group, standing = _group_for(request.user, pk)
+    ctx = {
+        "group": group,
+        "entries": selectors.agreements_for_group(group=group),
+        "can_edit": bool(standing & EDITING_ROLES),
+    }
+    return render(request, "meetings/agreement_list.html", ctx)
+
+
+@access(EDITORS)
+@require_http_methods(["GET", "POST"])
+def agreement_create(request, pk):
+    """A new agreement; or, from the empty list's button (basics=1), the three basics."""
+    group, _standing = _group_for(request.user, pk, edit=True)
+    if request.method == "POST" and request.POST.get("basics"):
+        if _start_with_basics(group):
+            messages.success(
+                request, _("Three basic agreements added. Change them into the group's words.")
+            )
+        else:
+            messages.info(request, _("The group already has agreements."))
+        return redirect("agreement_list", pk=group.pk)
+    form = AgreementForm(request.POST if request.method == "POST" else None, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_save(
+                group=group,
+                texts=form.texts(),
+                agreed_on=form.cleaned_data["agreed_on"],
+                position=form.cleaned_data["position"],
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Agreement added."))
+            return redirect("agreement_list", pk=group.pk)
+    ctx = {"form": form, "group": group, "agreement": None}
+    return render(request, "meetings/agreement_form.html", ctx)
+
+
+@access(EDITORS)
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk):
+    agreement = _agreement_for(request.user, pk)
+    group = agreement.group
+    form = AgreementForm(
+        request.POST if request.method == "POST" else None, group=group, agreement=agreement
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_save(
+                group=group,
+                agreement=agreement,
+                texts=form.texts(),
+                agreed_on=form.cleaned_data["agreed_on"],
+                position=form.cleaned_data["position"],
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("agreement_list", pk=group.pk)
+    ctx = {"form": form, "group": group, "agreement": agreement}
+    return render(request, "meetings/agreement_form.html", ctx)
+
+
+@access(READERS)
+@require_GET
+def agreement_pdf(request, pk):
+    """The agreements as an A4 PDF to print and hang up, in every language they are
+    written in (right-to-left scripts included)."""
+    group, _standing = _group_for(request.user, pk)
+    ctx = {
+        "group": group,
+        "entries": selectors.agreements_for_group(group=group),
+        "printed_on": timezone.localdate(),
+    }
+    pdf = render_pdf("meetings/pdf/agreements.html", ctx, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = safe_filename(f"{_('agreements')} {group.name}", "pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- walking buddies ------------------------------------------------------------------
+
+
+@access(EDITORS)
+@require_GET
+def walking_buddies(request, pk):
+    """Who could walk home together or call each other: pairs who live close by or share
+    an interest or a language. Only 4-digit postcode areas are shown, never addresses."""
+    user = request.user
+    group = group_get_for_user(user=user, pk=pk)
+    require(groups_worked_in(user, include_volunteers=False).filter(pk=group.pk).exists())
+    ctx = {"group": group, "buddies": selectors.walking_buddies(group=group)}
+    return render(request, "meetings/walking_buddies.html", ctx)

@@ -1,0 +1,569 @@
+"""Planning meetings and the meeting record: the group's plan with its cadence and
+holiday clashes, series and single meetings, agreed breaks, moving and cancelling, what
+happened at a meeting, the organisation's calendar of dates to plan around, and the
+private calendar feed.
+
+Every view: access rule → scoped fetch (404 out of scope) → write check (403 for a
+read-only role) → form → service → redirect with a message, or render. Facilitators and
+project leads plan; volunteers and programme coordinators read the plan. Meeting notes
+and participant names are for the group's staff and the project lead only.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from groups.models import Group, Organisation, Role
+from groups.selectors import group_get_for_user
+from stetapp.access import PUBLIC, access, get_visible_or_404, require, roles
+
+from . import selectors, services
+from .feeds import feed_resolve, feed_token
+from .forms_planning import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    BreakForm,
+    CalendarEventEditForm,
+    CalendarEventForm,
+    CancelForm,
+    MeetingForm,
+    MeetingRecordForm,
+    MoveForm,
+    SeriesForm,
+    SuggestForm,
+)
+from .models import (
+    ActivityKind,
+    CalendarEvent,
+    GroupBreak,
+    Meeting,
+    MeetingStatus,
+    groups_worked_in,
+)
+
+READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER, Role.PROGRAMME_COORDINATOR)
+PLANNERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
+
+
+def _apply_validation_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+def _posted(request):
+    """The submitted data, or None on GET: an empty POST still shows its errors."""
+    return request.POST if request.method == "POST" else None
+
+
+def _plans(user, group_id: int) -> bool:
+    """Facilitators of the group and project leads of its organisation plan its
+    meetings (volunteers and coordinators read them). One query."""
+    return groups_worked_in(user, include_volunteers=False).filter(pk=group_id).exists()
+
+
+def _works_in(user, group_id: int) -> bool:
+    """The group's staff (volunteers included) and the project lead: they see notes and
+    participants' names. One query."""
+    return groups_worked_in(user).filter(pk=group_id).exists()
+
+
+def _group_to_plan(user, pk) -> Group:
+    group = group_get_for_user(user=user, pk=pk)
+    require(_plans(user, group.pk))
+    return group
+
+
+def _meeting_to_plan(user, pk) -> Meeting:
+    meeting = selectors.meeting_get_for_user(user=user, pk=pk)
+    require(_plans(user, meeting.group_id))
+    return meeting
+
+
+def _event_label(event: CalendarEvent) -> str:
+    if event.is_estimate:
+        return _("%(name)s – estimated date") % {"name": event.name}
+    return event.name
+
+
+def _warn_about_clashes(request, group: Group, dates) -> None:
+    """A warning listing the new dates that fall on a holiday; never a block."""
+    conflicts = selectors.calendar_conflicts(organisation_id=group.organisation_id, dates=dates)
+    if not conflicts:
+        return
+    lines = [
+        "{}: {}".format(
+            formats.date_format(day, "DATE_FORMAT"),
+            ", ".join(_event_label(e) for e in events),
+        )
+        for day, events in sorted(conflicts.items())
+    ]
+    messages.warning(
+        request,
+        _("Check these dates: %(dates)s. Move or cancel a meeting if the group will not come.")
+        % {"dates": "; ".join(lines)},
+    )
+
+
+# --- the group's plan ------------------------------------------------------------------
+
+
+@access(READERS)
+@require_GET
+def group_meetings(request, pk):
+    user = request.user
+    # 1 query: the group (with organisation, city, venue) through visible_to.
+    group = group_get_for_user(user=user, pk=pk)
+    now = timezone.now()
+    # 1 query: every meeting of the group with its venue.
+    meetings = list(
+        Meeting.objects.filter(group=group).select_related("venue").order_by("starts_at")
+    )
+    upcoming = [m for m in meetings if m.ends_at >= now]
+    past = [m for m in reversed(meetings) if m.ends_at < now]
+    # 1 query: the holidays covering the upcoming dates.
+    conflicts = selectors.calendar_conflicts(
+        organisation_id=group.organisation_id,
+        dates=[m.date for m in upcoming if m.status != MeetingStatus.CANCELLED],
+    )
+    for meeting in upcoming:
+        meeting.clashes = (
+            []
+            if meeting.status == MeetingStatus.CANCELLED
+            else [_event_label(e) for e in conflicts.get(meeting.date, [])]
+        )
+    # 2 queries: the counting meetings and the agreed breaks.
+    cadence = selectors.group_cadence(group=group)
+    # 1 query: the agreed breaks, to list them.
+    breaks = list(GroupBreak.objects.filter(group=group).order_by("starts_on"))
+    # 1 query: may this user plan?
+    can_plan = _plans(user, group.pk)
+    feed_url = request.build_absolute_uri(
+        reverse("group_ical_feed", kwargs={"token": feed_token(user=user, group=group)})
+    )
+    ctx = {
+        "group": group,
+        "upcoming": upcoming,
+        "past": past,
+        "cadence": cadence,
+        "window_last": cadence.window_end - dt.timedelta(days=1),
+        "minimum": selectors.MIN_MEETINGS_PER_YEAR,
+        "max_gap": selectors.MAX_GAP_DAYS,
+        "breaks": breaks,
+        "can_plan": can_plan,
+        "feed_url": feed_url,
+    }
+    return render(request, "meetings/group_meetings.html", ctx)
+
+
+# --- planning --------------------------------------------------------------------------
+
+
+@access(PLANNERS)
+@require_http_methods(["GET", "POST"])
+def series_create(request, pk):
+    group = _group_to_plan(request.user, pk)
+    form = SeriesForm(_posted(request), group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = services.series_create(
+                group=group, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            dates = [m.date for m in series.meetings.all()]
+            messages.success(
+                request,
+                ngettext("%(count)d meeting planned.", "%(count)d meetings planned.", len(dates))
+                % {"count": len(dates)},
+            )
+            _warn_about_clashes(request, group, dates)
+            return redirect("group_meetings", pk=group.pk)
+    ctx = {"form": form, "group": group}
+    return render(request, "meetings/series_form.html", ctx)
+
+
+@access(PLANNERS)
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, pk):
+    group = _group_to_plan(request.user, pk)
+    form = MeetingForm(_posted(request), group=group)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.starts_and_ends()
+        try:
+            meeting = services.meeting_create(
+                group=group,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                venue=form.cleaned_data["venue"],
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Meeting planned on %(date)s.")
+                % {"date": formats.date_format(meeting.date, "DATE_FORMAT")},
+            )
+            _warn_about_clashes(request, group, [meeting.date])
+            return redirect("group_meetings", pk=group.pk)
+    ctx = {"form": form, "group": group}
+    return render(request, "meetings/meeting_form.html", ctx)
+
+
+@access(PLANNERS)
+@require_http_methods(["GET", "POST"])
+def break_create(request, pk):
+    group = _group_to_plan(request.user, pk)
+    form = BreakForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_create(group=group, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Break added: no gap warnings during it."))
+            return redirect("group_meetings", pk=group.pk)
+    ctx = {"form": form, "group": group}
+    return render(request, "meetings/break_form.html", ctx)
+
+
+# --- one meeting -----------------------------------------------------------------------
+
+
+@access(READERS)
+@require_GET
+def meeting_detail(request, pk):
+    user = request.user
+    meeting = selectors.meeting_get_for_user(user=user, pk=pk)
+    group = meeting.group
+    # Staff and the project lead see names and notes; a coordinator counts and labels.
+    is_staff = _works_in(user, group.pk)
+    can_plan = is_staff and _plans(user, group.pk)
+    organisers = list(meeting.organisers.order_by("full_name"))
+    conflicts = selectors.calendar_conflicts(
+        organisation_id=group.organisation_id, dates=[meeting.date]
+    )
+    labels = dict(ActivityKind.choices)
+    ctx = {
+        "meeting": meeting,
+        "group": group,
+        "is_staff": is_staff,
+        "can_plan": can_plan,
+        "is_open": meeting.status != MeetingStatus.CANCELLED,
+        "themes": list(meeting.themes.all()),
+        "activities": [labels.get(a, a) for a in meeting.activities or []],
+        "organisers": organisers if is_staff else None,
+        "organiser_count": len(organisers),
+        "clashes": [_event_label(e) for e in conflicts.get(meeting.date, [])],
+        "language": meeting.get_language_display() if meeting.language else "",
+    }
+    return render(request, "meetings/meeting_detail.html", ctx)
+
+
+@access(PLANNERS)
+@require_http_methods(["GET", "POST"])
+def meeting_move(request, pk):
+    meeting = _meeting_to_plan(request.user, pk)
+    local_start = timezone.localtime(meeting.starts_at)
+    initial = {
+        "date": local_start.date(),
+        "start_time": local_start.time().replace(second=0, microsecond=0),
+        "end_time": timezone.localtime(meeting.ends_at).time().replace(second=0, microsecond=0),
+    }
+    form = MoveForm(_posted(request), initial=initial, group=meeting.group)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.starts_and_ends()
+        try:
+            moved = services.meeting_move(
+                meeting=meeting,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Meeting moved to %(date)s.")
+                % {"date": formats.date_format(moved.date, "DATE_FORMAT")},
+            )
+            _warn_about_clashes(request, meeting.group, [moved.date])
+            return redirect("meeting_detail", pk=meeting.pk)
+    ctx = {"form": form, "meeting": meeting, "group": meeting.group}
+    return render(request, "meetings/meeting_move.html", ctx)
+
+
+@access(PLANNERS)
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk):
+    meeting = _meeting_to_plan(request.user, pk)
+    if meeting.status == MeetingStatus.CANCELLED:
+        messages.info(request, _("This meeting was already cancelled."))
+        return redirect("meeting_detail", pk=meeting.pk)
+    form = CancelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Meeting cancelled."))
+            return redirect("group_meetings", pk=meeting.group_id)
+    ctx = {"form": form, "meeting": meeting, "group": meeting.group}
+    return render(request, "meetings/meeting_cancel.html", ctx)
+
+
+def _record_initial(meeting: Meeting) -> dict:
+    return {
+        "version": meeting.version,
+        "language": meeting.language or (meeting.group.languages or [""])[0],
+        "themes": list(meeting.themes.all()),
+        "other_themes": meeting.other_themes,
+        "icebreaker": meeting.icebreaker_id,
+        "activities": meeting.activities,
+        "guest": meeting.guest,
+        "partner": meeting.partner_id,
+        "organisers": list(meeting.organisers.all()),
+        "notes": meeting.notes,
+    }
+
+
+@access(PLANNERS)
+@require_http_methods(["GET", "POST"])
+def meeting_record(request, pk):
+    user = request.user
+    meeting = _meeting_to_plan(user, pk)
+    if meeting.status == MeetingStatus.CANCELLED:
+        messages.info(request, _("This meeting was cancelled: there is nothing to record."))
+        return redirect("meeting_detail", pk=meeting.pk)
+    form = MeetingRecordForm(_posted(request), initial=_record_initial(meeting), meeting=meeting)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        version = fields.pop("version")
+        themes = fields.pop("themes")
+        organisers = fields.pop("organisers")
+        try:
+            services.meeting_record(
+                meeting=meeting,
+                version=version,
+                recorded_by=user,
+                themes=themes,
+                organisers=organisers,
+                **fields,
+            )
+        except services.ConflictError:
+            conflict = True
+            current = _meeting_to_plan(user, pk)
+            # Keep what the facilitator typed; the next save starts from the new version.
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = MeetingRecordForm(data, meeting=current)
+            form.is_valid()
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this meeting while you were filling it in. Your "
+                    "answers are not saved yet: they are still in the form below. Check "
+                    "the meeting page if you like, then press Save again."
+                ),
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Meeting recorded. Thank you!"))
+            return redirect("meeting_detail", pk=meeting.pk)
+    ctx = {"form": form, "meeting": meeting, "group": meeting.group, "conflict": conflict}
+    return render(request, "meetings/meeting_record.html", ctx)
+
+
+# --- the organisation's calendar -------------------------------------------------------
+
+
+def _organisation_to_plan(user, pk) -> Organisation:
+    """An organisation the user works for (404 otherwise); planning its calendar needs a
+    project lead of it or a facilitator of one of its groups (403 otherwise)."""
+    return get_visible_or_404(
+        Organisation.objects.all(),
+        user=user,
+        pk=pk,
+        write=True,
+        writable=lambda org: (
+            Organisation.objects.managed_by(user).filter(pk=org.pk).exists()
+            or groups_worked_in(user, include_volunteers=False)
+            .filter(organisation_id=org.pk)
+            .exists()
+        ),
+    )
+
+
+def _year(value) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return timezone.localdate().year
+    return year if FIRST_YEAR <= year <= LAST_YEAR else timezone.localdate().year
+
+
+@access(PLANNERS)
+@require_http_methods(["GET", "POST"])
+def organisation_calendar(request, pk):
+    organisation = _organisation_to_plan(request.user, pk)
+    year = _year(request.GET.get("year"))
+    form = CalendarEventForm(None)
+    if request.method == "POST":
+        if "suggest" in request.POST:
+            suggest = SuggestForm(request.POST)
+            if suggest.is_valid():
+                year = suggest.cleaned_data["year"]
+                added = services.calendar_suggest(organisation=organisation, year=year)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d suggested date added for %(year)d.",
+                        "%(count)d suggested dates added for %(year)d.",
+                        added,
+                    )
+                    % {"count": added, "year": year},
+                )
+            else:
+                messages.error(request, _("Choose a year between 2000 and 2100."))
+            return redirect(
+                f"{reverse('organisation_calendar', args=[organisation.pk])}?year={year}"
+            )
+        form = CalendarEventForm(request.POST)
+        if form.is_valid():
+            try:
+                event = services.calendar_event_save(organisation=organisation, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("“%(name)s” added.") % {"name": event.name})
+                url = reverse("organisation_calendar", args=[organisation.pk])
+                return redirect(f"{url}?year={event.starts_on.year}")
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    # 1 query: the organisation's dates that touch the year.
+    events = list(
+        CalendarEvent.objects.filter(
+            organisation=organisation, starts_on__lte=last, ends_on__gte=first
+        ).order_by("starts_on", "name")
+    )
+    months = []
+    for event in events:
+        month = max(event.starts_on, first).month
+        if not months or months[-1][0] != month:
+            months.append((month, []))
+        months[-1][1].append(event)
+    ctx = {
+        "organisation": organisation,
+        "year": year,
+        "months": [(dt.date(year, month, 1), items) for month, items in months],
+        "has_suggestions": any(e.suggestion_key for e in events),
+        "form": form,
+        "previous_year": year - 1 if year > FIRST_YEAR else None,
+        "next_year": year + 1 if year < LAST_YEAR else None,
+    }
+    return render(request, "meetings/organisation_calendar.html", ctx)
+
+
+@access(PLANNERS)
+@require_http_methods(["GET", "POST"])
+def calendar_event_edit(request, pk):
+    user = request.user
+    try:
+        event = CalendarEvent.objects.select_related("organisation").get(
+            pk=pk, organisation__in=Organisation.objects.visible_to(user)
+        )
+    except CalendarEvent.DoesNotExist:
+        raise Http404 from None
+    organisation = _organisation_to_plan(user, event.organisation_id)
+    initial = {
+        "name": event.name,
+        "starts_on": event.starts_on,
+        "ends_on": event.ends_on,
+        "category": event.category,
+        "dismissed": event.dismissed,
+    }
+    form = CalendarEventEditForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.calendar_event_save(
+                organisation=organisation, event=event, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            url = reverse("organisation_calendar", args=[organisation.pk])
+            return redirect(f"{url}?year={event.starts_on.year}")
+    ctx = {"form": form, "event": event, "organisation": organisation}
+    return render(request, "meetings/calendar_event_form.html", ctx)
+
+
+# --- the private calendar feed ---------------------------------------------------------
+
+
+def _ical(group: Group, meetings) -> bytes:
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//stetapp//meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", group.name)
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@stetapp")
+        event.add("dtstamp", meeting.updated_at.astimezone(dt.UTC))
+        event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
+        event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
+        event.add("summary", group.name)
+        if meeting.venue is not None:
+            venue = meeting.venue
+            parts = [venue.name, venue.address, venue.postcode]
+            event.add("location", ", ".join(p for p in parts if p))
+        cancelled = meeting.status == MeetingStatus.CANCELLED
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        event.add("sequence", meeting.version)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+@access(PUBLIC)
+@require_GET
+def group_ical_feed(request, token):
+    """A calendar app's subscription: no session, a signed token instead. It answers only
+    while the token's user is active and still sees the group. Times and places only:
+    no participants, no notes."""
+    resolved = feed_resolve(token)
+    if resolved is None:
+        raise Http404
+    user_id, group_id = resolved
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise Http404
+    group = Group.objects.visible_to(user).filter(pk=group_id).first()
+    if group is None:
+        raise Http404
+    meetings = Meeting.objects.filter(group=group).select_related("venue").order_by("starts_at")
+    response = HttpResponse(_ical(group, meetings), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    return response

@@ -1,0 +1,122 @@
+"""The private calendar feed: times and places, never people; it ends with the role."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from groups.models import Membership
+from meetings import services
+from meetings.feeds import feed_token
+from tests.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(user, group):
+    return reverse("group_ical_feed", kwargs={"token": feed_token(user=user, group=group)})
+
+
+@pytest.fixture
+def feed_url(world):
+    return _url(world.users["facilitator_a1"], world.group_a1)
+
+
+def _events(response):
+    calendar = Calendar.from_ical(response.content)
+    return list(calendar.walk("VEVENT"))
+
+
+def test_the_feed_parses_and_holds_the_meetings(world, client, feed_url):
+    world.meeting_a1.venue = world.venue_a
+    world.meeting_a1.save()
+    second = MeetingFactory(group=world.group_a1, day=dt.date(2026, 3, 17))
+    services.meeting_cancel(meeting=second, reason="Ill")
+    MeetingFactory(group=world.group_a2, day=dt.date(2026, 3, 10))  # another group
+    response = client.get(feed_url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    events = _events(response)
+    assert len(events) == 2
+    first, cancelled = events
+    assert str(first["UID"]) == f"meeting-{world.meeting_a1.pk}@stetapp"
+    assert first.decoded("DTSTART") == dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC)
+    assert first.decoded("DTEND") == dt.datetime(2026, 3, 3, 11, tzinfo=dt.UTC)
+    assert str(first["SUMMARY"]) == "Group A1"
+    assert "Venue A" in str(first["LOCATION"]) and world.venue_a.address in str(first["LOCATION"])
+    assert str(first["STATUS"]) == "CONFIRMED"
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+
+
+def test_the_uid_is_stable_when_a_meeting_moves(world, client, feed_url):
+    before = str(_events(client.get(feed_url))[0]["UID"])
+    services.meeting_move(
+        meeting=world.meeting_a1,
+        starts_at=world.meeting_a1.starts_at + dt.timedelta(days=1),
+        ends_at=world.meeting_a1.ends_at + dt.timedelta(days=1),
+        reason="Room",
+    )
+    (event,) = _events(client.get(feed_url))
+    assert str(event["UID"]) == before
+    assert event.decoded("DTSTART").date() == dt.date(2026, 3, 4)
+
+
+def test_no_participant_names_and_no_notes(world, client, feed_url):
+    services.meeting_record(
+        meeting=world.meeting_a1,
+        version=1,
+        recorded_by=None,
+        organisers=[world.participant_a1],
+        notes="Confidential remark",
+        guest="Guest speaker",
+    )
+    text = client.get(feed_url).content.decode()
+    assert "Ayse" not in text
+    assert "Confidential" not in text
+    assert "Guest speaker" not in text
+
+
+def test_the_feed_stops_when_the_membership_is_revoked(world, client, feed_url):
+    assert client.get(feed_url).status_code == 200
+    Membership.objects.filter(user=world.users["facilitator_a1"]).delete()
+    assert client.get(feed_url).status_code == 404
+
+
+def test_the_feed_stops_for_an_inactive_user(world, client, feed_url):
+    user = world.users["facilitator_a1"]
+    user.is_active = False
+    user.save()
+    assert client.get(feed_url).status_code == 404
+
+
+def test_a_token_for_a_group_the_user_cannot_see_is_404(world, client):
+    url = _url(world.users["facilitator_b1"], world.group_a1)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "token", ["nonsense", "eyJ1IjozLCJnIjoxfQ:1vwcee:forged", "%00", "a" * 2000]
+)
+def test_a_bad_token_is_404(world, client, token):
+    url = reverse("group_ical_feed", kwargs={"token": "x"}).replace("x.ics", f"{token}.ics")
+    assert client.get(url).status_code == 404
+
+
+def test_post_is_not_allowed(world, client, feed_url):
+    assert client.post(feed_url).status_code == 405
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_query_count(world, client, feed_url, count, django_assert_num_queries):
+    for i in range(count - 1):
+        MeetingFactory(
+            group=world.group_a1,
+            day=dt.date(2026, 4, 1) + dt.timedelta(weeks=i),
+            venue=world.venue_a,
+        )
+    # 1 the user, 2 the group (visible_to), 3 its meetings with venues
+    with django_assert_num_queries(3):
+        response = client.get(feed_url)
+    assert len(_events(response)) == count
