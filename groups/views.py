@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from participants import selectors as participant_selectors
 from stetapp.access import access, get_visible_or_404, roles, user_roles
 from stetapp.charts import bar_chart
+from stetapp.forms import apply_validation_error
 
 from . import selectors, services
 from .filters import GroupFilter
@@ -33,16 +34,6 @@ GROUP_VIEWERS = roles(
 
 def _base_url(request) -> str:
     return f"{request.scheme}://{request.get_host()}"
-
-
-def _apply_validation_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 # --- groups --------------------------------------------------------------------------
@@ -179,7 +170,7 @@ def group_create(request):
         try:
             group = services.group_create(**form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Group “%(name)s” created.") % {"name": group.name})
             return redirect("group_detail", pk=group.pk)
@@ -195,7 +186,7 @@ def group_edit(request, pk):
         try:
             services.group_update(group=group, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("group_detail", pk=group.pk)
@@ -278,7 +269,7 @@ def organisation_create(request, programme_pk):
         try:
             organisation = services.organisation_create(programme=programme, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Organisation added to the programme."))
             return redirect("organisation_detail", pk=organisation.pk)
@@ -296,7 +287,7 @@ def organisation_edit(request, pk):
         try:
             services.organisation_update(organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organisation_detail", pk=organisation.pk)
@@ -322,7 +313,7 @@ def venue_create(request, organisation_pk):
             services.venue_create(organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
             # A duplicate name: the form cannot check it, `organisation` is not a field.
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Venue added."))
             return redirect("organisation_detail", pk=organisation.pk)
@@ -341,7 +332,7 @@ def venue_edit(request, pk):
         try:
             services.venue_update(venue=venue, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organisation_detail", pk=venue.organisation_id)
@@ -364,7 +355,7 @@ def _people_page(request, *, template, ctx, form, members):
                 base_url=_base_url(request),
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,

@@ -24,6 +24,7 @@ from participants.selectors import roles_in_group
 from stetapp.access import access, get_visible_or_404, require, roles
 from stetapp.charts import bar_chart
 from stetapp.exports import safe_filename
+from stetapp.forms import apply_validation_error
 from stetapp.pdf import render_pdf
 
 from . import selectors, services
@@ -35,16 +36,6 @@ EDITORS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
 # The roles through which someone works in a group (the same rule as groups_worked_in).
 WORKING_ROLES = frozenset({Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER})
 EDITING_ROLES = frozenset({Role.PROJECT_LEAD, Role.FACILITATOR})
-
-
-def _apply_validation_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _group_for(user, pk, *, edit: bool = False) -> tuple[Group, frozenset]:
@@ -125,7 +116,7 @@ def idea_create(request, pk):
         try:
             idea = services.idea_save(group=group, **form.service_fields())
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Idea added to the board."))
             return redirect(_board_url(idea))
@@ -145,7 +136,7 @@ def idea_edit(request, pk):
         try:
             idea = services.idea_save(group=group, idea=idea, **form.service_fields())
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(_board_url(idea))
@@ -313,7 +304,7 @@ def agreement_create(request, pk):
                 position=form.cleaned_data["position"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Agreement added."))
             return redirect("agreement_list", pk=group.pk)
@@ -339,7 +330,7 @@ def agreement_edit(request, pk):
                 position=form.cleaned_data["position"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("agreement_list", pk=group.pk)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from groups.models import Group, Organisation, Role
 from groups.selectors import group_get_for_user
 from stetapp.access import PUBLIC, access, get_visible_or_404, require, roles
+from stetapp.forms import apply_validation_error
 
 from . import selectors, services
 from .feeds import feed_resolve, feed_token
@@ -52,16 +53,6 @@ from .models import (
 
 READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER, Role.PROGRAMME_COORDINATOR)
 PLANNERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
-
-
-def _apply_validation_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _posted(request):
@@ -183,7 +174,7 @@ def series_create(request, pk):
                 group=group, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             dates = [m.date for m in series.meetings.all()]
             messages.success(
@@ -212,7 +203,7 @@ def meeting_create(request, pk):
                 venue=form.cleaned_data["venue"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -234,7 +225,7 @@ def break_create(request, pk):
         try:
             services.break_create(group=group, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Break added: no gap warnings during it."))
             return redirect("group_meetings", pk=group.pk)
@@ -296,7 +287,7 @@ def meeting_move(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -321,7 +312,7 @@ def meeting_cancel(request, pk):
         try:
             services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Meeting cancelled."))
             return redirect("group_meetings", pk=meeting.group_id)
@@ -385,7 +376,7 @@ def meeting_record(request, pk):
                 ),
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Meeting recorded. Thank you!"))
             return redirect("meeting_detail", pk=meeting.pk)
@@ -452,7 +443,7 @@ def organisation_calendar(request, pk):
             try:
                 event = services.calendar_event_save(organisation=organisation, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_validation_error(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("“%(name)s” added.") % {"name": event.name})
                 url = reverse("organisation_calendar", args=[organisation.pk])
@@ -507,7 +498,7 @@ def calendar_event_edit(request, pk):
                 organisation=organisation, event=event, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             url = reverse("organisation_calendar", args=[organisation.pk])

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from groups.models import Role
 from stetapp.access import access, get_visible_or_404, roles
+from stetapp.forms import apply_validation_error
 
 from . import selectors, services
 from .forms import (
@@ -41,16 +42,6 @@ from .models import (
 
 READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER)
 EDITORS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
-
-
-def _apply_validation_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _warn_about_age(request, participant: Participant) -> None:
@@ -107,7 +98,7 @@ def participant_create(request):
         try:
             participant = services.participant_create(created_by=request.user, **fields)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("%(name)s is registered.") % {"name": participant.full_name}
@@ -226,7 +217,7 @@ def participant_edit(request, pk):
                 ),
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("participant_detail", pk=participant.pk)
@@ -265,7 +256,7 @@ def consent_create(request, pk):
                 participant=participant, recorded_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -313,7 +304,7 @@ def intake_create(request, pk):
                 participant=participant, conducted_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Intake conversation recorded."))
             return redirect("participant_detail", pk=participant.pk)
@@ -331,7 +322,7 @@ def participant_enrol(request, pk):
         try:
             enrolment = services.participant_enrol(participant=participant, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -363,7 +354,7 @@ def enrolment_leave(request, pk):
         try:
             services.enrolment_leave(enrolment=enrolment, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,

@@ -21,6 +21,7 @@ from groups.selectors import group_get_for_user, organisation_get_for_user
 from stetapp.access import access, roles
 from stetapp.charts import bar_chart, display_count
 from stetapp.exports import table_response
+from stetapp.forms import apply_validation_error
 
 from . import selectors, services
 from .importers import import_participants
@@ -42,16 +43,6 @@ NAMES = FULL_RECORD | {Role.VOLUNTEER}
 SMALL_CELL = 5
 
 EXPORT_FORMATS = ("csv", "xlsx")
-
-
-def _apply_validation_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 # --- import ----------------------------------------------------------------------------
@@ -266,7 +257,7 @@ def social_service_create(request):
         try:
             service = services.social_service_create(organisation=organisation, **fields)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("“%(name)s” added to the social map.") % {"name": service.name}
@@ -290,7 +281,7 @@ def social_service_edit(request, pk):
             # A copy again: should saving fail, the page still shows the saved name.
             services.social_service_update(service=copy.copy(service), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("social_map")
