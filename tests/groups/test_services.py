@@ -14,6 +14,7 @@ from django.urls import reverse
 from groups import services
 from groups.models import Composition, Group, GroupStatus, Membership, Role, Venue
 from tests.factories import UserFactory, city
+from tests.helpers import assert_invitation_link
 
 User = get_user_model()
 BASE_URL = "https://stetapp.example.org"
@@ -299,8 +300,7 @@ def test_member_invite_new_user(world, django_capture_on_commit_callbacks):
     assert message.subject == "You are invited to stetapp"
     assert "Dear Nadia Begeleider," in message.body
     assert "gave you the role of facilitator for Group A2" in message.body
-    link = BASE_URL + services.invitation_link(user)
-    assert link in message.body
+    assert_invitation_link(message.body, user, BASE_URL)
     assert re.search(r"https://stetapp\.example\.org/invitation/[\w-]+/[\w-]+/", message.body)
 
 
@@ -425,7 +425,7 @@ def test_invitation_resend(world, django_capture_on_commit_callbacks):
         membership=membership, invited_by=world.users["lead_a"], base_url=BASE_URL
     )
     assert [m.subject for m in mail.outbox] == ["You are invited to stetapp"] * 2
-    assert BASE_URL + services.invitation_link(membership.user) in mail.outbox[1].body
+    assert_invitation_link(mail.outbox[1].body, membership.user, BASE_URL)
 
 
 def test_membership_revoke(world):
