@@ -1,21 +1,62 @@
-"""Phase 1: funds (the grants, applications and budgets follow in the funding issue)."""
+"""Phase 1: readiness, facilitator profiles, funds, funding applications with their budget
+and coverage plan, grants and payments, expenses with receipts, volunteers and their
+allowances.
 
+Money is Decimal everywhere (DecimalField, never float). Access:
+- Applications, budgets and grants belong to an organisation: its project leads manage
+  them; facilitators read the budgets of applications that cover their groups;
+  coordinators see totals per organisation; funders see totals of their own fund's grants.
+- Expenses: facilitators submit them for their groups, project leads approve. Receipts
+  are stored outside the static/media web root and served only through the access check.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from groups.models import Group, Membership, Organisation, Programme, Role
+
+ZERO = Decimal("0.00")
+
+
+def _roles(user, *roles):
+    return Membership.objects.filter(user=user, role__in=roles)
+
+
+def _no_access(user) -> bool:
+    return not (user and user.is_authenticated and user.is_active)
+
+
+def money_field(label, **kwargs):
+    return models.DecimalField(
+        label, max_digits=12, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs
+    )
+
+
+# --- funds ----------------------------------------------------------------------------
+
+
+class FundScope(models.TextChoices):
+    NATIONAL = "national", _("national")
+    REGIONAL = "regional", _("regional")
+    LOCAL = "local", _("local only")
 
 
 class FundQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Funds are a shared catalogue: every signed-in user may read them."""
-        if not (user and user.is_authenticated and user.is_active):
+        if _no_access(user):
             return self.none()
         return self.all()
 
     def represented_by(self, user):
         """Funds on whose behalf the user reads reports (the funder role)."""
-        from groups.models import Role
-
-        if not (user and user.is_authenticated and user.is_active):
+        if _no_access(user):
             return self.none()
         return self.filter(memberships__user=user, memberships__role=Role.FUNDER)
 
@@ -24,6 +65,42 @@ class Fund(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    focus = models.CharField(
+        _("focus"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the fund supports, e.g. older people, loneliness, migrants."),
+    )
+    scope = models.CharField(
+        _("where it funds"), max_length=10, choices=FundScope.choices, default=FundScope.NATIONAL
+    )
+    region = models.CharField(_("region or city"), max_length=100, blank=True)
+    max_amount = money_field(_("maximum amount"), null=True, blank=True)
+    needs_kvk_extract = models.BooleanField(_("Chamber of Commerce extract"), default=False)
+    needs_statutes = models.BooleanField(_("statutes"), default=False)
+    needs_annual_accounts = models.BooleanField(_("annual accounts"), default=False)
+    has_quick_check = models.BooleanField(
+        _("eligibility quick-check"),
+        default=False,
+        help_text=_("A short online check of closed questions before applying."),
+    )
+    deadlines = models.CharField(
+        _("deadlines"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: 1 March and 1 September."),
+    )
+    advance_percentage = models.PositiveSmallIntegerField(
+        _("advance (% of the grant)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    pays_after_report = models.BooleanField(_("pays after the final report"), default=False)
+    accountant_statement_above = money_field(
+        _("accountant's statement needed above"), null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
 
     objects = FundQuerySet.as_manager()
 
@@ -34,3 +111,646 @@ class Fund(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- applications, budget and coverage ------------------------------------------------
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    GRANTED = "granted", _("granted")
+    PARTLY_GRANTED = "partly_granted", _("partly granted")
+    REJECTED = "rejected", _("rejected")
+    REPORTED = "reported", _("reported")
+    CLOSED = "closed", _("closed")
+
+
+# Which status may follow which (funding.services.application_set_status enforces it).
+STATUS_FLOW = {
+    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED},
+    ApplicationStatus.SUBMITTED: {
+        ApplicationStatus.GRANTED,
+        ApplicationStatus.PARTLY_GRANTED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.DRAFT,
+    },
+    ApplicationStatus.GRANTED: {ApplicationStatus.REPORTED},
+    ApplicationStatus.PARTLY_GRANTED: {ApplicationStatus.REPORTED},
+    ApplicationStatus.REJECTED: {ApplicationStatus.CLOSED},
+    ApplicationStatus.REPORTED: {ApplicationStatus.CLOSED},
+    ApplicationStatus.CLOSED: set(),
+}
+GRANTED_STATUSES = (
+    ApplicationStatus.GRANTED,
+    ApplicationStatus.PARTLY_GRANTED,
+    ApplicationStatus.REPORTED,
+    ApplicationStatus.CLOSED,
+)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Project leads: their organisations' applications. Facilitators: applications
+        covering one of their groups (read-only). Coordinators and funders read totals
+        through their own pages, not applications."""
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id"))
+            | Q(
+                pk__in=FundingApplication.groups.through.objects.filter(
+                    group_id__in=_roles(user, Role.FACILITATOR).values("group_id")
+                ).values("fundingapplication_id")
+            )
+        )
+
+    def managed_by(self, user):
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id")
+        )
+
+
+class FundingApplication(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="funding_applications",
+        verbose_name=_("organisation"),
+    )
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="applications", verbose_name=_("fund")
+    )
+    groups = models.ManyToManyField(
+        Group, blank=True, related_name="funding_applications", verbose_name=_("groups")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    amount_requested = money_field(_("amount requested"), default=ZERO)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    decided_on = models.DateField(_("decision on"), null=True, blank=True)
+    # The proposal's sections
+    introduction = models.TextField(_("introduction and problem"), blank=True)
+    project_description = models.TextField(_("project description"), blank=True)
+    risk_analysis = models.TextField(_("risk analysis"), blank=True)
+    duration = models.TextField(_("duration and planning"), blank=True)
+    team = models.TextField(_("project team"), blank=True)
+    budget_notes = models.TextField(_("notes on the budget and coverage plan"), blank=True)
+    monitoring = models.TextField(_("monitoring, evaluation and continuation"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("funding application")
+        verbose_name_plural = _("funding applications")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.title} ({self.fund})"
+
+
+class BudgetCategory(models.TextChoices):
+    ROOM = "room", _("room rent")
+    ACTIVITIES = "activities", _("activities and materials")
+    CATERING = "catering", _("catering")
+    OUTINGS = "outings", _("outings and transport")
+    INTERPRETERS = "interpreters", _("interpreters")
+    VOLUNTEERS = "volunteers", _("volunteer allowances")
+    STAFF = "staff", _("staff")
+    SPEAKERS = "speakers", _("guest speakers")
+    RECRUITMENT = "recruitment", _("recruitment and printing")
+    CONTINGENCY = "contingency", _("contingency")
+    OTHER = "other", _("other")
+
+
+class BudgetLine(models.Model):
+    application = models.ForeignKey(
+        FundingApplication,
+        on_delete=models.CASCADE,
+        related_name="budget_lines",
+        verbose_name=_("application"),
+    )
+    category = models.CharField(_("category"), max_length=14, choices=BudgetCategory.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    unit = models.CharField(
+        _("unit"), max_length=50, blank=True, help_text=_("For example: meeting, hour, person.")
+    )
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(ZERO)],
+    )
+    unit_cost = money_field(_("cost per unit"))
+    vat_included = models.BooleanField(_("VAT included"), default=True)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["category", "pk"]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.description}"
+
+    @property
+    def total(self) -> Decimal:
+        return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
+
+
+class CoverageKind(models.TextChoices):
+    OWN_CASH = "own_cash", _("own contribution (money)")
+    OWN_IN_KIND = "own_in_kind", _("own contribution (in kind)")
+    FUND = "fund", _("fund")
+    MUNICIPALITY = "municipality", _("municipality")
+    OTHER = "other", _("other")
+
+
+class CoverageStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    GRANTED = "granted", _("granted")
+    RECEIVED = "received", _("received")
+
+
+class CoverageLine(models.Model):
+    application = models.ForeignKey(
+        FundingApplication,
+        on_delete=models.CASCADE,
+        related_name="coverage_lines",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("source"), max_length=14, choices=CoverageKind.choices)
+    source_name = models.CharField(_("name of the source"), max_length=200, blank=True)
+    fund = models.ForeignKey(
+        Fund,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fund"),
+    )
+    amount = money_field(_("amount"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CoverageStatus.choices,
+        default=CoverageStatus.REQUESTED,
+    )
+
+    class Meta:
+        verbose_name = _("coverage line")
+        verbose_name_plural = _("coverage plan")
+        ordering = ["kind", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.amount}"
+
+
+# --- grants ---------------------------------------------------------------------------
+
+
+class GrantQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Project leads: their organisations' grants; facilitators: grants covering
+        their groups (read-only); funders: their own fund's grants (totals only, the
+        pages decide what they show); coordinators: grants of their programmes'
+        organisations (totals only)."""
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        coordinated = Programme.organisations.through.objects.filter(
+            programme_id__in=_roles(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
+        ).values("organisation_id")
+        return self.filter(
+            Q(application__in=FundingApplication.objects.visible_to(user))
+            | Q(application__fund_id__in=_roles(user, Role.FUNDER).values("fund_id"))
+            | Q(application__organisation_id__in=coordinated)
+        )
+
+
+class Grant(models.Model):
+    application = models.OneToOneField(
+        FundingApplication,
+        on_delete=models.CASCADE,
+        related_name="grant",
+        verbose_name=_("application"),
+    )
+    amount = money_field(_("amount granted"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    conditions = models.TextField(_("conditions"), blank=True)
+    min_meetings = models.PositiveSmallIntegerField(
+        _("minimum number of meetings"),
+        null=True,
+        blank=True,
+        help_text=_("For example 10, when the fund asks for at least ten meetings a year."),
+    )
+    report_due = models.DateField(_("report due"), null=True, blank=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="grant_period_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application.fund}: {self.amount}"
+
+
+class GrantPayment(models.Model):
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, related_name="payments", verbose_name=_("grant")
+    )
+    received_on = models.DateField(_("received on"))
+    amount = money_field(_("amount"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("payment received")
+        verbose_name_plural = _("payments received")
+        ordering = ["received_on"]
+
+    def __str__(self):
+        return f"{self.received_on}: {self.amount}"
+
+
+# --- expenses -------------------------------------------------------------------------
+
+
+class ExpenseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class ExpenseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Project leads: their organisations' expenses; facilitators: expenses of their
+        groups."""
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(group__organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id"))
+            | Q(group_id__in=_roles(user, Role.FACILITATOR).values("group_id"))
+        )
+
+    def approvable_by(self, user):
+        if _no_access(user):
+            return self.none()
+        return self.filter(
+            group__organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id")
+        )
+
+
+def private_storage():
+    """Receipts live under STETAPP_PRIVATE_MEDIA_ROOT, which no web server serves; the
+    receipt view streams them after the access check."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.STETAPP_PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def receipt_path(instance, filename):
+    # A random name: the original file name can contain personal data.
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:5]
+    return f"receipts/{instance.group.organisation_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Expense(models.Model):
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="expenses", verbose_name=_("group")
+    )
+    grant = models.ForeignKey(
+        Grant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expenses",
+        verbose_name=_("grant"),
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expenses",
+        verbose_name=_("budget line"),
+    )
+    category = models.CharField(_("category"), max_length=14, choices=BudgetCategory.choices)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("meeting"),
+    )
+    spent_on = models.DateField(_("date"))
+    amount = money_field(_("amount"))
+    description = models.CharField(_("description"), max_length=200)
+    receipt = models.FileField(
+        _("receipt"), upload_to=receipt_path, blank=True, storage=private_storage
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ExpenseStatus.choices,
+        default=ExpenseStatus.SUBMITTED,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or rejected by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExpenseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        ordering = ["-spent_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.spent_on} · {self.description}: {self.amount}"
+
+    def clean(self):
+        if (
+            self.budget_line_id
+            and self.grant_id
+            and (self.budget_line.application_id != self.grant.application_id)
+        ):
+            raise ValidationError({"budget_line": _("Choose a line of the grant's budget.")})
+
+
+# --- readiness and facilitator profiles -----------------------------------------------
+
+
+class NeedSignal(models.Model):
+    """What was seen in the neighbourhood before a group is started."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="need_signals", verbose_name=_("group")
+    )
+    community = models.CharField(_("community"), max_length=100)
+    signs = models.TextField(_("signs of loneliness"))
+    key_figures = models.TextField(_("key figures involved"), blank=True)
+    signalled_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("signalled need")
+        verbose_name_plural = _("signalled needs")
+        ordering = ["-signalled_on"]
+
+    def __str__(self):
+        return f"{self.group} · {self.signalled_on}"
+
+
+class ReadinessKey(models.TextChoices):
+    # Answered from the data (funding.selectors.group_readiness)
+    FUNDING = "funding", _("funding secured")
+    ROOM = "room", _("a suitable closed room")
+    FACILITATORS = "facilitators", _("competent facilitators")
+    # Ticked by the project lead
+    TARGET_GROUP = "target_group", _("a clear target group")
+    COMPOSITION = "composition", _("attention to the group's composition")
+    FIRST_MEETINGS = "first_meetings", _("a plan for the first meetings")
+
+
+MANUAL_READINESS = (
+    ReadinessKey.TARGET_GROUP,
+    ReadinessKey.COMPOSITION,
+    ReadinessKey.FIRST_MEETINGS,
+)
+
+
+class ReadinessCheck(models.Model):
+    """A readiness item the project lead ticked."""
+
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.CASCADE,
+        related_name="readiness_checks",
+        verbose_name=_("group"),
+    )
+    key = models.CharField(_("item"), max_length=16, choices=ReadinessKey.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("readiness check")
+        verbose_name_plural = _("readiness checks")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "key"], name="readiness_one_per_item")
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.get_key_display()}"
+
+
+class FacilitatorProfile(models.Model):
+    """What makes someone a good facilitator for a group, used by the readiness check."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facilitator_profile"
+    )
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    motivation = models.TextField(_("motivation"), blank=True)
+    hours_per_week = models.DecimalField(
+        _("time available (hours a week)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    cultural_knowledge = models.TextField(_("cultural knowledge"), blank=True)
+    local_network = models.TextField(_("local network"), blank=True)
+
+    class Meta:
+        verbose_name = _("facilitator profile")
+        verbose_name_plural = _("facilitator profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+# --- volunteers -----------------------------------------------------------------------
+
+
+class VolunteerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if _no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id")
+        )
+
+
+class Volunteer(models.Model):
+    """Someone who helps, with or without an account. Allowances are tax-free up to the
+    yearly limits in AllowanceLimit."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="volunteers",
+        verbose_name=_("organisation"),
+    )
+    full_name = models.CharField(_("name"), max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    under_21 = models.BooleanField(
+        _("younger than 21"), default=False, help_text=_("A lower hourly maximum applies.")
+    )
+    groups = models.ManyToManyField(
+        Group, blank=True, related_name="registered_volunteers", verbose_name=_("groups")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = VolunteerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "full_name"], name="volunteer_unique_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class VolunteerHours(models.Model):
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="hours", verbose_name=_("volunteer")
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="+", verbose_name=_("group")
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("meeting"),
+    )
+    worked_on = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
+    )
+
+    class Meta:
+        verbose_name = _("volunteer hours")
+        verbose_name_plural = _("volunteer hours")
+        ordering = ["-worked_on"]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.worked_on}: {self.hours}"
+
+
+class AllowancePayment(models.Model):
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.CASCADE,
+        related_name="allowances",
+        verbose_name=_("volunteer"),
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = money_field(_("amount"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("allowance paid")
+        verbose_name_plural = _("allowances paid")
+        ordering = ["-paid_on"]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.paid_on}: {self.amount}"
+
+
+class AllowanceLimit(models.Model):
+    """The tax-free maxima for volunteer allowances in one year (Belastingdienst). Data,
+    not code: a site administrator adds each new year."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    per_hour = money_field(_("per hour (21 and older)"))
+    per_hour_under_21 = money_field(_("per hour (under 21)"))
+    per_month = money_field(_("per month"))
+    per_year = money_field(_("per year"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("allowance limit")
+        verbose_name_plural = _("allowance limits")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)

@@ -111,8 +111,20 @@ def group_detail(request, pk):
         ),
         **_attendance_ctx(group, standing),
         **_cocreation_ctx(group, standing),
+        **_readiness_ctx(group, standing),
     }
     return render(request, "groups/group_detail.html", ctx)
+
+
+def _readiness_ctx(group, standing) -> dict:
+    """ "N of 6 ready" for the project lead and the facilitators (funding readiness: four
+    queries, funding.selectors.readiness_for_groups); nothing for anyone else."""
+    if not standing & {Role.PROJECT_LEAD, Role.FACILITATOR}:
+        return {"readiness": None}
+    from funding.selectors import readiness_for_groups, readiness_progress
+
+    done, total = readiness_progress(readiness_for_groups(groups=[group])[group.pk])
+    return {"readiness": {"done": done, "total": total}}
 
 
 def _cocreation_ctx(group, standing) -> dict:

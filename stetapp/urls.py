@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("groups.urls")),
     path("", include("participants.urls")),
     path("", include("meetings.urls")),
+    path("", include("funding.urls")),
 ]
 
 handler400 = "stetapp.views.error_400"

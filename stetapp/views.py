@@ -1,5 +1,7 @@
 """Project-wide pages: the home page per role, language choice, invitations, health."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -46,6 +48,7 @@ def home(request):
             led, "city__name"
         )
         ctx["lead_groups"] = list(led.with_related().order_by("city__name", "name"))
+        ctx.update(_lead_funding(user, ctx["lead_groups"]))
     if Role.PROGRAMME_COORDINATOR in roles:
         programme_groups = group_selectors.groups_in_programmes_of(user=user)
         ctx["programme_statuses"], ctx["programme_by_city"] = group_selectors.status_counts_by(
@@ -61,6 +64,53 @@ def home(request):
 
         ctx["funds"] = list(Fund.objects.represented_by(user))
     return render(request, "stetapp/home.html", ctx)
+
+
+# How far ahead the lead's home page looks for deadlines and reports due.
+DEADLINE_DAYS = 60
+
+
+def _lead_funding(user, lead_groups) -> dict:
+    """Deadlines (two queries: draft applications with a deadline soon, grants with a
+    report due soon) and readiness of the groups not yet running (four queries whatever
+    the number of groups, funding.selectors.readiness_for_groups)."""
+    from funding import selectors as funding_selectors
+    from funding.models import ApplicationStatus, FundingApplication, Grant
+    from groups.models import GroupStatus
+
+    today = timezone.localdate()
+    until = today + dt.timedelta(days=DEADLINE_DAYS)
+    deadlines = list(
+        FundingApplication.objects.managed_by(user)
+        .filter(status=ApplicationStatus.DRAFT, deadline__gte=today, deadline__lte=until)
+        .select_related("fund")
+        .order_by("deadline", "pk")
+    )
+    reports_due = list(
+        Grant.objects.filter(
+            application__in=FundingApplication.objects.managed_by(user),
+            report_due__gte=today,
+            report_due__lte=until,
+        )
+        .select_related("application", "application__fund")
+        .order_by("report_due", "pk")
+    )
+    starting = [
+        group
+        for group in lead_groups
+        if group.status in (GroupStatus.PREPARING, GroupStatus.RECRUITING)
+    ]
+    readiness = funding_selectors.readiness_for_groups(groups=starting)
+    rows = []
+    for group in starting:
+        done, total = funding_selectors.readiness_progress(readiness[group.pk])
+        rows.append({"group": group, "done": done, "total": total})
+    return {
+        "lead_deadlines": deadlines,
+        "lead_reports_due": reports_due,
+        "lead_readiness": rows,
+        "deadline_days": DEADLINE_DAYS,
+    }
 
 
 @access(PUBLIC)

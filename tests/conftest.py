@@ -14,15 +14,21 @@ Both organisations are in one programme. The personas:
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
 from tests.factories import (
     AgreementFactory,
+    ApplicationFactory,
+    BudgetLineFactory,
     CalendarEventFactory,
     ConsentFactory,
+    CoverageLineFactory,
+    ExpenseFactory,
     FundFactory,
+    GrantFactory,
     GroupFactory,
     IdeaFactory,
     MeetingFactory,
@@ -32,6 +38,7 @@ from tests.factories import (
     SocialServiceFactory,
     UserFactory,
     VenueFactory,
+    VolunteerFactory,
     city,
     grant_role,
     participant_in,
@@ -69,6 +76,10 @@ class World:
     idea_a1: object = None
     agreement_a1: object = None
     event_a: object = None
+    application_a: object = None
+    grant_a: object = None
+    expense_a1: object = None
+    volunteer_a: object = None
 
     def client_for(self, persona: str) -> Client:
         client = Client()
@@ -126,7 +137,23 @@ def world(db) -> World:
     idea_a1 = IdeaFactory(group=group_a1, title="Cook together for Eid", proposed_by=participant_a1)
     agreement_a1 = AgreementFactory(group=group_a1)
     event_a = CalendarEventFactory(organisation=org_a)
+    application_a = ApplicationFactory(
+        organisation=org_a,
+        fund=fund,
+        title="Together in Rotterdam",
+        groups=[group_a1],
+        status="granted",
+    )
+    BudgetLineFactory(application=application_a)
+    CoverageLineFactory(application=application_a, amount=Decimal("500.00"), fund=fund)
+    grant_a = GrantFactory(application=application_a, amount=Decimal("5000.00"))
+    expense_a1 = ExpenseFactory(group=group_a1, submitted_by=users["facilitator_a1"], grant=grant_a)
+    volunteer_a = VolunteerFactory(organisation=org_a, full_name="Vera Volunteer")
     return World(
+        application_a=application_a,
+        grant_a=grant_a,
+        expense_a1=expense_a1,
+        volunteer_a=volunteer_a,
         meeting_a1=meeting_a1,
         idea_a1=idea_a1,
         agreement_a1=agreement_a1,

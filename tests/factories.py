@@ -1,12 +1,21 @@
 """factory_boy factories shared by every app's tests."""
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
 
-from funding.models import Fund
+from funding.models import (
+    BudgetLine,
+    CoverageLine,
+    Expense,
+    Fund,
+    FundingApplication,
+    Grant,
+    Volunteer,
+)
 from groups.models import (
     City,
     Composition,
@@ -238,4 +247,87 @@ __all__ += [
     "CalendarEventFactory",
     "IdeaFactory",
     "MeetingFactory",
+]
+
+
+# --- funding --------------------------------------------------------------------------
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingApplication
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    fund = factory.SubFactory(FundFactory)
+    title = factory.Sequence(lambda n: f"Application {n}")
+    amount_requested = Decimal("5000.00")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(extracted)
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    application = factory.SubFactory(ApplicationFactory)
+    category = "room"
+    description = "Room rent"
+    unit = "meeting"
+    quantity = Decimal("10")
+    unit_cost = Decimal("50.00")
+
+
+class CoverageLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoverageLine
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = "fund"
+    amount = Decimal("500.00")
+
+
+class GrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Grant
+
+    application = factory.SubFactory(ApplicationFactory, status="granted")
+    amount = Decimal("5000.00")
+    period_start = dt.date(2026, 1, 1)
+    period_end = dt.date(2026, 12, 31)
+    min_meetings = 10
+    report_due = dt.date(2027, 3, 1)
+
+
+class ExpenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expense
+
+    group = factory.SubFactory(GroupFactory)
+    spent_on = dt.date(2026, 3, 3)
+    amount = Decimal("42.50")
+    description = "Ingredients for cooking together"
+    category = "activities"
+    submitted_by = factory.SubFactory(UserFactory)
+    receipt = factory.django.FileField(filename="receipt.pdf", data=b"%PDF-1.4 test receipt")
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Volunteer
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    full_name = factory.Sequence(lambda n: f"Volunteer {n}")
+
+
+__all__ += [
+    "ApplicationFactory",
+    "BudgetLineFactory",
+    "CoverageLineFactory",
+    "ExpenseFactory",
+    "GrantFactory",
+    "VolunteerFactory",
 ]

@@ -167,6 +167,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded receipts: never under a served directory; streamed after the access check.
+STETAPP_PRIVATE_MEDIA_ROOT = env.path(
+    "STETAPP_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media"
+)
+STETAPP_RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 
 # --- forms ---------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

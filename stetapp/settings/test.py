@@ -9,3 +9,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 STETAPP_MFA_REQUIRED_ROLES = []
 STETAPP_MFA_REQUIRED_FOR_STAFF = False
+
+# Receipts uploaded by tests go to a throw-away folder.
+import tempfile  # noqa: E402
+
+STETAPP_PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="stetapp-private-")

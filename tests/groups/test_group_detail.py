@@ -117,7 +117,7 @@ def staff(request, world):
 def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
@@ -128,6 +128,8 @@ def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
         # 8. attendance over the last held meetings (meetings.selectors.attendance_over_time)
         # 9. co-creation: done ideas per month, proposed by participants or staff
         # 10. co-creation: held meetings per month, organised with participants or not
+        # 11.-14. "N of 6 ready" (funding.selectors.readiness_for_groups): funded,
+        #     closed room, facilitators' languages, ticked items
         response = client.get(_url(world.group_a1))
     assert len(response.context["staff"]) == staff
 
@@ -138,7 +140,7 @@ def test_query_count_for_coordinator_and_facilitator(
 ):
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries({"coordinator": 10, "facilitator_a1": 14}[persona]):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
@@ -150,6 +152,8 @@ def test_query_count_for_coordinator_and_facilitator(
         # 8. attendance over the last held meetings (meetings.selectors.attendance_over_time)
         # 9. co-creation: done ideas per month, proposed by participants or staff
         # 10. co-creation: held meetings per month, organised with participants or not
+        # 11.-14. the facilitator only: "N of 6 ready" (funding readiness_for_groups:
+        #     funded, closed room, facilitators' languages, ticked items)
         response = client.get(_url(world.group_a1))
     assert response.context["staff_count"] == staff
 
@@ -239,3 +243,18 @@ def test_attendance_over_time_is_one_query(world, held, django_assert_num_querie
         # 1. the last 12 held meetings with present and marked counts (one aggregate)
         points = attendance_over_time(group=world.group_a1)
     assert len(points) == min(held, 12)
+
+
+# --- readiness line (funding) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [("lead_a", True), ("facilitator_a1", True), ("volunteer_a1", False), ("coordinator", False)],
+)
+def test_readiness_line_for_lead_and_facilitators(world, persona, shown):
+    response = world.client_for(persona).get(_url(world.group_a1))
+    body = response.content.decode()
+    assert ("2 of 6 ready" in body) is shown
+    assert (reverse("group_readiness", args=[world.group_a1.pk]) in body) is shown
+    assert "style=" not in body

@@ -57,7 +57,7 @@ def test_force_runs_with_debug_off(db):
         "programme organisations": 4,
         "venues": 5,
         "groups": 10,
-        "funds": 1,
+        "funds": 3,
         "users": 9,
         "memberships": 8,
     }

@@ -29,7 +29,12 @@ EXPECTED = {
     "facilitator_b1": 4,
     # 4. next meetings  5. attendance to record  6. people to call
     # 7. groups by city × status (one aggregate)  8. the organisation's groups listed
-    "lead_a": 5,
+    # 9. draft applications with a deadline in the next 60 days
+    # 10. grants with a report due in the next 60 days
+    # 11-14. readiness of the groups preparing or recruiting
+    #     (funding.selectors.readiness_for_groups: funded groups, closed rooms,
+    #     facilitators' languages, ticked items)
+    "lead_a": 11,
     # 4. groups by city × status  5. groups by community × composition
     "coordinator": 2,
     # 4. the funds the funder represents
@@ -44,7 +49,12 @@ def _add_groups(world, n):
     world.programme.organisations.add(extra_org)
     today = timezone.localdate()
     for i in range(n):
-        group = GroupFactory(organisation=world.org_a, name=f"A extra {i}", community=f"C{i % 4}")
+        group = GroupFactory(
+            organisation=world.org_a,
+            name=f"A extra {i}",
+            community=f"C{i % 4}",
+            status=("preparing", "recruiting", "running")[i % 3],
+        )
         GroupFactory(organisation=extra_org, name=f"C extra {i}", city=city("GM0344"))
         for target in (group, world.group_a1):
             MeetingFactory(group=target, day=today - dt.timedelta(days=20 + i))
@@ -58,6 +68,9 @@ def _add_groups(world, n):
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
 @pytest.mark.parametrize("extra_groups", [0, 25])
 def test_home_query_count_is_fixed(world, persona, extra_groups, django_assert_num_queries):
+    # A group in preparation, so that the lead's readiness section always has a row.
+    world.group_a2.status = "preparing"
+    world.group_a2.save(update_fields=["status"])
     if extra_groups:
         _add_groups(world, extra_groups)
     client = world.client_for(persona)
@@ -164,3 +177,34 @@ def test_coordinator_and_funder_get_no_meeting_sections(world):
         response = world.client_for(persona).get(reverse("home"))
         assert "next_meetings" not in response.context
         assert "people_to_call" not in response.context
+
+
+@time_machine.travel(dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC))
+def test_lead_sees_deadlines_and_readiness(world):
+    from funding.models import Grant
+    from tests.factories import ApplicationFactory
+
+    ApplicationFactory(
+        organisation=world.org_a, title="Soon due", deadline=dt.date(2026, 3, 1), fund=world.fund
+    )
+    ApplicationFactory(
+        organisation=world.org_a, title="Far away", deadline=dt.date(2026, 9, 1), fund=world.fund
+    )
+    ApplicationFactory(
+        organisation=world.org_b, title="Not ours", deadline=dt.date(2026, 3, 1), fund=world.fund
+    )
+    Grant.objects.filter(pk=world.grant_a.pk).update(report_due=dt.date(2026, 3, 15))
+    world.group_a2.status = "recruiting"
+    world.group_a2.save(update_fields=["status"])
+    response = world.client_for("lead_a").get(reverse("home"))
+    body = response.content.decode()
+    assert "Soon due" in body and "Far away" not in body and "Not ours" not in body
+    assert "Report due 15 March 2026" in body
+    assert [row["group"] for row in response.context["lead_readiness"]] == [world.group_a2]
+    assert reverse("group_readiness", args=[world.group_a2.pk]) in body
+    assert "0 of 6 ready" in body
+
+
+def test_funder_links_to_their_grants(world):
+    body = world.client_for("funder").get(reverse("home")).content.decode()
+    assert reverse("funder_grants") in body

@@ -342,6 +342,153 @@ MATRIX = {
         "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
         "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
     },
+    # --- funding: project leads manage; facilitators read their groups' budgets and
+    # submit expenses; coordinators and funders see totals only -------------------------
+    "fund_list": {
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NA, NO),
+    },
+    "fund_create": {
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, OK, NO),
+    },
+    "fund_detail": {
+        "kwargs": lambda w: {"pk": w.fund.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NA, NO),
+    },
+    "fund_edit": {
+        "kwargs": lambda w: {"pk": w.fund.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, OK, NO),
+    },
+    "application_list": {
+        "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "application_create": {
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "application_detail": {
+        "kwargs": lambda w: {"pk": w.application_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "application_edit": {
+        "kwargs": lambda w: {"pk": w.application_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "application_status": {
+        "kwargs": lambda w: {"pk": w.application_a.pk},
+        "GET": row(R, NO, NO, NO, NO, NA, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, R, NO, NO),
+    },
+    "budget_edit": {
+        "kwargs": lambda w: {"pk": w.application_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "application_pdf": {
+        "kwargs": lambda w: {"pk": w.application_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NO, NO),
+    },
+    "grant_edit": {
+        "kwargs": lambda w: {"pk": w.application_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "grant_payment_create": {
+        "kwargs": lambda w: {"pk": w.grant_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "budget_actual": {
+        "kwargs": lambda w: {"pk": w.application_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "expense_list": {
+        "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "expense_create": {
+        "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, OK, OK, NO, NO),
+    },
+    "expense_decide": {
+        "kwargs": lambda w: {"pk": w.expense_a1.pk},
+        "GET": row(R, NO, NO, NO, NO, NA, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, R, NO, NO),
+    },
+    "expense_receipt": {
+        "kwargs": lambda w: {"pk": w.expense_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "programme_funding": {
+        "kwargs": lambda w: {"pk": w.programme.pk},
+        "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, NA, NO),
+    },
+    "funder_grants": {
+        "GET": row(R, NO, NO, NO, NO, NO, NO, OK),
+        "POST": row(R, NO, NO, NO, NO, NO, NO, NA),
+    },
+    "group_readiness": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "readiness_tick": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, NO, NO, NA, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, R, NO, NO),
+    },
+    "need_signal_create": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "facilitator_profile_edit": {
+        "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, OK, OK, NO, NO),
+    },
+    "facilitator_profile_detail": {
+        "kwargs": lambda w: {"pk": w.users["facilitator_a1"].pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NO, NO),
+    },
+    "volunteer_list": {
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NO, NO),
+    },
+    "volunteer_create": {
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "volunteer_detail": {
+        "kwargs": lambda w: {"pk": w.volunteer_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NO, NO),
+    },
+    "volunteer_edit": {
+        "kwargs": lambda w: {"pk": w.volunteer_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "volunteer_hours_create": {
+        "kwargs": lambda w: {"pk": w.volunteer_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "allowance_create": {
+        "kwargs": lambda w: {"pk": w.volunteer_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
 }
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from funding.demo import seed_funding, seed_profiles
 from funding.models import Fund
 from groups.models import (
     City,
@@ -302,6 +303,19 @@ class Command(BaseCommand):
             groups=groups,
             staff_by_group=staff_by_group,
             fallback_user=User.objects.get(email="lead@example.org"),
+        )
+        seed_funding(
+            organisations=organisations,
+            groups=groups,
+            lead=User.objects.get(email="lead@example.org"),
+            fund=fund,
+        )
+        seed_profiles(
+            facilitators_by_language=[
+                (User.objects.get(email="facilitator@example.org"), ["tr", "nl"]),
+                (User.objects.get(email="facilitator.charlois@example.org"), ["ar", "ber", "nl"]),
+                (User.objects.get(email="facilitator.haaglanden@example.org"), ["hns", "nl"]),
+            ]
         )
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,188 @@
+"""Forms for funds, funding applications and their budget and coverage plan.
+
+Money is parsed as Decimal in the user's locale (localized fields: "12,50" in Dutch).
+"""
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Group, Organisation
+
+from .models import (
+    ApplicationStatus,
+    BudgetLine,
+    CoverageLine,
+    Fund,
+    FundingApplication,
+    FundScope,
+)
+
+SECTION_FIELDS = (
+    "introduction",
+    "project_description",
+    "risk_analysis",
+    "duration",
+    "team",
+    "budget_notes",
+    "monitoring",
+)
+
+
+class FundFilterForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("where it funds"),
+        choices=[("", _("All")), *FundScope.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    @property
+    def active_count(self) -> int:
+        if not self.is_valid():
+            return 0
+        return sum(1 for value in self.cleaned_data.values() if value)
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("status"),
+        choices=[("", _("All")), *ApplicationStatus.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    @property
+    def active_count(self) -> int:
+        if not self.is_valid():
+            return 0
+        return sum(1 for value in self.cleaned_data.values() if value)
+
+
+class FundForm(forms.ModelForm):
+    """The shared catalogue entry of a fund (maps 1:1 onto the model)."""
+
+    website = forms.URLField(
+        label=Fund._meta.get_field("website").verbose_name, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Fund
+        fields = [
+            "name",
+            "focus",
+            "scope",
+            "region",
+            "max_amount",
+            "description",
+            "needs_kvk_extract",
+            "needs_statutes",
+            "needs_annual_accounts",
+            "has_quick_check",
+            "deadlines",
+            "advance_percentage",
+            "pays_after_report",
+            "accountant_statement_above",
+            "website",
+            "notes",
+        ]
+        localized_fields = ["max_amount", "accountant_statement_above"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ApplicationForm(forms.ModelForm):
+    """A new application: organisation (one the user leads), fund, title, the groups it
+    covers (of that organisation), amount and deadline."""
+
+    class Meta:
+        model = FundingApplication
+        fields = ["organisation", "fund", "title", "groups", "amount_requested", "deadline"]
+        localized_fields = ["amount_requested"]
+        widgets = {
+            "groups": forms.CheckboxSelectMultiple,
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "organisation" in self.fields:
+            self.fields["organisation"].queryset = organisations
+        self.fields["fund"].queryset = Fund.objects.all()
+        self.fields["groups"].queryset = Group.objects.filter(
+            organisation__in=organisations
+        ).select_related("organisation")
+        self.fields["groups"].required = False
+        if "organisation" in self.fields and len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].pk
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation") or getattr(self.instance, "organisation", None)
+        groups = cleaned.get("groups") or []
+        if organisation is not None and any(g.organisation_id != organisation.pk for g in groups):
+            self.add_error("groups", _("Choose groups of the application's organisation."))
+        return cleaned
+
+
+class ApplicationEditForm(ApplicationForm):
+    """The application's details (not its organisation) and the proposal's sections."""
+
+    class Meta(ApplicationForm.Meta):
+        fields = [
+            "title",
+            "fund",
+            "groups",
+            "amount_requested",
+            "deadline",
+            *SECTION_FIELDS,
+        ]
+        widgets = {
+            **ApplicationForm.Meta.widgets,
+            **{name: forms.Textarea(attrs={"rows": 5}) for name in SECTION_FIELDS},
+        }
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs["instance"]
+        kwargs["organisations"] = Organisation.objects.filter(pk=instance.organisation_id)
+        super().__init__(*args, **kwargs)
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["category", "description", "unit", "quantity", "unit_cost", "vat_included"]
+        localized_fields = ["quantity", "unit_cost"]
+
+
+class CoverageLineForm(forms.ModelForm):
+    class Meta:
+        model = CoverageLine
+        fields = ["kind", "source_name", "fund", "amount", "status"]
+        localized_fields = ["amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].required = False
+
+
+BudgetLineFormSet = inlineformset_factory(
+    FundingApplication,
+    BudgetLine,
+    form=BudgetLineForm,
+    extra=2,
+    can_delete=True,
+    max_num=200,
+    validate_max=True,
+)
+CoverageLineFormSet = inlineformset_factory(
+    FundingApplication,
+    CoverageLine,
+    form=CoverageLineForm,
+    extra=2,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+)

@@ -1,0 +1,281 @@
+"""Read queries and the money rules for funding (tested in tests/funding/test_rules.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import DecimalField, F, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from groups.models import Group, Membership, Role
+
+from .models import (
+    AllowanceLimit,
+    AllowancePayment,
+    ApplicationStatus,
+    BudgetCategory,
+    BudgetLine,
+    CoverageLine,
+    Expense,
+    ExpenseStatus,
+    ReadinessCheck,
+    ReadinessKey,
+    VolunteerHours,
+)
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+# Warn when a category has spent more than its budget; explain above this variance.
+OVERSPEND_EXPLAIN_PERCENT = Decimal("10")
+
+
+def euros(amount: Decimal) -> str:
+    """An amount in the active language's format: 2.100,00 in Dutch, 2,100.00 in English."""
+    return number_format(Decimal(amount).quantize(Decimal("0.01")), 2, force_grouping=True)
+
+
+@dataclass
+class Balance:
+    costs: Decimal
+    coverage: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        """Coverage minus costs: 0 when the plan balances, negative when money is short."""
+        return self.coverage - self.costs
+
+    @property
+    def balanced(self) -> bool:
+        return self.difference == 0
+
+
+def application_balance(*, application) -> Balance:
+    """Total costs (budget lines) against total coverage (coverage lines). Two queries."""
+    costs = BudgetLine.objects.filter(application=application).aggregate(
+        total=Coalesce(Sum(F("quantity") * F("unit_cost"), output_field=MONEY), Value(ZERO))
+    )["total"]
+    coverage = CoverageLine.objects.filter(application=application).aggregate(
+        total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY)
+    )["total"]
+    return Balance(costs=Decimal(costs).quantize(Decimal("0.01")), coverage=Decimal(coverage))
+
+
+@dataclass
+class CategoryRow:
+    category: str
+    label: str
+    budgeted: Decimal
+    actual: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budgeted - self.actual
+
+    @property
+    def variance_percent(self) -> Decimal | None:
+        if not self.budgeted:
+            return None
+        return ((self.actual - self.budgeted) / self.budgeted * 100).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def overspent(self) -> bool:
+        return self.actual > self.budgeted
+
+
+def budget_against_actual(*, application) -> list[CategoryRow]:
+    """Per budget category: what was budgeted and what was spent (approved expenses of
+    the application's grant, or booked on its budget lines). Two aggregate queries."""
+    budgeted = {
+        row["category"]: row["total"]
+        for row in BudgetLine.objects.filter(application=application)
+        .values("category")
+        .annotate(total=Sum(F("quantity") * F("unit_cost"), output_field=MONEY))
+    }
+    spent_qs = Expense.objects.filter(status=ExpenseStatus.APPROVED).filter(
+        grant__application=application
+    ) | Expense.objects.filter(status=ExpenseStatus.APPROVED, budget_line__application=application)
+    actual = {
+        row["category"]: row["total"]
+        for row in spent_qs.values("category").annotate(total=Sum("amount"))
+    }
+    rows = []
+    for category in BudgetCategory:
+        b = Decimal(budgeted.get(category.value) or ZERO).quantize(Decimal("0.01"))
+        # SQLite sums decimals as floats ("230.100000000000"): back to cents.
+        a = Decimal(actual.get(category.value) or ZERO).quantize(Decimal("0.01"))
+        if b or a:
+            rows.append(CategoryRow(category.value, str(category.label), b, a))
+    return rows
+
+
+def allowance_warnings(*, volunteer, on: dt.date, extra: Decimal = ZERO) -> list[str]:
+    """Warnings when the volunteer's allowances (plus `extra`) would pass the tax-free
+    maximum for the month or the year of `on`, or the hourly maximum given the hours
+    recorded that year. No limits known for the year: one warning saying so."""
+    limit = AllowanceLimit.objects.filter(year=on.year).first()
+    if limit is None:
+        return [
+            _("No tax-free maximum is known for %(year)d yet; a site administrator can add it.")
+            % {"year": on.year}
+        ]
+    year_paid = AllowancePayment.objects.filter(volunteer=volunteer, paid_on__year=on.year)
+    totals = year_paid.aggregate(
+        year=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
+    )
+    month_total = year_paid.filter(paid_on__month=on.month).aggregate(
+        month=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY)
+    )["month"]
+    hours = VolunteerHours.objects.filter(volunteer=volunteer, worked_on__year=on.year).aggregate(
+        hours=Coalesce(Sum("hours"), Value(ZERO), output_field=MONEY)
+    )["hours"]
+    year_total = totals["year"] + extra
+    month_total = month_total + extra
+    warnings = []
+    if year_total > limit.per_year:
+        warnings.append(
+            _(
+                "This takes the allowances for %(year)d to €%(total)s, above the "
+                "tax-free maximum of €%(max)s a year."
+            )
+            % {"year": on.year, "total": euros(year_total), "max": euros(limit.per_year)}
+        )
+    if month_total > limit.per_month:
+        warnings.append(
+            _(
+                "This takes the allowances for this month to €%(total)s, above the "
+                "tax-free maximum of €%(max)s a month."
+            )
+            % {"total": euros(month_total), "max": euros(limit.per_month)}
+        )
+    per_hour = limit.per_hour_under_21 if volunteer.under_21 else limit.per_hour
+    if hours and year_total / hours > per_hour:
+        warnings.append(
+            _(
+                "With %(hours)s hours recorded this year this is €%(rate)s an hour, "
+                "above the tax-free maximum of €%(max)s an hour."
+            )
+            % {
+                "hours": hours,
+                "rate": euros(year_total / hours),
+                "max": euros(per_hour),
+            }
+        )
+    return warnings
+
+
+@dataclass
+class ReadinessItem:
+    key: str
+    label: str
+    done: bool
+    computed: bool
+    note: str = ""
+
+
+def group_readiness(*, group: Group, today: dt.date | None = None) -> list[ReadinessItem]:
+    """The preconditions and active elements for starting a group. Funding, room and
+    facilitators are answered from the data; the rest are ticked by the project lead.
+    Four queries (readiness_for_groups for one group)."""
+    return readiness_for_groups(groups=[group])[group.pk]
+
+
+# Applications in these statuses secure the funding of the groups they cover.
+FUNDED_STATUSES = (
+    ApplicationStatus.GRANTED,
+    ApplicationStatus.PARTLY_GRANTED,
+    ApplicationStatus.REPORTED,
+)
+
+
+def readiness_for_groups(*, groups) -> dict[int, list[ReadinessItem]]:
+    """The six readiness items for each of `groups` (Group objects), by group pk.
+
+    Four queries whatever the number of groups (none for an empty list):
+    1. the groups covered by a grant on a granted application
+    2. the groups whose venue is a closed room
+    3. the facilitators' profile languages per group
+    4. the items the project lead ticked
+    """
+    from .models import FundingApplication
+
+    groups = list(groups)
+    ids = [g.pk for g in groups]
+    if not ids:
+        return {}
+    funded = set(
+        FundingApplication.groups.through.objects.filter(
+            group_id__in=ids,
+            fundingapplication__status__in=FUNDED_STATUSES,
+            fundingapplication__grant__isnull=False,
+        ).values_list("group_id", flat=True)
+    )
+    rooms = set(
+        Group.objects.filter(pk__in=ids, venue__closed_room=True).values_list("pk", flat=True)
+    )
+    spoken: dict[int, set] = {}
+    for group_id, languages in Membership.objects.filter(
+        group_id__in=ids, role=Role.FACILITATOR, user__facilitator_profile__isnull=False
+    ).values_list("group_id", "user__facilitator_profile__languages"):
+        spoken.setdefault(group_id, set()).update(languages or [])
+    ticked: dict[int, dict[str, str]] = {}
+    for group_id, key, note in ReadinessCheck.objects.filter(group_id__in=ids).values_list(
+        "group_id", "key", "note"
+    ):
+        ticked.setdefault(group_id, {})[key] = note
+    result = {}
+    for group in groups:
+        is_funded = group.pk in funded
+        room = group.pk in rooms
+        speaks = bool(set(group.languages or []) & spoken.get(group.pk, set()))
+        checks = ticked.get(group.pk, {})
+        items = [
+            ReadinessItem(
+                ReadinessKey.FUNDING.value,
+                str(ReadinessKey.FUNDING.label),
+                is_funded,
+                True,
+                _("A granted application covers this group.")
+                if is_funded
+                else _("No granted application covers this group yet."),
+            ),
+            ReadinessItem(
+                ReadinessKey.ROOM.value,
+                str(ReadinessKey.ROOM.label),
+                room,
+                True,
+                _("The group's venue is a closed room.")
+                if room
+                else _("Choose a venue with a closed room."),
+            ),
+            ReadinessItem(
+                ReadinessKey.FACILITATORS.value,
+                str(ReadinessKey.FACILITATORS.label),
+                speaks,
+                True,
+                _("A facilitator speaks one of the group's languages.")
+                if speaks
+                else _("No facilitator with a profile speaking the group's language yet."),
+            ),
+        ]
+        for key in (
+            ReadinessKey.TARGET_GROUP,
+            ReadinessKey.COMPOSITION,
+            ReadinessKey.FIRST_MEETINGS,
+        ):
+            items.append(
+                ReadinessItem(
+                    key.value, str(key.label), key.value in checks, False, checks.get(key.value, "")
+                )
+            )
+        result[group.pk] = items
+    return result
+
+
+def readiness_progress(items: list[ReadinessItem]) -> tuple[int, int]:
+    return sum(1 for i in items if i.done), len(items)

@@ -1,0 +1,325 @@
+"""Writes for funding. Money is Decimal; every function validates and is atomic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    STATUS_FLOW,
+    AllowancePayment,
+    ApplicationStatus,
+    Expense,
+    ExpenseStatus,
+    FundingApplication,
+    Grant,
+    GrantPayment,
+)
+
+# What a receipt may be, recognised by its first bytes (the name and the browser's claim
+# are not trusted).
+RECEIPT_SIGNATURES = {
+    b"%PDF-": ".pdf",
+    b"\x89PNG\r\n\x1a\n": ".png",
+    b"\xff\xd8\xff": ".jpg",
+}
+
+
+def receipt_check(upload) -> str:
+    """Raise ValidationError unless the upload is a non-empty PDF, PNG or JPEG within
+    STETAPP_RECEIPT_MAX_BYTES; return the file suffix that fits its content."""
+    if upload.size == 0:
+        raise ValidationError({"receipt": _("The file is empty.")})
+    if upload.size > settings.STETAPP_RECEIPT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "receipt": _("The file is too large (at most %(mb)d MB).")
+                % {"mb": settings.STETAPP_RECEIPT_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, suffix in RECEIPT_SIGNATURES.items():
+        if head.startswith(signature):
+            return suffix
+    raise ValidationError({"receipt": _("Upload a PDF, JPG or PNG file.")})
+
+
+@transaction.atomic
+def application_set_status(
+    *, application: FundingApplication, status: str, on: dt.date | None = None
+) -> FundingApplication:
+    """Move an application along draft → submitted → granted / partly granted / rejected →
+    reported → closed. Raises ValidationError for a step that is not allowed."""
+    application = FundingApplication.objects.select_for_update().get(pk=application.pk)
+    current = ApplicationStatus(application.status)
+    if status not in {s.value for s in STATUS_FLOW[current]}:
+        raise ValidationError(
+            {
+                "status": _("An application that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": current.label,
+                    "new": ApplicationStatus(status).label
+                    if status in ApplicationStatus.values
+                    else status,
+                }
+            }
+        )
+    day = on or timezone.localdate()
+    application.status = status
+    fields = ["status", "updated_at"]
+    if status == ApplicationStatus.SUBMITTED:
+        application.submitted_on = day
+        fields.append("submitted_on")
+    if status in (
+        ApplicationStatus.GRANTED,
+        ApplicationStatus.PARTLY_GRANTED,
+        ApplicationStatus.REJECTED,
+    ):
+        application.decided_on = day
+        fields.append("decided_on")
+    application.save(update_fields=fields)
+    return application
+
+
+@transaction.atomic
+def grant_register(
+    *,
+    application: FundingApplication,
+    amount: Decimal,
+    period_start: dt.date,
+    period_end: dt.date,
+    conditions: str = "",
+    min_meetings: int | None = None,
+    report_due: dt.date | None = None,
+) -> Grant:
+    """Record the fund's decision to give money: the application becomes granted, or
+    partly granted when the amount is less than requested."""
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted application can be granted."))
+    grant = Grant(
+        application=application,
+        amount=amount,
+        period_start=period_start,
+        period_end=period_end,
+        conditions=conditions.strip(),
+        min_meetings=min_meetings,
+        report_due=report_due,
+    )
+    grant.full_clean()
+    grant.save()
+    status = (
+        ApplicationStatus.PARTLY_GRANTED
+        if amount < application.amount_requested
+        else ApplicationStatus.GRANTED
+    )
+    application_set_status(application=application, status=status)
+    return grant
+
+
+@transaction.atomic
+def grant_payment_record(
+    *, grant: Grant, received_on: dt.date, amount: Decimal, note: str = ""
+) -> GrantPayment:
+    payment = GrantPayment(grant=grant, received_on=received_on, amount=amount, note=note)
+    payment.full_clean()
+    received = sum((p.amount for p in grant.payments.all()), Decimal("0")) + amount
+    if received > grant.amount:
+        raise ValidationError(
+            {"amount": _("Together with earlier payments this is more than the grant.")}
+        )
+    payment.save()
+    return payment
+
+
+@transaction.atomic
+def expense_submit(
+    *,
+    group,
+    submitted_by,
+    spent_on: dt.date,
+    amount: Decimal,
+    description: str,
+    category: str,
+    grant=None,
+    budget_line=None,
+    meeting=None,
+    receipt=None,
+) -> Expense:
+    """A facilitator or project lead submits an expense; a receipt is checked by its
+    content and stored privately under a random name."""
+    expense = Expense(
+        group=group,
+        submitted_by=submitted_by,
+        spent_on=spent_on,
+        amount=amount,
+        description=description.strip(),
+        category=category,
+        grant=grant,
+        budget_line=budget_line,
+        meeting=meeting,
+    )
+    suffix = receipt_check(receipt) if receipt is not None else ""
+    expense.full_clean(exclude=["receipt"])
+    organisation_id = group.organisation_id
+    if grant is not None and grant.application.organisation_id != organisation_id:
+        raise ValidationError({"grant": _("Choose a grant of the group's organisation.")})
+    if meeting is not None and meeting.group_id != group.pk:
+        raise ValidationError({"meeting": _("Choose a meeting of this group.")})
+    if budget_line is not None and budget_line.application.organisation_id != organisation_id:
+        raise ValidationError({"budget_line": _("Choose a line of your organisation's budget.")})
+    if amount <= 0:
+        raise ValidationError({"amount": _("Enter an amount above zero.")})
+    if receipt is not None:
+        # Stored under the suffix its content shows (receipt.png named .pdf is a .png):
+        # the receipt view takes the Content-Type from it.
+        receipt.name = f"receipt{suffix}"
+        expense.receipt = receipt
+    expense.save()
+    return expense
+
+
+@transaction.atomic
+def expense_decide(*, expense: Expense, decided_by, approve: bool) -> Expense:
+    expense = Expense.objects.select_for_update().get(pk=expense.pk)
+    if expense.status != ExpenseStatus.SUBMITTED:
+        raise ValidationError(_("This expense was already decided on."))
+    expense.status = ExpenseStatus.APPROVED if approve else ExpenseStatus.REJECTED
+    expense.decided_by = decided_by
+    expense.decided_at = timezone.now()
+    expense.save(update_fields=["status", "decided_by", "decided_at"])
+    return expense
+
+
+@transaction.atomic
+def allowance_pay(
+    *, volunteer, paid_on: dt.date, amount: Decimal, note: str = "", confirmed: bool = False
+) -> tuple[AllowancePayment | None, list[str]]:
+    """Record an allowance. When it would take the volunteer over a tax-free maximum,
+    nothing is saved and the warnings are returned, unless `confirmed` (the project lead
+    saw the warning and pays anyway, e.g. against proven costs)."""
+    from .selectors import allowance_warnings
+
+    payment = AllowancePayment(volunteer=volunteer, paid_on=paid_on, amount=amount, note=note)
+    payment.full_clean()
+    warnings = allowance_warnings(volunteer=volunteer, on=paid_on, extra=amount)
+    if warnings and not confirmed:
+        return None, warnings
+    payment.save()
+    return payment, warnings
+
+
+# --- readiness, facilitator profiles, volunteers (views_readiness.py) -------------------
+
+
+@transaction.atomic
+def readiness_toggle(*, group, key: str, by, note: str = ""):
+    """Tick a readiness item the project lead answers, or untick it when it is ticked.
+    Returns the ReadinessCheck, or None when it was unticked."""
+    from .models import MANUAL_READINESS, ReadinessCheck
+
+    if key not in {k.value for k in MANUAL_READINESS}:
+        raise ValidationError(_("This item cannot be ticked by hand."))
+    existing = ReadinessCheck.objects.select_for_update().filter(group=group, key=key).first()
+    if existing is not None:
+        existing.delete()
+        return None
+    check = ReadinessCheck(group=group, key=key, note=note.strip()[:200], checked_by=by)
+    check.full_clean()
+    check.save()
+    return check
+
+
+@transaction.atomic
+def need_signal_record(*, group, by, community: str, signs: str, key_figures: str, signalled_on):
+    from .models import NeedSignal
+
+    signal = NeedSignal(
+        group=group,
+        community=community.strip(),
+        signs=signs.strip(),
+        key_figures=key_figures.strip(),
+        signalled_on=signalled_on,
+        recorded_by=by,
+    )
+    signal.full_clean()
+    signal.save()
+    return signal
+
+
+@transaction.atomic
+def facilitator_profile_save(*, user, **fields):
+    """Create the user's facilitator profile on first save, update it afterwards."""
+    from .models import FacilitatorProfile
+
+    profile = FacilitatorProfile.objects.select_for_update().filter(user=user).first()
+    created = profile is None
+    if created:
+        profile = FacilitatorProfile(user=user)
+    for name, value in fields.items():
+        setattr(profile, name, value.strip() if isinstance(value, str) else value)
+    profile.full_clean()
+    if created:
+        profile.save()
+    else:
+        profile.save(update_fields=list(fields))
+    return profile
+
+
+@transaction.atomic
+def volunteer_save(*, organisation, volunteer=None, groups=(), **fields):
+    """Create or update a volunteer of `organisation`; groups and account must belong to
+    that organisation."""
+    from django.db.models import Q
+
+    from groups.models import Membership
+
+    from .models import Volunteer
+
+    for group in groups:
+        if group.organisation_id != organisation.pk:
+            raise ValidationError({"groups": _("Choose groups of the volunteer's organisation.")})
+    account = fields.get("user")
+    if account is not None:
+        member = (
+            Membership.objects.filter(user=account)
+            .filter(Q(organisation=organisation) | Q(group__organisation=organisation))
+            .exists()
+        )
+        if not member:
+            raise ValidationError({"user": _("Choose an account of the organisation.")})
+    created = volunteer is None
+    if created:
+        volunteer = Volunteer(organisation=organisation)
+    for name, value in fields.items():
+        setattr(volunteer, name, value.strip() if isinstance(value, str) else value)
+    volunteer.full_clean()
+    if created:
+        volunteer.save()
+    else:
+        volunteer.save(update_fields=list(fields))
+    volunteer.groups.set(groups)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_hours_record(*, volunteer, group, worked_on, hours, meeting=None):
+    from .models import VolunteerHours
+
+    if group.organisation_id != volunteer.organisation_id:
+        raise ValidationError({"group": _("Choose a group of the volunteer's organisation.")})
+    if meeting is not None and meeting.group_id != group.pk:
+        raise ValidationError({"meeting": _("Choose a meeting of this group.")})
+    record = VolunteerHours(
+        volunteer=volunteer, group=group, worked_on=worked_on, hours=hours, meeting=meeting
+    )
+    record.full_clean()
+    record.save()
+    return record

@@ -1,0 +1,544 @@
+"""Grants and payments received, expenses with receipts, budget against actual, and the
+totals pages for programme coordinators and funders. Every view: access rule → scoped
+fetch → form → service → redirect or render."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from groups.models import Membership, Organisation, Programme, Role
+from meetings.models import Meeting, MeetingStatus
+from stetapp.access import access, get_visible_or_404, roles
+from stetapp.forms import apply_validation_error
+
+from . import selectors, services
+from .forms_money import (
+    ExpenseFilterForm,
+    ExpenseForm,
+    GrantForm,
+    GrantPaymentForm,
+    groups_for_expenses,
+)
+from .models import (
+    ApplicationStatus,
+    BudgetCategory,
+    BudgetLine,
+    Expense,
+    ExpenseStatus,
+    Fund,
+    FundingApplication,
+    Grant,
+    GrantPayment,
+)
+
+LEADS = roles(Role.PROJECT_LEAD)
+LEADS_AND_FACILITATORS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
+COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
+FUNDERS = roles(Role.FUNDER)
+
+ZERO = Decimal("0.00")
+MONEY_OUTPUT = selectors.MONEY
+
+
+def euros(amount: Decimal) -> str:
+    """ "€ 1,234.50" / "€ 1.234,50" in the active language, for messages and warnings."""
+    return "€ " + formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
+def _percent(value: Decimal) -> str:
+    return formats.number_format(value, 1, use_l10n=True)
+
+
+# --- grants and payments ------------------------------------------------------------
+
+
+def _application_for_lead(user, pk) -> FundingApplication:
+    """404 outside the user's scope, 403 for someone who may only read it."""
+    return get_visible_or_404(
+        FundingApplication.objects.select_related("organisation", "fund"),
+        user=user,
+        pk=pk,
+        write=True,
+        writable=FundingApplication.objects.managed_by(user),
+    )
+
+
+@access(LEADS)
+@require_http_methods(["GET", "POST"])
+def grant_edit(request, pk):
+    """Register the fund's decision for a submitted application, or edit the grant it
+    already has; lists the payments received."""
+    application = _application_for_lead(request.user, pk)
+    grant = Grant.objects.filter(application=application).first()
+    payments = list(grant.payments.all()) if grant else []
+    received = sum((p.amount for p in payments), ZERO)
+    can_register = grant is None and application.status == ApplicationStatus.SUBMITTED
+    data = request.POST if request.method == "POST" else None
+    form = None
+    if grant is not None:
+        form = GrantForm(data, instance=copy.copy(grant), received=received)
+    elif can_register:
+        form = GrantForm(data)
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            if grant is None:
+                services.grant_register(application=application, **form.cleaned_data)
+            else:
+                changed = form.save(commit=False)
+                changed.full_clean()
+                changed.save(update_fields=list(GrantForm.Meta.fields))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request, _("Grant registered.") if grant is None else _("Changes saved.")
+            )
+            return redirect("grant_edit", pk=application.pk)
+    ctx = {
+        "application": application,
+        "grant": grant,
+        "form": form,
+        "payments": payments,
+        "received": received,
+        "outstanding": (grant.amount - received) if grant else None,
+    }
+    return render(request, "funding/grant_form.html", ctx)
+
+
+@access(LEADS)
+@require_http_methods(["GET", "POST"])
+def grant_payment_create(request, pk):
+    grant = get_visible_or_404(
+        Grant.objects.select_related("application__fund", "application__organisation"),
+        user=request.user,
+        pk=pk,
+        write=True,
+        writable=Grant.objects.filter(
+            application__in=FundingApplication.objects.managed_by(request.user)
+        ),
+    )
+    form = GrantPaymentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.grant_payment_record(grant=grant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request, _("Payment of %(amount)s recorded.") % {"amount": euros(payment.amount)}
+            )
+            return redirect("grant_edit", pk=grant.application_id)
+    return render(request, "funding/grant_payment_form.html", {"form": form, "grant": grant})
+
+
+# --- budget against actual ------------------------------------------------------------
+
+CHART_WIDTH = 360
+CHART_LABEL = 18
+CHART_BAR = 12
+CHART_GAP = 14
+CHART_ROW = CHART_LABEL + 2 * CHART_BAR + 2 + CHART_GAP
+
+
+def budget_chart(rows) -> dict:
+    """A paired-bar chart, budget against actual per category, as SVG numbers (whole
+    numbers as text, so the template never localises them)."""
+    top = max([r.budgeted for r in rows] + [r.actual for r in rows] + [ZERO])
+    items = []
+    for index, row in enumerate(rows):
+        y = index * CHART_ROW
+
+        def width(value):
+            if not top or value <= 0:
+                return "0"
+            return str(max(2, round(CHART_WIDTH * value / top)))
+
+        items.append(
+            {
+                "row": row,
+                "text_y": str(y + CHART_LABEL - 4),
+                "budget_y": str(y + CHART_LABEL),
+                "actual_y": str(y + CHART_LABEL + CHART_BAR + 2),
+                "budget_width": width(row.budgeted),
+                "actual_width": width(row.actual),
+            }
+        )
+    return {
+        "items": items,
+        "width": str(CHART_WIDTH),
+        "height": str(max(CHART_ROW * len(items) - CHART_GAP, 1)),
+        "bar_height": str(CHART_BAR),
+    }
+
+
+def overspend_warnings(rows) -> list[str]:
+    warnings = []
+    for row in rows:
+        if not row.overspent:
+            continue
+        label = row.label[:1].upper() + row.label[1:]
+        over = row.actual - row.budgeted
+        if row.variance_percent is None:
+            warnings.append(
+                _("%(category)s has %(amount)s spent without a budget.")
+                % {"category": label, "amount": euros(over)}
+            )
+        else:
+            warnings.append(
+                _("%(category)s is %(amount)s over budget (+%(percent)s %%).")
+                % {
+                    "category": label,
+                    "amount": euros(over),
+                    "percent": _percent(row.variance_percent),
+                }
+            )
+    return warnings
+
+
+def meetings_condition(*, grant, held: int, today: dt.date) -> dict | None:
+    """The grant's "at least N meetings" against the meetings held in its period; behind
+    when fewer were held than the share of the period that has passed asks for."""
+    if grant is None or not grant.min_meetings:
+        return None
+    days = (grant.period_end - grant.period_start).days + 1
+    passed = min(max((today - grant.period_start).days + 1, 0), days)
+    expected = math.ceil(grant.min_meetings * passed / days) if days else grant.min_meetings
+    return {
+        "minimum": grant.min_meetings,
+        "held": held,
+        "expected": expected,
+        "behind": held < expected,
+        "ended": today > grant.period_end,
+    }
+
+
+def _held_meetings(*, groups, grant) -> int:
+    return Meeting.objects.filter(
+        group__in=groups,
+        status=MeetingStatus.HELD,
+        starts_at__date__gte=grant.period_start,
+        starts_at__date__lte=grant.period_end,
+    ).count()
+
+
+@access(LEADS_AND_FACILITATORS)
+@require_GET
+def budget_actual(request, pk):
+    """Per category: budgeted, spent (approved expenses), remaining and variance; a
+    warning for every overspent category; the minimum-meetings condition."""
+    application = get_visible_or_404(
+        FundingApplication.objects.select_related("organisation", "fund"),
+        user=request.user,
+        pk=pk,
+    )
+    rows = selectors.budget_against_actual(application=application)
+    grant = Grant.objects.filter(application=application).first()
+    condition = None
+    if grant is not None and grant.min_meetings:
+        held = _held_meetings(groups=application.groups.all(), grant=grant)
+        condition = meetings_condition(grant=grant, held=held, today=timezone.localdate())
+    budgeted = sum((r.budgeted for r in rows), ZERO)
+    actual = sum((r.actual for r in rows), ZERO)
+    ctx = {
+        "application": application,
+        "grant": grant,
+        "rows": rows,
+        "total_budgeted": budgeted,
+        "total_actual": actual,
+        "total_remaining": budgeted - actual,
+        "warnings": overspend_warnings(rows),
+        "chart": budget_chart(rows) if rows else None,
+        "condition": condition,
+        "can_manage": FundingApplication.objects.managed_by(request.user)
+        .filter(pk=application.pk)
+        .exists(),
+    }
+    return render(request, "funding/budget_actual.html", ctx)
+
+
+# --- expenses -------------------------------------------------------------------------
+
+
+@access(LEADS_AND_FACILITATORS)
+@require_GET
+def expense_list(request):
+    user = request.user
+    groups = groups_for_expenses(user)
+    filter_form = ExpenseFilterForm(request.GET or None, groups=groups)
+    expenses = Expense.objects.visible_to(user)
+    if filter_form.is_valid():
+        if filter_form.cleaned_data["group"]:
+            expenses = expenses.filter(group=filter_form.cleaned_data["group"])
+        if filter_form.cleaned_data["status"]:
+            expenses = expenses.filter(status=filter_form.cleaned_data["status"])
+    totals_by_status = {
+        row["status"]: row
+        for row in expenses.order_by().values("status").annotate(n=Count("pk"), total=Sum("amount"))
+    }
+    totals = [
+        {
+            "status": status,
+            "label": label,
+            "count": totals_by_status.get(status, {}).get("n", 0),
+            "total": totals_by_status.get(status, {}).get("total") or ZERO,
+        }
+        for status, label in ExpenseStatus.choices
+    ]
+    page = Paginator(expenses.select_related("group"), 50).get_page(request.GET.get("page"))
+    lead_orgs = set(
+        Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    rows = [
+        {
+            "expense": e,
+            "can_decide": e.status == ExpenseStatus.SUBMITTED
+            and (user.is_superuser or e.group.organisation_id in lead_orgs),
+        }
+        for e in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {
+        "filter_form": filter_form,
+        "filter_active": bool(
+            filter_form.is_bound and any(request.GET.get(k) for k in ("group", "status"))
+        ),
+        "page": page,
+        "rows": rows,
+        "totals": totals,
+        "query": query.urlencode(),
+        "next": request.get_full_path(),
+    }
+    return render(request, "funding/expense_list.html", ctx)
+
+
+@access(LEADS_AND_FACILITATORS)
+@require_http_methods(["GET", "POST"])
+def expense_create(request):
+    bound = request.method == "POST"
+    form = ExpenseForm(
+        request.POST if bound else None, request.FILES if bound else None, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expense_submit(submitted_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Expense submitted. A project lead will review it."))
+            return redirect("expense_list")
+    return render(request, "funding/expense_form.html", {"form": form})
+
+
+DECISIONS = {"approve": True, "reject": False}
+
+
+@access(LEADS)
+@require_POST
+def expense_decide(request, pk):
+    expense = get_visible_or_404(
+        Expense.objects,
+        user=request.user,
+        pk=pk,
+        write=True,
+        writable=Expense.objects.approvable_by(request.user),
+    )
+    decision = request.POST.get("decision")
+    if decision not in DECISIONS:
+        messages.error(request, _("Choose whether to approve or reject the expense."))
+        return redirect("expense_list")
+    try:
+        services.expense_decide(
+            expense=expense, decided_by=request.user, approve=DECISIONS[decision]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Expense of %(amount)s approved.") % {"amount": euros(expense.amount)}
+            if DECISIONS[decision]
+            else _("Expense of %(amount)s rejected.") % {"amount": euros(expense.amount)},
+        )
+    return redirect("expense_list")
+
+
+RECEIPT_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+
+
+@access(LEADS_AND_FACILITATORS)
+@require_GET
+def expense_receipt(request, pk):
+    """The receipt, streamed after the access check; never cached, never sniffed."""
+    expense = get_visible_or_404(Expense.objects, user=request.user, pk=pk)
+    if not expense.receipt:
+        raise Http404
+    suffix = PurePath(expense.receipt.name).suffix.lower()
+    content_type = RECEIPT_TYPES.get(suffix)
+    if content_type is None:
+        raise Http404
+    try:
+        handle = expense.receipt.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type=content_type, filename=f"receipt-{expense.pk}{suffix}"
+    )
+    response["Content-Disposition"] = f'inline; filename="receipt-{expense.pk}{suffix}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- totals for coordinators and funders ----------------------------------------------
+
+
+@access(COORDINATORS)
+@require_GET
+def programme_funding(request, pk):
+    """Per organisation of the programme: grants, granted, received and approved
+    spending. One aggregate query per figure; totals only."""
+    programme = get_visible_or_404(Programme.objects, user=request.user, pk=pk)
+    organisations = list(Organisation.objects.filter(programmes=programme).order_by("name"))
+    ids = [o.pk for o in organisations]
+    granted = {
+        r["org"]: r
+        for r in Grant.objects.filter(application__organisation_id__in=ids)
+        .values(org=F("application__organisation_id"))
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by()
+    }
+    received = dict(
+        GrantPayment.objects.filter(grant__application__organisation_id__in=ids)
+        .values(org=F("grant__application__organisation_id"))
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("org", "total")
+    )
+    spent = dict(
+        Expense.objects.filter(status=ExpenseStatus.APPROVED, group__organisation_id__in=ids)
+        .values(org=F("group__organisation_id"))
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("org", "total")
+    )
+    rows = [
+        {
+            "organisation": o,
+            "grants": granted.get(o.pk, {}).get("n", 0),
+            "granted": granted.get(o.pk, {}).get("total") or ZERO,
+            "received": received.get(o.pk) or ZERO,
+            "spent": spent.get(o.pk) or ZERO,
+        }
+        for o in organisations
+    ]
+    ctx = {
+        "programme": programme,
+        "rows": rows,
+        "total": {
+            key: sum((r[key] for r in rows), ZERO if key != "grants" else 0)
+            for key in ("grants", "granted", "received", "spent")
+        },
+    }
+    return render(request, "funding/programme_funding.html", ctx)
+
+
+@access(FUNDERS)
+@require_GET
+def funder_grants(request):
+    """The grants of the funds the user represents: organisation, period, granted,
+    received, approved spending per category against the budget, and the meetings
+    condition. Totals only: never participants, expense descriptions or notes."""
+    funds = Fund.objects.represented_by(request.user)
+    grants = list(
+        Grant.objects.filter(application__fund__in=funds)
+        .select_related("application__organisation", "application__fund")
+        .order_by("application__fund__name", "-period_start", "pk")
+    )
+    grant_ids = [g.pk for g in grants]
+    application_ids = [g.application_id for g in grants]
+    received = dict(
+        GrantPayment.objects.filter(grant_id__in=grant_ids)
+        .values("grant_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("grant_id", "total")
+    )
+    budgeted = defaultdict(dict)
+    for r in (
+        BudgetLine.objects.filter(application_id__in=application_ids)
+        .values("application_id", "category")
+        .annotate(total=Sum(F("quantity") * F("unit_cost"), output_field=MONEY_OUTPUT))
+        .order_by()
+    ):
+        budgeted[r["application_id"]][r["category"]] = r["total"]
+    actual = defaultdict(dict)
+    for r in (
+        Expense.objects.filter(status=ExpenseStatus.APPROVED)
+        .annotate(app=Coalesce("grant__application_id", "budget_line__application_id"))
+        .filter(app__in=application_ids)
+        .values("app", "category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        actual[r["app"]][r["category"]] = r["total"]
+    held = dict(
+        Meeting.objects.filter(
+            status=MeetingStatus.HELD,
+            group__funding_applications__grant__in=grant_ids,
+            starts_at__date__gte=F("group__funding_applications__grant__period_start"),
+            starts_at__date__lte=F("group__funding_applications__grant__period_end"),
+        )
+        .values(grant=F("group__funding_applications__grant"))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+        .values_list("grant", "n")
+    )
+    today = timezone.localdate()
+    items = []
+    for grant in grants:
+        rows = []
+        for category in BudgetCategory:
+            b = Decimal(budgeted[grant.application_id].get(category.value) or ZERO).quantize(
+                Decimal("0.01")
+            )
+            a = Decimal(actual[grant.application_id].get(category.value) or ZERO).quantize(
+                Decimal("0.01")
+            )
+            if b or a:
+                rows.append(selectors.CategoryRow(category.value, str(category.label), b, a))
+        items.append(
+            {
+                "grant": grant,
+                "received": received.get(grant.pk) or ZERO,
+                "spent": sum((r.actual for r in rows), ZERO),
+                "rows": rows,
+                "condition": meetings_condition(
+                    grant=grant, held=held.get(grant.pk, 0), today=today
+                ),
+            }
+        )
+    return render(request, "funding/funder_grants.html", {"items": items})
