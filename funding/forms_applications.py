@@ -163,9 +163,18 @@ class CoverageLineForm(forms.ModelForm):
         fields = ["kind", "source_name", "fund", "amount", "status"]
         localized_fields = ["amount"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fund_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fund"].required = False
+        if fund_choices is not None:
+            # Loaded once for the whole formset (see budget_edit): without this every row
+            # would query the funds again to draw its drop-down.
+            self.fields["fund"].choices = fund_choices
+
+
+def fund_choices() -> list[tuple]:
+    """The funds as drop-down choices, for every coverage row at once (one query)."""
+    return [("", "---------"), *((f.pk, str(f)) for f in Fund.objects.order_by("name"))]
 
 
 BudgetLineFormSet = inlineformset_factory(

@@ -91,7 +91,7 @@ class Fund(models.Model):
         help_text=_("For example: 1 March and 1 September."),
     )
     advance_percentage = models.PositiveSmallIntegerField(
-        _("advance (% of the grant)"),
+        _("advance (percentage of the grant)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(100)],

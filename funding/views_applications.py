@@ -37,6 +37,7 @@ from .forms_applications import (
     CoverageLineFormSet,
     FundFilterForm,
     FundForm,
+    fund_choices,
 )
 from .models import (
     STATUS_FLOW,
@@ -319,7 +320,9 @@ def budget_edit(request, pk):
     application = _application_for(request.user, pk, write=True)
     data = request.POST if request.method == "POST" else None
     budget = BudgetLineFormSet(data, instance=application, prefix="budget")
-    coverage = CoverageLineFormSet(data, instance=application, prefix="coverage")
+    coverage = CoverageLineFormSet(
+        data, instance=application, prefix="coverage", form_kwargs={"fund_choices": fund_choices()}
+    )
     if request.method == "POST":
         budget_valid = budget.is_valid()
         coverage_valid = coverage.is_valid()

@@ -156,3 +156,26 @@ def test_other_roles_are_refused(world, persona):
 
 def test_put_is_not_allowed(world):
     assert world.client_for("lead_a").put(_url(world.application_a)).status_code == 405
+
+
+@pytest.mark.parametrize("extra_lines", [0, 12])
+def test_query_count_does_not_grow_with_the_lines(
+    world, extra_lines, warm, django_assert_num_queries
+):
+    from tests.factories import BudgetLineFactory, CoverageLineFactory, FundFactory
+
+    for i in range(extra_lines):
+        BudgetLineFactory(application=world.application_a, description=f"Line {i}")
+        CoverageLineFactory(application=world.application_a, fund=FundFactory())
+    client = world.client_for("lead_a")
+    url = _url(world.application_a)
+    warm(client, url)
+    with django_assert_num_queries(12):
+        # 1. the session  2. the user  3. the user's roles
+        # 4. the application (visible_to)  5. may the user manage it (managed_by)
+        # 6. the funds for the drop-downs, once for every coverage row
+        # 7. the budget lines  8. the coverage lines (the formsets)
+        # 9.-10. the balance: total costs, total coverage
+        # 11.-12. the budget and coverage lines again, for the totals table
+        response = client.get(url)
+    assert response.status_code == 200
