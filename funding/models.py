@@ -19,17 +19,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Group, Membership, Organisation, Programme, Role
+from groups.models import (
+    Group,
+    Organisation,
+    Programme,
+    Role,
+    memberships_of,
+    no_access,
+)
 
 ZERO = Decimal("0.00")
-
-
-def _roles(user, *roles):
-    return Membership.objects.filter(user=user, role__in=roles)
-
-
-def _no_access(user) -> bool:
-    return not (user and user.is_authenticated and user.is_active)
 
 
 def money_field(label, **kwargs):
@@ -50,13 +49,13 @@ class FundScope(models.TextChoices):
 class FundQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Funds are a shared catalogue: every signed-in user may read them."""
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         return self.all()
 
     def represented_by(self, user):
         """Funds on whose behalf the user reads reports (the funder role)."""
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         return self.filter(memberships__user=user, memberships__role=Role.FUNDER)
 
@@ -154,26 +153,26 @@ class ApplicationQuerySet(models.QuerySet):
         """Project leads: their organisations' applications. Facilitators: applications
         covering one of their groups (read-only). Coordinators and funders read totals
         through their own pages, not applications."""
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id"))
+            Q(organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id"))
             | Q(
                 pk__in=FundingApplication.groups.through.objects.filter(
-                    group_id__in=_roles(user, Role.FACILITATOR).values("group_id")
+                    group_id__in=memberships_of(user, Role.FACILITATOR).values("group_id")
                 ).values("fundingapplication_id")
             )
         )
 
     def managed_by(self, user):
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(
-            organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id")
+            organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id")
         )
 
 
@@ -336,16 +335,16 @@ class GrantQuerySet(models.QuerySet):
         their groups (read-only); funders: their own fund's grants (totals only, the
         pages decide what they show); coordinators: grants of their programmes'
         organisations (totals only)."""
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
         coordinated = Programme.organisations.through.objects.filter(
-            programme_id__in=_roles(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
+            programme_id__in=memberships_of(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
         ).values("organisation_id")
         return self.filter(
             Q(application__in=FundingApplication.objects.visible_to(user))
-            | Q(application__fund_id__in=_roles(user, Role.FUNDER).values("fund_id"))
+            | Q(application__fund_id__in=memberships_of(user, Role.FUNDER).values("fund_id"))
             | Q(application__organisation_id__in=coordinated)
         )
 
@@ -416,20 +415,26 @@ class ExpenseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Project leads: their organisations' expenses; facilitators: expenses of their
         groups."""
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(group__organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id"))
-            | Q(group_id__in=_roles(user, Role.FACILITATOR).values("group_id"))
+            Q(
+                group__organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values(
+                    "organisation_id"
+                )
+            )
+            | Q(group_id__in=memberships_of(user, Role.FACILITATOR).values("group_id"))
         )
 
     def approvable_by(self, user):
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         return self.filter(
-            group__organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id")
+            group__organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values(
+                "organisation_id"
+            )
         )
 
 
@@ -630,12 +635,12 @@ class FacilitatorProfile(models.Model):
 
 class VolunteerQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(
-            organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id")
+            organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id")
         )
 
 

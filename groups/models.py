@@ -33,11 +33,13 @@ ROLE_SCOPE = {
 GROUP_STAFF_ROLES = (Role.FACILITATOR, Role.VOLUNTEER)
 
 
-def _memberships(user, *roles):
+def memberships_of(user, *roles):
+    """The user's memberships in the given roles (a queryset to filter scopes with)."""
     return Membership.objects.filter(user=user, role__in=roles)
 
 
-def _no_access(user) -> bool:
+def no_access(user) -> bool:
+    """True for anonymous and deactivated users: they see nothing anywhere."""
     return not (user and user.is_authenticated and user.is_active)
 
 
@@ -64,12 +66,12 @@ class City(models.Model):
 
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(
-            pk__in=_memberships(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
+            pk__in=memberships_of(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
         )
 
 
@@ -104,33 +106,33 @@ class OrganisationQuerySet(models.QuerySet):
         Project leads see their own organisations, coordinators the organisations of their
         programmes, facilitators and volunteers the organisations of their groups.
         """
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(pk__in=_memberships(user, Role.PROJECT_LEAD).values("organisation_id"))
+            Q(pk__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id"))
             | Q(
                 pk__in=Programme.organisations.through.objects.filter(
-                    programme_id__in=_memberships(user, Role.PROGRAMME_COORDINATOR).values(
+                    programme_id__in=memberships_of(user, Role.PROGRAMME_COORDINATOR).values(
                         "programme_id"
                     )
                 ).values("organisation_id")
             )
             | Q(
                 pk__in=Group.objects.filter(
-                    pk__in=_memberships(user, *GROUP_STAFF_ROLES).values("group_id")
+                    pk__in=memberships_of(user, *GROUP_STAFF_ROLES).values("group_id")
                 ).values("organisation_id")
             )
         )
 
     def managed_by(self, user):
         """Organisations whose groups, venues and people the user may change."""
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(pk__in=_memberships(user, Role.PROJECT_LEAD).values("organisation_id"))
+        return self.filter(pk__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id"))
 
 
 class Organisation(models.Model):
@@ -242,16 +244,20 @@ class GroupQuerySet(models.QuerySet):
         programmes (group-level data only; personal data is filtered by its own models).
         Built from subqueries, so it never duplicates rows and needs no DISTINCT.
         """
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(pk__in=_memberships(user, *GROUP_STAFF_ROLES).values("group_id"))
-            | Q(organisation_id__in=_memberships(user, Role.PROJECT_LEAD).values("organisation_id"))
+            Q(pk__in=memberships_of(user, *GROUP_STAFF_ROLES).values("group_id"))
+            | Q(
+                organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values(
+                    "organisation_id"
+                )
+            )
             | Q(
                 organisation_id__in=Programme.organisations.through.objects.filter(
-                    programme_id__in=_memberships(user, Role.PROGRAMME_COORDINATOR).values(
+                    programme_id__in=memberships_of(user, Role.PROGRAMME_COORDINATOR).values(
                         "programme_id"
                     )
                 ).values("organisation_id")
@@ -366,12 +372,12 @@ class MembershipQuerySet(models.QuerySet):
         volunteers of its groups. Coordinators: the coordinators of their programmes and
         the project leads of the programmes' organisations.
         """
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        led = _memberships(user, Role.PROJECT_LEAD).values("organisation_id")
-        coordinated = _memberships(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
+        led = memberships_of(user, Role.PROJECT_LEAD).values("organisation_id")
+        coordinated = memberships_of(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
         programme_orgs = Programme.organisations.through.objects.filter(
             programme_id__in=coordinated
         ).values("organisation_id")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.languages import LANGUAGE_CHOICES, LANGUAGE_CODES
-from groups.models import GROUP_STAFF_ROLES, Group, Membership, Organisation, Role, Venue
+from groups.models import GROUP_STAFF_ROLES, Group, Membership, Organisation, Role, Venue, no_access
 from participants.models import Participant, SocialService
 
 
@@ -34,14 +34,10 @@ def _groups_led_by(user):
     ).values("pk")
 
 
-def _no_access(user) -> bool:
-    return not (user and user.is_authenticated and user.is_active)
-
-
 def groups_worked_in(user, *, include_volunteers=True):
     """Groups whose meetings the user runs: facilitators (and volunteers) of the group and
     project leads of its organisation. Coordinators read meetings but run none."""
-    if _no_access(user):
+    if no_access(user):
         return Group.objects.none()
     if user.is_superuser:
         return Group.objects.all()

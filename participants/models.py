@@ -24,7 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.languages import LANGUAGE_CHOICES, LANGUAGE_CODES, language_label
-from groups.models import GROUP_STAFF_ROLES, City, Group, Membership, Organisation, Role
+from groups.models import (
+    GROUP_STAFF_ROLES,
+    City,
+    Group,
+    Organisation,
+    Role,
+    memberships_of,
+    no_access,
+)
 
 # Fields a volunteer may see; everything else of a participant is for facilitators and
 # project leads.
@@ -32,14 +40,6 @@ PARTICIPANT_VOLUNTEER_FIELDS = ("full_name", "phone")
 
 # The guidance: the intervention is for migrants of 55 and over (a warning, never a block).
 MIN_AGE = 55
-
-
-def _roles(user, *roles):
-    return Membership.objects.filter(user=user, role__in=roles)
-
-
-def _no_access(user) -> bool:
-    return not (user and user.is_authenticated and user.is_active)
 
 
 class Gender(models.TextChoices):
@@ -85,13 +85,17 @@ class ParticipantQuerySet(models.QuerySet):
         (history included, so a facilitator can still see who left). Programme
         coordinators and funders: none, ever. Built from subqueries: no duplicates.
         """
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        staff_groups = _roles(user, *GROUP_STAFF_ROLES).values("group_id")
+        staff_groups = memberships_of(user, *GROUP_STAFF_ROLES).values("group_id")
         return self.filter(
-            Q(group__organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id"))
+            Q(
+                group__organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values(
+                    "organisation_id"
+                )
+            )
             | Q(group_id__in=staff_groups)
             | Q(pk__in=Enrolment.objects.filter(group_id__in=staff_groups).values("participant_id"))
         )
@@ -99,13 +103,17 @@ class ParticipantQuerySet(models.QuerySet):
     def editable_by(self, user):
         """Participants whose record the user may change: project leads of the
         organisation and facilitators of their groups (volunteers never)."""
-        if _no_access(user):
+        if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        groups = _roles(user, Role.FACILITATOR).values("group_id")
+        groups = memberships_of(user, Role.FACILITATOR).values("group_id")
         return self.filter(
-            Q(group__organisation_id__in=_roles(user, Role.PROJECT_LEAD).values("organisation_id"))
+            Q(
+                group__organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values(
+                    "organisation_id"
+                )
+            )
             | Q(group_id__in=groups)
             | Q(pk__in=Enrolment.objects.filter(group_id__in=groups).values("participant_id"))
         )
