@@ -24,6 +24,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django_htmx.http import HttpResponseClientRedirect
 
 from groups.models import Membership, Role
 
@@ -97,7 +98,12 @@ def access(rule: Rule) -> Callable:
             try:
                 rule.check(request)
             except _LoginRequired:
-                return redirect_to_login(request.get_full_path())
+                response = redirect_to_login(request.get_full_path())
+                if getattr(request, "htmx", False):
+                    # An htmx request (a polling fragment) after the session ended: tell
+                    # htmx to load the sign-in page as a whole page, not into the fragment.
+                    return HttpResponseClientRedirect(response["Location"])
+                return response
             return view(request, *args, **kwargs)
 
         wrapper.access_rule = rule

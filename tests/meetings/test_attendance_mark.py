@@ -144,9 +144,16 @@ def test_facilitator_of_another_group_gets_404(world):
 
 
 def test_anonymous_is_sent_to_sign_in(world):
+    # A tap after the session ended: htmx is told to load the sign-in page as a whole page
+    # (not into the attendance row); a plain form post is redirected as usual.
     response = _tap(world.client_for("anonymous"), world.meeting_a1, world.participant_a1, "x")
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("account_login"))
+    plain = _tap(
+        world.client_for("anonymous"), world.meeting_a1, world.participant_a1, "x", htmx=False
+    )
+    assert plain.status_code == 302
+    assert plain.url.startswith(reverse("account_login"))
 
 
 def test_get_is_not_allowed(world):

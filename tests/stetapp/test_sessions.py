@@ -73,3 +73,16 @@ def test_deactivated_user_is_out_on_the_next_request(world, client):
 def test_signed_in_pages_are_not_cached(world, client):
     _sign_in(client, world.users["lead_a"])
     assert client.get(reverse("home"))["Cache-Control"] == "no-store"
+
+
+def test_an_htmx_request_after_the_session_ended_reloads_the_sign_in_page(client):
+    """A polling fragment must not swap the sign-in page into itself: htmx gets an
+    HX-Redirect to the sign-in page instead of a 302 it would follow silently."""
+    from django.urls import reverse
+
+    response = client.get(reverse("group_list"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("account_login"))
+    assert "next=" in response["HX-Redirect"]
+    plain = client.get(reverse("group_list"))
+    assert plain.status_code == 302
