@@ -45,6 +45,7 @@ RUN pip install --no-deps . \
 ENV DJANGO_SETTINGS_MODULE=stetapp.settings.production \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     DJANGO_MEDIA_ROOT=/var/lib/stetapp/media \
+    STETAPP_PRIVATE_MEDIA_ROOT=/var/lib/stetapp/private \
     WEB_CONCURRENCY=3
 
 # Translations and static files are built into the image. The production settings refuse
@@ -57,8 +58,8 @@ RUN export DJANGO_SECRET_KEY="build-only-placeholder-not-a-secret-never-used-at-
         python manage.py compilemessages; \
     fi \
     && python manage.py collectstatic --noinput \
-    && mkdir -p /var/lib/stetapp/media \
-    && chown stetapp:stetapp /var/lib/stetapp/media
+    && mkdir -p /var/lib/stetapp/media /var/lib/stetapp/private \
+    && chown stetapp:stetapp /var/lib/stetapp/media /var/lib/stetapp/private
 
 USER 10001:10001
 EXPOSE 8000

@@ -27,6 +27,7 @@ from groups.models import (
     memberships_of,
     no_access,
 )
+from stetapp.storage import private_storage  # noqa: F401 (migrations refer to it here)
 
 ZERO = Decimal("0.00")
 
@@ -436,14 +437,6 @@ class ExpenseQuerySet(models.QuerySet):
                 "organisation_id"
             )
         )
-
-
-def private_storage():
-    """Receipts live under STETAPP_PRIVATE_MEDIA_ROOT, which no web server serves; the
-    receipt view streams them after the access check."""
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=settings.STETAPP_PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 def receipt_path(instance, filename):

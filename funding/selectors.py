@@ -88,9 +88,13 @@ class CategoryRow:
         return self.actual > self.budgeted
 
 
-def budget_against_actual(*, application) -> list[CategoryRow]:
+def budget_against_actual(
+    *, application, start: dt.date | None = None, end: dt.date | None = None
+) -> list[CategoryRow]:
     """Per budget category: what was budgeted and what was spent (approved expenses of
-    the application's grant, or booked on its budget lines). Two aggregate queries."""
+    the application's grant, or booked on its budget lines). With `start` and/or `end`,
+    only expenses spent on a day in [start, end] count (the budget is the whole budget,
+    whatever the period). Two aggregate queries."""
     budgeted = {
         row["category"]: row["total"]
         for row in BudgetLine.objects.filter(application=application)
@@ -100,6 +104,10 @@ def budget_against_actual(*, application) -> list[CategoryRow]:
     spent_qs = Expense.objects.filter(status=ExpenseStatus.APPROVED).filter(
         grant__application=application
     ) | Expense.objects.filter(status=ExpenseStatus.APPROVED, budget_line__application=application)
+    if start is not None:
+        spent_qs = spent_qs.filter(spent_on__gte=start)
+    if end is not None:
+        spent_qs = spent_qs.filter(spent_on__lte=end)
     actual = {
         row["category"]: row["total"]
         for row in spent_qs.values("category").annotate(total=Sum("amount"))

@@ -64,7 +64,7 @@ def _application_for(user, pk, *, write: bool = False) -> FundingApplication:
     """An application the user may see (404 otherwise); write=True: 403 unless the user
     is a project lead of its organisation. One query (two with write)."""
     return get_visible_or_404(
-        FundingApplication.objects.select_related("organisation", "fund"),
+        FundingApplication.objects.select_related("organisation", "fund", "grant"),
         user=user,
         pk=pk,
         write=write,

@@ -83,7 +83,35 @@ class VenueForm(forms.ModelForm):
         return f"{value[:4]} {value[4:]}" if len(value) == 6 else value
 
 
+# The organisation's logo (shown on fund reports): a PNG or JPEG of at most 1 MB.
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_FORMATS = {"PNG": ".png", "JPEG": ".jpg"}
+LOGO_FIELDS = ("logo", "remove_logo")
+
+
+class LogoField(forms.ImageField):
+    """An image field that refuses a file over LOGO_MAX_BYTES before Pillow reads it."""
+
+    def to_python(self, data):
+        if data and getattr(data, "size", 0) > LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The logo is larger than 1 MB. Choose a smaller file."), code="too_large"
+            )
+        return super().to_python(data)
+
+
 class OrganisationForm(forms.ModelForm):
+    """Name, city, KvK number, school holiday region, and the logo. The logo is not
+    passed to the services: the view stores it (`logo`, `remove_logo`; see LOGO_FIELDS)."""
+
+    logo = LogoField(
+        label=_("logo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("A PNG or JPEG of at most 1 MB; it appears on fund reports."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+
     class Meta:
         model = Organisation
         fields = ["name", "city", "kvk_number", "school_region"]
@@ -92,9 +120,28 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Most organisations never think about it: the middle region unless chosen.
         self.fields["school_region"].required = False
+        if not (self.instance and self.instance.pk and self.instance.logo):
+            del self.fields["remove_logo"]
 
     def clean_school_region(self):
         return self.cleaned_data["school_region"] or SchoolRegion.MIDDLE
+
+    def clean_logo(self):
+        """A PNG or JPEG (judged by Pillow from the content, not by the file name); sets
+        `logo_extension` for the stored name. LogoField already refused files over 1 MB."""
+        logo = self.cleaned_data.get("logo")
+        if not logo:
+            return None
+        image = getattr(logo, "image", None)
+        extension = LOGO_FORMATS.get(getattr(image, "format", None))
+        if extension is None:
+            raise forms.ValidationError(_("Upload the logo as a PNG or JPEG image."))
+        logo.logo_extension = extension
+        return logo
+
+    def service_fields(self) -> dict:
+        """The cleaned fields the organisation services take (everything but the logo)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in LOGO_FIELDS}
 
 
 class InviteForm(forms.Form):

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from stetapp.storage import private_storage
+
 from .languages import LANGUAGE_CODES, language_label
 
 
@@ -135,6 +137,14 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(pk__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id"))
 
 
+def logo_path(instance, filename):
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:5]
+    return f"logos/{uuid.uuid4().hex}{suffix}"
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     city = models.ForeignKey(
@@ -153,6 +163,13 @@ class Organisation(models.Model):
         choices=SchoolRegion.choices,
         default=SchoolRegion.MIDDLE,
         help_text=_("Which region's school holidays to plan around."),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=logo_path,
+        storage=private_storage,
+        blank=True,
+        help_text=_("A PNG or JPEG of at most 1 MB; it appears on fund reports."),
     )
 
     objects = OrganisationQuerySet.as_manager()

@@ -112,8 +112,42 @@ def group_detail(request, pk):
         **_attendance_ctx(group, standing),
         **_cocreation_ctx(group, standing),
         **_readiness_ctx(group, standing),
+        **_continuation_ctx(group, standing),
     }
     return render(request, "groups/group_detail.html", ctx)
+
+
+def _continuation_ctx(group, standing) -> dict:
+    """Impact and continuation: the continuation plan's route, status and next open step
+    (group-level, so everyone who sees the group sees it; the step's owner only for the
+    group's facilitators and project lead), and for them the links to the stories,
+    observations, measurement and plan. One query."""
+    from django.db.models import OuterRef, Subquery
+    from django.utils import timezone
+
+    from reporting.models import ContinuationPlan, ContinuationStep
+
+    open_steps = ContinuationStep.objects.filter(
+        plan=OuterRef("pk"), done_on__isnull=True
+    ).order_by("due_on", "pk")
+    plan = (
+        ContinuationPlan.objects.filter(group=group)
+        .annotate(
+            next_step=Subquery(open_steps.values("description")[:1]),
+            next_step_due=Subquery(open_steps.values("due_on")[:1]),
+            next_step_owner=Subquery(open_steps.values("owner")[:1]),
+        )
+        .only("pk", "group_id", "route", "status")
+        .first()
+    )
+    works_in = bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR})
+    return {
+        "continuation": plan,
+        "continuation_overdue": bool(
+            plan and plan.next_step_due and plan.next_step_due < timezone.localdate()
+        ),
+        "impact_links": works_in,
+    }
 
 
 def _readiness_ctx(group, standing) -> dict:
@@ -276,13 +310,17 @@ def organisation_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def organisation_create(request, programme_pk):
     programme = get_visible_or_404(Programme.objects, user=request.user, pk=programme_pk)
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = OrganisationForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
-            organisation = services.organisation_create(programme=programme, **form.cleaned_data)
+            organisation = services.organisation_create(
+                programme=programme, **form.service_fields()
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
+            _store_logo(organisation, form.cleaned_data.get("logo"), remove=False)
             messages.success(request, _("Organisation added to the programme."))
             return redirect("organisation_detail", pk=organisation.pk)
     ctx = {"form": form, "programme": programme, "organisation": None}
@@ -294,17 +332,42 @@ def organisation_create(request, programme_pk):
 def organisation_edit(request, pk):
     organisation = selectors.organisation_get_for_user(user=request.user, pk=pk)
     # The form works on a copy, so the page keeps showing the saved name until it is saved.
-    form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = OrganisationForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=copy.copy(organisation),
+    )
+    if posted and form.is_valid():
         try:
-            services.organisation_update(organisation=organisation, **form.cleaned_data)
+            services.organisation_update(organisation=organisation, **form.service_fields())
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
+            _store_logo(
+                organisation,
+                form.cleaned_data.get("logo"),
+                remove=form.cleaned_data.get("remove_logo", False),
+            )
             messages.success(request, _("Changes saved."))
             return redirect("organisation_detail", pk=organisation.pk)
     ctx = {"form": form, "organisation": organisation, "programme": None}
     return render(request, "groups/organisation_form.html", ctx)
+
+
+def _store_logo(organisation: Organisation, upload, *, remove: bool) -> None:
+    """Store a new logo (checked by OrganisationForm.clean_logo) in private storage under
+    a random name, or remove the current one; the replaced file is deleted."""
+    old = organisation.logo.name
+    if upload:
+        organisation.logo.save(f"logo{upload.logo_extension}", upload, save=False)
+    elif remove and old:
+        organisation.logo = ""
+    else:
+        return
+    organisation.save(update_fields=["logo"])
+    if old and old != organisation.logo.name:
+        organisation.logo.storage.delete(old)
 
 
 def _led_organisation(user, pk) -> Organisation:

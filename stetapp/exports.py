@@ -1,5 +1,6 @@
 """The one way stetapp exports a table: `table_response` turns headers and rows into a
-CSV or XLSX download.
+CSV or XLSX download; `workbook_bytes` / `workbook_response` write several tables as the
+sheets of one XLSX workbook (a fund report), with the same cell rules.
 
 CSV is UTF-8 with a byte-order mark and commas, so that Excel (also the Dutch one) opens it
 with the right characters. Both formats neutralise spreadsheet formula injection: a text
@@ -13,7 +14,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from django.http import HttpResponse
@@ -62,13 +65,17 @@ def _csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    from openpyxl import Workbook
+def _write_sheet(
+    sheet, headers: Sequence[str], rows: Iterable[Sequence], tables: Sequence = ()
+) -> None:
+    """Write a bold header row and the rows into an openpyxl worksheet, then each further
+    Table below it (after an empty row: its title and its header row in bold). Text that
+    looks like a formula is neutralised and stored as text, dates get a date format,
+    columns a width that fits their content; with one table, its header row stays in
+    view."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
     widths = [len(str(h)) for h in headers]
     bold = Font(bold=True)
 
@@ -92,16 +99,107 @@ def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
                 widths[column - 1] = max(widths[column - 1], length)
 
     write(1, list(headers), font=bold)
+    number = 1
     for number, row in enumerate(rows, start=2):
         write(number, list(row))
+    for table in tables:
+        number += 2
+        if table.title:
+            write(number, [table.title], font=bold)
+            number += 1
+        write(number, list(table.headers), font=bold)
+        for row in table.rows:
+            number += 1
+            write(number, list(row))
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = min(
             max(width + 2, MIN_WIDTH), MAX_WIDTH
         )
-    sheet.freeze_panes = "A2"
+    if not tables:
+        sheet.freeze_panes = "A2"
+
+
+def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    _write_sheet(workbook.active, headers, rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass
+class Table:
+    """A further table on a sheet, below the first: a title, a header row and rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook: its title, the header row and rows of its first table,
+    and any further tables below that one."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    tables: Sequence[Table] = ()
+
+
+# Excel refuses these characters in a sheet title and titles longer than 31 characters.
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+SHEET_TITLE_MAX = 31
+
+
+def sheet_title(title: str, taken: set[str] | None = None) -> str:
+    """A title Excel accepts: no \\ / * ? : [ ], at most 31 characters, not empty, not
+    starting or ending with an apostrophe, and (case-insensitively) unlike `taken`."""
+    clean = _SHEET_TITLE_FORBIDDEN.sub(" ", str(title)).strip().strip("'").strip()
+    clean = clean[:SHEET_TITLE_MAX].strip() or "Sheet"
+    taken_lower = {t.lower() for t in taken or ()}
+    candidate, number = clean, 2
+    while candidate.lower() in taken_lower:
+        suffix = f" ({number})"
+        candidate = clean[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
+        number += 1
+    return candidate
+
+
+def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """An XLSX workbook with one worksheet per Sheet, in order, written with the same
+    rules as table_response (formula-safe text, dates, widths, a frozen header row)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    taken: set[str] = set()
+    for sheet in sheets:
+        title = sheet_title(sheet.title, taken)
+        taken.add(title)
+        _write_sheet(workbook.create_sheet(title=title), sheet.headers, sheet.rows, sheet.tables)
+    if not workbook.worksheets:
+        workbook.create_sheet(title="Sheet")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _attachment(content: bytes, *, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def workbook_response(*, filename_stem: str, sheets: Iterable[Sheet]) -> HttpResponse:
+    """A download of the workbook (an attachment, never cached)."""
+    return _attachment(
+        workbook_bytes(sheets), fmt="xlsx", filename=safe_filename(filename_stem, "xlsx")
+    )
 
 
 def table_response(
@@ -119,11 +217,16 @@ def table_response(
         content = _xlsx_bytes(headers, rows)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename_stem, fmt)}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _attachment(content, fmt=fmt, filename=safe_filename(filename_stem, fmt))
 
 
-__all__ = ["neutralise", "safe_filename", "table_response"]
+__all__ = [
+    "Sheet",
+    "Table",
+    "neutralise",
+    "safe_filename",
+    "sheet_title",
+    "table_response",
+    "workbook_bytes",
+    "workbook_response",
+]

@@ -6,6 +6,11 @@ files, read from disk (an image, a stylesheet or a font referenced as `{% static
 every other URL (http, https, file, data, anything outside the static files) is refused.
 A refused resource is left out with a warning in the log: the PDF is still made.
 
+A caller can also hand over a few resources held in memory (an organisation's logo, read
+from private storage after the access check): `render_pdf(..., resources={"logo": (bytes,
+"image/png")})` serves them at `resource_url("logo")`, a fixed URL under BASE_URL. Only the
+names given are served, only for that one rendering.
+
 Text is laid out by Pango with the fonts installed on the machine (fontconfig), so
 right-to-left scripts such as Arabic are shaped and ordered correctly as long as a font
 covering them is installed (DejaVu Sans, fonts-dejavu-core, covers Arabic and Persian).
@@ -27,6 +32,12 @@ from weasyprint import HTML
 # Relative URLs in a PDF template resolve against this base. The .invalid top-level
 # domain never resolves, and the fetcher below never asks the network anyway.
 BASE_URL = "https://pdf.stetapp.invalid/"
+
+
+# In-memory resources are served under this path of BASE_URL.
+RESOURCE_PATH = "/_resources/"
+# What a template may be given in memory: images only.
+RESOURCE_TYPES = frozenset({"image/png", "image/jpeg", "image/svg+xml"})
 
 
 class RefusedURL(ValueError):
@@ -66,7 +77,25 @@ def static_file_for(url: str) -> Path | None:
     return None
 
 
-def _response_parts(url: str) -> tuple[bytes, str]:
+def resource_url(name: str) -> str:
+    """The URL at which render_pdf serves the in-memory resource `name`."""
+    return BASE_URL.rstrip("/") + RESOURCE_PATH + name
+
+
+def _resource_for(url: str, resources: dict) -> tuple[bytes, str] | None:
+    """The (bytes, mime type) of an in-memory resource, when `url` is exactly its URL."""
+    if not resources:
+        return None
+    for name, value in resources.items():
+        if url == resource_url(name):
+            return value
+    return None
+
+
+def _response_parts(url: str, resources: dict | None = None) -> tuple[bytes, str]:
+    found = _resource_for(url, resources or {})
+    if found is not None:
+        return found
     path = static_file_for(url)
     if path is None:
         raise RefusedURL(f"stetapp PDFs load only their own static files, not {url[:200]}")
@@ -78,30 +107,52 @@ try:  # WeasyPrint 68 and later: fetchers are URLFetcher objects.
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
-        """Serves our static files from disk; refuses everything else."""
+        """Serves our static files from disk and the given in-memory resources; refuses
+        everything else."""
+
+        def __init__(self, resources: dict | None = None, **kwargs):
+            super().__init__(**kwargs)
+            self.resources = resources or {}
 
         def fetch(self, url, headers=None):
-            body, mime_type = _response_parts(url)
+            body, mime_type = _response_parts(url, self.resources)
             return URLFetcherResponse(url, body, {"Content-Type": mime_type})
 
-    def _fetcher():
-        return StaticOnlyFetcher()
+    def _fetcher(resources=None):
+        return StaticOnlyFetcher(resources)
 
 except ImportError:  # pragma: no cover - older WeasyPrint: fetchers are functions.
 
-    def _fetch(url):
-        body, mime_type = _response_parts(url)
-        return {"string": body, "mime_type": mime_type, "redirected_url": url}
+    def _fetcher(resources=None):
+        def fetch(url):
+            body, mime_type = _response_parts(url, resources)
+            return {"string": body, "mime_type": mime_type, "redirected_url": url}
 
-    def _fetcher():
-        return _fetch
+        return fetch
 
 
-def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
+def _check_resources(resources: dict | None) -> dict:
+    checked = {}
+    for name, value in (resources or {}).items():
+        if not isinstance(name, str) or not name.replace("-", "").replace("_", "").isalnum():
+            raise ValueError(f"a resource name is letters, digits, - and _ only: {name!r}")
+        body, mime_type = value
+        if mime_type not in RESOURCE_TYPES:
+            raise ValueError(f"resources are images only, not {mime_type!r}")
+        checked[name] = (bytes(body), mime_type)
+    return checked
+
+
+def render_pdf(
+    template_name: str, context: dict, *, request=None, resources: dict | None = None
+) -> bytes:
     """Render `template_name` with `context` (and the request's context processors, when
-    a request is given) and return the PDF's bytes."""
+    a request is given) and return the PDF's bytes. `resources` maps a name to (bytes,
+    mime type) of an image held in memory; the template refers to it by
+    `resource_url(name)` (ValueError for another kind of resource or an odd name)."""
+    resources = _check_resources(resources)
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(resources)).write_pdf()
 
 
-__all__ = ["BASE_URL", "RefusedURL", "render_pdf", "static_file_for"]
+__all__ = ["BASE_URL", "RefusedURL", "render_pdf", "resource_url", "static_file_for"]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("meetings.urls")),
     path("", include("funding.urls")),
+    path("", include("reporting.urls")),
 ]
 
 handler400 = "stetapp.views.error_400"

@@ -50,6 +50,7 @@ def home(request):
         ctx["lead_groups"] = list(led.with_related().order_by("city__name", "name"))
         ctx.update(_lead_funding(user, ctx["lead_groups"]))
     if Role.PROGRAMME_COORDINATOR in roles:
+        ctx["coordinated_programmes"] = list(group_selectors.programmes_coordinated_by(user=user))
         programme_groups = group_selectors.groups_in_programmes_of(user=user)
         ctx["programme_statuses"], ctx["programme_by_city"] = group_selectors.status_counts_by(
             programme_groups, "city__name"

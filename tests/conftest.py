@@ -80,6 +80,12 @@ class World:
     grant_a: object = None
     expense_a1: object = None
     volunteer_a: object = None
+    story_a1: object = None
+    selection_a: object = None
+    administration_a1: object = None
+    plan_a1: object = None
+    step_a1: object = None
+    batch_a: object = None
 
     def client_for(self, persona: str) -> Client:
         client = Client()
@@ -149,7 +155,9 @@ def world(db) -> World:
     grant_a = GrantFactory(application=application_a, amount=Decimal("5000.00"))
     expense_a1 = ExpenseFactory(group=group_a1, submitted_by=users["facilitator_a1"], grant=grant_a)
     volunteer_a = VolunteerFactory(organisation=org_a, full_name="Vera Volunteer")
+    evidence = _reporting_world(group_a1, participant_a1, users, grant_a)
     return World(
+        **evidence,
         application_a=application_a,
         grant_a=grant_a,
         expense_a1=expense_a1,
@@ -173,6 +181,81 @@ def world(db) -> World:
         fund=fund,
         users=users,
     )
+
+
+def _reporting_world(group, participant, users, grant) -> dict:
+    """A story, a selection round, a questionnaire, a continuation plan with one step and
+    a finished report batch (with a small file) for group A1."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    from django.core.files.base import ContentFile
+
+    from reporting.models import (
+        Administration,
+        BatchStatus,
+        ContinuationPlan,
+        ContinuationStep,
+        ReportBatch,
+        SelectionRound,
+        Story,
+    )
+
+    facilitator = users["facilitator_a1"]
+    story = Story.objects.create(
+        group=group,
+        storyteller=participant,
+        domain="belonging",
+        title="A place to belong",
+        text="Before the group I hardly left the house.",
+        significance="She has friends again.",
+        quote="Here I feel at home again.",
+        collected_by=facilitator,
+        collected_on=dt.date(2026, 5, 1),
+        consent_scope="funder",
+    )
+    selection = SelectionRound.objects.create(
+        organisation=group.organisation,
+        group=group,
+        level="group",
+        held_on=dt.date(2026, 6, 1),
+        panel="Facilitators and two participants",
+        selected=story,
+        reasons="It shows what the group means.",
+        recorded_by=facilitator,
+    )
+    selection.candidates.add(story)
+    administration = Administration.objects.create(
+        participant=participant,
+        group=group,
+        instrument="djg6",
+        mode="interview",
+        timepoint="baseline",
+        administered_on=dt.date(2026, 2, 1),
+        administered_by=facilitator,
+        answers=["yes", "no", "no", "more_or_less", "yes", "no"],
+    )
+    plan = ContinuationPlan.objects.create(group=group, route="embed", updated_by=facilitator)
+    step = ContinuationStep.objects.create(
+        plan=plan, description="Ask the board", owner="Project lead", due_on=dt.date(2026, 12, 1)
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "test")
+    batch = ReportBatch.objects.create(
+        requested_by=users["lead_a"], status=BatchStatus.DONE, total=1, done=1
+    )
+    batch.grants.add(grant)
+    batch.file.save("batch.zip", ContentFile(buffer.getvalue()))
+    return {
+        "story_a1": story,
+        "selection_a": selection,
+        "administration_a1": administration,
+        "plan_a1": plan,
+        "step_a1": step,
+        "batch_a": batch,
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "stetapp",
     "groups",
     "funding",
@@ -221,3 +223,18 @@ LOGGING = {
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Background work (reports for many grants at once) through Django's Tasks API. The
+# database backend makes PostgreSQL the queue; `python manage.py db_worker` runs the
+# tasks (docker-compose has a worker service). STETAPP_TASKS_IMMEDIATE=true runs every
+# task at once inside the request instead, as development and the tests do.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env.bool("STETAPP_TASKS_IMMEDIATE", default=False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}

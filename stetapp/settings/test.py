@@ -14,3 +14,6 @@ STETAPP_MFA_REQUIRED_FOR_STAFF = False
 import tempfile  # noqa: E402
 
 STETAPP_PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="stetapp-private-")
+
+# Background tasks run at once; tests of the queue switch to the database backend.
+TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # noqa: F405

@@ -55,7 +55,7 @@ def sign_in(watched: Watched, email: str) -> None:
 
 
 def open_main_nav(watched: Watched) -> None:
-    """Below Bootstrap's md breakpoint the navbar is collapsed behind the toggler."""
+    """Below Bootstrap's lg breakpoint the navbar is collapsed behind the toggler."""
     page = watched.page
     toggler = page.locator("button.navbar-toggler")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":

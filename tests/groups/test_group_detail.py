@@ -117,7 +117,7 @@ def staff(request, world):
 def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
@@ -130,6 +130,7 @@ def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
         # 10. co-creation: held meetings per month, organised with participants or not
         # 11.-14. "N of 6 ready" (funding.selectors.readiness_for_groups): funded,
         #     closed room, facilitators' languages, ticked items
+        # 15. impact and continuation: the plan with its next open step (subqueries)
         response = client.get(_url(world.group_a1))
     assert len(response.context["staff"]) == staff
 
@@ -140,7 +141,7 @@ def test_query_count_for_coordinator_and_facilitator(
 ):
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries({"coordinator": 10, "facilitator_a1": 14}[persona]):
+    with django_assert_num_queries({"coordinator": 11, "facilitator_a1": 15}[persona]):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
@@ -154,6 +155,8 @@ def test_query_count_for_coordinator_and_facilitator(
         # 10. co-creation: held meetings per month, organised with participants or not
         # 11.-14. the facilitator only: "N of 6 ready" (funding readiness_for_groups:
         #     funded, closed room, facilitators' languages, ticked items)
+        # 15. (coordinator: 11.) impact and continuation: the plan with its next open
+        #     step (subqueries)
         response = client.get(_url(world.group_a1))
     assert response.context["staff_count"] == staff
 
@@ -258,3 +261,43 @@ def test_readiness_line_for_lead_and_facilitators(world, persona, shown):
     assert ("2 of 6 ready" in body) is shown
     assert (reverse("group_readiness", args=[world.group_a1.pk]) in body) is shown
     assert "style=" not in body
+
+
+# --- impact and continuation (reporting) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "links"),
+    [("lead_a", True), ("facilitator_a1", True), ("volunteer_a1", False), ("coordinator", False)],
+)
+def test_impact_and_continuation_section(world, persona, links):
+    import datetime as dt
+
+    from reporting.models import ContinuationStep
+
+    world.plan_a1.status = "agreed"
+    world.plan_a1.save(update_fields=["status"])
+    # The next open step is the earliest open one; a done step does not count.
+    ContinuationStep.objects.create(
+        plan=world.plan_a1,
+        description="Find a room",
+        owner="Fatma",
+        due_on=dt.date(2026, 1, 10),
+        done_on=dt.date(2026, 1, 5),
+    )
+    response = world.client_for(persona).get(_url(world.group_a1))
+    body = response.content.decode()
+    assert "Impact and continuation" in body
+    assert "Embed the group in the organisation" in body
+    assert "Agreed" in body
+    assert "Ask the board · due 1 Dec 2026" in body
+    assert "Find a room" not in body
+    assert ("Project lead" in body) is links  # the step's owner: staff only
+    for name in ("story_list", "observation_list", "measurement_group", "continuation_plan"):
+        assert (reverse(name, args=[world.group_a1.pk]) in body) is links
+
+
+def test_impact_section_without_a_plan(world):
+    world.plan_a1.delete()
+    response = world.client_for("coordinator").get(_url(world.group_a1))
+    assert "No continuation plan yet." in response.content.decode()

@@ -11,6 +11,18 @@ from django.test import override_settings
 
 from funding.models import Fund
 from groups.models import Group, Membership, Organisation, Programme, Role, Venue
+from participants.models import Consent
+from reporting.models import (
+    Administration,
+    ContinuationPlan,
+    ContinuationStep,
+    MeasurementPlan,
+    Observation,
+    SelectionRound,
+    Story,
+)
+from reporting.selectors import measurement_results
+from reporting.services_evidence import story_shareable_with_funders
 
 User = get_user_model()
 
@@ -25,6 +37,13 @@ def _counts():
         "funds": Fund.objects.count(),
         "users": User.objects.count(),
         "memberships": Membership.objects.count(),
+        "stories": Story.objects.count(),
+        "selection rounds": SelectionRound.objects.count(),
+        "observations": Observation.objects.count(),
+        "measurement plans": MeasurementPlan.objects.count(),
+        "questionnaires": Administration.objects.count(),
+        "continuation plans": ContinuationPlan.objects.count(),
+        "continuation steps": ContinuationStep.objects.count(),
     }
 
 
@@ -60,6 +79,13 @@ def test_force_runs_with_debug_off(db):
         "funds": 3,
         "users": 9,
         "memberships": 8,
+        "stories": 7,
+        "selection rounds": 2,
+        "observations": 10,
+        "measurement plans": 2,
+        "questionnaires": 32,
+        "continuation plans": 3,
+        "continuation steps": 9,
     }
 
 
@@ -123,3 +149,44 @@ def test_does_not_overwrite_changes_on_a_second_run(db):
     Group.objects.filter(name="Turkse vrouwen Feijenoord").update(status="ended")
     _seed("--force")
     assert Group.objects.get(name="Turkse vrouwen Feijenoord").status == "ended"
+
+
+def test_demo_evidence_of_impact(db):
+    """Stories (some anonymous, some for funders with the storyteller's consent), a round
+    with and one without feedback, questionnaires enough for a group result, and three
+    continuation plans on different routes."""
+    with time_machine.travel(dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC), tick=False):
+        _seed("--force")
+    stories = list(Story.objects.select_related("storyteller"))
+    assert sum(1 for s in stories if s.storyteller_id is None) == 2
+    assert len({s.domain for s in stories}) == 6
+    for_funders = [s for s in stories if s.consent_scope == "funder"]
+    assert len(for_funders) == 4
+    assert all(story_shareable_with_funders(s).allowed for s in for_funders)
+    named = [s.storyteller for s in for_funders if s.storyteller_id]
+    assert len(named) == 3
+    assert all(
+        Consent.objects.active().filter(participant=p, purpose="quote_funder").exists()
+        for p in named
+    )
+    rounds = list(SelectionRound.objects.order_by("held_on"))
+    assert [(r.level, r.feedback_given_on is not None) for r in rounds] == [
+        ("group", True),
+        ("organisation", False),
+    ]
+    assert all(r.selected in r.candidates.all() and r.reasons for r in rounds)
+    assert set(Observation.objects.values_list("kind", flat=True)) == {
+        "observation",
+        "conversation",
+    }
+    feijenoord = Group.objects.get(name="Turkse vrouwen Feijenoord")
+    assert feijenoord.measurement_plan.instruments == ["djg6", "who5"]
+    results = {r.instrument: r for r in measurement_results(groups=[feijenoord])}
+    assert results["djg6"].pairs == 8
+    assert results["who5"].pairs == 8
+    assert results["djg6"].shown and results["who5"].shown
+    assert all(a.scores.answered >= 5 for a in Administration.objects.all())
+    plans = list(ContinuationPlan.objects.prefetch_related("steps"))
+    assert len({p.route for p in plans}) == 3
+    assert len({p.status for p in plans}) == 3
+    assert all(len(p.steps.all()) == 3 for p in plans)

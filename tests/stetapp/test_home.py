@@ -36,7 +36,7 @@ EXPECTED = {
     #     facilitators' languages, ticked items)
     "lead_a": 11,
     # 4. groups by city × status  5. groups by community × composition
-    "coordinator": 2,
+    "coordinator": 3,
     # 4. the funds the funder represents
     "funder": 1,
 }

@@ -489,6 +489,121 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
         "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
     },
+    # --- reporting: evidence and measurement belong to the group's facilitators and the
+    # project lead; reports to everyone who may see the grant; the dashboard to
+    # coordinators; a batch to the person who asked for it --------------------------
+    "story_list": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "story_create": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "story_detail": {
+        "kwargs": lambda w: {"pk": w.story_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "story_edit": {
+        "kwargs": lambda w: {"pk": w.story_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "selection_list": {
+        "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "selection_create": {
+        "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, OK, OK, NO, NO),
+    },
+    "selection_detail": {
+        "kwargs": lambda w: {"pk": w.selection_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "selection_feedback": {
+        "kwargs": lambda w: {"pk": w.selection_a.pk},
+        "GET": row(R, NO, NO, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, NO, R, NF, R, NO, NO),
+    },
+    "observation_list": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "measurement_group": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "measurement_plan": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, NO, R, NF, R, NO, NO),
+    },
+    "administration_create": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "administration_detail": {
+        "kwargs": lambda w: {"pk": w.administration_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    "administration_edit": {
+        "kwargs": lambda w: {"pk": w.administration_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "continuation_plan": {
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
+    },
+    "continuation_step_toggle": {
+        "kwargs": lambda w: {"pk": w.step_a1.pk},
+        "GET": row(R, NO, NO, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, NO, R, NF, R, NO, NO),
+    },
+    "grant_report": {
+        "kwargs": lambda w: {"pk": w.grant_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
+        "POST": row(R, NO, NO, NA, NA, NA, NA, NA),
+    },
+    "grant_report_pdf": {
+        "kwargs": lambda w: {"pk": w.grant_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
+        "POST": row(R, NO, NO, NA, NA, NA, NA, NA),
+    },
+    "grant_report_xlsx": {
+        "kwargs": lambda w: {"pk": w.grant_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
+        "POST": row(R, NO, NO, NA, NA, NA, NA, NA),
+    },
+    "report_batch_create": {
+        "GET": row(R, NO, NO, NO, NO, OK, OK, OK),
+        "POST": row(R, NO, NO, NO, NO, OK, OK, OK),
+    },
+    "report_batch_detail": {
+        "kwargs": lambda w: {"pk": w.batch_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NF, NF),
+        "POST": row(R, NO, NO, NO, NO, NA, NA, NA),
+    },
+    "report_batch_download": {
+        "kwargs": lambda w: {"pk": w.batch_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NF, NF),
+        "POST": row(R, NO, NO, NO, NO, NA, NA, NA),
+    },
+    "programme_dashboard": {
+        "kwargs": lambda w: {"pk": w.programme.pk},
+        "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, NA, NO),
+    },
 }
 
 

@@ -27,6 +27,7 @@ from groups.models import (
 )
 from meetings.demo import seed_meetings
 from participants.demo import seed_participants
+from reporting.demo import seed_reporting
 
 DEMO_PASSWORD = "samen-tegen-eenzaamheid"  # noqa: S105  (demo data only)
 
@@ -316,6 +317,11 @@ class Command(BaseCommand):
                 (User.objects.get(email="facilitator.charlois@example.org"), ["ar", "ber", "nl"]),
                 (User.objects.get(email="facilitator.haaglanden@example.org"), ["hns", "nl"]),
             ]
+        )
+        seed_reporting(
+            groups=groups,
+            staff_by_group=staff_by_group,
+            fallback_user=User.objects.get(email="lead@example.org"),
         )
         self.stdout.write(
             self.style.SUCCESS(

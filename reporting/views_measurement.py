@@ -1,0 +1,398 @@
+"""Measurement, optional per group: the De Jong Gierveld loneliness scale (6 items) and
+the WHO-5 well-being index, at baseline and follow-up.
+
+Access: the group's facilitators and the project lead of its organisation
+(`roles(FACILITATOR, PROJECT_LEAD)`, then the group through `group_get_for_user` (404
+outside the user's scope) and the user's roles in that group (403 for a volunteer or a
+coordinator). Personal scores are shown only on these pages; the group result (means over
+the participants with both time points) only from MIN_PAIRS pairs on
+(reporting.selectors.measurement_results). Each view: rule → scoped fetch → form →
+service → redirect or render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from groups.models import Group, Role
+from groups.selectors import group_get_for_user
+from participants.models import Enrolment, Participant
+from participants.selectors import roles_in_group
+from stetapp.access import access, get_visible_or_404, require, roles
+from stetapp.forms import apply_validation_error
+
+from . import scoring
+from . import services_measurement as services
+from .forms_measurement import (
+    AdministrationForm,
+    MeasurementPlanForm,
+    answer_labels,
+    item_texts,
+    wording_language,
+)
+from .models import Administration, AdministrationMode, Instrument, MeasurementPlan, Timepoint
+from .selectors import MIN_PAIRS, measurement_results
+
+STAFF = roles(Role.FACILITATOR, Role.PROJECT_LEAD)
+STAFF_ROLES = frozenset({Role.FACILITATOR, Role.PROJECT_LEAD})
+
+
+def _group_for(user, pk) -> Group:
+    """The group (404 outside the user's scope); 403 unless the user is one of its
+    facilitators or the project lead of its organisation. Two queries."""
+    group = group_get_for_user(user=user, pk=pk)
+    require(bool(roles_in_group(user=user, group=group) & STAFF_ROLES))
+    return group
+
+
+def _administration_for(user, pk) -> Administration:
+    """A questionnaire of a group the user facilitates or leads (404 otherwise)."""
+    return get_visible_or_404(
+        Administration.objects.select_related(
+            "participant", "group", "group__organisation", "administered_by"
+        ),
+        user=user,
+        pk=pk,
+    )
+
+
+def _plan_instruments(group: Group) -> list[str]:
+    plan = MeasurementPlan.objects.filter(group=group).values_list("instruments", flat=True)
+    return list(plan.first() or [])
+
+
+def _safe_score(administration: Administration):
+    """The computed scores, or None when the stored answers do not fit the instrument."""
+    try:
+        return scoring.score(administration.instrument, administration.answers)
+    except (scoring.InvalidAnswers, ValueError):
+        return None
+
+
+# --- the group's measurement page ---------------------------------------------------------
+
+
+def _overview(*, user, group: Group, instruments: list[str]) -> list[dict]:
+    """Per instrument in use (or with questionnaires), a row per participant with the
+    baseline and follow-up and their scores, and the group result. Three queries:
+    participants (current members and anyone with a questionnaire here), questionnaires,
+    and the group result."""
+    current = Enrolment.objects.current().filter(group_id=group.pk, participant_id=OuterRef("pk"))
+    participants = list(
+        Participant.objects.visible_to(user)
+        .filter(
+            Q(pk__in=Enrolment.objects.current().filter(group=group).values("participant_id"))
+            | Q(pk__in=Administration.objects.filter(group=group).values("participant_id"))
+        )
+        .annotate(is_current=Exists(current))
+        .only("pk", "full_name")
+        .order_by("full_name", "pk")
+    )
+    administrations = list(
+        Administration.objects.filter(group=group).only(
+            "pk",
+            "participant_id",
+            "instrument",
+            "timepoint",
+            "answers",
+            "administered_on",
+            "group_id",
+        )
+    )
+    by_key = {(a.participant_id, a.instrument, a.timepoint): a for a in administrations}
+    used = set(instruments) | {a.instrument for a in administrations}
+    results = {r.instrument: r for r in measurement_results(groups=[group])}
+    sections = []
+    for instrument in Instrument:
+        if instrument.value not in used:
+            continue
+        rows = []
+        for participant in participants:
+            cells = []
+            for timepoint in Timepoint:
+                administration = by_key.get((participant.pk, instrument.value, timepoint.value))
+                cells.append(
+                    {
+                        "timepoint": timepoint,
+                        "administration": administration,
+                        "score": _safe_score(administration) if administration else None,
+                        "new_url": _new_url(group, instrument, participant, timepoint),
+                    }
+                )
+            if participant.is_current or any(cell["administration"] for cell in cells):
+                rows.append({"participant": participant, "cells": cells})
+        sections.append(
+            {
+                "instrument": instrument,
+                "in_plan": instrument.value in instruments,
+                "rows": rows,
+                "result": results.get(instrument.value),
+                "citation": scoring.CITATIONS[instrument.value],
+            }
+        )
+    return sections
+
+
+def _new_url(group, instrument, participant, timepoint) -> str:
+    query = urlencode(
+        {
+            "instrument": instrument.value,
+            "participant": participant.pk,
+            "timepoint": timepoint.value,
+        }
+    )
+    return f"{reverse('administration_create', args=[group.pk])}?{query}"
+
+
+@access(STAFF)
+@require_GET
+def measurement_group(request, pk):
+    """Which instruments the group uses, each participant's questionnaires and scores, and
+    the group result from MIN_PAIRS participants with both time points. Nine queries
+    whatever the number of participants."""
+    user = request.user
+    group = _group_for(user, pk)
+    instruments = _plan_instruments(group)
+    ctx = {
+        "group": group,
+        "instruments": instruments,
+        "plan_form": MeasurementPlanForm(initial={"instruments": instruments}),
+        "sections": _overview(user=user, group=group, instruments=instruments),
+        "min_pairs": MIN_PAIRS,
+        "who5_poor_at_or_below": scoring.WHO5_POOR_AT_OR_BELOW,
+        "who5_meaningful_change": scoring.WHO5_MEANINGFUL_CHANGE,
+    }
+    return render(request, "reporting/measurement_group.html", ctx)
+
+
+@access(STAFF)
+@require_POST
+def measurement_plan(request, pk):
+    """Turn the group's instruments on or off (checkboxes; none checked: measuring off)."""
+    user = request.user
+    group = _group_for(user, pk)
+    form = MeasurementPlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose from the instruments in the list."))
+        return redirect("measurement_group", pk=group.pk)
+    try:
+        plan = services.measurement_plan_set(
+            group=group, instruments=form.cleaned_data["instruments"]
+        )
+    except ValidationError:
+        messages.error(request, _("Choose from the instruments in the list."))
+    else:
+        if plan.instruments:
+            messages.success(request, _("The group's instruments are saved."))
+        else:
+            messages.success(request, _("This group does not measure (any more)."))
+    return redirect("measurement_group", pk=group.pk)
+
+
+# --- one questionnaire ---------------------------------------------------------------------
+
+
+def _participants_for(user, group: Group, *, include=None):
+    """The group's current participants the user may see (and, when editing, the
+    questionnaire's own participant, who may have left since)."""
+    condition = Q(pk__in=Enrolment.objects.current().filter(group=group).values("participant_id"))
+    if include is not None:
+        condition |= Q(pk=include)
+    return Participant.objects.visible_to(user).filter(condition).order_by("full_name", "pk")
+
+
+def _instrument_from(value, group: Group) -> str:
+    if value in Instrument.values:
+        return value
+    instruments = _plan_instruments(group)
+    return instruments[0] if instruments else Instrument.DJG6
+
+
+def _ui_language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def _form_ctx(form: AdministrationForm, instrument: str) -> dict:
+    language = wording_language(instrument)
+    return {
+        "form": form,
+        "instrument": Instrument(instrument),
+        "five_options": form.five_options,
+        "wording_language": language,
+        "wording_is_fallback": language != _ui_language(),
+        "citation": scoring.CITATIONS[instrument],
+        "instruments": list(Instrument),
+    }
+
+
+@access(STAFF)
+@require_http_methods(["GET", "POST"])
+def administration_create(request, pk):
+    """Record a filled-in questionnaire: ?instrument=djg6|who5 picks the questionnaire;
+    ?participant=, ?timepoint= and ?mode= fill in the form (mode=self shows the five
+    answer options of the loneliness scale)."""
+    user = request.user
+    group = _group_for(user, pk)
+    source = request.POST if request.method == "POST" else request.GET
+    instrument = _instrument_from(source.get("instrument"), group)
+    participants = _participants_for(user, group)
+    if request.method == "POST":
+        form = AdministrationForm(request.POST, instrument=instrument, participants=participants)
+    else:
+        initial = {"timepoint": Timepoint.BASELINE, "mode": AdministrationMode.INTERVIEW}
+        if request.GET.get("participant", "").isdigit():
+            initial["participant"] = int(request.GET["participant"])
+        if request.GET.get("timepoint") in Timepoint.values:
+            initial["timepoint"] = request.GET["timepoint"]
+        if request.GET.get("mode") in AdministrationMode.values:
+            initial["mode"] = request.GET["mode"]
+        form = AdministrationForm(initial=initial, instrument=instrument, participants=participants)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            administration = services.administration_create(
+                group=group,
+                participant=data["participant"],
+                instrument=instrument,
+                timepoint=data["timepoint"],
+                mode=data["mode"],
+                language=data["language"],
+                administered_on=data["administered_on"],
+                answers=data["answers"],
+                by=user,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The questionnaire is saved."))
+            return redirect("administration_detail", pk=administration.pk)
+    ctx = {"group": group, "administration": None, **_form_ctx(form, instrument)}
+    ctx["switch_query"] = _switch_query(request.GET)
+    return render(request, "reporting/administration_form.html", ctx)
+
+
+def _switch_query(params) -> dict:
+    """The query strings of the links that change the instrument or the answer scale,
+    keeping the participant and time point chosen."""
+    keep = {k: params[k] for k in ("participant", "timepoint") if params.get(k)}
+    instrument = params.get("instrument") or ""
+    return {
+        "djg6": urlencode({**keep, "instrument": Instrument.DJG6}),
+        "who5": urlencode({**keep, "instrument": Instrument.WHO5}),
+        "self": urlencode({**keep, "instrument": instrument or Instrument.DJG6, "mode": "self"}),
+        "interview": urlencode(
+            {**keep, "instrument": instrument or Instrument.DJG6, "mode": "interview"}
+        ),
+    }
+
+
+@access(STAFF)
+@require_http_methods(["GET", "POST"])
+def administration_edit(request, pk):
+    """Correct a questionnaire: the same form, filled in; the instrument stays."""
+    user = request.user
+    administration = _administration_for(user, pk)
+    group = administration.group
+    instrument = administration.instrument
+    participants = _participants_for(user, group, include=administration.participant_id)
+    if request.method == "POST":
+        form = AdministrationForm(request.POST, instrument=instrument, participants=participants)
+    else:
+        initial = AdministrationForm.initial_from(administration)
+        if request.GET.get("mode") in AdministrationMode.values:
+            initial["mode"] = request.GET["mode"]
+        form = AdministrationForm(initial=initial, instrument=instrument, participants=participants)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.administration_update(
+                administration=administration,
+                participant=data["participant"],
+                timepoint=data["timepoint"],
+                mode=data["mode"],
+                language=data["language"],
+                administered_on=data["administered_on"],
+                answers=data["answers"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The questionnaire is saved."))
+            return redirect("administration_detail", pk=administration.pk)
+    ctx = {"group": group, "administration": administration, **_form_ctx(form, instrument)}
+    ctx["switch_query"] = {
+        "self": urlencode({"mode": "self"}),
+        "interview": urlencode({"mode": "interview"}),
+    }
+    return render(request, "reporting/administration_form.html", ctx)
+
+
+def _missing_note(instrument: str, result, missing: int) -> str:
+    """How the missing-data rule applied to this questionnaire, in a sentence."""
+    if not missing or result is None:
+        return ""
+    if instrument == Instrument.WHO5:
+        return _(
+            "Not every item was answered. The WHO-5 has no rule for missing items, so this "
+            "questionnaire has no score."
+        )
+    if missing == 1:
+        return _(
+            "One item was not answered. The total counts the other five items; the "
+            "subscale that item belongs to has no score."
+        )
+    return _(
+        "%(count)s items were not answered. With more than one item missing there is no "
+        "total; a subscale has no score when one of its items is missing."
+    ) % {"count": missing}
+
+
+@access(STAFF)
+@require_GET
+def administration_detail(request, pk):
+    """The raw answers next to the item wording, the scores computed from them, how the
+    missing-data rule applied, and the instrument's citation."""
+    user = request.user
+    administration = _administration_for(user, pk)
+    instrument = administration.instrument
+    texts = item_texts(instrument)
+    labels = answer_labels(instrument)
+    answers = list(administration.answers or [])
+    result = _safe_score(administration)
+    items = []
+    for number, text in enumerate(texts, start=1):
+        answer = answers[number - 1] if number <= len(answers) else None
+        item = {"number": number, "text": text, "code": answer, "label": "", "score": None}
+        if instrument == Instrument.DJG6:
+            emotional = number in scoring.DJG_NEGATIVE_ITEMS
+            item["subscale"] = _("emotional") if emotional else _("social")
+        if answer is not None:
+            item["label"] = labels.get(answer, str(answer))
+            if result is not None:
+                item["score"] = (
+                    scoring.djg_item_score(number, answer)
+                    if instrument == Instrument.DJG6
+                    else answer
+                )
+        items.append(item)
+    missing = len(texts) - (result.answered if result is not None else 0)
+    language = wording_language(instrument)
+    ctx = {
+        "administration": administration,
+        "group": administration.group,
+        "items": items,
+        "result": result,
+        "missing_note": _missing_note(instrument, result, missing),
+        "citation": scoring.CITATIONS[instrument],
+        "wording_is_fallback": language != _ui_language(),
+        "who5_poor_at_or_below": scoring.WHO5_POOR_AT_OR_BELOW,
+    }
+    return render(request, "reporting/administration_detail.html", ctx)
