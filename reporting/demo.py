@@ -275,7 +275,10 @@ def _members(group) -> list[Participant]:
 
 
 def _day(group, days: int, today: dt.date) -> dt.date:
-    start = group.start_date or today - dt.timedelta(days=365)
+    """`days` into the last year (or into the group's life, when it started later), so
+    the evidence falls in the period of the demo grants; never today or later."""
+    year_ago = today - dt.timedelta(days=365)
+    start = max(group.start_date or year_ago, year_ago)
     return min(start + dt.timedelta(days=days), today - dt.timedelta(days=1))
 
 
