@@ -170,6 +170,25 @@ class StoryForm(forms.Form):
         }
 
 
+class StoryEditForm(StoryForm):
+    """The edit form carries the story's version the editor started from (optimistic
+    locking); without a usable version the form is refused rather than saved blindly."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None:
+            self.add_error(
+                None,
+                _(
+                    "This form is out of date, so it was not saved. Open the story again "
+                    "in a new tab and copy your changes over."
+                ),
+            )
+        return cleaned
+
+
 # --- selection rounds -------------------------------------------------------------------
 
 

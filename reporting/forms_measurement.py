@@ -153,3 +153,30 @@ class AdministrationForm(forms.Form):
                 ) from None
             cleaned["answers"] = answers
         return cleaned
+
+
+class AdministrationEditForm(AdministrationForm):
+    """Correcting a questionnaire: the form carries the version the editor started from
+    (optimistic locking); without a usable version the form is refused rather than saved
+    blindly."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    @staticmethod
+    def initial_from(administration) -> dict:
+        return {
+            **AdministrationForm.initial_from(administration),
+            "version": administration.version,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None:
+            self.add_error(
+                None,
+                _(
+                    "This form is out of date, so it was not saved. Open the questionnaire "
+                    "again in a new tab and copy your answers over."
+                ),
+            )
+        return cleaned

@@ -137,6 +137,7 @@ class Story(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
 
     objects = StoryQuerySet.as_manager()
 
@@ -344,7 +345,7 @@ class Administration(models.Model):
         Group, on_delete=models.CASCADE, related_name="administrations", verbose_name=_("group")
     )
     instrument = models.CharField(_("instrument"), max_length=8, choices=Instrument.choices)
-    version = models.CharField(_("version"), max_length=20, blank=True)
+    instrument_version = models.CharField(_("version of the instrument"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="nl")
     mode = models.CharField(_("how"), max_length=10, choices=AdministrationMode.choices)
     timepoint = models.CharField(_("time point"), max_length=10, choices=Timepoint.choices)
@@ -359,6 +360,7 @@ class Administration(models.Model):
     answers = models.JSONField(_("answers"), default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
 
     objects = AdministrationQuerySet.as_manager()
 

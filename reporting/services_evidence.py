@@ -7,6 +7,10 @@ organisation (scope funder or public) while that participant has an active conse
 the matching kind of quote (`SCOPE_CONSENT_PURPOSES`). Withdrawing the consent later does
 not change the story, but `story_shareable_with_funders` then says no, and so does the
 fund report.
+
+Editing a story is optimistic: the edit names the story's `version` it started from; the
+row is locked, the version compared and raised by one, and a stale version raises
+ConflictError and saves nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +52,10 @@ STORY_FIELDS = (
     "consent_scope",
     "verified",
 )
+
+
+class ConflictError(Exception):
+    """Someone else saved the story after this edit started; nothing was saved."""
 
 
 def _purpose_labels(purposes) -> str:
@@ -94,17 +103,27 @@ def _not_in_future(day: dt.date | None, field: str) -> None:
 
 
 @transaction.atomic
-def story_save(*, group: Group, by, story: Story | None = None, **fields) -> Story:
+def story_save(
+    *, group: Group, by, story: Story | None = None, version: int | None = None, **fields
+) -> Story:
     """Create (story=None; `by` becomes the collector) or change a story of `group`.
 
-    Raises ValidationError for the model's rules (the organisation's own domain named,
-    storyteller of this organisation), a collection date in the future, and a funder or
-    public scope without the storyteller's active consent for that kind of quote."""
+    A change names the `version` the editor started from: the story is locked, and a
+    stale version raises ConflictError and saves nothing. Raises ValidationError for the
+    model's rules (the organisation's own domain named, storyteller of this
+    organisation), a collection date in the future, and a funder or public scope without
+    the storyteller's active consent for that kind of quote."""
     unknown = set(fields) - set(STORY_FIELDS)
     if unknown:
         raise TypeError(f"story_save cannot set {sorted(unknown)}")
     if story is None:
         story = Story(group=group, collected_by=by)
+    else:
+        if version is None:
+            raise TypeError("story_save needs the version the edit started from")
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        if story.version != version:
+            raise ConflictError
     for name in ("title", "own_domain", "quote", "event_period"):
         if name in fields and fields[name] is not None:
             fields[name] = " ".join(fields[name].split())
@@ -115,7 +134,12 @@ def story_save(*, group: Group, by, story: Story | None = None, **fields) -> Sto
     story.full_clean()
     _not_in_future(story.collected_on, "collected_on")
     _check_story_consent(story)
-    story.save()
+    if story.pk is None:
+        story.save()
+        return story
+    story.version = F("version") + 1
+    story.save(update_fields=sorted({*fields, "own_domain", "version", "updated_at"}))
+    story.refresh_from_db()
     return story
 
 

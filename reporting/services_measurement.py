@@ -4,6 +4,10 @@ Raw answer codes are stored in item order (None for an item left unanswered); sc
 never stored, reporting/scoring.py computes them from the answers. Every function checks
 the answers with the scoring module (an unknown code or a wrong number of items raises
 ValidationError) and keeps one questionnaire per participant, instrument and time point.
+
+Correcting a questionnaire is optimistic: the edit names the questionnaire's `version` it
+started from; the row is locked, the version compared and raised by one, and a stale
+version raises ConflictError and saves nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,12 +26,16 @@ from participants.models import Participant
 from .models import Administration, AdministrationMode, Instrument, MeasurementPlan, Timepoint
 from .scoring import InvalidAnswers, score
 
-# Which version of the instrument the app asks: stored with every questionnaire, so a
-# later change of wording or scale can be told apart.
+# Which version of the instrument the app asks, so a later change of wording or scale can
+# be told apart. Not stored at the moment: Administration.version is the edit counter.
 INSTRUMENT_VERSIONS = {
     Instrument.DJG6: "6-item, 2006",
     Instrument.WHO5: "1998",
 }
+
+
+class ConflictError(Exception):
+    """Someone else saved the questionnaire after this edit started; nothing was saved."""
 
 
 def measurement_plan_set(*, group: Group, instruments: list[str]) -> MeasurementPlan:
@@ -127,7 +136,7 @@ def administration_create(
         participant=participant,
         group=group,
         instrument=instrument,
-        version=INSTRUMENT_VERSIONS.get(instrument, ""),
+        instrument_version=INSTRUMENT_VERSIONS.get(instrument, ""),
         language=language,
         mode=mode,
         timepoint=timepoint,
@@ -142,6 +151,7 @@ def administration_create(
 def administration_update(
     *,
     administration: Administration,
+    version: int,
     participant: Participant,
     timepoint: str,
     mode: str,
@@ -149,23 +159,28 @@ def administration_update(
     administered_on: dt.date,
     answers: list,
 ) -> Administration:
-    """Correct a questionnaire. The instrument, group and who recorded it stay; the same
+    """Correct a questionnaire if nobody else saved it since `version` (ConflictError
+    otherwise, saving nothing). The instrument, group and who recorded it stay; the same
     checks as administration_create apply."""
+    current = Administration.objects.select_for_update().get(pk=administration.pk)
+    if current.version != version:
+        raise ConflictError
     _check(
-        instrument=administration.instrument,
+        instrument=current.instrument,
         timepoint=timepoint,
         mode=mode,
         administered_on=administered_on,
         answers=answers,
     )
-    administration.participant = participant
-    administration.timepoint = timepoint
-    administration.mode = mode
-    administration.language = language
-    administration.administered_on = administered_on
-    administration.answers = list(answers)
-    return _save_once(
-        administration,
+    current.participant = participant
+    current.timepoint = timepoint
+    current.mode = mode
+    current.language = language
+    current.administered_on = administered_on
+    current.answers = list(answers)
+    current.version = F("version") + 1
+    _save_once(
+        current,
         update_fields=[
             "participant",
             "timepoint",
@@ -174,5 +189,8 @@ def administration_update(
             "administered_on",
             "answers",
             "updated_at",
+            "version",
         ],
     )
+    current.refresh_from_db()
+    return current

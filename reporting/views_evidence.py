@@ -3,7 +3,9 @@
 These pages hold personal data (a story can reveal health or faith): they belong to the
 group's facilitators and the project lead of its organisation. Volunteers, coordinators
 and funders get a 403 from the access rule; a facilitator of another group gets a 404.
-Every view: access rule → scoped fetch → form → service → redirect or render.
+Every view: access rule → scoped fetch → form → service → redirect or render. Editing a
+story is optimistic: a stale version saves nothing, keeps what the user typed and shows
+the saved values that differ.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +27,7 @@ from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
 
 from . import services_evidence as services
-from .forms_evidence import ObservationForm, SelectionRoundForm, StoryForm
+from .forms_evidence import ObservationForm, SelectionRoundForm, StoryEditForm, StoryForm
 from .models import (
     Observation,
     ObservationKind,
@@ -132,26 +136,79 @@ def story_create(request, pk):
     return render(request, "reporting/story_form.html", {"form": form, "group": group})
 
 
+def _story_value(story: Story, name: str) -> str:
+    """A saved field of the story as the page shows it."""
+    value = getattr(story, name)
+    if name == "storyteller":
+        if not story.storyteller_id:
+            return _("anonymous")
+        return story.storyteller.full_name if story.storyteller_visible else _("a participant")
+    if name in ("domain", "language", "consent_scope"):
+        return capfirst(getattr(story, f"get_{name}_display")())
+    if name == "collected_on":
+        return date_format(value)
+    if name == "verified":
+        return _("yes") if value else _("no")
+    return value
+
+
+def _story_differences(form: StoryEditForm, current: Story) -> list[tuple[str, str]]:
+    """The fields where the saved story now differs from what the user typed, with the
+    saved value as the page shows it."""
+    typed = form.service_fields()
+    rows = []
+    for name in services.STORY_FIELDS:
+        if name == "storyteller":
+            same = current.storyteller_id == (typed[name].pk if typed[name] else None)
+        else:
+            same = getattr(current, name) == typed[name]
+        if not same:
+            rows.append((str(form.fields[name].label), _story_value(current, name) or "—"))
+    return rows
+
+
 @access(EVIDENCE)
 @require_http_methods(["GET", "POST"])
 def story_edit(request, pk):
     user = request.user
     story = _story_for(user, pk)
     group = story.group
-    form = StoryForm(
+    form = StoryEditForm(
         request.POST if request.method == "POST" else None, group=group, user=user, story=story
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            story = services.story_save(group=group, by=user, story=story, **form.service_fields())
+            saved = services.story_save(
+                group=group,
+                by=user,
+                story=story,
+                version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
+        except services.ConflictError:
+            story = _story_for(user, pk)
+            conflict = _story_differences(form, story)
+            # Keep what the user typed; the next save starts from the saved version.
+            data = request.POST.copy()
+            data["version"] = str(story.version)
+            form = StoryEditForm(data, group=group, user=user, story=story)
+            form.is_valid()
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this story while you were editing it. Your changes "
+                    "are not saved yet: they are still in the form below. Compare them with "
+                    "the saved values and press Save again."
+                ),
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("Story saved."))
-            return redirect("story_detail", pk=story.pk)
-    return render(
-        request, "reporting/story_form.html", {"form": form, "group": group, "story": story}
-    )
+            return redirect("story_detail", pk=saved.pk)
+    ctx = {"form": form, "group": group, "story": story, "conflict": conflict}
+    return render(request, "reporting/story_form.html", ctx)
 
 
 @access(EVIDENCE)

@@ -7,7 +7,8 @@ outside the user's scope) and the user's roles in that group (403 for a voluntee
 coordinator). Personal scores are shown only on these pages; the group result (means over
 the participants with both time points) only from MIN_PAIRS pairs on
 (reporting.selectors.measurement_results). Each view: rule → scoped fetch → form →
-service → redirect or render.
+service → redirect or render. Correcting a questionnaire is optimistic: a stale version
+saves nothing, keeps what the user typed and shows the saved values that differ.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.text import capfirst
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +35,7 @@ from stetapp.forms import apply_validation_error
 from . import scoring
 from . import services_measurement as services
 from .forms_measurement import (
+    AdministrationEditForm,
     AdministrationForm,
     MeasurementPlanForm,
     answer_labels,
@@ -294,6 +298,40 @@ def _switch_query(params) -> dict:
     }
 
 
+def _answer_shown(labels: dict, answer) -> str:
+    if answer is None:
+        return pgettext("questionnaire item", "no answer")
+    return str(labels.get(answer, answer))
+
+
+def _administration_differences(
+    form: AdministrationEditForm, current: Administration
+) -> list[tuple[str, str]]:
+    """The fields and items where the saved questionnaire now differs from what the user
+    typed, with the saved value as the page shows it."""
+    data = form.cleaned_data
+    rows = []
+    if current.participant_id != data["participant"].pk:
+        rows.append((str(form.fields["participant"].label), current.participant.full_name))
+    for name in ("timepoint", "mode", "language"):
+        if getattr(current, name) != data[name]:
+            shown = capfirst(getattr(current, f"get_{name}_display")())
+            rows.append((str(form.fields[name].label), shown))
+    if current.administered_on != data["administered_on"]:
+        rows.append(
+            (str(form.fields["administered_on"].label), date_format(current.administered_on))
+        )
+    labels = answer_labels(current.instrument)
+    saved = list(current.answers or [])
+    pairs = zip(form.item_names, data["answers"], strict=True)
+    for number, (name, typed) in enumerate(pairs, start=1):
+        answer = saved[number - 1] if number <= len(saved) else None
+        if answer != typed:
+            label = f"{number}. {form.fields[name].label}"
+            rows.append((label, _answer_shown(labels, answer)))
+    return rows
+
+
 @access(STAFF)
 @require_http_methods(["GET", "POST"])
 def administration_edit(request, pk):
@@ -304,17 +342,23 @@ def administration_edit(request, pk):
     instrument = administration.instrument
     participants = _participants_for(user, group, include=administration.participant_id)
     if request.method == "POST":
-        form = AdministrationForm(request.POST, instrument=instrument, participants=participants)
+        form = AdministrationEditForm(
+            request.POST, instrument=instrument, participants=participants
+        )
     else:
-        initial = AdministrationForm.initial_from(administration)
+        initial = AdministrationEditForm.initial_from(administration)
         if request.GET.get("mode") in AdministrationMode.values:
             initial["mode"] = request.GET["mode"]
-        form = AdministrationForm(initial=initial, instrument=instrument, participants=participants)
+        form = AdministrationEditForm(
+            initial=initial, instrument=instrument, participants=participants
+        )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.administration_update(
                 administration=administration,
+                version=data["version"],
                 participant=data["participant"],
                 timepoint=data["timepoint"],
                 mode=data["mode"],
@@ -322,12 +366,33 @@ def administration_edit(request, pk):
                 administered_on=data["administered_on"],
                 answers=data["answers"],
             )
+        except services.ConflictError:
+            administration = _administration_for(user, pk)
+            conflict = _administration_differences(form, administration)
+            # Keep what the user typed; the next save starts from the saved version.
+            posted = request.POST.copy()
+            posted["version"] = str(administration.version)
+            form = AdministrationEditForm(posted, instrument=instrument, participants=participants)
+            form.is_valid()
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this questionnaire while you were editing it. Your "
+                    "answers are not saved yet: they are still in the form below. Compare "
+                    "them with the saved values and press Save again."
+                ),
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The questionnaire is saved."))
             return redirect("administration_detail", pk=administration.pk)
-    ctx = {"group": group, "administration": administration, **_form_ctx(form, instrument)}
+    ctx = {
+        "group": group,
+        "administration": administration,
+        "conflict": conflict,
+        **_form_ctx(form, instrument),
+    }
     ctx["switch_query"] = {
         "self": urlencode({"mode": "self"}),
         "interview": urlencode({"mode": "interview"}),

@@ -282,7 +282,8 @@ def test_create_djg_questionnaire(world):
     assert administration.administered_by == world.users["facilitator_a1"]
     assert administration.language == "tr"
     assert administration.administered_on == dt.date(2026, 9, 15)
-    assert administration.version
+    assert administration.version == 1  # the edit counter (optimistic locking)
+    assert administration.instrument_version == "6-item, 2006"
 
 
 def test_create_who5_questionnaire_stores_integers(world):
@@ -461,7 +462,7 @@ def test_edit_form_is_prefilled(world):
 
 def test_edit_changes_the_answers(world):
     url = reverse("administration_edit", args=[world.administration_a1.pk])
-    data = djg_post(world, NOT_LONELY, timepoint="baseline", mode="interview")
+    data = djg_post(world, NOT_LONELY, timepoint="baseline", mode="interview", version=1)
     response = world.client_for("lead_a").post(url, data)
     assert response.status_code == 302
     world.administration_a1.refresh_from_db()
@@ -482,7 +483,7 @@ def test_edit_keeps_the_instrument(world):
 def test_edit_into_a_taken_time_point_is_a_form_error(world):
     follow_up = administer(world.participant_a1, world.group_a1, timepoint="follow_up")
     url = reverse("administration_edit", args=[follow_up.pk])
-    data = djg_post(world, NOT_LONELY, timepoint="baseline")
+    data = djg_post(world, NOT_LONELY, timepoint="baseline", version=1)
     response = world.client_for("facilitator_a1").post(url, data)
     assert response.status_code == 200
     assert response.context["form"].errors["timepoint"]
@@ -493,6 +494,126 @@ def test_edit_empty_post_shows_errors(world):
     response = world.client_for("facilitator_a1").post(url, {})
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def edit_url(administration):
+    return reverse("administration_edit", args=[administration.pk])
+
+
+def test_edit_form_carries_the_version(world):
+    response = world.client_for("facilitator_a1").get(edit_url(world.administration_a1))
+    assert response.context["form"]["version"].value() == 1
+    assert 'name="version" value="1"' in response.content.decode()
+
+
+def test_an_edit_raises_the_version(world):
+    data = djg_post(world, NOT_LONELY, timepoint="baseline", version=1)
+    response = world.client_for("facilitator_a1").post(edit_url(world.administration_a1), data)
+    assert response.status_code == 302
+    world.administration_a1.refresh_from_db()
+    assert world.administration_a1.version == 2
+
+
+def test_a_stale_edit_keeps_the_answers_and_shows_the_saved_values(world):
+    """Two people open the same questionnaire; the first saves; the second save is refused
+    with their answers kept and the first save shown; saving again then works."""
+    first = world.client_for("facilitator_a1")
+    second = world.client_for("lead_a")
+    url = edit_url(world.administration_a1)
+    first_version = first.get(url).context["form"]["version"].value()
+    second_version = second.get(url).context["form"]["version"].value()
+    assert first_version == second_version == 1
+
+    first_answers = ["no", "yes", "yes", "no", "yes", "no"]
+    saved = first.post(
+        url,
+        djg_post(world, first_answers, timepoint="baseline", language="nl", version=first_version),
+    )
+    assert saved.status_code == 302
+
+    second_answers = ["yes", "no", "no", "yes", "no", None]
+    mine = djg_post(
+        world,
+        second_answers,
+        timepoint="baseline",
+        language="ar",
+        administered_on="2026-02-03",
+        version=second_version,
+    )
+    response = second.post(url, mine)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Someone else saved this questionnaire while you were editing it" in body
+    form = response.context["form"]
+    assert form["item_1"].value() == "yes"
+    assert form["item_6"].value() == "none"
+    assert form["language"].value() == "ar"
+    assert form["administered_on"].value() == "2026-02-03"
+    assert str(form["version"].value()) == "2"
+    assert 'name="version" value="2"' in body
+    assert "Saved values that differ from yours" in body
+    conflict = dict(response.context["conflict"])
+    assert conflict["Language it was asked in"] == "Dutch"
+    assert "Date" in conflict
+    assert "Participant" not in conflict and "Time point" not in conflict
+    items = [(label, value) for label, value in response.context["conflict"] if label[0].isdigit()]
+    assert [label.split(".")[0] for label, _value in items] == ["1", "2", "3", "4", "5", "6"]
+    assert items[0][1] == "no"  # what the first person saved for item 1
+    world.administration_a1.refresh_from_db()
+    assert world.administration_a1.answers == first_answers
+    assert world.administration_a1.language == "nl"
+    assert world.administration_a1.version == 2
+
+    again = second.post(url, {**mine, "version": form["version"].value()})
+    assert again.status_code == 302
+    world.administration_a1.refresh_from_db()
+    assert world.administration_a1.answers == second_answers
+    assert world.administration_a1.language == "ar"
+    assert world.administration_a1.administered_on == dt.date(2026, 2, 3)
+    assert world.administration_a1.version == 3
+
+
+def test_a_stale_edit_with_the_same_values_says_so(world):
+    client = world.client_for("facilitator_a1")
+    url = edit_url(world.administration_a1)
+    data = djg_post(world, NOT_LONELY, timepoint="baseline", version=1)
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["conflict"] == []
+    assert "The other save has the same values as yours." in response.content.decode()
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "-1", "2.5"])
+def test_a_missing_or_bad_version_is_refused_without_saving(world, version):
+    data = djg_post(world, NOT_LONELY, timepoint="baseline")
+    if version is not None:
+        data["version"] = version
+    response = world.client_for("facilitator_a1").post(edit_url(world.administration_a1), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.non_field_errors()
+    assert "This form is out of date, so it was not saved." in response.content.decode()
+    assert form["item_1"].value() == "no"
+    world.administration_a1.refresh_from_db()
+    assert world.administration_a1.answers == ["yes", "no", "no", "more_or_less", "yes", "no"]
+    assert world.administration_a1.version == 1
+
+
+@pytest.mark.parametrize("version", ["5", "9" * 30])
+def test_a_version_from_the_future_is_a_conflict(world, version):
+    data = djg_post(world, NOT_LONELY, timepoint="baseline", version=version)
+    response = world.client_for("facilitator_a1").post(edit_url(world.administration_a1), data)
+    assert response.status_code == 200
+    assert response.context["conflict"] is not None
+    world.administration_a1.refresh_from_db()
+    assert world.administration_a1.version == 1
+
+
+def test_creating_needs_no_version(world):
+    response = world.client_for("facilitator_a1").get(create_url(world))
+    assert "version" not in response.context["form"].fields
+    assert 'name="version"' not in response.content.decode()
 
 
 # --- access -------------------------------------------------------------------------------

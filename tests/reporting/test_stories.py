@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from participants.services import consent_withdraw
 from reporting.models import SelectionRound, Story
+from reporting.services_evidence import ConflictError, story_save
 from tests.factories import ConsentFactory, EnrolmentFactory, participant_in
 
 
@@ -245,7 +246,7 @@ def test_a_withdrawn_consent_does_not_count(world):
     consent_withdraw(consent=consent, withdrawn_by=world.users["facilitator_a1"])
     response = world.client_for("facilitator_a1").post(
         create_url(world),
-        story_data(storyteller=world.participant_a1.pk, consent_scope="funder"),
+        story_data(storyteller=world.participant_a1.pk, consent_scope="funder", version=1),
     )
     assert errors(response, "consent_scope")
 
@@ -304,7 +305,10 @@ def test_edit_keeps_the_collector(world):
     response = world.client_for("lead_a").post(
         edit_url(world.story_a1),
         story_data(
-            storyteller=world.participant_a1.pk, title="Belonging again", consent_scope="funder"
+            storyteller=world.participant_a1.pk,
+            title="Belonging again",
+            consent_scope="funder",
+            version=1,
         ),
     )
     assert response.status_code == 302
@@ -318,7 +322,7 @@ def test_edit_applies_the_consent_rule(world):
     unchanged is refused until the scope is narrowed or the consent recorded."""
     response = world.client_for("facilitator_a1").post(
         edit_url(world.story_a1),
-        story_data(storyteller=world.participant_a1.pk, consent_scope="funder"),
+        story_data(storyteller=world.participant_a1.pk, consent_scope="funder", version=1),
     )
     assert errors(response, "consent_scope")
     world.story_a1.refresh_from_db()
@@ -329,6 +333,149 @@ def test_edit_keeps_a_storyteller_who_left(world):
     world.participant_a1.enrolments.update(left_on=timezone.localdate(), leave_reason="moved")
     response = world.client_for("facilitator_a1").get(edit_url(world.story_a1))
     assert world.participant_a1 in response.context["form"].fields["storyteller"].queryset
+
+
+def test_edit_form_carries_the_version(world):
+    response = world.client_for("facilitator_a1").get(edit_url(world.story_a1))
+    assert response.context["form"]["version"].value() == 1
+    assert 'name="version" value="1"' in response.content.decode()
+
+
+def test_an_edit_raises_the_version(world):
+    response = world.client_for("facilitator_a1").post(
+        edit_url(world.story_a1), story_data(title="Belonging", version=1)
+    )
+    assert response.status_code == 302
+    world.story_a1.refresh_from_db()
+    assert (world.story_a1.title, world.story_a1.version) == ("Belonging", 2)
+
+
+def test_a_stale_edit_keeps_the_input_and_shows_the_saved_values(world):
+    """Two people open the same story; the first saves; the second save is refused with
+    their input kept and the first save shown; saving again then works."""
+    first = world.client_for("facilitator_a1")
+    second = world.client_for("lead_a")
+    url = edit_url(world.story_a1)
+    first_version = first.get(url).context["form"]["version"].value()
+    second_version = second.get(url).context["form"]["version"].value()
+    assert first_version == second_version == 1
+
+    saved = first.post(
+        url, story_data(title="Saved first", quote="First quote.", version=first_version)
+    )
+    assert saved.status_code == 302
+
+    mine = story_data(
+        title="Typed second",
+        quote="Second quote.",
+        significance="Typed by the lead.",
+        version=second_version,
+    )
+    response = second.post(url, mine)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Someone else saved this story while you were editing it" in body
+    form = response.context["form"]
+    assert form["title"].value() == "Typed second"
+    assert form["significance"].value() == "Typed by the lead."
+    assert str(form["version"].value()) == "2"
+    assert 'name="version" value="2"' in body
+    conflict = dict(response.context["conflict"])
+    assert conflict["Title"] == "Saved first"
+    assert conflict["Short quote"] == "First quote."
+    assert "Typed by the lead." not in conflict.values()
+    assert "Saved values that differ from yours" in body
+    world.story_a1.refresh_from_db()
+    assert (world.story_a1.title, world.story_a1.quote) == ("Saved first", "First quote.")
+    assert world.story_a1.version == 2
+
+    again = second.post(url, {**mine, "version": form["version"].value()})
+    assert again.status_code == 302
+    world.story_a1.refresh_from_db()
+    assert (world.story_a1.title, world.story_a1.significance, world.story_a1.version) == (
+        "Typed second",
+        "Typed by the lead.",
+        3,
+    )
+
+
+def test_a_stale_edit_with_the_same_values_says_so(world):
+    client = world.client_for("facilitator_a1")
+    url = edit_url(world.story_a1)
+    assert client.post(url, story_data(version=1)).status_code == 302
+    response = client.post(url, story_data(version=1))
+    assert response.status_code == 200
+    assert response.context["conflict"] == []
+    assert "The other save has the same values as yours." in response.content.decode()
+
+
+def test_a_stale_edit_shows_the_saved_storyteller_and_choices(world):
+    client = world.client_for("facilitator_a1")
+    url = edit_url(world.story_a1)
+    stored = story_data(
+        storyteller=world.participant_a1.pk, domain="support", verified="on", version=1
+    )
+    assert client.post(url, stored).status_code == 302
+    response = client.post(url, story_data(version=1))
+    conflict = dict(response.context["conflict"])
+    assert conflict["Storyteller"] == world.participant_a1.full_name
+    assert conflict["Checked with the storyteller"] == "yes"
+    assert "Domain of change" in conflict
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "-3", "1.5", "1 OR 1=1"])
+def test_a_missing_or_bad_version_is_refused_without_saving(world, version):
+    data = story_data(title="Not saved")
+    if version is not None:
+        data["version"] = version
+    response = world.client_for("facilitator_a1").post(edit_url(world.story_a1), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.non_field_errors()
+    assert "This form is out of date, so it was not saved." in response.content.decode()
+    assert form["title"].value() == "Not saved"
+    world.story_a1.refresh_from_db()
+    assert (world.story_a1.title, world.story_a1.version) == ("A place to belong", 1)
+
+
+@pytest.mark.parametrize("version", ["7", "9" * 30])
+def test_a_version_from_the_future_is_a_conflict(world, version):
+    response = world.client_for("facilitator_a1").post(
+        edit_url(world.story_a1), story_data(title="Not saved", version=version)
+    )
+    assert response.status_code == 200
+    assert response.context["conflict"] is not None
+    world.story_a1.refresh_from_db()
+    assert world.story_a1.title == "A place to belong"
+
+
+def test_creating_needs_no_version(world):
+    response = world.client_for("facilitator_a1").post(create_url(world), story_data())
+    assert response.status_code == 302
+    story = Story.objects.get(title="I speak up now")
+    assert story.version == 1
+    assert (
+        "version"
+        not in world.client_for("facilitator_a1").get(create_url(world)).context["form"].fields
+    )
+
+
+def test_story_save_refuses_an_edit_without_a_version(world):
+    with pytest.raises(TypeError):
+        story_save(group=world.group_a1, by=world.users["lead_a"], story=world.story_a1)
+
+
+def test_story_save_raises_a_conflict_for_a_stale_version(world):
+    with pytest.raises(ConflictError):
+        story_save(
+            group=world.group_a1,
+            by=world.users["lead_a"],
+            story=world.story_a1,
+            version=2,
+            title="Stale",
+        )
+    world.story_a1.refresh_from_db()
+    assert world.story_a1.title == "A place to belong"
 
 
 def test_edit_is_404_for_another_groups_facilitator(world):
