@@ -181,6 +181,22 @@ def organisation_update(*, organisation: Organisation, **fields) -> Organisation
     return organisation
 
 
+def organisation_set_logo(*, organisation: Organisation, upload, remove: bool) -> None:
+    """Store a new logo (checked by OrganisationForm.clean_logo: PNG or JPEG by content,
+    at most 1 MB) in private storage under a random name, or remove the current one; the
+    replaced file is deleted."""
+    old = organisation.logo.name
+    if upload:
+        organisation.logo.save(f"logo{upload.logo_extension}", upload, save=False)
+    elif remove and old:
+        organisation.logo = ""
+    else:
+        return
+    organisation.save(update_fields=["logo"])
+    if old and old != organisation.logo.name:
+        organisation.logo.storage.delete(old)
+
+
 def _scope_kwargs(role: str, scope) -> dict:
     expected = ROLE_SCOPE[Role(role)]
     kind = {Programme: "programme", Organisation: "organisation", Group: "group"}.get(type(scope))

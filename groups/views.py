@@ -320,7 +320,9 @@ def organisation_create(request, programme_pk):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            _store_logo(organisation, form.cleaned_data.get("logo"), remove=False)
+            services.organisation_set_logo(
+                organisation=organisation, upload=form.cleaned_data.get("logo"), remove=False
+            )
             messages.success(request, _("Organisation added to the programme."))
             return redirect("organisation_detail", pk=organisation.pk)
     ctx = {"form": form, "programme": programme, "organisation": None}
@@ -344,30 +346,15 @@ def organisation_edit(request, pk):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            _store_logo(
-                organisation,
-                form.cleaned_data.get("logo"),
+            services.organisation_set_logo(
+                organisation=organisation,
+                upload=form.cleaned_data.get("logo"),
                 remove=form.cleaned_data.get("remove_logo", False),
             )
             messages.success(request, _("Changes saved."))
             return redirect("organisation_detail", pk=organisation.pk)
     ctx = {"form": form, "organisation": organisation, "programme": None}
     return render(request, "groups/organisation_form.html", ctx)
-
-
-def _store_logo(organisation: Organisation, upload, *, remove: bool) -> None:
-    """Store a new logo (checked by OrganisationForm.clean_logo) in private storage under
-    a random name, or remove the current one; the replaced file is deleted."""
-    old = organisation.logo.name
-    if upload:
-        organisation.logo.save(f"logo{upload.logo_extension}", upload, save=False)
-    elif remove and old:
-        organisation.logo = ""
-    else:
-        return
-    organisation.save(update_fields=["logo"])
-    if old and old != organisation.logo.name:
-        organisation.logo.storage.delete(old)
 
 
 def _led_organisation(user, pk) -> Organisation:
