@@ -89,7 +89,7 @@ def batch_request(
     # The task is queued after the batch is committed, so a worker always finds it.
     # The reports come out in the language of the page they were asked for from.
     try:
-        result = make_report_batch.enqueue(str(batch.pk), formats, translation.get_language())
+        result = make_report_batch.enqueue(str(batch.pk), translation.get_language())
     except Exception as exc:  # noqa: BLE001 - the batch must not wait for ever
         logger.error("Report batch %s could not be queued: %s", batch.pk, type(exc).__name__)
         ReportBatch.objects.filter(pk=batch.pk).update(
@@ -112,20 +112,21 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def batch_run(batch_id, formats: Iterable[str], language: str | None = None) -> ReportBatch:
-    """Make the reports of one batch, in `language` (default: the site's). Progress
+def batch_run(batch_id, language: str | None = None) -> ReportBatch:
+    """Make the reports of one batch in the formats it asks for, in `language` (default:
+    the site's). Progress
     (`done`) is saved after every grant; at the end the ZIP is in `batch.file` and the
     status is done, or failed with a short message (the details go to the log, without
     personal data)."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        return _run(batch_id, formats)
+        return _run(batch_id)
 
 
-def _run(batch_id, formats: Iterable[str]) -> ReportBatch:
+def _run(batch_id) -> ReportBatch:
     from . import report
 
     batch = ReportBatch.objects.select_related("requested_by").get(pk=batch_id)
-    formats = [f for f in FORMATS if f in set(formats)] or [PDF]
+    formats = [f for f in FORMATS if f in set(batch.formats)] or [PDF]
     batch.status = BatchStatus.RUNNING
     batch.done = 0
     batch.error = ""

@@ -10,12 +10,13 @@ from . import services_batches
 
 
 @task()
-def make_report_batch(batch_id: str, formats: list[str], language: str | None = None) -> dict:
-    """Make the fund reports of one ReportBatch, in `language`, as one ZIP file.
+def make_report_batch(batch_id: str, language: str | None = None) -> dict:
+    """Make the fund reports of one ReportBatch (in the formats it asks for), in
+    `language`, as one ZIP file.
 
     A failure is recorded on the batch (status failed, a short message) and logged; the
     task itself then still ends normally, so the worker's own log never repeats an
     exception message that might quote personal data.
     """
-    batch = services_batches.batch_run(batch_id, formats, language)
+    batch = services_batches.batch_run(batch_id, language)
     return {"status": batch.status, "done": batch.done, "total": batch.total}

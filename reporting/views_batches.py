@@ -145,7 +145,7 @@ def report_batch_create(request):
 
 
 def _retry_query(batch) -> str:
-    pairs = [("grants", grant.pk) for grant in batch.grants.all()]
+    pairs = [("grants", pk) for pk in batch.grants.values_list("pk", flat=True)]
     pairs += [("formats", fmt) for fmt in batch.formats]
     if batch.period_start:
         pairs.append(("period_start", batch.period_start.isoformat()))
@@ -157,13 +157,8 @@ def _retry_query(batch) -> str:
 @access(REQUESTERS)
 @require_GET
 def report_batch_detail(request, pk):
-    batch = get_visible_or_404(
-        ReportBatch.objects.prefetch_related(
-            "grants__application__fund", "grants__application__organisation"
-        ),
-        user=request.user,
-        pk=pk,
-    )
+    # The batch row alone: a poll that finds nothing changed stops here.
+    batch = get_visible_or_404(ReportBatch.objects, user=request.user, pk=pk)
     if (
         request.htmx
         and request.GET.get("done") == str(batch.done)
@@ -177,6 +172,9 @@ def report_batch_detail(request, pk):
         return response
     ctx = {
         "batch": batch,
+        "grants": []
+        if request.htmx
+        else list(batch.grants.select_related("application__fund", "application__organisation")),
         "statuses": BatchStatus,
         "working": batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING),
         "retry_query": _retry_query(batch) if batch.status == BatchStatus.FAILED else "",

@@ -312,10 +312,10 @@ def test_a_grant_no_longer_visible_is_left_out(world, second_grant, monkeypatch)
     # The request is allowed; by the time the task runs, access to one grant is gone.
     original_run = services_batches.batch_run
 
-    def run_after_losing_access(batch_id, formats, language=None):
+    def run_after_losing_access(batch_id, language=None):
         with monkeypatch.context() as patch:
             patch.setattr(GrantQuerySet, "visible_to", without_second)
-            return original_run(batch_id, formats, language)
+            return original_run(batch_id, language)
 
     monkeypatch.setattr(services_batches, "batch_run", run_after_losing_access)
     post_batch(client, [world.grant_a, second_grant])
@@ -362,6 +362,29 @@ def test_htmx_poll_returns_the_fragment_or_nothing_new(world):
     assert "<style" not in html and "style=" not in html
 
 
+def test_polling_reads_only_the_batch_row(world, second_grant, django_assert_num_queries):
+    """The page polls every 2 s: an unchanged poll and a changed fragment read the batch
+    row and never its grants, however many grants the batch has."""
+    batch = ReportBatch.objects.create(
+        requested_by=world.users["lead_a"], total=2, done=1, status=BatchStatus.RUNNING
+    )
+    batch.grants.set([world.grant_a, second_grant])
+    client = world.client_for("lead_a")
+    client.get(detail_url(batch))  # warm the session
+    poll = {"done": "1", "status": "running"}
+    # session, user, the user's roles (access rule), the batch
+    with django_assert_num_queries(4):
+        same = client.get(detail_url(batch), poll, headers={"HX-Request": "true"})
+    assert same.status_code == 204
+    with django_assert_num_queries(4):
+        fragment = client.get(detail_url(batch), headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    # The whole page adds one query: the grants with their fund and organisation.
+    with django_assert_num_queries(5):
+        page = client.get(detail_url(batch))
+    assert world.grant_a.application.fund.name in page.content.decode()
+
+
 # --- the real queue: database backend and db_worker -----------------------------------
 
 
@@ -397,7 +420,9 @@ def test_database_queue_and_worker(_restore_migration_data, world, second_grant,
     queued = DBTaskResult.objects.get(pk=batch.task_id)
     assert queued.status == "READY"
     # The worker makes the reports in the language the batch was asked for in.
-    assert queued.task_result.args == [str(batch.pk), ["pdf", "xlsx"], "en"]
+    # The task gets the batch and the language; the formats are kept on the batch.
+    assert queued.task_result.args == [str(batch.pk), "en"]
+    assert batch.formats == ["pdf", "xlsx"]
 
     html = client.get(detail_url(batch)).content.decode()
     assert "0 of 2" in html
