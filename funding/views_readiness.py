@@ -20,11 +20,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups.access import Need, can, group_get_for_user, rule_for
 from groups.languages import language_label
 from groups.models import Group, Role
-from groups.selectors import group_get_for_user, organisations_led_by
-from participants.selectors import roles_in_group
-from stetapp.access import access, get_visible_or_404, require, roles
+from groups.selectors import organisations_led_by
+from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
 
 from . import selectors, services
@@ -48,7 +48,7 @@ from .models import (
 User = get_user_model()
 
 LEADS = roles(Role.PROJECT_LEAD)
-PROFILE_ROLES = roles(Role.FACILITATOR, Role.PROJECT_LEAD)
+PROFILE_ROLES = rule_for(Need.EDIT)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Decimal("0.00")
 
@@ -73,12 +73,10 @@ def group_readiness(request, pk):
     """The six readiness items of a group: three answered from the data, three ticked by
     the project lead; and the needs signalled before the group started."""
     user = request.user
-    group = group_get_for_user(user=user, pk=pk)
-    standing = roles_in_group(user=user, group=group)
-    require(bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR}))
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     ctx = {
         "group": group,
-        "can_edit": Role.PROJECT_LEAD in standing,
+        "can_edit": can(user, group, Need.MANAGE),
         "needs": list(NeedSignal.objects.filter(group=group).order_by("-signalled_on", "-pk")),
         **_readiness_ctx(group),
     }
@@ -90,7 +88,7 @@ def group_readiness(request, pk):
 def readiness_tick(request, pk):
     """Tick an item the project lead answers, or untick it (POST key, optional note)."""
     user = request.user
-    group = group_get_for_user(user=user, pk=pk, write=True)
+    group = group_get_for_user(user=user, pk=pk, need=Need.MANAGE)
     key = request.POST.get("key", "").strip()
     note = request.POST.get("note", "").replace("\x00", "").strip()
     if key not in {k.value for k in MANUAL_READINESS}:
@@ -112,7 +110,7 @@ def readiness_tick(request, pk):
 @require_http_methods(["GET", "POST"])
 def need_signal_create(request, pk):
     user = request.user
-    group = group_get_for_user(user=user, pk=pk, write=True)
+    group = group_get_for_user(user=user, pk=pk, need=Need.MANAGE)
     form = NeedSignalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

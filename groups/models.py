@@ -14,25 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from stetapp.storage import private_storage
 
 from .languages import LANGUAGE_CODES, language_label
-
-
-class Role(models.TextChoices):
-    PROGRAMME_COORDINATOR = "programme_coordinator", _("programme coordinator")
-    PROJECT_LEAD = "project_lead", _("project lead")
-    FACILITATOR = "facilitator", _("facilitator")
-    VOLUNTEER = "volunteer", _("volunteer")
-    FUNDER = "funder", _("funder")
-
-
-# Which scope each role is held in. A membership names exactly one scope.
-ROLE_SCOPE = {
-    Role.PROGRAMME_COORDINATOR: "programme",
-    Role.PROJECT_LEAD: "organisation",
-    Role.FACILITATOR: "group",
-    Role.VOLUNTEER: "group",
-    Role.FUNDER: "fund",
-}
-GROUP_STAFF_ROLES = (Role.FACILITATOR, Role.VOLUNTEER)
+from .roles import GROUP_READERS, GROUP_STAFF, Role
 
 
 def memberships_of(user, *roles):
@@ -123,7 +105,7 @@ class OrganisationQuerySet(models.QuerySet):
             )
             | Q(
                 pk__in=Group.objects.filter(
-                    pk__in=memberships_of(user, *GROUP_STAFF_ROLES).values("group_id")
+                    pk__in=memberships_of(user, *GROUP_STAFF).values("group_id")
                 ).values("organisation_id")
             )
         )
@@ -253,37 +235,44 @@ class GroupStatus(models.TextChoices):
 
 
 class GroupQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Groups the user may see.
+    def reached_by(self, user, roles):
+        """Groups the user reaches through one of `roles` (see groups/roles.py): as
+        facilitator or volunteer of the group itself, as project lead of its organisation,
+        as programme coordinator of a programme its organisation takes part in.
 
-        Facilitators and volunteers: their own groups. Project leads: every group of their
-        organisations. Programme coordinators: every group of the organisations in their
-        programmes (group-level data only; personal data is filtered by its own models).
-        Built from subqueries, so it never duplicates rows and needs no DISTINCT.
+        The one place where a role becomes a set of groups; `visible_to` and
+        `groups.access` build on it. Subqueries only: no duplicate rows, no DISTINCT.
         """
         if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            Q(pk__in=memberships_of(user, *GROUP_STAFF_ROLES).values("group_id"))
-            | Q(
+        reach = Q(pk__in=[])
+        staff_roles = sorted(set(roles) & GROUP_STAFF)
+        if staff_roles:
+            reach |= Q(pk__in=memberships_of(user, *staff_roles).values("group_id"))
+        if Role.PROJECT_LEAD in roles:
+            reach |= Q(
                 organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values(
                     "organisation_id"
                 )
             )
-            | Q(
+        if Role.PROGRAMME_COORDINATOR in roles:
+            reach |= Q(
                 organisation_id__in=Programme.organisations.through.objects.filter(
                     programme_id__in=memberships_of(user, Role.PROGRAMME_COORDINATOR).values(
                         "programme_id"
                     )
                 ).values("organisation_id")
             )
-        )
+        return self.filter(reach)
 
-    def editable_by(self, user):
-        """Groups whose settings the user may change: project leads of the organisation."""
-        return self.filter(organisation__in=Organisation.objects.managed_by(user))
+    def visible_to(self, user):
+        """Groups the user may see: facilitators and volunteers their own groups, project
+        leads every group of their organisations, programme coordinators every group of
+        their programmes' organisations (group-level data only; personal data is filtered
+        by its own models)."""
+        return self.reached_by(user, GROUP_READERS)
 
     def with_related(self):
         return self.select_related("organisation", "city", "venue")
@@ -400,7 +389,7 @@ class MembershipQuerySet(models.QuerySet):
         ).values("organisation_id")
         return self.filter(
             Q(role=Role.PROJECT_LEAD, organisation_id__in=led)
-            | Q(role__in=GROUP_STAFF_ROLES, group__organisation_id__in=led)
+            | Q(role__in=GROUP_STAFF, group__organisation_id__in=led)
             | Q(role=Role.PROGRAMME_COORDINATOR, programme_id__in=coordinated)
             | Q(role=Role.PROJECT_LEAD, organisation_id__in=programme_orgs)
         )

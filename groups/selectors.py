@@ -8,18 +8,6 @@ from stetapp.access import get_visible_or_404
 from .models import Group, GroupStatus, Membership, Organisation, Programme, Role, Venue
 
 
-def group_get_for_user(*, user, pk, write: bool = False) -> Group:
-    """One group the user may see (404 otherwise); with write=True, 403 unless the user
-    is a project lead of its organisation. Preloads organisation, city and venue."""
-    return get_visible_or_404(
-        Group.objects.with_related(),
-        user=user,
-        pk=pk,
-        write=write,
-        writable=Group.objects.editable_by(user),
-    )
-
-
 def venue_get_for_user(*, user, pk, write: bool = False) -> Venue:
     """One venue of an organisation the user belongs to; write needs a project lead."""
     return get_visible_or_404(

@@ -16,8 +16,6 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .models import (
-    GROUP_STAFF_ROLES,
-    ROLE_SCOPE,
     Group,
     Membership,
     Organisation,
@@ -25,6 +23,7 @@ from .models import (
     Role,
     Venue,
 )
+from .roles import GROUP_STAFF, ROLE_SCOPE
 
 User = get_user_model()
 
@@ -265,7 +264,7 @@ def member_invite(
         user.full_name = full_name.strip()
         user.save(update_fields=["full_name"])
     if (
-        role in GROUP_STAFF_ROLES
+        role in GROUP_STAFF
         and Membership.objects.filter(user=user, group=scope_kwargs["group"]).exists()
     ):
         raise ValidationError(_("This person already has a role in this group."))

@@ -19,6 +19,15 @@ from stetapp.charts import bar_chart
 from stetapp.forms import apply_validation_error
 
 from . import selectors, services
+from .access import (
+    GROUP_KEEPERS,
+    GROUP_MANAGERS,
+    GROUP_WORKERS,
+    Need,
+    group_get_for_user,
+    roles_in_group,
+    rule_for,
+)
 from .filters import GroupFilter
 from .forms import GroupForm, ImportForm, InviteForm, OrganisationForm, VenueForm
 from .importers import ImportFileError, import_groups
@@ -27,9 +36,7 @@ from .models import Membership, Organisation, Programme, Role
 LEADS = roles(Role.PROJECT_LEAD)
 LEADS_AND_COORDINATORS = roles(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR)
 COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
-GROUP_VIEWERS = roles(
-    Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR, Role.FACILITATOR, Role.VOLUNTEER
-)
+GROUP_VIEWERS = rule_for(Need.READ)
 
 
 def _base_url(request) -> str:
@@ -80,12 +87,11 @@ def group_detail(request, pk):
     facilitators the make-up of the group; volunteers and coordinators only its size
     (a breakdown of one small group could single someone out)."""
     user = request.user
-    group = selectors.group_get_for_user(user=user, pk=pk)
-    standing = participant_selectors.roles_in_group(user=user, group=group)
-    # Group.objects.editable_by: the project leads of its organisation (and superusers).
-    can_edit = Role.PROJECT_LEAD in standing
-    sees_staff = can_edit or bool(standing & {Role.FACILITATOR, Role.VOLUNTEER})
-    sees_composition = bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR})
+    group = group_get_for_user(user=user, pk=pk)
+    standing = roles_in_group(user=user, group=group)
+    can_edit = bool(standing & GROUP_MANAGERS)
+    sees_staff = bool(standing & GROUP_WORKERS)
+    sees_composition = bool(standing & GROUP_KEEPERS)
     staff = list(group.memberships.select_related("user").order_by("role", "user__full_name"))
     composition = None
     if sees_composition:
@@ -105,10 +111,8 @@ def group_detail(request, pk):
         "size_max": participant_selectors.GROUP_SIZE_MAX,
         "composition_warnings": warnings,
         "composition_charts": _composition_charts(composition) if composition else None,
-        "can_export": bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER}),
-        "can_see_funnel": bool(
-            standing & {Role.PROJECT_LEAD, Role.FACILITATOR, Role.PROGRAMME_COORDINATOR}
-        ),
+        "can_export": bool(standing & GROUP_WORKERS),
+        "can_see_funnel": bool(standing & participant_selectors.FUNNEL_READERS),
         **_attendance_ctx(group, standing),
         **_cocreation_ctx(group, standing),
         **_readiness_ctx(group, standing),
@@ -140,7 +144,7 @@ def _continuation_ctx(group, standing) -> dict:
         .only("pk", "group_id", "route", "status")
         .first()
     )
-    works_in = bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR})
+    works_in = bool(standing & GROUP_KEEPERS)
     return {
         "continuation": plan,
         "continuation_overdue": bool(
@@ -153,7 +157,7 @@ def _continuation_ctx(group, standing) -> dict:
 def _readiness_ctx(group, standing) -> dict:
     """ "N of 6 ready" for the project lead and the facilitators (funding readiness: four
     queries, funding.selectors.readiness_for_groups); nothing for anyone else."""
-    if not standing & {Role.PROJECT_LEAD, Role.FACILITATOR}:
+    if not standing & GROUP_KEEPERS:
         return {"readiness": None}
     from funding.selectors import readiness_for_groups, readiness_progress
 
@@ -181,7 +185,7 @@ def _attendance_ctx(group, standing) -> dict:
 
     from meetings.selectors import attendance_over_time
 
-    exact = bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER})
+    exact = bool(standing & GROUP_WORKERS)
     points = attendance_over_time(group=group)
     items = []
     for point in points:
@@ -204,7 +208,7 @@ def _attendance_ctx(group, standing) -> dict:
         "attendance_rate": (
             round(100 * sum(p.present for p in points) / marked) if exact and marked else None
         ),
-        "can_follow_up": bool(standing & {Role.PROJECT_LEAD, Role.FACILITATOR}),
+        "can_follow_up": bool(standing & GROUP_KEEPERS),
     }
 
 
@@ -226,7 +230,7 @@ def group_create(request):
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
 def group_edit(request, pk):
-    group = selectors.group_get_for_user(user=request.user, pk=pk, write=True)
+    group = group_get_for_user(user=request.user, pk=pk, need=Need.MANAGE)
     form = GroupForm(request.POST or None, instance=copy.copy(group), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,34 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.access import groups_worked_in
 from groups.languages import LANGUAGE_CHOICES, LANGUAGE_CODES
-from groups.models import GROUP_STAFF_ROLES, Group, Membership, Organisation, Role, Venue, no_access
+from groups.models import Group, Organisation, Venue
 from participants.models import Participant, SocialService
-
-
-def _groups_staffed_by(user, roles=GROUP_STAFF_ROLES):
-    return Membership.objects.filter(user=user, role__in=roles).values("group_id")
-
-
-def _groups_led_by(user):
-    return Group.objects.filter(
-        organisation_id__in=Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values(
-            "organisation_id"
-        )
-    ).values("pk")
-
-
-def groups_worked_in(user, *, include_volunteers=True):
-    """Groups whose meetings the user runs: facilitators (and volunteers) of the group and
-    project leads of its organisation. Coordinators read meetings but run none."""
-    if no_access(user):
-        return Group.objects.none()
-    if user.is_superuser:
-        return Group.objects.all()
-    roles = GROUP_STAFF_ROLES if include_volunteers else (Role.FACILITATOR,)
-    return Group.objects.filter(
-        Q(pk__in=_groups_staffed_by(user, roles)) | Q(pk__in=_groups_led_by(user))
-    )
 
 
 class ActivityKind(models.TextChoices):

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from groups.access import Need, get_in_group_or_404, groups_worked_in
 from groups.languages import language_direction, language_label
 from groups.models import Group
 from participants.models import Enrolment, Participant
-from stetapp.access import get_visible_or_404
 
 from .models import (
     CalendarEvent,
@@ -32,22 +32,42 @@ from .models import (
     IdeaStatus,
     Meeting,
     MeetingStatus,
-    groups_worked_in,
 )
 
 MIN_MEETINGS_PER_YEAR = 10
 MAX_GAP_DAYS = 14
 
 
-def meeting_get_for_user(*, user, pk, write: bool = False) -> Meeting:
-    """One meeting of a group the user may see (404 otherwise). write=True: 403 unless
-    the user works in the group (facilitator, volunteer, project lead)."""
-    return get_visible_or_404(
+def meeting_get_for_user(*, user, pk, need: Need = Need.READ) -> Meeting:
+    """One meeting, with its group, organisation and venue: 404 unless the user sees its
+    group; 403 unless the user may act on the group as `need` asks (`Need.WORK` to take
+    attendance, `Need.EDIT` to plan and record). Two queries at most."""
+    return get_in_group_or_404(
         Meeting.objects.select_related("group", "group__organisation", "venue"),
         user=user,
         pk=pk,
-        write=write,
-        writable=Meeting.objects.workable_by(user),
+        need=need,
+    )
+
+
+def idea_get_for_user(*, user, pk, need: Need = Need.WORK) -> Idea:
+    """An idea on the board of a group the user works in (404 otherwise); 403 unless the
+    user may act on the group as `need` asks (`Need.EDIT` to change it)."""
+    return get_in_group_or_404(
+        Idea.objects.select_related("group", "group__organisation"), user=user, pk=pk, need=need
+    )
+
+
+def agreement_get_for_user(*, user, pk, need: Need = Need.EDIT) -> GroupAgreement:
+    """An agreement of a group the user works in (404 otherwise), with its texts; 403
+    unless the user may act on the group as `need` asks."""
+    return get_in_group_or_404(
+        GroupAgreement.objects.select_related("group", "group__organisation").prefetch_related(
+            "texts"
+        ),
+        user=user,
+        pk=pk,
+        need=need,
     )
 
 
@@ -220,7 +240,7 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
 
     today = today or timezone.localdate()
     now = timezone.now()
-    groups = groups_worked_in(user, include_volunteers=False)
+    groups = groups_worked_in(user, need=Need.EDIT)
     # The start of the second most recent past meeting with attendance of a group: the
     # two latest meetings are the ones from then on.
     second_latest = (

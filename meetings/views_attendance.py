@@ -19,17 +19,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Role
+from groups.access import Need, rule_for
 from participants.models import Enrolment, Participant
 from participants.selectors import participant_get_for_user
-from stetapp.access import access, roles
+from stetapp.access import access
 
 from . import selectors, services
 from .forms_attendance import AttendanceMarkForm, FollowUpCallForm, GuestForm
 from .models import Attendance, AttendanceStatus, FollowUpCall, MeetingStatus
 
-MARKERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER)
-CALLERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
+MARKERS = rule_for(Need.WORK)
+CALLERS = rule_for(Need.EDIT)
 
 
 # --- the attendance sheet --------------------------------------------------------------
@@ -99,7 +99,7 @@ def _bad_request(request, message: str):
 @access(MARKERS)
 @require_GET
 def attendance_sheet(request, pk):
-    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, write=True)
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     return render(request, "meetings/attendance_sheet.html", _sheet_ctx(meeting))
 
 
@@ -108,7 +108,7 @@ def attendance_sheet(request, pk):
 def attendance_mark(request, pk):
     """One tap: participant + status. htmx gets the row back (and the live count, out of
     band); a plain form post goes back to the sheet. 400 for anything invalid."""
-    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, write=True)
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     form = AttendanceMarkForm(request.POST)
     if not form.is_valid():
         return _bad_request(request, _("Choose a person and present, absent or excused."))
@@ -148,7 +148,7 @@ def attendance_mark(request, pk):
 @require_POST
 def attendance_rest_present(request, pk):
     """Everyone without a mark yet is present; marks already made stay."""
-    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, write=True)
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     if meeting.status == MeetingStatus.CANCELLED:
         messages.error(request, _("This meeting was cancelled: there is no attendance."))
     else:
@@ -169,7 +169,7 @@ def attendance_rest_present(request, pk):
 @require_POST
 def attendance_guest(request, pk):
     """Add a guest or a newcomer on trial, marked present."""
-    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, write=True)
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     form = GuestForm(request.POST)
     if meeting.status == MeetingStatus.CANCELLED:
         messages.error(request, _("This meeting was cancelled: there is no attendance."))

@@ -18,10 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Group, Role
-from groups.selectors import group_get_for_user
-from participants.selectors import roles_in_group
-from stetapp.access import access, get_visible_or_404, require, roles
+from groups.access import (
+    GROUP_KEEPERS,
+    GROUP_WORKERS,
+    Need,
+    can,
+    group_get_for_user,
+    rule_for,
+)
+from groups.models import Group
+from stetapp.access import access
 from stetapp.charts import bar_chart
 from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
@@ -29,52 +35,10 @@ from stetapp.pdf import render_pdf
 
 from . import selectors, services
 from .forms_cocreation import AgreementForm, IdeaForm
-from .models import GroupAgreement, Idea, IdeaStatus, groups_worked_in
+from .models import GroupAgreement, Idea, IdeaStatus
 
-READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER)
-EDITORS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
-# The roles through which someone works in a group (the same rule as groups_worked_in).
-WORKING_ROLES = frozenset({Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER})
-EDITING_ROLES = frozenset({Role.PROJECT_LEAD, Role.FACILITATOR})
-
-
-def _group_for(user, pk, *, edit: bool = False) -> tuple[Group, frozenset]:
-    """The group (404 outside the user's scope) and the user's roles in it; 403 unless
-    the user works in it (edit=True: as facilitator or project lead). Two queries."""
-    group = group_get_for_user(user=user, pk=pk)
-    standing = roles_in_group(user=user, group=group)
-    require(bool(standing & (EDITING_ROLES if edit else WORKING_ROLES)))
-    return group, standing
-
-
-def _can_edit(user, group_id) -> bool:
-    return groups_worked_in(user, include_volunteers=False).filter(pk=group_id).exists()
-
-
-def _idea_for(user, pk, *, write: bool = False) -> Idea:
-    """An idea on the board of a group the user works in (404 otherwise); write=True:
-    403 unless the user is its facilitator or project lead."""
-    return get_visible_or_404(
-        Idea.objects.select_related("group", "group__organisation"),
-        user=user,
-        pk=pk,
-        write=write,
-        writable=lambda idea: _can_edit(user, idea.group_id),
-    )
-
-
-def _agreement_for(user, pk) -> GroupAgreement:
-    """An agreement of a group the user works in (404 otherwise); 403 unless the user is
-    its facilitator or project lead."""
-    return get_visible_or_404(
-        GroupAgreement.objects.select_related("group", "group__organisation").prefetch_related(
-            "texts"
-        ),
-        user=user,
-        pk=pk,
-        write=True,
-        writable=lambda agreement: _can_edit(user, agreement.group_id),
-    )
+READERS = rule_for(Need.WORK)
+EDITORS = rule_for(Need.EDIT)
 
 
 # --- the co-creation board --------------------------------------------------------------
@@ -87,7 +51,7 @@ def _board_url(idea: Idea) -> str:
 @access(READERS)
 @require_GET
 def idea_board(request, pk):
-    group, standing = _group_for(request.user, pk)
+    group = group_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     ideas = list(selectors.ideas_for_board(group=group))
     columns = [
         {
@@ -101,7 +65,7 @@ def idea_board(request, pk):
         "group": group,
         "columns": columns,
         "idea_count": len(ideas),
-        "can_edit": bool(standing & EDITING_ROLES),
+        "can_edit": can(request.user, group, Need.EDIT),
     }
     return render(request, "meetings/idea_board.html", ctx)
 
@@ -110,7 +74,7 @@ def idea_board(request, pk):
 @require_http_methods(["GET", "POST"])
 def idea_create(request, pk):
     user = request.user
-    group, _standing = _group_for(user, pk, edit=True)
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     form = IdeaForm(request.POST if request.method == "POST" else None, group=group, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +91,7 @@ def idea_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def idea_edit(request, pk):
     user = request.user
-    idea = _idea_for(user, pk, write=True)
+    idea = selectors.idea_get_for_user(user=user, pk=pk, need=Need.EDIT)
     group = idea.group
     form = IdeaForm(
         request.POST if request.method == "POST" else None, group=group, user=user, idea=idea
@@ -152,14 +116,14 @@ def idea_vote(request, pk):
     """One hand more (delta=+1, the default) or one fewer (delta=-1). With htmx the
     updated card comes back; without JavaScript, back to the board."""
     user = request.user
-    idea = _idea_for(user, pk)
+    idea = selectors.idea_get_for_user(user=user, pk=pk)
     delta = VOTE_DELTAS.get(request.POST.get("delta", "").strip())
     if delta is None:
         return HttpResponseBadRequest(_("Raise or lower the count by one."))
     services.idea_vote(idea=idea, delta=delta)
     if request.htmx:
         card = selectors.ideas_for_board(group=idea.group).get(pk=idea.pk)
-        ctx = {"idea": card, "group": idea.group, "can_edit": _can_edit(user, idea.group_id)}
+        ctx = {"idea": card, "group": idea.group, "can_edit": can(user, idea.group, Need.EDIT)}
         return render(request, "meetings/_idea_card.html", ctx)
     return redirect(_board_url(idea))
 
@@ -229,8 +193,8 @@ def cocreation_section(*, group: Group, standing: frozenset) -> dict:
     return {
         "cocreation": share,
         "cocreation_charts": charts,
-        "cocreation_links": bool(standing & WORKING_ROLES),
-        "cocreation_buddies": bool(standing & EDITING_ROLES),
+        "cocreation_links": bool(standing & GROUP_WORKERS),
+        "cocreation_buddies": bool(standing & GROUP_KEEPERS),
     }
 
 
@@ -272,11 +236,11 @@ def _start_with_basics(group: Group) -> bool:
 @access(READERS)
 @require_GET
 def agreement_list(request, pk):
-    group, standing = _group_for(request.user, pk)
+    group = group_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     ctx = {
         "group": group,
         "entries": selectors.agreements_for_group(group=group),
-        "can_edit": bool(standing & EDITING_ROLES),
+        "can_edit": can(request.user, group, Need.EDIT),
     }
     return render(request, "meetings/agreement_list.html", ctx)
 
@@ -285,7 +249,7 @@ def agreement_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def agreement_create(request, pk):
     """A new agreement; or, from the empty list's button (basics=1), the three basics."""
-    group, _standing = _group_for(request.user, pk, edit=True)
+    group = group_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     if request.method == "POST" and request.POST.get("basics"):
         if _start_with_basics(group):
             messages.success(
@@ -315,7 +279,7 @@ def agreement_create(request, pk):
 @access(EDITORS)
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, pk):
-    agreement = _agreement_for(request.user, pk)
+    agreement = selectors.agreement_get_for_user(user=request.user, pk=pk)
     group = agreement.group
     form = AgreementForm(
         request.POST if request.method == "POST" else None, group=group, agreement=agreement
@@ -343,7 +307,7 @@ def agreement_edit(request, pk):
 def agreement_pdf(request, pk):
     """The agreements as an A4 PDF to print and hang up, in every language they are
     written in (right-to-left scripts included)."""
-    group, _standing = _group_for(request.user, pk)
+    group = group_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     ctx = {
         "group": group,
         "entries": selectors.agreements_for_group(group=group),
@@ -366,7 +330,6 @@ def walking_buddies(request, pk):
     """Who could walk home together or call each other: pairs who live close by or share
     an interest or a language. Only 4-digit postcode areas are shown, never addresses."""
     user = request.user
-    group = group_get_for_user(user=user, pk=pk)
-    require(groups_worked_in(user, include_volunteers=False).filter(pk=group.pk).exists())
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     ctx = {"group": group, "buddies": selectors.walking_buddies(group=group)}
     return render(request, "meetings/walking_buddies.html", ctx)

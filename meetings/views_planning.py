@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from groups.models import Group, Organisation, Role
-from groups.selectors import group_get_for_user
-from stetapp.access import PUBLIC, access, get_visible_or_404, require, roles
+from groups.access import Need, can, group_get_for_user, groups_worked_in, rule_for
+from groups.models import Group, Organisation
+from stetapp.access import PUBLIC, access, get_visible_or_404
 from stetapp.forms import apply_validation_error
 
 from . import selectors, services
@@ -48,40 +48,15 @@ from .models import (
     GroupBreak,
     Meeting,
     MeetingStatus,
-    groups_worked_in,
 )
 
-READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER, Role.PROGRAMME_COORDINATOR)
-PLANNERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
+READERS = rule_for(Need.READ)
+PLANNERS = rule_for(Need.EDIT)
 
 
 def _posted(request):
     """The submitted data, or None on GET: an empty POST still shows its errors."""
     return request.POST if request.method == "POST" else None
-
-
-def _plans(user, group_id: int) -> bool:
-    """Facilitators of the group and project leads of its organisation plan its
-    meetings (volunteers and coordinators read them). One query."""
-    return groups_worked_in(user, include_volunteers=False).filter(pk=group_id).exists()
-
-
-def _works_in(user, group_id: int) -> bool:
-    """The group's staff (volunteers included) and the project lead: they see notes and
-    participants' names. One query."""
-    return groups_worked_in(user).filter(pk=group_id).exists()
-
-
-def _group_to_plan(user, pk) -> Group:
-    group = group_get_for_user(user=user, pk=pk)
-    require(_plans(user, group.pk))
-    return group
-
-
-def _meeting_to_plan(user, pk) -> Meeting:
-    meeting = selectors.meeting_get_for_user(user=user, pk=pk)
-    require(_plans(user, meeting.group_id))
-    return meeting
 
 
 def _event_label(event: CalendarEvent) -> str:
@@ -141,7 +116,7 @@ def group_meetings(request, pk):
     # 1 query: the agreed breaks, to list them.
     breaks = list(GroupBreak.objects.filter(group=group).order_by("starts_on"))
     # 1 query: may this user plan?
-    can_plan = _plans(user, group.pk)
+    can_plan = can(user, group, Need.EDIT)
     feed_url = request.build_absolute_uri(
         reverse("group_ical_feed", kwargs={"token": feed_token(user=user, group=group)})
     )
@@ -166,7 +141,7 @@ def group_meetings(request, pk):
 @access(PLANNERS)
 @require_http_methods(["GET", "POST"])
 def series_create(request, pk):
-    group = _group_to_plan(request.user, pk)
+    group = group_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     form = SeriesForm(_posted(request), group=group)
     if request.method == "POST" and form.is_valid():
         try:
@@ -191,7 +166,7 @@ def series_create(request, pk):
 @access(PLANNERS)
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
-    group = _group_to_plan(request.user, pk)
+    group = group_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     form = MeetingForm(_posted(request), group=group)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.starts_and_ends()
@@ -219,7 +194,7 @@ def meeting_create(request, pk):
 @access(PLANNERS)
 @require_http_methods(["GET", "POST"])
 def break_create(request, pk):
-    group = _group_to_plan(request.user, pk)
+    group = group_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     form = BreakForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -242,9 +217,10 @@ def meeting_detail(request, pk):
     user = request.user
     meeting = selectors.meeting_get_for_user(user=user, pk=pk)
     group = meeting.group
-    # Staff and the project lead see names and notes; a coordinator counts and labels.
-    is_staff = _works_in(user, group.pk)
-    can_plan = is_staff and _plans(user, group.pk)
+    # Workers (volunteers included) see names; the keepers (facilitators and the project
+    # lead) also plan and read the confidential notes; a coordinator sees counts and labels.
+    is_staff = can(user, group, Need.WORK)
+    can_plan = can(user, group, Need.EDIT)
     organisers = list(meeting.organisers.order_by("full_name"))
     conflicts = selectors.calendar_conflicts(
         organisation_id=group.organisation_id, dates=[meeting.date]
@@ -255,6 +231,7 @@ def meeting_detail(request, pk):
         "group": group,
         "is_staff": is_staff,
         "can_plan": can_plan,
+        "sees_notes": can_plan,
         "is_open": meeting.status != MeetingStatus.CANCELLED,
         "themes": list(meeting.themes.all()),
         "activities": [labels.get(a, a) for a in meeting.activities or []],
@@ -269,7 +246,7 @@ def meeting_detail(request, pk):
 @access(PLANNERS)
 @require_http_methods(["GET", "POST"])
 def meeting_move(request, pk):
-    meeting = _meeting_to_plan(request.user, pk)
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     local_start = timezone.localtime(meeting.starts_at)
     initial = {
         "date": local_start.date(),
@@ -303,7 +280,7 @@ def meeting_move(request, pk):
 @access(PLANNERS)
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
-    meeting = _meeting_to_plan(request.user, pk)
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     if meeting.status == MeetingStatus.CANCELLED:
         messages.info(request, _("This meeting was already cancelled."))
         return redirect("meeting_detail", pk=meeting.pk)
@@ -339,7 +316,7 @@ def _record_initial(meeting: Meeting) -> dict:
 @require_http_methods(["GET", "POST"])
 def meeting_record(request, pk):
     user = request.user
-    meeting = _meeting_to_plan(user, pk)
+    meeting = selectors.meeting_get_for_user(user=user, pk=pk, need=Need.EDIT)
     if meeting.status == MeetingStatus.CANCELLED:
         messages.info(request, _("This meeting was cancelled: there is nothing to record."))
         return redirect("meeting_detail", pk=meeting.pk)
@@ -361,7 +338,7 @@ def meeting_record(request, pk):
             )
         except services.ConflictError:
             conflict = True
-            current = _meeting_to_plan(user, pk)
+            current = selectors.meeting_get_for_user(user=user, pk=pk, need=Need.EDIT)
             # Keep what the facilitator typed; the next save starts from the new version.
             data = request.POST.copy()
             data["version"] = str(current.version)
@@ -397,9 +374,7 @@ def _organisation_to_plan(user, pk) -> Organisation:
         write=True,
         writable=lambda org: (
             Organisation.objects.managed_by(user).filter(pk=org.pk).exists()
-            or groups_worked_in(user, include_volunteers=False)
-            .filter(organisation_id=org.pk)
-            .exists()
+            or groups_worked_in(user, need=Need.EDIT).filter(organisation_id=org.pk).exists()
         ),
     )
 

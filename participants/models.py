@@ -23,9 +23,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.access import GROUP_STAFF
 from groups.languages import LANGUAGE_CHOICES, LANGUAGE_CODES, language_label
 from groups.models import (
-    GROUP_STAFF_ROLES,
     City,
     Group,
     Organisation,
@@ -89,7 +89,7 @@ class ParticipantQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        staff_groups = memberships_of(user, *GROUP_STAFF_ROLES).values("group_id")
+        staff_groups = memberships_of(user, *GROUP_STAFF).values("group_id")
         return self.filter(
             Q(
                 group__organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from groups.access import GROUP_KEEPERS, Need, can
 from groups.languages import language_label
 from groups.models import Group, Membership, Organisation, Role
 from stetapp.access import get_visible_or_404
@@ -24,6 +25,10 @@ from .models import (
     Participant,
     SocialService,
 )
+
+# Who sees a group's recruitment funnel: its keepers exactly, programme coordinators as
+# suppressed counts (volunteers and funders not at all).
+FUNNEL_READERS = GROUP_KEEPERS | {Role.PROGRAMME_COORDINATOR}
 
 # Groups work best with 12 to 15 people (domain.md, "Numbers the product should know").
 GROUP_SIZE_MIN = 12
@@ -63,7 +68,7 @@ def can_edit_participant(*, user, participant: Participant) -> bool:
 def sees_full_record(*, user, group: Group) -> bool:
     """Facilitators of the group and project leads of its organisation see the whole
     record; volunteers only the name and phone number."""
-    return bool(roles_in_group(user=user, group=group) & {Role.FACILITATOR, Role.PROJECT_LEAD})
+    return can(user, group, Need.EDIT)
 
 
 def participant_list_for_user(*, user) -> QuerySet[Participant]:
@@ -244,29 +249,6 @@ def social_service_get_for_user(*, user, pk, write: bool = False) -> SocialServi
     )
 
 
-def roles_in_group(*, user, group: Group) -> frozenset[str]:
-    """The roles through which the user reaches this group: facilitator or volunteer of
-    the group itself, project lead of its organisation, programme coordinator of a
-    programme it belongs to. One query; a superuser holds them all. Pages use it to decide
-    what of the group's people they show (names, counts only, nothing)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return frozenset()
-    if user.is_superuser:
-        return frozenset(Role.values)
-    return frozenset(
-        Membership.objects.filter(user=user)
-        .filter(
-            Q(group_id=group.pk)
-            | Q(role=Role.PROJECT_LEAD, organisation_id=group.organisation_id)
-            | Q(
-                role=Role.PROGRAMME_COORDINATOR,
-                programme__organisations=group.organisation_id,
-            )
-        )
-        .values_list("role", flat=True)
-    )
-
-
 __all__ = [
     "Funnel",
     "Composition",
@@ -279,7 +261,7 @@ __all__ = [
     "social_map_for_user",
     "social_map_organisations_for_user",
     "social_service_get_for_user",
-    "roles_in_group",
+    "FUNNEL_READERS",
     "group_size",
     "size_warnings",
 ]

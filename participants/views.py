@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Role
-from stetapp.access import access, get_visible_or_404, roles
+from groups.access import Need, rule_for
+from stetapp.access import access, get_visible_or_404
 from stetapp.forms import apply_validation_error
 
 from . import selectors, services
@@ -40,8 +40,8 @@ from .models import (
     Participant,
 )
 
-READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER)
-EDITORS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
+READERS = rule_for(Need.WORK)
+EDITORS = rule_for(Need.EDIT)
 
 
 def _warn_about_age(request, participant: Participant) -> None:

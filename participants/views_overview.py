@@ -15,9 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from groups.access import (
+    GROUP_KEEPERS,
+    GROUP_WORKERS,
+    Need,
+    can,
+    group_get_for_user,
+    roles_in_group,
+    rule_for,
+)
 from groups.importers import ImportFileError
 from groups.models import Group, Organisation, Role
-from groups.selectors import group_get_for_user, organisation_get_for_user
+from groups.selectors import organisation_get_for_user
 from stetapp.access import access, roles
 from stetapp.charts import bar_chart, display_count
 from stetapp.exports import table_response
@@ -29,15 +38,11 @@ from .models import Enrolment, Participant, ServiceKind
 from .overview_forms import ParticipantImportForm, SocialMapFilterForm, SocialServiceForm
 
 LEADS = roles(Role.PROJECT_LEAD)
-GROUP_PEOPLE = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER)
-GROUP_FUNNEL = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.PROGRAMME_COORDINATOR)
+GROUP_PEOPLE = rule_for(Need.WORK)
+GROUP_FUNNEL = roles(*selectors.FUNNEL_READERS)
 ORGANISATION_FUNNEL = roles(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR)
-SOCIAL_MAP_READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER)
-SOCIAL_MAP_WRITERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR)
-
-# Roles that see a group's participants in full, and by name at all.
-FULL_RECORD = frozenset({Role.PROJECT_LEAD, Role.FACILITATOR})
-NAMES = FULL_RECORD | {Role.VOLUNTEER}
+SOCIAL_MAP_READERS = roles(*GROUP_WORKERS)
+SOCIAL_MAP_WRITERS = roles(*GROUP_KEEPERS)
 
 # Small-cell suppression for people who only see counts (reference.md §6.4).
 SMALL_CELL = 5
@@ -96,12 +101,9 @@ def group_participants_export(request, pk):
     group and project leads get the full list; volunteers name and phone only. Never
     religion, health notes or confidential notes."""
     user = request.user
-    group = group_get_for_user(user=user, pk=pk)
-    standing = selectors.roles_in_group(user=user, group=group)
-    if not standing & NAMES:
-        # Sees the group (as a coordinator) but none of its people.
-        raise PermissionDenied
-    full = bool(standing & FULL_RECORD)
+    # A coordinator sees the group but none of its people: 403.
+    group = group_get_for_user(user=user, pk=pk, need=Need.WORK)
+    full = can(user, group, Need.EDIT)
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         fmt = "csv"
@@ -180,8 +182,8 @@ def group_funnel(request, pk):
     facilitators see exact numbers; a programme coordinator sees counts under 5 as "<5"."""
     user = request.user
     group = group_get_for_user(user=user, pk=pk)
-    standing = selectors.roles_in_group(user=user, group=group)
-    exact = bool(standing & FULL_RECORD)
+    standing = roles_in_group(user=user, group=group)
+    exact = bool(standing & GROUP_KEEPERS)
     if exact:
         people = Participant.objects.visible_to(user).filter(group=group)
     elif Role.PROGRAMME_COORDINATOR in standing:

@@ -9,9 +9,9 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from groups.access import Need, groups_worked_in
 from groups.languages import LANGUAGE_CHOICES
 from groups.models import Group, Organisation
-from meetings.models import groups_worked_in
 from participants.models import Enrolment, Participant
 
 from .models import (
@@ -216,7 +216,7 @@ def selection_organisations(user):
     """Organisations the user leads, and those of the groups the user facilitates."""
     return Organisation.objects.filter(
         Q(pk__in=Organisation.objects.managed_by(user).values("pk"))
-        | Q(pk__in=groups_worked_in(user, include_volunteers=False).values("organisation_id"))
+        | Q(pk__in=groups_worked_in(user, need=Need.EDIT).values("organisation_id"))
     ).order_by("name")
 
 
@@ -279,7 +279,7 @@ class SelectionRoundForm(forms.Form):
             if len(only) == 1:
                 self.initial["organisation"] = only[0].pk
         self.fields["group"].queryset = (
-            groups_worked_in(user, include_volunteers=False)
+            groups_worked_in(user, need=Need.EDIT)
             .select_related("organisation")
             .order_by("organisation__name", "name")
         )

@@ -11,7 +11,7 @@
 
 Access: stories, observations and answers are personal data (a story can reveal health or
 faith) and belong to the group's facilitators and the organisation's project lead
-(`groups_worked_in(user, include_volunteers=False)`). Programme coordinators and funders
+(`groups_worked_in(user, need=Need.EDIT)`). Programme coordinators and funders
 see only what the report and dashboard aggregate.
 """
 
@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import FundingApplication, Grant
+from groups.access import Need, groups_worked_in
 from groups.languages import LANGUAGE_CHOICES
 from groups.models import Group, Organisation, Role, memberships_of, no_access
-from meetings.models import groups_worked_in
 from participants.models import Participant
 from stetapp.storage import private_storage
 
@@ -35,7 +35,7 @@ from stetapp.storage import private_storage
 def _groups_of_staff(user):
     """Groups whose evidence the user keeps: facilitators of the group and project leads
     of its organisation (volunteers, coordinators and funders: none)."""
-    return groups_worked_in(user, include_volunteers=False)
+    return groups_worked_in(user, need=Need.EDIT)
 
 
 # --- Stories of change ------------------------------------------------------------------

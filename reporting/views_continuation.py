@@ -22,27 +22,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from funding.models import FundingApplication
-from groups.models import Group, Role
-from groups.selectors import group_get_for_user
-from participants.selectors import roles_in_group
-from stetapp.access import access, require, roles
+from groups.access import Need, group_get_for_user, rule_for
+from groups.models import Group
+from stetapp.access import access
 from stetapp.forms import apply_validation_error
 
 from . import services_continuation as services
 from .forms_continuation import ContinuationPlanForm, ContinuationStepFormSet
 from .models import ContinuationPlan, ContinuationStep
 
-EDITORS = roles(Role.FACILITATOR, Role.PROJECT_LEAD)
-EDITING_ROLES = frozenset({Role.FACILITATOR, Role.PROJECT_LEAD})
+EDITORS = rule_for(Need.EDIT)
 STEPS_PREFIX = "steps"
-
-
-def _group_for(user, pk) -> Group:
-    """The group (404 outside the user's scope); 403 unless the user may edit its plan:
-    one of its facilitators or the project lead of its organisation."""
-    group = group_get_for_user(user=user, pk=pk)
-    require(bool(roles_in_group(user=user, group=group) & EDITING_ROLES))
-    return group
 
 
 def _applications_for(user, group: Group):
@@ -86,7 +76,7 @@ def _differences(form: ContinuationPlanForm, current: ContinuationPlan) -> list[
 def continuation_plan(request, pk):
     """View and edit the plan (created on the first save) with its steps."""
     user = request.user
-    group = _group_for(user, pk)
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     plan = _plan_of(group)
     applications = _applications_for(user, group)
     instance = plan or ContinuationPlan(group=group)

@@ -13,17 +13,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Group, Role
-from meetings.models import groups_worked_in
+from groups.access import Need, group_get_for_user, groups_worked_in, rule_for
 from participants.models import Participant
-from stetapp.access import access, get_visible_or_404, roles
+from stetapp.access import access, get_visible_or_404
 from stetapp.forms import apply_validation_error
 
 from . import services_evidence as services
@@ -36,20 +34,7 @@ from .models import (
     StoryDomain,
 )
 
-EVIDENCE = roles(Role.FACILITATOR, Role.PROJECT_LEAD)
-
-
-def _group_for(user, pk) -> Group:
-    """A group whose evidence the user keeps (its facilitators, the project lead of its
-    organisation), with its organisation; 404 for any other group. One query."""
-    try:
-        return (
-            groups_worked_in(user, include_volunteers=False)
-            .select_related("organisation")
-            .get(pk=pk)
-        )
-    except (Group.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+EVIDENCE = rule_for(Need.EDIT)
 
 
 def _story_for(user, pk) -> Story:
@@ -87,7 +72,7 @@ def story_list(request, pk):
     stories per domain. Three queries after the access rule: the group, the stories,
     the counts."""
     user = request.user
-    group = _group_for(user, pk)
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     domain = request.GET.get("domain", "")
     if domain not in StoryDomain.values:
         domain = ""
@@ -123,7 +108,7 @@ def story_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def story_create(request, pk):
     user = request.user
-    group = _group_for(user, pk)
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     form = StoryForm(request.POST if request.method == "POST" else None, group=group, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,7 +259,7 @@ def selection_create(request):
     group_pk = request.GET.get("group", "")
     if request.method == "GET" and group_pk.isdigit():
         # Started from a group's stories: that group and its organisation preselected.
-        group = groups_worked_in(user, include_volunteers=False).filter(pk=group_pk).first()
+        group = groups_worked_in(user, need=Need.EDIT).filter(pk=group_pk).first()
         if group is not None:
             initial = {"group": group.pk, "organisation": group.organisation_id}
     form = SelectionRoundForm(
@@ -331,7 +316,7 @@ def observation_list(request, pk):
     """The group's log of observations and informal conversations, newest first, with the
     counts by kind and a form to add one."""
     user = request.user
-    group = _group_for(user, pk)
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     form = ObservationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -25,11 +25,10 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Group, Role
-from groups.selectors import group_get_for_user
+from groups.access import Need, group_get_for_user, rule_for
+from groups.models import Group
 from participants.models import Enrolment, Participant
-from participants.selectors import roles_in_group
-from stetapp.access import access, get_visible_or_404, require, roles
+from stetapp.access import access, get_visible_or_404
 from stetapp.forms import apply_validation_error
 
 from . import scoring
@@ -45,16 +44,7 @@ from .forms_measurement import (
 from .models import Administration, AdministrationMode, Instrument, MeasurementPlan, Timepoint
 from .selectors import MIN_PAIRS, measurement_results
 
-STAFF = roles(Role.FACILITATOR, Role.PROJECT_LEAD)
-STAFF_ROLES = frozenset({Role.FACILITATOR, Role.PROJECT_LEAD})
-
-
-def _group_for(user, pk) -> Group:
-    """The group (404 outside the user's scope); 403 unless the user is one of its
-    facilitators or the project lead of its organisation. Two queries."""
-    group = group_get_for_user(user=user, pk=pk)
-    require(bool(roles_in_group(user=user, group=group) & STAFF_ROLES))
-    return group
+STAFF = rule_for(Need.EDIT)
 
 
 def _administration_for(user, pk) -> Administration:
@@ -163,7 +153,7 @@ def measurement_group(request, pk):
     the group result from MIN_PAIRS participants with both time points. Nine queries
     whatever the number of participants."""
     user = request.user
-    group = _group_for(user, pk)
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     instruments = _plan_instruments(group)
     ctx = {
         "group": group,
@@ -182,7 +172,7 @@ def measurement_group(request, pk):
 def measurement_plan(request, pk):
     """Turn the group's instruments on or off (checkboxes; none checked: measuring off)."""
     user = request.user
-    group = _group_for(user, pk)
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     form = MeasurementPlanForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose from the instruments in the list."))
@@ -244,7 +234,7 @@ def administration_create(request, pk):
     ?participant=, ?timepoint= and ?mode= fill in the form (mode=self shows the five
     answer options of the loneliness scale)."""
     user = request.user
-    group = _group_for(user, pk)
+    group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
     source = request.POST if request.method == "POST" else request.GET
     instrument = _instrument_from(source.get("instrument"), group)
     participants = _participants_for(user, group)

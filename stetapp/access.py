@@ -9,7 +9,7 @@ Three layers, used together by every view:
 2. **Scoped querysets.** Every model with group or personal data has
    `objects.visible_to(user)`; views load objects only through it.
 3. **Access helpers** (`get_visible_or_404`, and the per-model helpers built on it such as
-   `groups.selectors.group_get_for_user`): an object outside the user's scope is a 404,
+   `groups.access.group_get_for_user`): an object outside the user's scope is a 404,
    never a hint that it exists; a read-only role that tries to write gets a 403.
 
 Anonymous users are sent to sign-in; a signed-in user without the right role gets a 403.

@@ -1,4 +1,4 @@
-"""Scoped querysets (visible_to, managed_by, editable_by, manageable_by), constraints and
+"""Scoped querysets (visible_to, reached_by, managed_by, manageable_by), constraints and
 model validation of the groups app."""
 
 import datetime as dt
@@ -103,7 +103,7 @@ def test_inactive_user_sees_nothing(world, persona):
     assert list(Venue.objects.visible_to(user)) == []
     assert list(Programme.objects.visible_to(user)) == []
     assert list(Membership.objects.manageable_by(user)) == []
-    assert list(Group.objects.editable_by(user)) == []
+    assert list(Group.objects.reached_by(user, Role.values)) == []
 
 
 ORGANISATIONS_VISIBLE = {
@@ -128,12 +128,6 @@ def test_organisation_visible_to(world, org_c, persona):
 def test_organisation_managed_by_only_project_leads(world, persona):
     expected = ["Organisation A"] if persona == "lead_a" else []
     assert _names(Organisation.objects.managed_by(_user(world, persona))) == expected
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_group_editable_by_only_project_leads(world, persona):
-    expected = ["Group A1", "Group A2"] if persona == "lead_a" else []
-    assert _names(Group.objects.editable_by(_user(world, persona))) == expected
 
 
 VENUES_VISIBLE = {

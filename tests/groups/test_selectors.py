@@ -1,7 +1,6 @@
 """Read functions of groups/selectors.py: access helpers, lists and the cross tables."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -17,56 +16,6 @@ from tests.factories import (
 )
 
 # --- access helpers --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("persona", ["volunteer_a1", "facilitator_a1", "lead_a", "coordinator"])
-def test_group_get_for_user_reads_in_scope(world, persona):
-    group = selectors.group_get_for_user(user=world.users[persona], pk=world.group_a1.pk)
-    assert group == world.group_a1
-
-
-@pytest.mark.parametrize("persona", ["outsider", "facilitator_b1", "funder"])
-def test_group_get_for_user_is_404_out_of_scope(world, persona):
-    with pytest.raises(Http404):
-        selectors.group_get_for_user(user=world.users[persona], pk=world.group_a1.pk)
-
-
-def test_group_get_for_user_is_404_for_anonymous_missing_and_garbage(world):
-    with pytest.raises(Http404):
-        selectors.group_get_for_user(user=AnonymousUser(), pk=world.group_a1.pk)
-    with pytest.raises(Http404):
-        selectors.group_get_for_user(user=world.users["lead_a"], pk=999_999)
-    with pytest.raises(Http404):
-        selectors.group_get_for_user(user=world.users["lead_a"], pk="abc")
-
-
-def test_group_get_for_user_preloads_relations(world, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        # 1. the group joined with organisation, city and venue
-        group = selectors.group_get_for_user(user=world.users["lead_a"], pk=world.group_a1.pk)
-        assert (group.organisation.name, group.city.name, group.venue.name) == (
-            "Organisation A",
-            "Rotterdam",
-            "Venue A",
-        )
-
-
-def test_group_get_for_user_write_for_lead(world):
-    group = selectors.group_get_for_user(
-        user=world.users["lead_a"], pk=world.group_a2.pk, write=True
-    )
-    assert group == world.group_a2
-
-
-@pytest.mark.parametrize("persona", ["volunteer_a1", "facilitator_a1", "coordinator"])
-def test_group_get_for_user_write_is_403_for_read_only_roles(world, persona):
-    with pytest.raises(PermissionDenied):
-        selectors.group_get_for_user(user=world.users[persona], pk=world.group_a1.pk, write=True)
-
-
-def test_group_get_for_user_write_is_404_for_lead_of_other_organisation(world, lead_b):
-    with pytest.raises(Http404):
-        selectors.group_get_for_user(user=lead_b, pk=world.group_a1.pk, write=True)
 
 
 def test_venue_get_for_user(world, lead_b):

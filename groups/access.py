@@ -1,0 +1,128 @@
+"""May this user act on this group? The one answer, for every app.
+
+The vocabulary (roles, role sets by meaning, `Need`) is in `groups/roles.py` and is
+re-exported here; this module turns it into queries:
+
+- `group_get_for_user(*, user, pk, need)` — the entry point of every group-scoped view.
+  A group the user cannot see at all is a 404 (indistinguishable from a group that does
+  not exist); a group the user sees but may not act on as `need` asks is a 403.
+- `roles_in_group(*, user, group)` — the roles through which the user reaches a group
+  (pages use it to decide what they show: names, counts only, nothing).
+- `can(user, group, need)` — the same test as a boolean, for showing or hiding a button.
+- `groups_worked_in(user, need=...)` — the groups a user reaches with a need, as a
+  queryset to filter other models with (meetings, stories, …).
+
+The rule is decision 26 in `docs/decisions.md`; `stetapp/access.py` explains the
+mechanism as a whole (declared rules, scoped querysets, access helpers).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from stetapp.access import Rule, get_visible_or_404, roles
+
+from .models import Group, Membership, no_access
+from .roles import (
+    GROUP_KEEPERS,
+    GROUP_MANAGERS,
+    GROUP_READERS,
+    GROUP_STAFF,
+    GROUP_WORKERS,
+    NEED_ROLES,
+    ROLE_SCOPE,
+    Need,
+    Role,
+)
+
+__all__ = [
+    "GROUP_KEEPERS",
+    "GROUP_MANAGERS",
+    "GROUP_READERS",
+    "GROUP_STAFF",
+    "GROUP_WORKERS",
+    "NEED_ROLES",
+    "ROLE_SCOPE",
+    "Need",
+    "Role",
+    "can",
+    "get_in_group_or_404",
+    "group_get_for_user",
+    "groups_worked_in",
+    "roles_in_group",
+    "rule_for",
+]
+
+_RULES: dict[Need, Rule] = {need: roles(*sorted(NEED_ROLES[need])) for need in Need}
+
+
+def rule_for(need: Need) -> Rule:
+    """The view-level rule (`@access(...)`) for a need: the user must hold one of the
+    need's roles somewhere; the group itself is then checked by `group_get_for_user`."""
+    return _RULES[need]
+
+
+def roles_in_group(*, user, group: Group) -> frozenset[str]:
+    """The roles through which the user reaches this group: facilitator or volunteer of
+    the group itself, project lead of its organisation, programme coordinator of a
+    programme it belongs to. One query, then cached on the group object for this user;
+    a superuser holds them all."""
+    if no_access(user):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role.values)
+    cache = group.__dict__.setdefault("_roles_by_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = frozenset(
+            Membership.objects.filter(user=user)
+            .filter(
+                Q(group_id=group.pk, role__in=GROUP_STAFF)
+                | Q(role=Role.PROJECT_LEAD, organisation_id=group.organisation_id)
+                | Q(
+                    role=Role.PROGRAMME_COORDINATOR,
+                    programme__organisations=group.organisation_id,
+                )
+            )
+            .values_list("role", flat=True)
+        )
+    return cache[user.pk]
+
+
+def can(user, group: Group, need: Need) -> bool:
+    """True when the user may act on the group as `need` asks."""
+    return bool(roles_in_group(user=user, group=group) & NEED_ROLES[need])
+
+
+def group_get_for_user(*, user, pk, need: Need = Need.READ) -> Group:
+    """One group, with its organisation, city and venue.
+
+    404 when the user cannot see the group (or it does not exist); 403 when the user sees
+    it but may not act on it as `need` asks. One query for `Need.READ`, two otherwise.
+    """
+    try:
+        group = Group.objects.visible_to(user).with_related().get(pk=pk)
+    except (Group.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if need is not Need.READ and not can(user, group, need):
+        raise PermissionDenied
+    return group
+
+
+def get_in_group_or_404(queryset, *, user, pk, need: Need = Need.READ, group_field="group"):
+    """One object of a group-scoped model (a meeting, an idea, a story, …) through its
+    `visible_to(user)` queryset: 404 when the user cannot see it; 403 unless the user may
+    act on its group as `need` asks. Load the group with the object
+    (`select_related(group_field)`) to keep this at two queries."""
+    obj = get_visible_or_404(queryset, user=user, pk=pk)
+    if need is not Need.READ and not can(user, getattr(obj, group_field), need):
+        raise PermissionDenied
+    return obj
+
+
+def groups_worked_in(user, *, need: Need = Need.WORK) -> QuerySet[Group]:
+    """The groups the user reaches with `need` (a queryset to filter other models by
+    group): `Need.WORK` — the group's facilitators and volunteers and the project lead;
+    `Need.EDIT` — without volunteers; `Need.MANAGE` — the project lead only."""
+    return Group.objects.reached_by(user, NEED_ROLES[need])

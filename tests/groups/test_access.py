@@ -1,0 +1,214 @@
+"""The group-access vocabulary (groups/roles.py, groups/access.py): role sets by meaning,
+roles_in_group, can, group_get_for_user (404 unseen, 403 seen but not allowed),
+get_in_group_or_404 and groups_worked_in. Decision 26 in docs/decisions.md."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from groups.access import (
+    GROUP_KEEPERS,
+    GROUP_MANAGERS,
+    GROUP_READERS,
+    GROUP_STAFF,
+    GROUP_WORKERS,
+    NEED_ROLES,
+    Need,
+    can,
+    get_in_group_or_404,
+    group_get_for_user,
+    groups_worked_in,
+    roles_in_group,
+    rule_for,
+)
+from groups.models import Group, Role
+from meetings.models import Meeting
+from tests.conftest import PERSONAS
+from tests.factories import MeetingFactory, UserFactory
+
+
+def _user(world, persona):
+    return world.users.get(persona) or AnonymousUser()
+
+
+# --- the role sets ---------------------------------------------------------------------
+
+
+def test_role_sets_nest_from_managers_to_readers():
+    assert {Role.PROJECT_LEAD} == GROUP_MANAGERS
+    assert {Role.PROJECT_LEAD, Role.FACILITATOR} == GROUP_KEEPERS
+    assert {Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER} == GROUP_WORKERS
+    assert GROUP_WORKERS | {Role.PROGRAMME_COORDINATOR} == GROUP_READERS
+    assert GROUP_MANAGERS < GROUP_KEEPERS < GROUP_WORKERS < GROUP_READERS
+    assert {Role.FACILITATOR, Role.VOLUNTEER} == GROUP_STAFF
+
+
+def test_funders_reach_no_group_with_any_need():
+    assert all(Role.FUNDER not in roles for roles in NEED_ROLES.values())
+
+
+def test_view_rules_follow_the_role_sets():
+    assert rule_for(Need.EDIT).roles == GROUP_KEEPERS
+    assert rule_for(Need.READ).roles == GROUP_READERS
+
+
+# --- group_get_for_user: 404 unseen, 403 seen but not allowed -----------------------------
+
+OK, FORBIDDEN, NOT_FOUND = "ok", 403, 404
+UNSEEN = {"anonymous": NOT_FOUND, "outsider": NOT_FOUND, "facilitator_b1": NOT_FOUND}
+UNSEEN["funder"] = NOT_FOUND
+
+# persona → outcome per need, on group A1.
+EXPECTED = {
+    Need.READ: {
+        **UNSEEN,
+        "volunteer_a1": OK,
+        "facilitator_a1": OK,
+        "lead_a": OK,
+        "coordinator": OK,
+    },
+    Need.WORK: {
+        **UNSEEN,
+        "volunteer_a1": OK,
+        "facilitator_a1": OK,
+        "lead_a": OK,
+        "coordinator": FORBIDDEN,
+    },
+    Need.EDIT: {
+        **UNSEEN,
+        "volunteer_a1": FORBIDDEN,
+        "facilitator_a1": OK,
+        "lead_a": OK,
+        "coordinator": FORBIDDEN,
+    },
+    Need.MANAGE: {
+        **UNSEEN,
+        "volunteer_a1": FORBIDDEN,
+        "facilitator_a1": FORBIDDEN,
+        "lead_a": OK,
+        "coordinator": FORBIDDEN,
+    },
+}
+
+
+@pytest.mark.parametrize("need", list(Need))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_group_get_for_user_per_persona_and_need(world, persona, need):
+    user = _user(world, persona)
+    expected = EXPECTED[need][persona]
+    if expected == OK:
+        assert group_get_for_user(user=user, pk=world.group_a1.pk, need=need) == world.group_a1
+        assert can(user, world.group_a1, need)
+    elif expected == FORBIDDEN:
+        with pytest.raises(PermissionDenied):
+            group_get_for_user(user=user, pk=world.group_a1.pk, need=need)
+        assert not can(user, world.group_a1, need)
+    else:
+        with pytest.raises(Http404):
+            group_get_for_user(user=user, pk=world.group_a1.pk, need=need)
+
+
+@pytest.mark.parametrize("pk", [999_999, "abc", None])
+def test_group_get_for_user_is_404_for_missing_and_garbage_keys(world, pk):
+    with pytest.raises(Http404):
+        group_get_for_user(user=world.users["lead_a"], pk=pk, need=Need.MANAGE)
+
+
+def test_superuser_may_do_everything(world):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    for need in Need:
+        assert group_get_for_user(user=admin, pk=world.group_b1.pk, need=need) == world.group_b1
+
+
+def test_inactive_user_gets_404(world):
+    lead = world.users["lead_a"]
+    lead.is_active = False
+    with pytest.raises(Http404):
+        group_get_for_user(user=lead, pk=world.group_a1.pk)
+
+
+def test_read_costs_one_query_and_other_needs_two(world, django_assert_num_queries):
+    lead = world.users["lead_a"]
+    with django_assert_num_queries(1):
+        # 1. the group with organisation, city and venue, through visible_to
+        group = group_get_for_user(user=lead, pk=world.group_a1.pk)
+        assert (group.organisation.name, group.city.name, group.venue.name) == (
+            "Organisation A",
+            "Rotterdam",
+            "Venue A",
+        )
+    with django_assert_num_queries(2):
+        # 1. the group; 2. the user's roles in it (then cached on the group)
+        group = group_get_for_user(user=lead, pk=world.group_a1.pk, need=Need.EDIT)
+        assert can(lead, group, Need.MANAGE)
+        assert roles_in_group(user=lead, group=group) == {Role.PROJECT_LEAD}
+
+
+# --- roles_in_group ------------------------------------------------------------------------
+
+ROLES_IN_A1 = {
+    "anonymous": set(),
+    "outsider": set(),
+    "volunteer_a1": {Role.VOLUNTEER},
+    "facilitator_a1": {Role.FACILITATOR},
+    "facilitator_b1": set(),
+    "lead_a": {Role.PROJECT_LEAD},
+    "coordinator": {Role.PROGRAMME_COORDINATOR},
+    "funder": set(),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_roles_in_group(world, persona):
+    assert roles_in_group(user=_user(world, persona), group=world.group_a1) == ROLES_IN_A1[persona]
+
+
+def test_roles_in_group_are_cached_per_user_not_shared(world):
+    group = Group.objects.get(pk=world.group_a1.pk)
+    assert roles_in_group(user=world.users["lead_a"], group=group) == {Role.PROJECT_LEAD}
+    assert roles_in_group(user=world.users["volunteer_a1"], group=group) == {Role.VOLUNTEER}
+
+
+# --- groups_worked_in and get_in_group_or_404 ---------------------------------------------
+
+
+def _names(queryset):
+    return sorted(queryset.values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("persona", "need", "expected"),
+    [
+        ("volunteer_a1", Need.WORK, ["Group A1"]),
+        ("volunteer_a1", Need.EDIT, []),
+        ("facilitator_a1", Need.EDIT, ["Group A1"]),
+        ("facilitator_a1", Need.MANAGE, []),
+        ("lead_a", Need.MANAGE, ["Group A1", "Group A2"]),
+        ("coordinator", Need.WORK, []),
+        ("coordinator", Need.READ, ["Group A1", "Group A2", "Group B1"]),
+        ("funder", Need.READ, []),
+    ],
+)
+def test_groups_worked_in(world, persona, need, expected):
+    assert _names(groups_worked_in(world.users[persona], need=need)) == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_visible_to_is_reach_with_the_readers_roles(world, persona):
+    user = _user(world, persona)
+    assert _names(Group.objects.visible_to(user)) == _names(
+        Group.objects.reached_by(user, GROUP_READERS)
+    )
+
+
+def test_get_in_group_or_404(world):
+    meeting = MeetingFactory(group=world.group_a1)
+    queryset = Meeting.objects.select_related("group")
+    volunteer = world.users["volunteer_a1"]
+    found = get_in_group_or_404(queryset, user=volunteer, pk=meeting.pk, need=Need.WORK)
+    assert found == meeting
+    with pytest.raises(PermissionDenied):
+        get_in_group_or_404(queryset, user=volunteer, pk=meeting.pk, need=Need.EDIT)
+    with pytest.raises(Http404):
+        get_in_group_or_404(queryset, user=world.users["facilitator_b1"], pk=meeting.pk)
