@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "participants",
     "meetings",
     "reporting",
+    "synthetic",
 ]
 
 MIDDLEWARE = [

@@ -14,9 +14,9 @@ from groups.models import Group, Membership, Programme
 from meetings.models import Attendance, Meeting
 from participants.models import Participant
 from reporting.models import Story
-from stetapp.management.commands import bench
-from stetapp.management.commands.bench import TARGETS_MS
 from stetapp.models import User
+from synthetic.management.commands import bench
+from synthetic.management.commands.bench import TARGETS_MS
 
 ROW = re.compile(
     r"^(?P<name>\w+)\s+(?P<median>\d+\.\d)\s+(?P<max>\d+\.\d)\s+(?P<queries>\d+)\s+"

@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from funding.demo import seed_funding, seed_profiles
 from funding.models import Fund
 from groups.models import (
     City,
@@ -25,9 +24,10 @@ from groups.models import (
     Role,
     Venue,
 )
-from meetings.demo import seed_meetings
-from participants.demo import seed_participants
-from reporting.demo import seed_reporting
+from synthetic.evidence import seed_reporting
+from synthetic.funding import seed_funding, seed_profiles
+from synthetic.meetings import seed_meetings
+from synthetic.participants import seed_participants
 
 DEMO_PASSWORD = "samen-tegen-eenzaamheid"  # noqa: S105  (demo data only)
 

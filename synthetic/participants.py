@@ -10,8 +10,7 @@ import datetime as dt
 import random
 
 from groups.models import Group, GroupStatus
-
-from .models import (
+from participants.models import (
     Channel,
     Consent,
     ConsentMethod,

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from participants.models import Consent, ConsentMethod, Enrolment, Participant
 from participants.services import consent_record
-
-from .models import (
+from reporting.models import (
     Administration,
     AdministrationMode,
     ConsentScope,
@@ -36,7 +35,7 @@ from .models import (
     StoryDomain,
     Timepoint,
 )
-from .services_evidence import selection_round_create, story_save
+from reporting.services_evidence import selection_round_create, story_save
 
 # Indexes into seed_demo.GROUPS.
 FEIJENOORD, CHARLOIS, TRANSVAAL, MOLUKSE, OVERVECHT = 0, 1, 3, 4, 7

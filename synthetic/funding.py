@@ -4,7 +4,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from .models import (
+from funding.models import (
     AllowancePayment,
     ApplicationStatus,
     BudgetLine,

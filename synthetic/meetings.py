@@ -13,9 +13,7 @@ import random
 from django.utils import timezone
 
 from groups.models import GroupStatus
-from participants.models import Enrolment
-
-from .models import (
+from meetings.models import (
     ActivityKind,
     Attendance,
     AttendanceStatus,
@@ -28,7 +26,8 @@ from .models import (
     MeetingStatus,
     Theme,
 )
-from .services import agreement_save, calendar_suggest, series_create
+from meetings.services import agreement_save, calendar_suggest, series_create
+from participants.models import Enrolment
 
 IDEAS = [
     ("Samen koken voor het Suikerfeest", ActivityKind.COOKING),
