@@ -1,22 +1,19 @@
-"""Fictional evidence of impact and continuation plans for the demo (called by
-`manage.py seed_demo` after the participants, meetings and funding).
+"""Evidence builders: stories of change with selection rounds, an observation log,
+questionnaires (De Jong Gierveld and WHO-5, baseline and follow-up) and continuation
+plans. The tables below are the demo's; a synthetic programme reuses them as templates.
 
-Stories of change with a selection round per level, an observation log, questionnaires
-(De Jong Gierveld and WHO-5, baseline and follow-up) for one group and continuation plans
-for three groups. Every story and note is made up. Idempotent: rows are looked up by
-their natural key (group and title, group and text, participant, instrument and time
-point) before anything is created. Seeded by names, so every machine gets the same demo.
+Every story and note is made up. Idempotent: rows are looked up by their natural key
+(group and title, group and text, participant, instrument and time point) before
+anything is created. Seeded by names, so every machine gets the same evidence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-
-from django.utils import timezone
+from collections import defaultdict
 
 from participants.models import Consent, ConsentMethod, Enrolment, Participant
-from participants.services import consent_record
 from reporting.models import (
     Administration,
     AdministrationMode,
@@ -29,15 +26,16 @@ from reporting.models import (
     MeasurementPlan,
     Observation,
     ObservationKind,
-    SelectionLevel,
     SelectionRound,
     Story,
     StoryDomain,
     Timepoint,
 )
-from reporting.services_evidence import selection_round_create, story_save
+from reporting.services_evidence import selection_round_create
 
-# Indexes into seed_demo.GROUPS.
+from .base import BATCH, ensure
+
+# Indexes into demo.GROUPS.
 FEIJENOORD, CHARLOIS, TRANSVAAL, MOLUKSE, OVERVECHT = 0, 1, 3, 4, 7
 
 # group index, storyteller (index among the group's members by name, or None: anonymous),
@@ -264,127 +262,121 @@ PLANS = [
 MEASURED_PEOPLE = 8
 
 
-def _members(group) -> list[Participant]:
-    """The group's current members, ordered by name (the same on every machine)."""
-    return list(
-        Participant.objects.filter(
-            pk__in=Enrolment.objects.current().filter(group=group).values("participant_id")
-        ).order_by("full_name", "pk")
-    )
+def members_by_group(groups) -> dict[int, list[Participant]]:
+    """Each group's current members, ordered by name (the same on every machine)."""
+    members = defaultdict(list)
+    current = Enrolment.objects.current().filter(group__in=groups).select_related("participant")
+    for enrolment in current:
+        members[enrolment.group_id].append(enrolment.participant)
+    for people in members.values():
+        people.sort(key=lambda p: (p.full_name, p.pk))
+    return members
 
 
-def _day(group, days: int, today: dt.date) -> dt.date:
+def day_in_last_year(group, days: int, today: dt.date) -> dt.date:
     """`days` into the last year (or into the group's life, when it started later), so
-    the evidence falls in the period of the demo grants; never today or later."""
+    the evidence falls in the period of a grant of the last year; never today or later."""
     year_ago = today - dt.timedelta(days=365)
     start = max(group.start_date or year_ago, year_ago)
     return min(start + dt.timedelta(days=days), today - dt.timedelta(days=1))
 
 
-def _ensure_quote_consent(participant, scope: str, by, on: dt.date) -> None:
-    purpose = "quote_public" if scope == ConsentScope.PUBLIC else "quote_funder"
-    if Consent.objects.active().filter(participant=participant, purpose=purpose).exists():
-        return
-    consent_record(
-        participant=participant,
-        purpose=purpose,
-        method=ConsentMethod.ORAL,
-        language=participant.preferred_language or "nl",
-        info_version="2025-01",
-        recorded_by=by,
-        given_on=on,
+def stories(rows, *, staff_by_group, fallback_user, today) -> dict[tuple[int, str], Story]:
+    """Stories from (group, template) pairs, a template being a row of STORIES without
+    its group index. A named storyteller (an index among the group's members by name)
+    of a story for funders or the public has consented to being quoted. Returns the
+    stories by (group id, title)."""
+    groups = {group.pk: group for group, _row in rows}
+    found = {
+        (s.group_id, s.title): s
+        for s in Story.objects.filter(group__in=groups, title__in={row[3] for _g, row in rows})
+    }
+    members = members_by_group(groups.values())
+    new, consents = [], {}
+    for group, row in rows:
+        (teller, domain, own, title, language, text, translation) = row[:7]
+        (why, quote, period, scope, verified, days) = row[7:]
+        if (group.pk, title) in found:
+            continue
+        staff = staff_by_group.get(group.pk, fallback_user)
+        people = members[group.pk]
+        storyteller = people[teller] if teller is not None and teller < len(people) else None
+        collected_on = day_in_last_year(group, days, today)
+        if storyteller is not None and scope != ConsentScope.INTERNAL:
+            purpose = "quote_public" if scope == ConsentScope.PUBLIC else "quote_funder"
+            consents.setdefault(
+                (storyteller.pk, purpose),
+                Consent(
+                    participant=storyteller,
+                    purpose=purpose,
+                    method=ConsentMethod.ORAL,
+                    language=storyteller.preferred_language or "nl",
+                    info_version="2025-01",
+                    recorded_by=staff,
+                    given_on=collected_on,
+                ),
+            )
+        story = Story(
+            group=group,
+            collected_by=staff,
+            storyteller=storyteller,
+            domain=domain,
+            own_domain=own,
+            title=title,
+            text=text,
+            language=language,
+            translation=translation,
+            significance=why,
+            quote=quote,
+            event_period=period,
+            collected_on=collected_on,
+            consent_scope=scope,
+            verified=verified,
+        )
+        new.append(story)
+        found[(group.pk, title)] = story
+    given = set(
+        Consent.objects.active()
+        .filter(participant_id__in={k[0] for k in consents}, purpose__in={k[1] for k in consents})
+        .values_list("participant_id", "purpose")
+    )
+    Consent.objects.bulk_create(c for k, c in consents.items() if k not in given)
+    Story.objects.bulk_create(new, batch_size=BATCH)
+    return found
+
+
+def selection_round(*, organisation, group, level, **fields) -> SelectionRound | None:
+    """A selection round (through the service, which checks it), unless the organisation
+    has one at this level for this group (or for the whole organisation) already."""
+    if SelectionRound.objects.filter(organisation=organisation, group=group, level=level).exists():
+        return None
+    return selection_round_create(organisation=organisation, group=group, level=level, **fields)
+
+
+def observations(rows, *, staff_by_group, fallback_user, today) -> None:
+    """Observations from (group, kind, days into the last year, text)."""
+    ensure(
+        Observation,
+        (
+            Observation(
+                group=group,
+                text=text,
+                kind=kind,
+                observed_on=day_in_last_year(group, days, today),
+                observed_by=staff_by_group.get(group.pk, fallback_user),
+            )
+            for group, kind, days, text in rows
+        ),
+        key=("text", "group_id"),
     )
 
 
-def _seed_stories(groups, staff_by_group, fallback_user, today) -> dict[str, Story]:
-    stories = {}
-    for row in STORIES:
-        (index, teller, domain, own, title, language, text, translation) = row[:8]
-        (why, quote, period, scope, verified, days) = row[8:]
-        group = groups[index]
-        story = Story.objects.filter(group=group, title=title).first()
-        if story is None:
-            staff = staff_by_group.get(group.pk, fallback_user)
-            members = _members(group)
-            storyteller = members[teller] if teller is not None and teller < len(members) else None
-            collected_on = _day(group, days, today)
-            if storyteller is not None and scope != ConsentScope.INTERNAL:
-                _ensure_quote_consent(storyteller, scope, staff, collected_on)
-            story = story_save(
-                group=group,
-                by=staff,
-                storyteller=storyteller,
-                domain=domain,
-                own_domain=own,
-                title=title,
-                text=text,
-                language=language,
-                translation=translation,
-                significance=why,
-                quote=quote,
-                event_period=period,
-                collected_on=collected_on,
-                consent_scope=scope,
-                verified=verified,
-            )
-        stories[title] = story
-    return stories
-
-
-def _seed_rounds(groups, stories, staff_by_group, fallback_user, today) -> None:
-    feijenoord = groups[FEIJENOORD]
-    organisation = feijenoord.organisation
-    if not SelectionRound.objects.filter(
-        organisation=organisation, group=feijenoord, level=SelectionLevel.GROUP
-    ).exists():
-        held_on = _day(feijenoord, 340, today)
-        selection_round_create(
-            by=staff_by_group.get(feijenoord.pk, fallback_user),
-            organisation=organisation,
-            group=feijenoord,
-            level=SelectionLevel.GROUP,
-            held_on=held_on,
-            panel="De begeleider en drie deelnemers, bij toerbeurt gekozen.",
-            candidates=[
-                stories["Dinsdag is mijn dag"],
-                stories["Samen naar de huisarts"],
-                stories["De buurvrouw groet nu terug"],
-                stories["Ik durf weer Nederlands te praten"],
-            ],
-            selected=stories["Dinsdag is mijn dag"],
-            reasons="Het verhaal laat zien waar de groep om draait: iemand die thuis zat, "
-            "hoort er weer bij en wordt gemist als ze er niet is.",
-            feedback_given_on=min(held_on + dt.timedelta(days=14), today),
-        )
-    if not SelectionRound.objects.filter(
-        organisation=organisation, group__isnull=True, level=SelectionLevel.ORGANISATION
-    ).exists():
-        selection_round_create(
-            by=fallback_user,
-            organisation=organisation,
-            group=None,
-            level=SelectionLevel.ORGANISATION,
-            held_on=today - dt.timedelta(days=7),
-            panel="De projectleider, beide begeleiders en een sleutelfiguur uit de wijk.",
-            candidates=[stories["Dinsdag is mijn dag"], stories["Van gast naar gastheer"]],
-            selected=stories["Van gast naar gastheer"],
-            reasons="Een deelnemer wordt zelf iemand die anderen ophaalt; dat is wat de "
-            "groep na de subsidie nodig heeft.",
-        )
-
-
-def _seed_observations(groups, staff_by_group, fallback_user, today) -> None:
-    for index, kind, days, text in OBSERVATIONS:
-        group = groups[index]
-        Observation.objects.get_or_create(
-            group=group,
-            text=text,
-            defaults={
-                "kind": kind,
-                "observed_on": _day(group, days, today),
-                "observed_by": staff_by_group.get(group.pk, fallback_user),
-            },
-        )
+def measurement_plans(groups, *, instruments) -> None:
+    ensure(
+        MeasurementPlan,
+        (MeasurementPlan(group=group, instruments=instruments) for group in groups),
+        key=("group_id",),
+    )
 
 
 def _answers(instrument: str, timepoint: str, rng: random.Random) -> list:
@@ -407,91 +399,93 @@ def _answers(instrument: str, timepoint: str, rng: random.Random) -> list:
     return answers
 
 
-def _seed_measurement(groups, staff_by_group, fallback_user, today) -> None:
-    instruments = [Instrument.DJG6.value, Instrument.WHO5.value]
-    for index in (FEIJENOORD, TRANSVAAL):
-        MeasurementPlan.objects.get_or_create(
-            group=groups[index], defaults={"instruments": instruments}
-        )
-    group = groups[FEIJENOORD]
-    staff = staff_by_group.get(group.pk, fallback_user)
-    dates = {
-        Timepoint.BASELINE: _day(group, 14, today),
-        Timepoint.FOLLOW_UP: _day(group, 300, today),
-    }
+def questionnaires(
+    groups,
+    *,
+    instruments,
+    people: int,
+    staff_by_group,
+    fallback_user,
+    today,
+    days: tuple[int, int] = (14, 300),
+) -> None:
+    """Each instrument at baseline and follow-up (`days` into the last year) for the
+    first `people` members of each group, by name; every other person answered in an
+    interview in the group's first language, the others in Dutch. The fourth person
+    left one De Jong Gierveld item unanswered at baseline."""
+    members = members_by_group(groups)
     existing = set(
-        Administration.objects.filter(group=group).values_list(
+        Administration.objects.filter(group__in=groups).values_list(
             "participant_id", "instrument", "timepoint"
         )
     )
     rows = []
-    for person_index, participant in enumerate(_members(group)[:MEASURED_PEOPLE]):
-        rng = random.Random(f"measurement/{participant.full_name}")  # noqa: S311 - demo data
-        for instrument in instruments:
-            for timepoint in (Timepoint.BASELINE, Timepoint.FOLLOW_UP):
-                if (participant.pk, instrument, timepoint) in existing:
-                    continue
-                answers = _answers(instrument, timepoint, rng)
-                if (
-                    person_index == 3
-                    and instrument == Instrument.DJG6
-                    and timepoint == Timepoint.BASELINE
-                ):
-                    answers[4] = None  # one item left unanswered: the total counts five
-                rows.append(
-                    Administration(
-                        participant=participant,
-                        group=group,
-                        instrument=instrument,
-                        language="tr" if person_index % 2 else "nl",
-                        mode=AdministrationMode.INTERVIEW_TRANSLATED
-                        if person_index % 2
-                        else AdministrationMode.INTERVIEW,
-                        timepoint=timepoint,
-                        administered_on=dates[timepoint],
-                        administered_by=staff,
-                        answers=answers,
+    for group in groups:
+        staff = staff_by_group.get(group.pk, fallback_user)
+        dates = {
+            Timepoint.BASELINE: day_in_last_year(group, days[0], today),
+            Timepoint.FOLLOW_UP: day_in_last_year(group, days[1], today),
+        }
+        language = group.languages[0] if group.languages else "nl"
+        for index, participant in enumerate(members[group.pk][:people]):
+            rng = random.Random(f"measurement/{participant.full_name}")  # noqa: S311
+            for instrument in instruments:
+                for timepoint in (Timepoint.BASELINE, Timepoint.FOLLOW_UP):
+                    if (participant.pk, instrument, timepoint) in existing:
+                        continue
+                    answers = _answers(instrument, timepoint, rng)
+                    if (index, instrument, timepoint) == (3, Instrument.DJG6, Timepoint.BASELINE):
+                        answers[4] = None  # one item left unanswered: the total counts five
+                    rows.append(
+                        Administration(
+                            participant=participant,
+                            group=group,
+                            instrument=instrument,
+                            language=language if index % 2 else "nl",
+                            mode=AdministrationMode.INTERVIEW_TRANSLATED
+                            if index % 2
+                            else AdministrationMode.INTERVIEW,
+                            timepoint=timepoint,
+                            administered_on=dates[timepoint],
+                            administered_by=staff,
+                            answers=answers,
+                        )
                     )
-                )
-    Administration.objects.bulk_create(rows)
+    Administration.objects.bulk_create(rows, batch_size=BATCH)
 
 
-def _seed_plans(groups, staff_by_group, fallback_user, today) -> None:
-    for index, route, status, summary, room, volunteers, leads, steps in PLANS:
-        group = groups[index]
-        plan, created = ContinuationPlan.objects.get_or_create(
-            group=group,
-            defaults={
-                "route": route,
-                "status": status,
-                "summary": summary,
-                "room": room,
-                "volunteers": volunteers,
-                "volunteer_leads": leads,
-                "updated_by": staff_by_group.get(group.pk, fallback_user),
-            },
-        )
-        if not created:
-            continue
-        for description, owner, due_in, done in steps:
-            due_on = today + dt.timedelta(days=due_in)
-            ContinuationStep.objects.create(
+def continuation_plans(rows, *, staff_by_group, fallback_user, today) -> None:
+    """Plans from (group, template) pairs, a template being a row of PLANS without its
+    group index; the steps are made with a new plan only."""
+    _stored, created = ensure(
+        ContinuationPlan,
+        (
+            ContinuationPlan(
+                group=group,
+                route=route,
+                status=status,
+                summary=summary,
+                room=room,
+                volunteers=volunteers,
+                volunteer_leads=leads,
+                updated_by=staff_by_group.get(group.pk, fallback_user),
+            )
+            for group, (route, status, summary, room, volunteers, leads, _steps) in rows
+        ),
+        key=("group_id",),
+    )
+    steps_of = {group.pk: row[-1] for group, row in rows}
+    ContinuationStep.objects.bulk_create(
+        (
+            ContinuationStep(
                 plan=plan,
                 description=description,
                 owner=owner,
-                due_on=due_on,
-                done_on=min(due_on, today) if done else None,
+                due_on=today + dt.timedelta(days=due_in),
+                done_on=min(today + dt.timedelta(days=due_in), today) if done else None,
             )
-
-
-def seed_reporting(*, groups, staff_by_group, fallback_user) -> int:
-    """Stories, two selection rounds, observations, questionnaires and continuation plans.
-    `fallback_user` is the first organisation's project lead. Returns the number of
-    stories of these groups."""
-    today = timezone.localdate()
-    stories = _seed_stories(groups, staff_by_group, fallback_user, today)
-    _seed_rounds(groups, stories, staff_by_group, fallback_user, today)
-    _seed_observations(groups, staff_by_group, fallback_user, today)
-    _seed_measurement(groups, staff_by_group, fallback_user, today)
-    _seed_plans(groups, staff_by_group, fallback_user, today)
-    return Story.objects.filter(group__in=groups).count()
+            for plan in created
+            for description, owner, due_in, done in steps_of[plan.group_id]
+        ),
+        batch_size=BATCH,
+    )
