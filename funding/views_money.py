@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.models import Membership, Organisation, Programme, Role
-from meetings.models import Meeting, MeetingStatus
+from meetings.models import Meeting
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
 
@@ -229,12 +229,15 @@ def meetings_condition(*, grant, held: int, today: dt.date) -> dict | None:
 
 
 def _held_meetings(*, groups, grant) -> int:
-    return Meeting.objects.filter(
-        group__in=groups,
-        status=MeetingStatus.HELD,
-        starts_at__date__gte=grant.period_start,
-        starts_at__date__lte=grant.period_end,
-    ).count()
+    return (
+        Meeting.objects.filter(
+            group__in=groups,
+            starts_at__date__gte=grant.period_start,
+            starts_at__date__lte=grant.period_end,
+        )
+        .held()
+        .count()
+    )
 
 
 @access(LEADS_AND_FACILITATORS)
@@ -506,8 +509,8 @@ def funder_grants(request):
     ):
         actual[r["app"]][r["category"]] = r["total"]
     held = dict(
-        Meeting.objects.filter(
-            status=MeetingStatus.HELD,
+        Meeting.objects.held()
+        .filter(
             group__funding_applications__grant__in=grant_ids,
             starts_at__date__gte=F("group__funding_applications__grant__period_start"),
             starts_at__date__lte=F("group__funding_applications__grant__period_end"),

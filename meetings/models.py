@@ -165,6 +165,42 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings that count towards the cadence: not cancelled."""
         return self.exclude(status=MeetingStatus.CANCELLED)
 
+    def held(self, now: dt.datetime | None = None):
+        """The one definition of a held meeting (docs/decisions.md, decision 26): it has
+        started (starts_at <= now), is not cancelled, and is marked held or has at least
+        one attendance mark. `now` defaults to the clock; reports and tests pass their
+        own. Cadence, the funding pages, the fund report and the dashboard count with
+        this (or with `with_held`, which flags the same meetings)."""
+        return self.filter(_held_condition(now))
+
+    def planned(self, now: dt.datetime | None = None):
+        """Meetings still to come: not started and not cancelled (whatever their status
+        says). With `held` they are what a projection counts: `held(now) | planned(now)`."""
+        now = now or timezone.now()
+        return self.filter(starts_at__gt=now).exclude(status=MeetingStatus.CANCELLED)
+
+    def with_held(self, now: dt.datetime | None = None):
+        """Every meeting, annotated `is_held` by the rule of `held`; for pages that need
+        held and other meetings from one query (the fund report, the dashboard)."""
+        return self.annotate(
+            is_held=models.Case(
+                models.When(_held_condition(now), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+def _held_condition(now: dt.datetime | None) -> Q:
+    """The held rule as a condition on Meeting rows (MeetingQuerySet.held)."""
+    now = now or timezone.now()
+    marked = models.Exists(Attendance.objects.filter(meeting_id=models.OuterRef("pk")))
+    return (
+        Q(starts_at__lte=now)
+        & ~Q(status=MeetingStatus.CANCELLED)
+        & (Q(status=MeetingStatus.HELD) | Q(marked))
+    )
+
 
 class Meeting(models.Model):
     group = models.ForeignKey(

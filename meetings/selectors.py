@@ -125,14 +125,17 @@ def gaps_between(dates: list[dt.date], breaks: list[GroupBreak]) -> list[Gap]:
 def group_cadence(*, group: Group, today: dt.date | None = None) -> Cadence:
     """Is the group on course for 10 meetings in 12 months? The window is the 12 months
     from the group's start date (or its first meeting), or the last 12 months once that
-    first year is over. Held and still-planned meetings count; cancelled ones do not.
-    Two queries."""
-    today = today or timezone.localdate()
+    first year is over. Held meetings (Meeting.objects.held) and meetings still to come
+    (planned) count; cancelled ones do not, nor do past meetings nobody recorded. With
+    `today`, "now" is the start of that day. Two queries."""
+    if today is None:
+        now = timezone.now()
+        today = timezone.localdate(now)
+    else:
+        now = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    of_group = Meeting.objects.filter(group=group)
     meetings = list(
-        Meeting.objects.filter(group=group)
-        .counting()
-        .order_by("starts_at")
-        .only("starts_at", "status")
+        (of_group.held(now) | of_group.planned(now)).order_by("starts_at").only("starts_at")
     )
     breaks = list(GroupBreak.objects.filter(group=group))
     first = group.start_date or (meetings[0].date if meetings else today)
@@ -140,7 +143,8 @@ def group_cadence(*, group: Group, today: dt.date | None = None) -> Cadence:
     start = first if today < first + year else today - year
     end = start + dt.timedelta(days=365)
     in_window = [m for m in meetings if start <= m.date < end]
-    held = sum(1 for m in in_window if m.status == MeetingStatus.HELD or m.date < today)
+    # held() only has started meetings, planned() only those still to come.
+    held = sum(1 for m in in_window if m.starts_at <= now)
     planned = len(in_window) - held
     return Cadence(
         window_start=start,
@@ -330,20 +334,19 @@ class AttendancePoint:
 
 
 def attendance_over_time(*, group: Group, limit: int = 12) -> list[AttendancePoint]:
-    """The group's last `limit` held meetings (marked held, or past with attendance),
+    """The group's last `limit` held meetings (Meeting.objects.held),
     oldest first, with how many were present and how many were marked. One query."""
     from django.db.models import Count
 
     from .models import AttendanceStatus
 
     meetings = list(
-        Meeting.objects.filter(group=group, starts_at__lte=timezone.now())
-        .exclude(status=MeetingStatus.CANCELLED)
+        Meeting.objects.filter(group=group)
+        .held()
         .annotate(
             marked=Count("attendance"),
             present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
         )
-        .filter(Q(status=MeetingStatus.HELD) | Q(marked__gt=0))
         .only("starts_at", "status")
         .order_by("-starts_at")[:limit]
     )
@@ -518,7 +521,8 @@ def cocreation_share(*, group: Group) -> CocreationShare:
         )
     )
     meeting_rows = (
-        Meeting.objects.filter(group=group, status=MeetingStatus.HELD)
+        Meeting.objects.filter(group=group)
+        .held()
         .annotate(month=TruncMonth("starts_at", tzinfo=tz))
         .order_by()
         .values("month")

@@ -312,24 +312,24 @@ def _mean_rate(rated: list[tuple[dt.datetime, int, int]]) -> Fraction:
     return sum(rates, Fraction(0)) / len(rates)
 
 
-def _meeting_rows(group_ids: list[int], start: dt.datetime, end: dt.datetime):
-    """Not cancelled meetings of the groups starting in [start, end), each with its marks
-    counted: every mark (guests too: a meeting with marks was held), the participant marks
-    and the participant marks present. One query."""
+def _meeting_rows(group_ids: list[int], start: dt.datetime, end: dt.datetime, now: dt.datetime):
+    """Not cancelled meetings of the groups starting in [start, end), each flagged held
+    or not at `now` (Meeting.objects.held, docs/decisions.md 26) and with its participant
+    marks and participant marks present counted. One query."""
     participant = Q(attendance__participant__isnull=False)
     return (
         Meeting.objects.filter(group_id__in=group_ids, starts_at__gte=start, starts_at__lt=end)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("starts_at", "pk")
+        .with_held(now)
         .annotate(
-            any_marks=Count("attendance"),
             marked=Count("attendance", filter=participant),
             present=Count(
                 "attendance",
                 filter=participant & Q(attendance__status=AttendanceStatus.PRESENT),
             ),
         )
-        .values_list("group_id", "starts_at", "status", "any_marks", "marked", "present")
+        .values_list("group_id", "starts_at", "is_held", "marked", "present")
     )
 
 
@@ -531,9 +531,7 @@ def build_dashboard(
         )
     month_of = {(m.month.year, m.month.month): m for m in months}
 
-    for group_id, starts_at, status, any_marks, marked, present in _meeting_rows(
-        list(by_pk), start, end
-    ):
+    for group_id, starts_at, held, marked, present in _meeting_rows(list(by_pk), start, end, now):
         row = per_group[group_id]
         day = timezone.localtime(starts_at).date()
         past = starts_at <= now
@@ -545,7 +543,6 @@ def build_dashboard(
         if month is not None:
             month.marked += marked
             month.present += present
-        held = status == MeetingStatus.HELD or any_marks > 0
         if not held:
             continue
         if day >= since:

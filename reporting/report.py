@@ -406,8 +406,8 @@ def build_grant_report(
     )
     ids = [g.pk for g in groups]
     now = timezone.now()
-    meeting_rows = _meeting_rows(ids, start, end)
-    held_rows = [r for r in meeting_rows if _is_held(r, now)]
+    meeting_rows = _meeting_rows(ids, start, end, now)
+    held_rows = [r for r in meeting_rows if r["is_held"]]
     return GrantReport(
         grant_pk=grant.pk,
         organisation=organisation.name,
@@ -506,9 +506,10 @@ def _volunteers(ids, start, end) -> VolunteerSection:
     return VolunteerSection(volunteers=totals["volunteers"] or 0, hours=hours)
 
 
-def _meeting_rows(ids, start, end) -> list[dict]:
+def _meeting_rows(ids, start, end, now) -> list[dict]:
     """One query: every meeting of the report groups starting in the period (local
-    time), with its attendance counts and whether a participant helped organise it."""
+    time), with its attendance counts, whether a participant helped organise it and
+    whether it was held at `now` (Meeting.objects.held, docs/decisions.md 26)."""
     present = Q(attendance__status="present")
     participant_mark = Q(attendance__participant__isnull=False)
     return list(
@@ -518,6 +519,7 @@ def _meeting_rows(ids, start, end) -> list[dict]:
             starts_at__lt=_aware(end + dt.timedelta(1)),
         )
         .order_by("starts_at", "pk")
+        .with_held(now)
         .annotate(
             marks=Count("attendance"),
             participant_marks=Count("attendance", filter=participant_mark),
@@ -538,15 +540,9 @@ def _meeting_rows(ids, start, end) -> list[dict]:
             "participants_present",
             "present_all",
             "co_organised",
+            "is_held",
         )
     )
-
-
-def _is_held(row: dict, now: dt.datetime) -> bool:
-    """Held: marked held, or not cancelled, already begun and with attendance marked."""
-    if row["status"] == MeetingStatus.HELD:
-        return True
-    return row["status"] != MeetingStatus.CANCELLED and row["starts_at"] < now and row["marks"] > 0
 
 
 def _meetings(groups, rows, held_rows, min_per_year, start, end) -> MeetingSection:

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from meetings.models import Attendance
 from tests.factories import ApplicationFactory, BudgetLineFactory, ExpenseFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,19 @@ def test_meetings_condition_behind(world, login):
     assert condition["held"] == 2 and condition["minimum"] == 10
     assert condition["behind"]
     assert "Behind schedule" in response.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 7, 2, 12, tzinfo=dt.UTC), tick=False)
+def test_meetings_condition_counts_held_meetings_by_the_one_rule(world, login):
+    """Held is Meeting.objects.held (docs/decisions.md 26): begun meetings with attendance
+    count even when nobody marked them held; a meeting still to come does not, whatever
+    its status says."""
+    for day in (dt.date(2026, 2, 1), dt.date(2026, 3, 1)):
+        meeting = MeetingFactory(group=world.group_a1, day=day)
+        Attendance.objects.create(meeting=meeting, guest_name="Guest", status="present")
+    MeetingFactory(group=world.group_a1, day=dt.date(2026, 8, 1), status="held")
+    response = login(world.users["lead_a"]).get(url(world.application_a))
+    assert response.context["condition"]["held"] == 2
 
 
 def test_facilitator_reads_only(world, login):

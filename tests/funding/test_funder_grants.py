@@ -2,9 +2,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from funding.models import GrantPayment
+from meetings.models import Attendance
 from tests.factories import (
     ApplicationFactory,
     BudgetLineFactory,
@@ -98,6 +100,17 @@ def test_query_count(world, login, warm, django_assert_num_queries, n):
     with django_assert_num_queries(8):
         response = client.get(URL)
     assert len(response.context["items"]) == n + 1
+
+
+@time_machine.travel(dt.datetime(2026, 7, 2, 12, tzinfo=dt.UTC), tick=False)
+def test_held_meetings_by_the_one_rule(world, login):
+    """Held is Meeting.objects.held (docs/decisions.md 26), as on the budget page."""
+    for day in (dt.date(2026, 2, 1), dt.date(2026, 3, 1)):
+        meeting = MeetingFactory(group=world.group_a1, day=day)
+        Attendance.objects.create(meeting=meeting, guest_name="Guest", status="present")
+    MeetingFactory(group=world.group_a1, day=dt.date(2026, 8, 1), status="held")
+    items = login(world.users["funder"]).get(URL).context["items"]
+    assert items[0]["condition"]["held"] == 2
 
 
 def test_meetings_of_two_grants_counted_apart(world, login):

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from meetings.models import GroupBreak, MeetingStatus
+from meetings.models import Attendance, GroupBreak, MeetingStatus
 from meetings.selectors import gaps_between, group_cadence
 from tests.factories import GroupFactory, MeetingFactory
 
@@ -55,9 +55,24 @@ def test_cancelled_meetings_do_not_count(group):
 
 
 def test_held_and_planned_are_told_apart(group):
-    _every_two_weeks(group, 10)
+    meetings = _every_two_weeks(group, 10)
+    for meeting in meetings[:3]:
+        meeting.status = MeetingStatus.HELD
+        meeting.save()
     cadence = group_cadence(group=group, today=START + dt.timedelta(weeks=5))
     assert (cadence.held, cadence.planned) == (3, 7)
+
+
+def test_a_past_meeting_nobody_recorded_is_neither_held_nor_planned(group):
+    """Held is Meeting.objects.held (decision 26): a past meeting without a record or
+    attendance did not count as held before it, it no longer counts as held here."""
+    meetings = _every_two_weeks(group, 10)
+    meetings[0].status = MeetingStatus.HELD
+    meetings[0].save()
+    Attendance.objects.create(meeting=meetings[1], guest_name="Guest", status="present")
+    cadence = group_cadence(group=group, today=START + dt.timedelta(weeks=5))
+    assert (cadence.held, cadence.planned) == (2, 7)
+    assert cadence.missing == 1
 
 
 def test_meetings_outside_the_window_do_not_count(group):
@@ -111,7 +126,7 @@ def test_a_break_running_past_the_meetings_counts_only_the_days_between():
 
 
 def test_the_window_moves_after_the_first_year(group):
-    _every_two_weeks(group, 10)  # January – May 2026
+    _every_two_weeks(group, 10, status=MeetingStatus.HELD)  # January – May 2026
     first_year = group_cadence(group=group, today=dt.date(2026, 6, 1))
     assert first_year.window_start == START
     assert first_year.on_course

@@ -1185,6 +1185,18 @@ def test_a_shorter_period_counts_only_its_days(world):
     assert report.impact.stories_collected == 0
 
 
+@time_machine.travel(dt.datetime(2026, 7, 2, 12, tzinfo=dt.UTC), tick=False)
+def test_held_meetings_by_the_one_rule(world):
+    """Held is Meeting.objects.held (docs/decisions.md 26): a meeting still to come does
+    not count as held, whatever its status says; a begun one with attendance does."""
+    base = reports.build_grant_report(world.grant_a).meetings.held
+    MeetingFactory(group=world.group_a1, day=D(2026, 8, 4), status="held")
+    assert reports.build_grant_report(world.grant_a).meetings.held == base
+    begun = MeetingFactory(group=world.group_a1, day=D(2026, 6, 2))
+    Attendance.objects.create(meeting=begun, guest_name="Guest", status="present")
+    assert reports.build_grant_report(world.grant_a).meetings.held == base + 1
+
+
 def _more_data(world, n: int) -> None:
     """n more of everything the report counts, for grant_a's group A1."""
     group, staff = world.group_a1, world.users["facilitator_a1"]
