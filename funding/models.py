@@ -10,6 +10,8 @@ Money is Decimal everywhere (DecimalField, never float). Access:
   are stored outside the static/media web root and served only through the access check.
 """
 
+import datetime as dt
+import math
 from decimal import Decimal
 
 from django.conf import settings
@@ -350,6 +352,30 @@ class GrantQuerySet(models.QuerySet):
         )
 
 
+def leap_days(start: dt.date, end: dt.date) -> int:
+    """How many 29 Februaries fall in [start, end]."""
+    count = 0
+    for year in range(start.year, end.year + 1):
+        try:
+            day = dt.date(year, 2, 29)
+        except ValueError:
+            continue
+        if start <= day <= end:
+            count += 1
+    return count
+
+
+def required_meetings(per_year: int | None, start: dt.date, end: dt.date) -> int | None:
+    """A yearly minimum of meetings scaled to [start, end] (both days included), rounded
+    up: per_year × days / 365, where 29 February does not count (so a whole leap year asks
+    for the yearly minimum, not one more). None when there is no minimum. The one rule for
+    the budget page, the funder's grants and the fund report (Grant.required_meetings)."""
+    if not per_year:
+        return None
+    days = (end - start).days + 1 - leap_days(start, end)
+    return math.ceil(Decimal(per_year) * days / 365)
+
+
 class Grant(models.Model):
     application = models.OneToOneField(
         FundingApplication,
@@ -384,6 +410,16 @@ class Grant(models.Model):
 
     def __str__(self):
         return f"{self.application.fund}: {self.amount}"
+
+    def required_meetings(
+        self, start: dt.date | None = None, end: dt.date | None = None
+    ) -> int | None:
+        """The meetings per group the grant asks for over [start, end], by default its
+        whole period: `min_meetings` is per year, so a two-year grant of 10 asks for 20
+        and a six-month one for 5 (funding.models.required_meetings)."""
+        return required_meetings(
+            self.min_meetings, start or self.period_start, end or self.period_end
+        )
 
 
 class GrantPayment(models.Model):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import math
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import PurePath
@@ -212,15 +211,17 @@ def overspend_warnings(rows) -> list[str]:
 
 
 def meetings_condition(*, grant, held: int, today: dt.date) -> dict | None:
-    """The grant's "at least N meetings" against the meetings held in its period; behind
-    when fewer were held than the share of the period that has passed asks for."""
+    """The meetings the grant asks for over its whole period (Grant.required_meetings:
+    the minimum is per year) against the meetings held in it; behind when fewer were held
+    than the part of the period that has passed asks for."""
     if grant is None or not grant.min_meetings:
         return None
-    days = (grant.period_end - grant.period_start).days + 1
-    passed = min(max((today - grant.period_start).days + 1, 0), days)
-    expected = math.ceil(grant.min_meetings * passed / days) if days else grant.min_meetings
+    if today < grant.period_start:
+        expected = 0
+    else:
+        expected = grant.required_meetings(grant.period_start, min(today, grant.period_end))
     return {
-        "minimum": grant.min_meetings,
+        "minimum": grant.required_meetings(),
         "held": held,
         "expected": expected,
         "behind": held < expected,

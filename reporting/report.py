@@ -17,7 +17,6 @@ query.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from funding.models import FundingApplication, Grant, VolunteerHours
+from funding.models import FundingApplication, Grant, VolunteerHours, leap_days
 from funding.selectors import CategoryRow, budget_against_actual
 from groups.languages import language_direction
 from groups.models import Group, Organisation
@@ -346,29 +345,6 @@ def _percent(part: int, whole: int) -> int | None:
     return (200 * part + whole) // (2 * whole)
 
 
-def leap_days(start: dt.date, end: dt.date) -> int:
-    """How many 29 Februaries fall in [start, end]."""
-    count = 0
-    for year in range(start.year, end.year + 1):
-        try:
-            day = dt.date(year, 2, 29)
-        except ValueError:
-            continue
-        if start <= day <= end:
-            count += 1
-    return count
-
-
-def required_meetings(min_per_year: int | None, start: dt.date, end: dt.date) -> int | None:
-    """The grant's yearly minimum scaled to the period, rounded up: min × days / 365,
-    where 29 February does not count (so a whole leap year asks for the yearly minimum,
-    not one more)."""
-    if not min_per_year:
-        return None
-    days = (end - start).days + 1 - leap_days(start, end)
-    return math.ceil(Decimal(min_per_year) * days / 365)
-
-
 def age_band(age: int | None) -> str:
     if age is None:
         return "unknown"
@@ -421,7 +397,7 @@ def build_grant_report(
         made_on=timezone.localdate(),
         participants=_participants(ids, start, end),
         volunteers=_volunteers(ids, start, end),
-        meetings=_meetings(groups, meeting_rows, held_rows, grant.min_meetings, start, end),
+        meetings=_meetings(groups, meeting_rows, held_rows, grant, start, end),
         attendance=_attendance(
             held_rows, group_names={g.pk: g.name for g in groups} if len(groups) > 1 else None
         ),
@@ -545,8 +521,9 @@ def _meeting_rows(ids, start, end, now) -> list[dict]:
     )
 
 
-def _meetings(groups, rows, held_rows, min_per_year, start, end) -> MeetingSection:
-    required = required_meetings(min_per_year, start, end)
+def _meetings(groups, rows, held_rows, grant, start, end) -> MeetingSection:
+    required = grant.required_meetings(start, end)
+    min_per_year = grant.min_meetings
     held = Counter(r["group_id"] for r in held_rows)
     cancelled = Counter(r["group_id"] for r in rows if r["status"] == MeetingStatus.CANCELLED)
     return MeetingSection(
@@ -1108,5 +1085,4 @@ __all__ = [
     "report_filename",
     "report_pdf",
     "report_xlsx",
-    "required_meetings",
 ]

@@ -84,6 +84,16 @@ def test_meetings_condition_counts_held_meetings_by_the_one_rule(world, login):
     assert response.context["condition"]["held"] == 2
 
 
+def test_a_two_year_grant_asks_for_two_years_of_meetings(world, login):
+    """The grant's minimum is per year (Grant.required_meetings): 10 a year over two years
+    is 20, as the fund report says."""
+    world.grant_a.period_end = dt.date(2027, 12, 31)
+    world.grant_a.save(update_fields=["period_end"])
+    response = login(world.users["lead_a"]).get(url(world.application_a))
+    assert response.context["condition"]["minimum"] == 20
+    assert "the fund asks for at least 20." in response.content.decode()
+
+
 def test_facilitator_reads_only(world, login):
     response = login(world.users["facilitator_a1"]).get(url(world.application_a))
     assert response.status_code == 200

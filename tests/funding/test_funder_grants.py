@@ -113,6 +113,14 @@ def test_held_meetings_by_the_one_rule(world, login):
     assert items[0]["condition"]["held"] == 2
 
 
+def test_a_six_month_grant_asks_for_half_a_year_of_meetings(world, login):
+    """The grant's minimum is per year (Grant.required_meetings), as in the fund report."""
+    world.grant_a.period_end = dt.date(2026, 6, 30)
+    world.grant_a.save(update_fields=["period_end"])
+    items = login(world.users["funder"]).get(URL).context["items"]
+    assert items[0]["condition"]["minimum"] == 5
+
+
 def test_meetings_of_two_grants_counted_apart(world, login):
     _grants(world, 2)
     items = login(world.users["funder"]).get(URL).context["items"]

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from funding import selectors
+from funding.models import Grant, required_meetings
 from funding.views_money import meetings_condition, overspend_warnings
 from tests.factories import ApplicationFactory, BudgetLineFactory, ExpenseFactory, GrantFactory
 
@@ -119,3 +120,42 @@ def test_meetings_condition_pro_rata(world, grant):
 def test_no_condition_without_minimum(world, grant):
     grant.min_meetings = None
     assert meetings_condition(grant=grant, held=0, today=dt.date(2026, 6, 1)) is None
+
+
+D = dt.date
+
+
+def test_required_meetings_are_per_year_pro_rata():
+    """Grant.min_meetings is a number per year (its help text); required_meetings scales
+    it to a period: min × days / 365 rounded up, 29 February not counted."""
+    assert required_meetings(10, D(2026, 1, 1), D(2026, 12, 31)) == 10  # one year
+    assert required_meetings(10, D(2026, 1, 1), D(2027, 12, 31)) == 20  # two years
+    assert required_meetings(10, D(2026, 1, 1), D(2026, 6, 30)) == 5  # six months, 181 days
+    assert required_meetings(10, D(2028, 1, 1), D(2028, 12, 31)) == 10  # leap year
+    assert required_meetings(10, D(2026, 1, 1), D(2026, 1, 1)) == 1
+    assert required_meetings(12, D(2026, 1, 1), D(2027, 6, 30)) == 18
+    assert required_meetings(None, D(2026, 1, 1), D(2026, 12, 31)) is None
+    assert required_meetings(0, D(2026, 1, 1), D(2026, 12, 31)) is None
+
+
+@pytest.mark.parametrize(
+    ("end", "required"),
+    [(D(2026, 12, 31), 10), (D(2027, 12, 31), 20), (D(2026, 6, 30), 5)],
+)
+def test_a_grant_requires_its_meetings_over_its_whole_term(end, required):
+    grant = Grant(period_start=D(2026, 1, 1), period_end=end, min_meetings=10)
+    assert grant.required_meetings() == required
+    assert meetings_condition(grant=grant, held=0, today=D(2026, 1, 1))["minimum"] == required
+
+
+def test_a_grant_without_minimum_requires_none():
+    grant = Grant(period_start=D(2026, 1, 1), period_end=D(2027, 12, 31), min_meetings=None)
+    assert grant.required_meetings() is None
+    assert grant.required_meetings(D(2026, 1, 1), D(2026, 6, 30)) is None
+
+
+def test_a_part_of_the_term_requires_its_share():
+    grant = Grant(period_start=D(2026, 1, 1), period_end=D(2027, 12, 31), min_meetings=10)
+    assert grant.required_meetings(D(2026, 1, 1), D(2026, 3, 31)) == 3  # 90 days
+    condition = meetings_condition(grant=grant, held=5, today=D(2026, 12, 31))
+    assert (condition["minimum"], condition["expected"], condition["behind"]) == (20, 10, True)

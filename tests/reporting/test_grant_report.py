@@ -1163,13 +1163,12 @@ def test_withdrawn_consent_removes_the_quote_and_the_chosen_story(before, after)
 # --- the period, the arithmetic, the query count -----------------------------------------
 
 
-def test_required_meetings_scale_with_the_period():
-    assert reports.required_meetings(10, D(2026, 1, 1), D(2026, 12, 31)) == 10
-    assert reports.required_meetings(10, D(2028, 1, 1), D(2028, 12, 31)) == 10  # leap year
-    assert reports.required_meetings(10, D(2026, 1, 1), D(2026, 6, 30)) == 5  # 181 days
-    assert reports.required_meetings(10, D(2026, 1, 1), D(2026, 1, 1)) == 1
-    assert reports.required_meetings(12, D(2026, 1, 1), D(2027, 6, 30)) == 18
-    assert reports.required_meetings(None, D(2026, 1, 1), D(2026, 12, 31)) is None
+def test_a_two_year_grant_asks_for_two_years_of_meetings(world):
+    """The same number as the budget page (Grant.required_meetings; the rule's own
+    tests are in tests/funding/test_money_rules.py)."""
+    world.grant_a.period_end = D(2027, 12, 31)
+    world.grant_a.save(update_fields=["period_end"])
+    assert reports.build_grant_report(world.grant_a).meetings.required_per_group == 20
 
 
 def test_end_before_start_is_refused(world):
