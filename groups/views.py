@@ -172,10 +172,6 @@ def _cocreation_ctx(group, standing) -> dict:
     return cocreation_section(group=group, standing=standing)
 
 
-# Small-cell suppression for people who only see counts (reference.md §6.4).
-ATTENDANCE_SMALL_CELL = 5
-
-
 def _attendance_ctx(group, standing) -> dict:
     """Attendance over the last 12 held meetings, as a chart (one aggregate query).
     Numbers only; a programme coordinator (who reaches the group through a programme, not
@@ -199,7 +195,7 @@ def _attendance_ctx(group, standing) -> dict:
             chart_id="attendance-over-time",
             title=_("People present at the last %(n)d meetings") % {"n": len(items)},
             items=items,
-            suppress_below=0 if exact else ATTENDANCE_SMALL_CELL,
+            suppressed=not exact,
             value_heading=_("Present"),
         )
     marked = sum(p.marked for p in points)

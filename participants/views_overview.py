@@ -28,9 +28,10 @@ from groups.importers import ImportFileError
 from groups.models import Group, Organisation, Role
 from groups.selectors import organisation_get_for_user
 from stetapp.access import access, roles
-from stetapp.charts import bar_chart, display_count
+from stetapp.charts import bar_chart
 from stetapp.exports import table_response
 from stetapp.forms import apply_validation_error
+from stetapp.suppression import suppress
 
 from . import selectors, services
 from .importers import import_participants
@@ -44,8 +45,6 @@ ORGANISATION_FUNNEL = roles(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR)
 SOCIAL_MAP_READERS = roles(*GROUP_WORKERS)
 SOCIAL_MAP_WRITERS = roles(*GROUP_KEEPERS)
 
-# Small-cell suppression for people who only see counts (reference.md §6.4).
-SMALL_CELL = 5
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -156,21 +155,20 @@ def group_participants_export(request, pk):
 
 
 def _funnel_ctx(funnel, *, exact: bool) -> dict:
-    suppress = 0 if exact else SMALL_CELL
     return {
         "funnel_exact": exact,
-        "funnel_total": display_count(funnel.total, suppress_below=suppress),
+        "funnel_total": str(funnel.total) if exact else suppress(funnel.total),
         "status_chart": bar_chart(
             chart_id="funnel-status",
             title=_("People per status"),
             items=[(label, n) for _value, label, n in funnel.by_status],
-            suppress_below=suppress,
+            suppressed=not exact,
         ),
         "channel_chart": bar_chart(
             chart_id="funnel-channel",
             title=_("People per recruitment channel"),
             items=[(label, n) for _value, label, n in funnel.by_channel],
-            suppress_below=suppress,
+            suppressed=not exact,
         ),
     }
 

@@ -3,7 +3,7 @@ doing, in aggregates only.
 
 Nothing here reads a participant's name or any other personal field: participants and
 volunteers are only ever counted, and counts of people from 1 to 4 are shown as "<5"
-(reporting.selectors.suppress_breakdown). Group names are not personal data.
+(stetapp.suppression.suppress_breakdown). Group names are not personal data.
 
 The number of queries is fixed whatever the size of the programme (pinned in
 tests/reporting/test_dashboard.py):
@@ -33,8 +33,7 @@ from groups.models import Composition, Group, GroupStatus, Programme
 from meetings.models import AttendanceStatus, Meeting, MeetingStatus
 from meetings.selectors import MIN_MEETINGS_PER_YEAR
 from stetapp.exports import Sheet
-
-from .selectors import suppress, suppress_breakdown
+from stetapp.suppression import suppress, suppress_breakdown
 
 # A running group that has not met for this many days is at risk.
 NO_MEETING_DAYS = 21

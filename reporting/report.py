@@ -4,7 +4,7 @@ same numbers. docs/reports.md defines every number.
 
 The report goes to funders, so it holds aggregates only: no participant, volunteer or
 staff name, no phone number, address or note, and no storyteller. Counts of participants
-from 1 to 4 are shown as "<5" (reporting.selectors.suppress), breakdowns with
+from 1 to 4 are shown as "<5" (stetapp.suppression.suppress), breakdowns with
 complementary suppression (suppress_breakdown). Stories and quotes appear only where the
 story's consent scope reaches funders and the storyteller's consent is still active (or
 the story is anonymous).
@@ -39,6 +39,7 @@ from participants.selectors import AGE_BANDS
 from stetapp.charts import Chart, bar_chart
 from stetapp.exports import Sheet, Table, safe_filename, workbook_bytes
 from stetapp.pdf import render_pdf, resource_url
+from stetapp.suppression import suppress, suppress_breakdown
 
 from .models import (
     SCOPE_CONSENT_PURPOSES,
@@ -50,7 +51,7 @@ from .models import (
     Story,
 )
 from .scoring import CITATIONS
-from .selectors import measurement_results, suppress, suppress_breakdown
+from .selectors import measurement_results
 
 # The queries build_grant_report runs, whatever the size of the data (pinned in
 # tests/reporting/test_grant_report.py).

@@ -11,38 +11,6 @@ from .scoring import headline
 
 # Group-level results only when at least this many participants have both time points.
 MIN_PAIRS = 5
-# Counts from 1 up to this are shown as "<5" to coordinators, funders and in reports.
-SMALL_COUNT_BELOW = 5
-
-
-def suppress(count: int | None) -> str:
-    """A count as shown where it must not single anyone out: 1–4 become "<5"."""
-    if count is None:
-        return "–"
-    if 0 < count < SMALL_COUNT_BELOW:
-        return "<5"
-    return str(count)
-
-
-def suppress_breakdown(counts: dict) -> dict:
-    """Suppress a breakdown whose total is shown: 1–4 become "<5", and when exactly one
-    cell was hidden, the next smallest cell is shown only as "≥5", so the hidden one cannot
-    be worked out from the total (complementary suppression)."""
-    shown = {key: suppress(value) for key, value in counts.items()}
-    hidden = [key for key, value in counts.items() if 0 < value < SMALL_COUNT_BELOW]
-    if len(hidden) == 1:
-        others = sorted(
-            (value, str(key))
-            for key, value in counts.items()
-            if key not in hidden and value >= SMALL_COUNT_BELOW
-        )
-        if others:
-            smallest = others[0][1]
-            for key in counts:
-                if str(key) == smallest:
-                    shown[key] = "≥5"
-                    break
-    return shown
 
 
 def _mean(values: list[int]) -> Decimal:

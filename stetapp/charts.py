@@ -5,8 +5,9 @@ units, as whole numbers pre-formatted as text (the template would otherwise loca
 float as "12,5" in Dutch and break the SVG). No JavaScript and no style attributes: the
 strict CSP allows neither.
 
-Small-cell suppression (reference.md §6.4): with `suppress_below=5`, a count under 5 is
-shown as "<5" and gets no bar, because a bar's length would give the number away.
+Small-count suppression (stetapp.suppression, docs/decisions.md 23): with
+`suppressed=True`, a count from 1 to 4 is shown as "<5" and gets no bar, because a bar's
+length would give the number away; 0 is shown as 0.
 """
 
 from __future__ import annotations
@@ -16,18 +17,14 @@ from dataclasses import dataclass
 
 from django.utils.text import Truncator
 
+from .suppression import is_hidden, suppress
+
 WIDTH = 360
 LABEL_HEIGHT = 18
 BAR_HEIGHT = 14
 GAP = 12
 ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + GAP
 LABEL_CHARS = 40
-SUPPRESSED = "<5"
-
-
-def display_count(n: int, *, suppress_below: int = 0) -> str:
-    """The number as a page may show it: "<5" when it is suppressed."""
-    return SUPPRESSED if n < suppress_below else str(n)
 
 
 @dataclass(frozen=True)
@@ -56,24 +53,28 @@ def bar_chart(
     chart_id: str,
     title: str,
     items: Iterable[tuple[str, int]],
-    suppress_below: int = 0,
+    suppressed: bool = False,
     value_heading: str = "",
 ) -> Chart:
-    """A horizontal bar chart of (label, count) pairs, in the given order."""
+    """A horizontal bar chart of (label, count) pairs, in the given order; with
+    `suppressed`, counts of people as stetapp.suppression shows them."""
     items = [(str(label), int(n)) for label, n in items]
-    shown = [n for _label, n in items if n >= suppress_below]
-    top = max(shown, default=0)
+
+    def hidden(n: int) -> bool:
+        return suppressed and is_hidden(n)
+
+    top = max((n for _label, n in items if not hidden(n)), default=0)
     rows = []
     for index, (label, n) in enumerate(items):
         y = index * ROW_HEIGHT
         width = 0
-        if n >= suppress_below and n > 0 and top:
+        if not hidden(n) and n > 0 and top:
             width = max(2, round(WIDTH * n / top))
         rows.append(
             ChartRow(
                 label=label,
                 short_label=Truncator(label).chars(LABEL_CHARS),
-                display=display_count(n, suppress_below=suppress_below),
+                display=suppress(n) if suppressed else str(n),
                 text_y=str(y + LABEL_HEIGHT - 4),
                 bar_y=str(y + LABEL_HEIGHT),
                 bar_width=str(width),
@@ -90,4 +91,4 @@ def bar_chart(
     )
 
 
-__all__ = ["Chart", "ChartRow", "SUPPRESSED", "bar_chart", "display_count"]
+__all__ = ["Chart", "ChartRow", "bar_chart"]

@@ -92,7 +92,8 @@ def test_group_funnel_suppresses_small_counts_for_the_coordinator(world, recruit
     assert status["contacted"] == "6"
     assert status["intake planned"] == "<5"
     assert status["joined"] == "<5"
-    assert status["declined"] == "<5"
+    # 0 singles nobody out and is shown (docs/decisions.md 23, stetapp.suppression).
+    assert status["declined"] == "0"
     assert _table(response, "channel_chart")["general practitioner"] == "<5"
     assert "Numbers under 5 are shown as “&lt;5”" in response.text
     # A suppressed count gets no bar either: its length would give the number away.
@@ -197,7 +198,7 @@ def test_organisation_funnel_for_the_coordinator(world, recruits):
     status = _table(response, "status_chart")
     assert status["contacted"] == "6"
     assert status["declined"] == "<5"
-    assert status["intake done"] == "<5"
+    assert status["intake done"] == "0"  # 0 is shown (docs/decisions.md 23)
     assert "Ayse Demir" not in response.text
 
 

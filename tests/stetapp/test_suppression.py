@@ -1,10 +1,11 @@
-"""Small-cell suppression (reporting.selectors.suppress and suppress_breakdown): counts
+"""Small-cell suppression (stetapp.suppression.suppress and suppress_breakdown): counts
 from 1 to 4 are shown as "<5"; in a breakdown whose total is shown, a single hidden cell
 also hides the next smallest cell as "≥5", so the hidden one cannot be worked out."""
 
 import pytest
 
-from reporting.selectors import SMALL_COUNT_BELOW, suppress, suppress_breakdown
+from stetapp.charts import bar_chart
+from stetapp.suppression import SMALL_COUNT_BELOW, suppress, suppress_breakdown
 
 
 @pytest.mark.parametrize(
@@ -80,3 +81,25 @@ def test_empty_breakdown():
 
 def test_keys_that_are_not_strings():
     assert suppress_breakdown({1: 3, 2: 7, 3: 10}) == {1: "<5", 2: "≥5", 3: "10"}
+
+
+def test_a_suppressed_chart_shows_zero_as_zero_and_hides_one_to_four():
+    """Decision 23: 0 singles nobody out and is shown; 1–4 are "<5" without a bar (its
+    length would give the number away). The chart uses the same rule as the tables."""
+    chart = bar_chart(
+        chart_id="c", title="t", items=[("none", 0), ("few", 3), ("many", 10)], suppressed=True
+    )
+    assert [(r.label, r.display, r.bar_width) for r in chart.rows] == [
+        ("none", "0", "0"),
+        ("few", "<5", "0"),
+        ("many", "10", "360"),
+    ]
+
+
+def test_an_exact_chart_shows_every_count():
+    chart = bar_chart(chart_id="c", title="t", items=[("none", 0), ("few", 3), ("many", 6)])
+    assert [(r.display, r.bar_width) for r in chart.rows] == [
+        ("0", "0"),
+        ("3", "180"),
+        ("6", "360"),
+    ]
