@@ -8,10 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from groups.models import Group, Membership, Role
+from stetapp.money import euros
 
 from .models import (
     AllowanceLimit,
@@ -31,11 +31,6 @@ ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 # Warn when a category has spent more than its budget; explain above this variance.
 OVERSPEND_EXPLAIN_PERCENT = Decimal("10")
-
-
-def euros(amount: Decimal) -> str:
-    """An amount in the active language's format: 2.100,00 in Dutch, 2,100.00 in English."""
-    return number_format(Decimal(amount).quantize(Decimal("0.01")), 2, force_grouping=True)
 
 
 @dataclass
@@ -148,16 +143,16 @@ def allowance_warnings(*, volunteer, on: dt.date, extra: Decimal = ZERO) -> list
     if year_total > limit.per_year:
         warnings.append(
             _(
-                "This takes the allowances for %(year)d to €%(total)s, above the "
-                "tax-free maximum of €%(max)s a year."
+                "This takes the allowances for %(year)d to %(total)s, above the "
+                "tax-free maximum of %(max)s a year."
             )
             % {"year": on.year, "total": euros(year_total), "max": euros(limit.per_year)}
         )
     if month_total > limit.per_month:
         warnings.append(
             _(
-                "This takes the allowances for this month to €%(total)s, above the "
-                "tax-free maximum of €%(max)s a month."
+                "This takes the allowances for this month to %(total)s, above the "
+                "tax-free maximum of %(max)s a month."
             )
             % {"total": euros(month_total), "max": euros(limit.per_month)}
         )
@@ -165,8 +160,8 @@ def allowance_warnings(*, volunteer, on: dt.date, extra: Decimal = ZERO) -> list
     if hours and year_total / hours > per_hour:
         warnings.append(
             _(
-                "With %(hours)s hours recorded this year this is €%(rate)s an hour, "
-                "above the tax-free maximum of €%(max)s an hour."
+                "With %(hours)s hours recorded this year this is %(rate)s an hour, "
+                "above the tax-free maximum of %(max)s an hour."
             )
             % {
                 "hours": hours,

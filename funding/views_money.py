@@ -25,6 +25,7 @@ from groups.models import Membership, Organisation, Programme, Role
 from meetings.models import Meeting
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
+from stetapp.money import euros
 
 from . import selectors, services
 from .forms_money import (
@@ -53,11 +54,6 @@ FUNDERS = roles(Role.FUNDER)
 
 ZERO = Decimal("0.00")
 MONEY_OUTPUT = selectors.MONEY
-
-
-def euros(amount: Decimal) -> str:
-    """ "€ 1,234.50" / "€ 1.234,50" in the active language, for messages and warnings."""
-    return "€ " + formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
 def _percent(value: Decimal) -> str:

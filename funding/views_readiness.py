@@ -16,7 +16,7 @@ from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +26,7 @@ from groups.models import Group, Role
 from groups.selectors import organisations_led_by
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
+from stetapp.money import euros
 
 from . import selectors, services
 from .forms_readiness import (
@@ -389,11 +390,9 @@ def allowance_create(request, pk):
             apply_validation_error(form, exc)
         else:
             if payment is not None:
-                amount = formats.number_format(
-                    payment.amount, 2, use_l10n=True, force_grouping=True
-                )
                 messages.success(
-                    request, _("Allowance of € %(amount)s recorded.") % {"amount": amount}
+                    request,
+                    _("Allowance of %(amount)s recorded.") % {"amount": euros(payment.amount)},
                 )
                 for warning in warnings:
                     messages.warning(request, warning)

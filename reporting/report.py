@@ -38,6 +38,7 @@ from participants.models import Consent, Enrolment, Gender
 from participants.selectors import AGE_BANDS
 from stetapp.charts import Chart, bar_chart
 from stetapp.exports import Sheet, Table, safe_filename, workbook_bytes
+from stetapp.money import Euros
 from stetapp.pdf import render_pdf, resource_url
 from stetapp.suppression import suppress, suppress_breakdown
 
@@ -886,7 +887,7 @@ def report_xlsx(report: GrantReport) -> bytes:
         (_("Organisation"), report.organisation),
         (_("Fund"), report.fund),
         (_("Application"), report.application_title),
-        (_("Grant amount (euro)"), report.grant_amount),
+        (_("Grant amount (euro)"), Euros(report.grant_amount)),
         (_("Period from"), report.start),
         (_("Period until"), report.end),
         (_("Groups"), "; ".join(f"{g.name} ({g.city})" for g in report.groups)),
@@ -903,8 +904,8 @@ def report_xlsx(report: GrantReport) -> bytes:
         (_("Average present per meeting"), a.average_present),
         (_("Activities proposed by participants, percent"), acts.proposed_share),
         (_("Meetings organised with participants, percent"), acts.organised_share),
-        (_("Total budget (euro)"), costs_part.total_budgeted),
-        (_("Total spent (euro)"), costs_part.total_actual),
+        (_("Total budget (euro)"), Euros(costs_part.total_budgeted)),
+        (_("Total spent (euro)"), Euros(costs_part.total_actual)),
         (_("Variance, percent"), costs_part.total_variance_percent),
         (_("Stories collected"), imp.stories_collected),
         (_("Observations"), imp.observations),
@@ -942,14 +943,15 @@ def report_xlsx(report: GrantReport) -> bytes:
         (_("Meetings organised with participants, percent"), acts.organised_share),
     ]
     costs = [
-        (r.label, r.budgeted, r.actual, r.remaining, r.variance_percent) for r in costs_part.rows
+        (r.label, Euros(r.budgeted), Euros(r.actual), Euros(r.remaining), r.variance_percent)
+        for r in costs_part.rows
     ]
     costs.append(
         (
             _("Total"),
-            costs_part.total_budgeted,
-            costs_part.total_actual,
-            costs_part.total_remaining,
+            Euros(costs_part.total_budgeted),
+            Euros(costs_part.total_actual),
+            Euros(costs_part.total_remaining),
             costs_part.total_variance_percent,
         )
     )

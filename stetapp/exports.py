@@ -5,8 +5,9 @@ sheets of one XLSX workbook (a fund report), with the same cell rules.
 CSV is UTF-8 with a byte-order mark and commas, so that Excel (also the Dutch one) opens it
 with the right characters. Both formats neutralise spreadsheet formula injection: a text
 cell that starts with = + - @ (or a tab or carriage return) gets a leading apostrophe and,
-in XLSX, is written as a string, never as a formula. The response is an attachment that
-is never cached (exports hold personal data).
+in XLSX, is written as a string, never as a formula. Amounts wrapped in
+stetapp.money.Euros stay numbers in XLSX, with the one money number format. The response
+is an attachment that is never cached (exports hold personal data).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils.text import slugify
+
+from .money import XLSX_EUROS_FORMAT, Euros
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -90,6 +93,8 @@ def _write_sheet(
                 cell.data_type = "s"
             if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd"
+            if isinstance(value, Euros):
+                cell.number_format = XLSX_EUROS_FORMAT
             if font is not None:
                 cell.font = font
             length = len(str(cell.value)) if cell.value is not None else 0

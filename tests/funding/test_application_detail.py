@@ -30,7 +30,7 @@ def test_lead_sees_plan_balance_and_next_steps(world):
     text = response.content.decode()
     assert "Together in Rotterdam" in text
     assert "Room rent" in text
-    assert "€ 500.00" in text
+    assert "€500.00" in text
     assert "The plan is balanced" in text
     assert _status_buttons(text) == ["reported"]
     for name in ("application_edit", "budget_edit", "application_pdf", "grant_edit"):
@@ -44,12 +44,12 @@ def test_short_and_surplus(world):
     line = CoverageLineFactory(application=application, amount=Decimal("50.00"))
     client = world.client_for("lead_a")
     text = client.get(_url(application)).content.decode()
-    assert "€ 99.99" in text
-    assert "The coverage is € 49.99 short of the costs." in text
+    assert "€99.99" in text
+    assert "The coverage is €49.99 short of the costs." in text
     line.amount = Decimal("1100.00")
     line.save(update_fields=["amount"])
     text = client.get(_url(application)).content.decode()
-    assert "The coverage is € 1,000.01 more than the costs." in text
+    assert "The coverage is €1,000.01 more than the costs." in text
 
 
 def test_a_draft_can_be_submitted(world):

@@ -29,7 +29,7 @@ def test_lead_sees_the_organisations_applications(world):
     assert response.status_code == 200
     assert sorted(_titles(response)) == ["Draft for A2", "Together in Rotterdam"]
     text = response.content.decode()
-    assert "€ 1,234.50" in text
+    assert "€1,234.50" in text
     assert "Sept. 1, 2026" in text
     assert "Demo Fund" in text
     assert "Granted" in text

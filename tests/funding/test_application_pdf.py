@@ -43,8 +43,8 @@ def test_the_proposal_as_pdf(world):
     assert "Introduction and problem" in text
     assert "Older migrants in Rotterdam-Zuid are often alone." in text
     assert "Subtotal catering" in text
-    assert "€ 599.99" in text  # total costs: 10 × 50.00 + 3 × 33.33
-    assert "The coverage is € 99.99 short of the costs." in text
+    assert "€599.99" in text  # total costs: 10 × 50.00 + 3 × 33.33
+    assert "The coverage is €99.99 short of the costs." in text
 
 
 def test_an_empty_plan_still_renders(world):

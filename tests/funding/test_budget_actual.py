@@ -38,12 +38,12 @@ def test_lead_sees_table_chart_and_overspend_warning(world, login):
     response = login(world.users["lead_a"]).get(url(world.application_a))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Catering is € 15.00 over budget (+15.0 %)." in text
+    assert "Catering is €15.00 over budget (+15.0 %)." in text
     assert "Room rent is" not in text
-    assert "€ 500.00" in text and "€ 350.00" in text  # room: budgeted, remaining
+    assert "€500.00" in text and "€350.00" in text  # room: budgeted, remaining
     assert "<svg" in text and " style=" not in text and "<script>" not in text
     # the submitted expense of the world is not counted
-    assert "€ 42.50" not in text
+    assert "€42.50" not in text
 
 
 def test_dutch_amounts(world, login):

@@ -69,7 +69,7 @@ def test_adds_lines_and_recomputes_the_balance(world):
     assert CoverageLine.objects.get(source_name="Our savings").amount == Decimal("99.99")
     text = client.get(_url(world.application_a)).content.decode()
     assert "The plan is balanced" in text
-    assert "€ 599.99" in text
+    assert "€599.99" in text
 
 
 def test_deleting_a_line_makes_the_coverage_a_surplus(world):
@@ -78,7 +78,7 @@ def test_deleting_a_line_makes_the_coverage_a_surplus(world):
     assert response.status_code == 302
     assert not world.application_a.budget_lines.exists()
     text = client.get(_url(world.application_a)).content.decode()
-    assert "The coverage is € 500.00 more than the costs." in text
+    assert "The coverage is €500.00 more than the costs." in text
 
 
 def test_dutch_decimal_commas(world):

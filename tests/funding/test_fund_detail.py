@@ -27,7 +27,7 @@ def test_shows_the_fund(world):
     text = response.content.decode()
     assert "Oranje Fonds" in text
     assert "80% of the grant" in text
-    assert "€ 25,000.00" in text
+    assert "€25,000.00" in text
     assert "1 March and 1 September" in text
     assert "Chamber of Commerce extract</strong>: needed" in text
 

@@ -21,7 +21,7 @@ def test_lists_the_funds(world, persona):
     response = world.client_for(persona).get(URL)
     assert response.status_code == 200
     assert _names(response) == ["Demo Fund", "Oranje Fonds"]
-    assert "€ 15,000.00" in response.content.decode()
+    assert "€15,000.00" in response.content.decode()
 
 
 def test_filter_by_scope(world):

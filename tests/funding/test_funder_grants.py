@@ -63,7 +63,7 @@ def test_grants_of_the_fund_with_totals(world, login):
     assert room.budgeted == Decimal("500.00") and room.overspent
     assert item["condition"]["held"] == 1 and item["condition"]["minimum"] == 10
     text = response.content.decode()
-    assert "Organisation A" in text and "€ 2,500.00" in text and "+2.0 %" in text
+    assert "Organisation A" in text and "€2,500.00" in text and "+2.0 %" in text
     for secret in (
         "Secret description",
         "private note",

@@ -81,7 +81,7 @@ def test_overspend_flag_variance_and_warning(world, grant):
     assert row.overspent
     assert row.variance_percent == Decimal("15.1")
     assert row.remaining == Decimal("-30.10")
-    assert overspend_warnings([row]) == ["Catering is € 30.10 over budget (+15.1 %)."]
+    assert overspend_warnings([row]) == ["Catering is €30.10 over budget (+15.1 %)."]
 
 
 def test_spending_without_budget(world, grant):
@@ -91,7 +91,7 @@ def test_spending_without_budget(world, grant):
     assert row.variance_percent is None
     assert row.overspent
     assert overspend_warnings([row]) == [
-        "Outings and transport has € 1,234.50 spent without a budget."
+        "Outings and transport has €1,234.50 spent without a budget."
     ]
 
 

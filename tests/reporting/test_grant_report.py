@@ -647,7 +647,7 @@ def test_header_in_report_pdf_and_workbook(before):
         "Organisation Stichting Samen Verder",
         "Fund Scripted Fund",
         "Application Together in the neighbourhood",
-        "Grant amount € 12,500.00",
+        "Grant amount €12,500.00",
         "Period 1 January 2026 to 31 December 2026",
         "Groups Group Two (Amsterdam); Scripted Group (Rotterdam)",
         "Made on 15 January 2027",
@@ -928,11 +928,11 @@ def test_costs_against_the_budget(before):
     assert c.total_variance_percent == Decimal("-18.8")
     _has(
         before.text,
-        "Room rent € 500.00 € 450.00 € 50.00 -10.0 %",
-        "Catering € 300.00 € 330.00 € -30.00 +10.0 %",
-        "Outings and transport € 0.00 € 75.00 € -75.00 –",
-        "Activities and materials € 400.00 € 120.00 € 280.00 -70.0 %",
-        "Total € 1,200.00 € 975.00 € 225.00 -18.8 %",
+        "Room rent €500.00 €450.00 €50.00 -10.0 %",
+        "Catering €300.00 €330.00 -€30.00 +10.0 %",
+        "Outings and transport €0.00 €75.00 -€75.00 –",
+        "Activities and materials €400.00 €120.00 €280.00 -70.0 %",
+        "Total €1,200.00 €975.00 €225.00 -18.8 %",
         "Upper bar: budgeted. Lower bar: spent",
     )
     # The chart labels its bars: every category is in the text twice (table, chart).

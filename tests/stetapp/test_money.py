@@ -1,0 +1,51 @@
+"""The one money formatter (stetapp.money, docs/decisions.md 19): "€ 1.234,50" in Dutch,
+"€1,234.50" in English; the same through the template filter; numbers in workbooks."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+from openpyxl import load_workbook
+
+from stetapp.exports import Sheet, workbook_bytes
+from stetapp.money import XLSX_EUROS_FORMAT, Euros, euros
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "shown"),
+    [
+        ("nl", Decimal("1234.5"), "€ 1.234,50"),
+        ("en", Decimal("1234.5"), "€1,234.50"),
+        ("nl", Decimal("-1234.5"), "€ -1.234,50"),
+        ("en", Decimal("-1234.5"), "-€1,234.50"),
+        ("nl", Decimal("0"), "€ 0,00"),
+        ("en", Decimal("0"), "€0.00"),
+        ("nl", Decimal("1234567.891"), "€ 1.234.567,89"),
+        ("en", Decimal("0.005"), "€0.01"),  # half up to cents
+        ("en", 12, "€12.00"),
+        ("nl", "99.9", "€ 99,90"),
+        ("en", None, "–"),
+    ],
+)
+def test_euros_follows_the_active_language(language, amount, shown):
+    with translation.override(language):
+        assert euros(amount) == shown
+
+
+@pytest.mark.parametrize(("language", "shown"), [("nl", "€ 1.234,50"), ("en", "€1,234.50")])
+def test_the_template_filter_is_the_same(language, shown):
+    template = Template("{% load money %}{{ amount|euros }}")
+    with translation.override(language):
+        assert template.render(Context({"amount": Decimal("1234.50")})) == shown
+
+
+def test_a_workbook_keeps_amounts_as_numbers_with_one_format():
+    data = workbook_bytes(
+        [Sheet("Costs", ["Item", "Amount"], [("Room", Euros("1234.50")), ("Hours", 3)])]
+    )
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["B2"].value == 1234.5
+    assert sheet["B2"].number_format == XLSX_EUROS_FORMAT
+    assert sheet["B3"].number_format == "General"
