@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from groups.models import Group, Membership, Role
-from stetapp.money import euros
+from stetapp.charts import PairedBarChart, paired_bar_chart
+from stetapp.money import CENT, euros
 
 from .models import (
     AllowanceLimit,
@@ -83,38 +84,100 @@ class CategoryRow:
         return self.actual > self.budgeted
 
 
+@dataclass
+class BudgetAgainstActual:
+    """Budget against actual of one application: a row per category with a budget or
+    spending (in the order of BudgetCategory), their total and the paired-bar chart."""
+
+    rows: list[CategoryRow]
+
+    @property
+    def total(self) -> CategoryRow:
+        return CategoryRow(
+            "",
+            _("Total"),
+            sum((r.budgeted for r in self.rows), ZERO),
+            sum((r.actual for r in self.rows), ZERO),
+        )
+
+    @property
+    def total_budgeted(self) -> Decimal:
+        return self.total.budgeted
+
+    @property
+    def total_actual(self) -> Decimal:
+        return self.total.actual
+
+    @property
+    def total_remaining(self) -> Decimal:
+        return self.total.remaining
+
+    @property
+    def total_variance_percent(self) -> Decimal | None:
+        return self.total.variance_percent
+
+    @property
+    def chart(self) -> PairedBarChart | None:
+        """Budgeted (upper bar) against spent (lower bar, flagged when over budget);
+        None without rows. No query."""
+        if not self.rows:
+            return None
+        return paired_bar_chart(
+            items=[(r.label, r.budgeted, r.actual, r.overspent) for r in self.rows]
+        )
+
+
+def budgets_against_actual(
+    *, application_ids, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[int, BudgetAgainstActual]:
+    """Budget against actual for each of `application_ids`, by application pk. Spent
+    counts the approved expenses of the application's grant, or (without a grant)
+    booked on one of its budget lines; with `start` and/or `end`, only expenses spent on a
+    day in [start, end] (the budget is the whole budget, whatever the period). Two
+    aggregate queries whatever the number of applications."""
+    ids = list(application_ids)
+    budgeted: dict[int, dict[str, Decimal]] = {pk: {} for pk in ids}
+    for row in (
+        BudgetLine.objects.filter(application_id__in=ids)
+        .values("application_id", "category")
+        .annotate(total=Sum(F("quantity") * F("unit_cost"), output_field=MONEY))
+        .order_by()
+    ):
+        budgeted[row["application_id"]][row["category"]] = row["total"]
+    spent = Expense.objects.filter(status=ExpenseStatus.APPROVED).annotate(
+        app=Coalesce("grant__application_id", "budget_line__application_id")
+    )
+    if start is not None:
+        spent = spent.filter(spent_on__gte=start)
+    if end is not None:
+        spent = spent.filter(spent_on__lte=end)
+    actual: dict[int, dict[str, Decimal]] = {pk: {} for pk in ids}
+    for row in (
+        spent.filter(app__in=ids).values("app", "category").annotate(total=Sum("amount")).order_by()
+    ):
+        actual[row["app"]][row["category"]] = row["total"]
+    result = {}
+    for pk in ids:
+        rows = []
+        for category in BudgetCategory:
+            b = Decimal(budgeted[pk].get(category.value) or ZERO).quantize(CENT)
+            # SQLite sums decimals as floats ("230.100000000000"): back to cents.
+            a = Decimal(actual[pk].get(category.value) or ZERO).quantize(CENT)
+            if b or a:
+                rows.append(CategoryRow(category.value, str(category.label), b, a))
+        result[pk] = BudgetAgainstActual(rows=rows)
+    return result
+
+
 def budget_against_actual(
     *, application, start: dt.date | None = None, end: dt.date | None = None
-) -> list[CategoryRow]:
-    """Per budget category: what was budgeted and what was spent (approved expenses of
-    the application's grant, or booked on its budget lines). With `start` and/or `end`,
-    only expenses spent on a day in [start, end] count (the budget is the whole budget,
-    whatever the period). Two aggregate queries."""
-    budgeted = {
-        row["category"]: row["total"]
-        for row in BudgetLine.objects.filter(application=application)
-        .values("category")
-        .annotate(total=Sum(F("quantity") * F("unit_cost"), output_field=MONEY))
-    }
-    spent_qs = Expense.objects.filter(status=ExpenseStatus.APPROVED).filter(
-        grant__application=application
-    ) | Expense.objects.filter(status=ExpenseStatus.APPROVED, budget_line__application=application)
-    if start is not None:
-        spent_qs = spent_qs.filter(spent_on__gte=start)
-    if end is not None:
-        spent_qs = spent_qs.filter(spent_on__lte=end)
-    actual = {
-        row["category"]: row["total"]
-        for row in spent_qs.values("category").annotate(total=Sum("amount"))
-    }
-    rows = []
-    for category in BudgetCategory:
-        b = Decimal(budgeted.get(category.value) or ZERO).quantize(Decimal("0.01"))
-        # SQLite sums decimals as floats ("230.100000000000"): back to cents.
-        a = Decimal(actual.get(category.value) or ZERO).quantize(Decimal("0.01"))
-        if b or a:
-            rows.append(CategoryRow(category.value, str(category.label), b, a))
-    return rows
+) -> BudgetAgainstActual:
+    """Budget against actual of one application (budgets_against_actual): the one
+    computation behind the budget page, the funder's grants and the fund report. Two
+    aggregate queries."""
+    return budgets_against_actual(application_ids=[application.pk], start=start, end=end)[
+        application.pk
+    ]
 
 
 def allowance_warnings(*, volunteer, on: dt.date, extra: Decimal = ZERO) -> list[str]:

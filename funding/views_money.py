@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -14,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -37,8 +35,6 @@ from .forms_money import (
 )
 from .models import (
     ApplicationStatus,
-    BudgetCategory,
-    BudgetLine,
     Expense,
     ExpenseStatus,
     Fund,
@@ -53,7 +49,6 @@ COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
 FUNDERS = roles(Role.FUNDER)
 
 ZERO = Decimal("0.00")
-MONEY_OUTPUT = selectors.MONEY
 
 
 def _percent(value: Decimal) -> str:
@@ -144,43 +139,6 @@ def grant_payment_create(request, pk):
 
 # --- budget against actual ------------------------------------------------------------
 
-CHART_WIDTH = 360
-CHART_LABEL = 18
-CHART_BAR = 12
-CHART_GAP = 14
-CHART_ROW = CHART_LABEL + 2 * CHART_BAR + 2 + CHART_GAP
-
-
-def budget_chart(rows) -> dict:
-    """A paired-bar chart, budget against actual per category, as SVG numbers (whole
-    numbers as text, so the template never localises them)."""
-    top = max([r.budgeted for r in rows] + [r.actual for r in rows] + [ZERO])
-    items = []
-    for index, row in enumerate(rows):
-        y = index * CHART_ROW
-
-        def width(value):
-            if not top or value <= 0:
-                return "0"
-            return str(max(2, round(CHART_WIDTH * value / top)))
-
-        items.append(
-            {
-                "row": row,
-                "text_y": str(y + CHART_LABEL - 4),
-                "budget_y": str(y + CHART_LABEL),
-                "actual_y": str(y + CHART_LABEL + CHART_BAR + 2),
-                "budget_width": width(row.budgeted),
-                "actual_width": width(row.actual),
-            }
-        )
-    return {
-        "items": items,
-        "width": str(CHART_WIDTH),
-        "height": str(max(CHART_ROW * len(items) - CHART_GAP, 1)),
-        "bar_height": str(CHART_BAR),
-    }
-
 
 def overspend_warnings(rows) -> list[str]:
     warnings = []
@@ -247,23 +205,17 @@ def budget_actual(request, pk):
         user=request.user,
         pk=pk,
     )
-    rows = selectors.budget_against_actual(application=application)
+    budget = selectors.budget_against_actual(application=application)
     grant = Grant.objects.filter(application=application).first()
     condition = None
     if grant is not None and grant.min_meetings:
         held = _held_meetings(groups=application.groups.all(), grant=grant)
         condition = meetings_condition(grant=grant, held=held, today=timezone.localdate())
-    budgeted = sum((r.budgeted for r in rows), ZERO)
-    actual = sum((r.actual for r in rows), ZERO)
     ctx = {
         "application": application,
         "grant": grant,
-        "rows": rows,
-        "total_budgeted": budgeted,
-        "total_actual": actual,
-        "total_remaining": budgeted - actual,
-        "warnings": overspend_warnings(rows),
-        "chart": budget_chart(rows) if rows else None,
+        "budget": budget,
+        "warnings": overspend_warnings(budget.rows),
         "condition": condition,
         "can_manage": FundingApplication.objects.managed_by(request.user)
         .filter(pk=application.pk)
@@ -479,7 +431,6 @@ def funder_grants(request):
         .order_by("application__fund__name", "-period_start", "pk")
     )
     grant_ids = [g.pk for g in grants]
-    application_ids = [g.application_id for g in grants]
     received = dict(
         GrantPayment.objects.filter(grant_id__in=grant_ids)
         .values("grant_id")
@@ -487,24 +438,7 @@ def funder_grants(request):
         .order_by()
         .values_list("grant_id", "total")
     )
-    budgeted = defaultdict(dict)
-    for r in (
-        BudgetLine.objects.filter(application_id__in=application_ids)
-        .values("application_id", "category")
-        .annotate(total=Sum(F("quantity") * F("unit_cost"), output_field=MONEY_OUTPUT))
-        .order_by()
-    ):
-        budgeted[r["application_id"]][r["category"]] = r["total"]
-    actual = defaultdict(dict)
-    for r in (
-        Expense.objects.filter(status=ExpenseStatus.APPROVED)
-        .annotate(app=Coalesce("grant__application_id", "budget_line__application_id"))
-        .filter(app__in=application_ids)
-        .values("app", "category")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        actual[r["app"]][r["category"]] = r["total"]
+    budgets = selectors.budgets_against_actual(application_ids=[g.application_id for g in grants])
     held = dict(
         Meeting.objects.held()
         .filter(
@@ -520,22 +454,13 @@ def funder_grants(request):
     today = timezone.localdate()
     items = []
     for grant in grants:
-        rows = []
-        for category in BudgetCategory:
-            b = Decimal(budgeted[grant.application_id].get(category.value) or ZERO).quantize(
-                Decimal("0.01")
-            )
-            a = Decimal(actual[grant.application_id].get(category.value) or ZERO).quantize(
-                Decimal("0.01")
-            )
-            if b or a:
-                rows.append(selectors.CategoryRow(category.value, str(category.label), b, a))
+        budget = budgets[grant.application_id]
         items.append(
             {
                 "grant": grant,
                 "received": received.get(grant.pk) or ZERO,
-                "spent": sum((r.actual for r in rows), ZERO),
-                "rows": rows,
+                "spent": budget.total_actual,
+                "rows": budget.rows,
                 "condition": meetings_condition(
                     grant=grant, held=held.get(grant.pk, 0), today=today
                 ),

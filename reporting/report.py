@@ -28,7 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from funding.models import FundingApplication, Grant, VolunteerHours, leap_days
-from funding.selectors import CategoryRow, budget_against_actual
+from funding.selectors import BudgetAgainstActual, budget_against_actual
 from groups.languages import language_direction
 from groups.models import Group, Organisation
 from meetings.models import ActivityKind, Meeting, MeetingStatus
@@ -197,42 +197,6 @@ class ActivitySection:
 
 
 @dataclass
-class BudgetBar:
-    label: str
-    text_y: str
-    budget_y: str
-    actual_y: str
-    budget_width: str
-    actual_width: str
-    overspent: bool
-
-
-@dataclass
-class CostSection:
-    rows: list[CategoryRow]
-    bars: list[BudgetBar]
-    chart_width: str
-    chart_height: str
-    bar_height: str
-
-    @property
-    def total_budgeted(self) -> Decimal:
-        return sum((r.budgeted for r in self.rows), Decimal("0.00"))
-
-    @property
-    def total_actual(self) -> Decimal:
-        return sum((r.actual for r in self.rows), Decimal("0.00"))
-
-    @property
-    def total_remaining(self) -> Decimal:
-        return self.total_budgeted - self.total_actual
-
-    @property
-    def total_variance_percent(self) -> Decimal | None:
-        return CategoryRow("", "", self.total_budgeted, self.total_actual).variance_percent
-
-
-@dataclass
 class ChoiceReason:
     held_on: dt.date
     level: str
@@ -323,7 +287,7 @@ class GrantReport:
     meetings: MeetingSection
     attendance: AttendanceSection
     activities: ActivitySection
-    costs: CostSection
+    costs: BudgetAgainstActual
     impact: ImpactSection
     continuation: list[ContinuationLine]
 
@@ -606,44 +570,9 @@ def _activities(ids, held_rows, start, end) -> ActivitySection:
     )
 
 
-CHART_WIDTH = 360
-CHART_LABEL = 18
-CHART_BAR = 12
-CHART_GAP = 14
-CHART_ROW = CHART_LABEL + 2 * CHART_BAR + 2 + CHART_GAP
-
-
-def _costs(application, start, end) -> CostSection:
+def _costs(application, start, end) -> BudgetAgainstActual:
     """Two queries (funding.selectors.budget_against_actual with the period)."""
-    rows = budget_against_actual(application=application, start=start, end=end)
-    top = max([r.budgeted for r in rows] + [r.actual for r in rows] + [Decimal(0)])
-
-    def width(value: Decimal) -> str:
-        if not top or value <= 0:
-            return "0"
-        return str(max(2, round(CHART_WIDTH * value / top)))
-
-    bars = []
-    for index, row in enumerate(rows):
-        y = index * CHART_ROW
-        bars.append(
-            BudgetBar(
-                label=row.label,
-                text_y=str(y + CHART_LABEL - 4),
-                budget_y=str(y + CHART_LABEL),
-                actual_y=str(y + CHART_LABEL + CHART_BAR + 2),
-                budget_width=width(row.budgeted),
-                actual_width=width(row.actual),
-                overspent=row.overspent,
-            )
-        )
-    return CostSection(
-        rows=rows,
-        bars=bars,
-        chart_width=str(CHART_WIDTH),
-        chart_height=str(max(CHART_ROW * len(rows) - CHART_GAP, 1)),
-        bar_height=str(CHART_BAR),
-    )
+    return budget_against_actual(application=application, start=start, end=end)
 
 
 def _consents(storyteller_ref: str) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.text import Truncator
 
@@ -91,4 +92,65 @@ def bar_chart(
     )
 
 
-__all__ = ["Chart", "ChartRow", "bar_chart"]
+# Paired bars (budget against actual): a label, then two bars under it.
+PAIR_LABEL = 18
+PAIR_BAR = 12
+PAIR_GAP = 14
+PAIR_ROW = PAIR_LABEL + 2 * PAIR_BAR + 2 + PAIR_GAP
+
+
+@dataclass(frozen=True)
+class PairedBarRow:
+    label: str
+    text_y: str
+    first_y: str
+    second_y: str
+    first_width: str  # "0" when there is no bar
+    second_width: str
+    flagged: bool  # the second bar is drawn in the warning colour
+
+
+@dataclass(frozen=True)
+class PairedBarChart:
+    rows: list[PairedBarRow]
+    width: str
+    height: str
+    bar_height: str
+
+
+def paired_bar_chart(*, items: Iterable[tuple[str, Decimal, Decimal, bool]]) -> PairedBarChart:
+    """Two horizontal bars per (label, first, second, flagged), on one scale (the largest
+    value is the full width); for budget against actual (templates/funding/
+    _budget_against_actual.html): first is budgeted, second is spent, flagged is over
+    budget."""
+    items = list(items)
+    top = max([first for _l, first, _s, _f in items] + [s for _l, _f, s, _g in items] + [0])
+
+    def width(value) -> str:
+        if not top or value <= 0:
+            return "0"
+        return str(max(2, round(WIDTH * value / top)))
+
+    rows = []
+    for index, (label, first, second, flagged) in enumerate(items):
+        y = index * PAIR_ROW
+        rows.append(
+            PairedBarRow(
+                label=str(label),
+                text_y=str(y + PAIR_LABEL - 4),
+                first_y=str(y + PAIR_LABEL),
+                second_y=str(y + PAIR_LABEL + PAIR_BAR + 2),
+                first_width=width(first),
+                second_width=width(second),
+                flagged=flagged,
+            )
+        )
+    return PairedBarChart(
+        rows=rows,
+        width=str(WIDTH),
+        height=str(max(PAIR_ROW * len(rows) - PAIR_GAP, 1)),
+        bar_height=str(PAIR_BAR),
+    )
+
+
+__all__ = ["Chart", "ChartRow", "PairedBarChart", "PairedBarRow", "bar_chart", "paired_bar_chart"]

@@ -107,7 +107,7 @@ def test_without_budget_or_spending(world, login):
     empty = ApplicationFactory(organisation=world.org_a)
     response = login(world.users["lead_a"]).get(url(empty))
     assert response.status_code == 200
-    assert response.context["chart"] is None
+    assert response.context["budget"].chart is None
 
 
 def test_query_count(world, login, warm, django_assert_num_queries):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _rows(application):
-    return {r.category: r for r in selectors.budget_against_actual(application=application)}
+    return {r.category: r for r in selectors.budget_against_actual(application=application).rows}
 
 
 @pytest.fixture
@@ -159,3 +159,30 @@ def test_a_part_of_the_term_requires_its_share():
     assert grant.required_meetings(D(2026, 1, 1), D(2026, 3, 31)) == 3  # 90 days
     condition = meetings_condition(grant=grant, held=5, today=D(2026, 12, 31))
     assert (condition["minimum"], condition["expected"], condition["behind"]) == (20, 10, True)
+
+
+def test_totals_and_chart_of_budget_against_actual(world, grant):
+    """One selector gives the rows, the totals and the paired-bar chart that the budget
+    page, the funder's grants and the fund report all show."""
+    _expense(world, grant, "230.00")
+    budget = selectors.budget_against_actual(application=grant.application)
+    assert (budget.total_budgeted, budget.total_actual, budget.total_remaining) == (
+        Decimal("299.99"),
+        Decimal("230.00"),
+        Decimal("69.99"),
+    )
+    assert budget.total_variance_percent == Decimal("-23.3")
+    # Catering: 200 budgeted, 230 spent (the largest value: the full width, flagged).
+    bars = {row.label: row for row in budget.chart.rows}
+    assert (bars["catering"].first_width, bars["catering"].second_width) == ("313", "360")
+    assert bars["catering"].flagged and not bars["room rent"].flagged
+    assert bars["room rent"].second_width == "0"
+
+
+def test_several_applications_at_once_give_the_same_rows(world, grant):
+    _expense(world, grant, "230.00")
+    other = ApplicationFactory(organisation=world.org_a)
+    both = selectors.budgets_against_actual(application_ids=[grant.application_id, other.pk])
+    single = selectors.budget_against_actual(application=grant.application)
+    assert both[grant.application_id].rows == single.rows
+    assert both[other.pk].rows == [] and both[other.pk].chart is None
