@@ -80,7 +80,7 @@ class GrantForm(forms.ModelForm):
     def __init__(self, *args, received: Decimal = Decimal("0"), **kwargs):
         super().__init__(*args, **kwargs)
         self.received = received
-        self.fields["conditions"].max_length = 5000
+        self.fields["conditions"].max_length = 5000  # type: ignore[attr-defined]  # a CharField
         self.fields["conditions"].widget.attrs["maxlength"] = 5000
 
     def clean_conditions(self):

@@ -214,10 +214,10 @@ def import_groups(*, data: bytes, filename: str, organisations=None) -> ImportRe
     positions = _map_columns(header, GROUP_COLUMNS, REQUIRED_GROUP_COLUMNS)
     org_qs = organisations if organisations is not None else Organisation.objects.all()
     orgs = {o.name.casefold(): o for o in org_qs}
-    cities = {}
-    for city in City.objects.all():
-        cities[city.name.casefold()] = city
-        cities[city.cbs_code.casefold()] = city
+    cities: dict[str, City] = {}
+    for known in City.objects.all():
+        cities[known.name.casefold()] = known
+        cities[known.cbs_code.casefold()] = known
     existing = {
         (org_id, name.casefold())
         for org_id, name in Group.objects.filter(organisation__in=list(orgs.values())).values_list(

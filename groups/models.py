@@ -4,6 +4,8 @@ Access control lives here as queryset methods: every model with group data has
 `objects.visible_to(user)`, and views load objects only through it (see stetapp/access.py).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -62,7 +64,7 @@ class ProgrammeQuerySet(models.QuerySet):
 class Programme(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
-    organisations = models.ManyToManyField(
+    organisations: "models.ManyToManyField[Organisation, Any]" = models.ManyToManyField(
         "Organisation", related_name="programmes", blank=True, verbose_name=_("organisations")
     )
 

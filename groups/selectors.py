@@ -1,5 +1,7 @@
 """Read queries for groups: every function takes the user and scopes through visible_to."""
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -66,9 +68,10 @@ def community_by_composition(queryset: QuerySet[Group]) -> tuple[list, list[dict
     annotations = {c.value: Count("pk", filter=Q(composition=c.value)) for c in compositions}
     data = queryset.order_by().values("community").annotate(total=Count("pk"), **annotations)
     rows = []
-    totals = {"counts": [0] * len(compositions), "total": 0}
+    totals: dict[str, Any] = {"counts": [0] * len(compositions), "total": 0}
     for row in data:
-        counts = [row[c.value] for c in compositions]
+        # The counts are annotated through **annotations, which django-stubs cannot see.
+        counts = [row[c.value] for c in compositions]  # type: ignore[literal-required]
         rows.append({"label": row["community"], "counts": counts, "total": row["total"]})
         totals["counts"] = [a + b for a, b in zip(totals["counts"], counts, strict=True)]
         totals["total"] += row["total"]

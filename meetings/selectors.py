@@ -218,7 +218,7 @@ class PersonToCall:
     def last_call_outcome_label(self) -> str:
         from .models import CallOutcome
 
-        return CallOutcome(self.last_call_outcome).label if self.last_call_outcome else ""
+        return str(CallOutcome(self.last_call_outcome).label) if self.last_call_outcome else ""
 
 
 LEFT_WITHOUT_NOTICE_DAYS = 30
@@ -540,10 +540,10 @@ def cocreation_share(*, group: Group) -> CocreationShare:
         counts = months.setdefault(month_of(row["month"]), [0, 0, 0, 0])
         counts[0] += row["total"]
         counts[1] += row["by_participants"]
-    for row in meeting_rows:
-        counts = months.setdefault(month_of(row["month"]), [0, 0, 0, 0])
-        counts[2] += row["total"]
-        counts[3] += row["with_participants"]
+    for meeting_row in meeting_rows:
+        counts = months.setdefault(month_of(meeting_row["month"]), [0, 0, 0, 0])
+        counts[2] += meeting_row["total"]
+        counts[3] += meeting_row["with_participants"]
     if not months:
         return CocreationShare(per="", periods=[])
     first, last = min(months), max(months)

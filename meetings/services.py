@@ -222,7 +222,7 @@ def meeting_record(
     current.recorded_by = recorded_by
     current.full_clean()
     organisation_id = current.group.organisation_id
-    if current.partner_id and current.partner.organisation_id != organisation_id:
+    if current.partner is not None and current.partner.organisation_id != organisation_id:
         raise ValidationError({"partner": _("Choose from your organisation's social map.")})
     if organisers is not None:
         organisers = list(organisers)
@@ -345,9 +345,10 @@ def idea_save(*, group: Group, idea: Idea | None = None, organisers=None, **fiel
     for name, value in fields.items():
         setattr(idea, name, value)
     idea.full_clean()
-    if idea.meeting_id and idea.meeting.group_id != group.pk:
+    if idea.meeting is not None and idea.meeting.group_id != group.pk:
         raise ValidationError({"meeting": _("Choose a meeting of this group.")})
-    if idea.proposed_by_id and idea.proposed_by.group.organisation_id != group.organisation_id:
+    proposer = idea.proposed_by
+    if proposer is not None and proposer.group.organisation_id != group.organisation_id:
         raise ValidationError({"proposed_by": _("Choose a participant of this group.")})
     idea.save()
     if organisers is not None:

@@ -165,7 +165,7 @@ def cocreation_section(*, group: Group, standing: frozenset) -> dict:
                             "part": p.proposed_by_participants,
                             "whole": p.activities,
                         },
-                        p.proposed_share,
+                        p.proposed_share or 0,  # not None: p.activities > 0
                     )
                     for p in proposed
                 ],
@@ -184,7 +184,7 @@ def cocreation_section(*, group: Group, standing: frozenset) -> dict:
                             "part": p.organised_with_participants,
                             "whole": p.meetings_held,
                         },
-                        p.organised_share,
+                        p.organised_share or 0,  # not None: p.meetings_held > 0
                     )
                     for p in organised
                 ],

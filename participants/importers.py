@@ -181,14 +181,14 @@ def import_participants(*, data: bytes, filename: str, groups, created_by=None) 
                     % {"value": get("birth_year"), "low": MIN_BIRTH_YEAR, "high": this_year}
                 )
                 birth_year = None
-        gender = Gender.UNKNOWN
+        gender: str | None = Gender.UNKNOWN
         if get("gender"):
             gender = GENDER_VALUES.get(get("gender").casefold())
             if gender is None:
                 messages.append(
                     _("gender “%(value)s” is not woman, man or other") % {"value": get("gender")}
                 )
-        preferred_language = ""
+        preferred_language: str | None = ""
         if get("preferred_language"):
             preferred_language = languages.get(get("preferred_language").casefold())
             if preferred_language is None:
@@ -203,7 +203,7 @@ def import_participants(*, data: bytes, filename: str, groups, created_by=None) 
                 messages.append(_("unknown language “%(value)s”") % {"value": part})
             elif code not in spoken:
                 spoken.append(code)
-        channel = Channel.OTHER
+        channel: str | None = Channel.OTHER
         if get("channel"):
             channel = CHANNEL_VALUES.get(get("channel").casefold())
             if channel is None:
@@ -211,7 +211,7 @@ def import_participants(*, data: bytes, filename: str, groups, created_by=None) 
                     _("channel “%(value)s” is not one of: %(choices)s")
                     % {"value": get("channel"), "choices": ", ".join(Channel.values)}
                 )
-        status = FunnelStatus.CONTACTED
+        status: str | None = FunnelStatus.CONTACTED
         if get("status"):
             status = STATUS_VALUES.get(get("status").casefold())
             if status is None:
@@ -251,7 +251,7 @@ def import_participants(*, data: bytes, filename: str, groups, created_by=None) 
         if messages:
             result.errors.append(RowError(line, messages))
         else:
-            prepared.append((line, group, status, fields))
+            prepared.append((line, group, status or FunnelStatus.CONTACTED, fields))
     if result.errors:
         return result
     try:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -78,8 +79,8 @@ def participant_list_for_user(*, user) -> QuerySet[Participant]:
 
 @dataclass
 class Funnel:
-    by_status: list[tuple[str, str, int]] = field(default_factory=list)  # value, label, n
-    by_channel: list[tuple[str, str, int]] = field(default_factory=list)
+    by_status: list[tuple[str, str | Promise, int]] = field(default_factory=list)  # value, label, n
+    by_channel: list[tuple[str, str | Promise, int]] = field(default_factory=list)
     total: int = 0
 
     @property

@@ -19,9 +19,11 @@ from those rows in Python.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -130,7 +132,7 @@ def cross_table(groups: list[GroupRow], row_of, column_attr: str, columns: list)
     for group in groups:
         row = counts.setdefault(row_of(group), [0] * len(values))
         row[values.index(getattr(group, column_attr))] += 1
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"label": label, "counts": row, "total": sum(row)}
         for label, row in sorted(counts.items(), key=lambda item: str(item[0]).lower())
     ]
@@ -340,7 +342,8 @@ def _trend_chart(months: list[MonthAttendance]) -> TrendChart:
     def y_of(rate: int) -> int:
         return round(bottom - (bottom - top) * rate / 100)
 
-    points, lines, current = [], [], []
+    points, lines = [], []
+    current: list[str] = []
     for index, month in enumerate(months):
         x = round(left + index * step)
         if month.rate is None:
@@ -428,7 +431,8 @@ def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date) -> Rea
         "now": Count("participant_id", distinct=True, filter=current),
         "year": Count("participant_id", distinct=True),
     }
-    per_org_people = {
+    # The counts are annotated through **people, which django-stubs cannot see.
+    per_org_people: dict[int, Mapping[str, Any]] = {
         row["group__organisation_id"]: row
         for row in enrolments.order_by().values("group__organisation_id").annotate(**people)
     }
@@ -438,7 +442,8 @@ def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date) -> Rea
         helping.order_by()
         .values("group__organisation_id")
         .annotate(n=Count("volunteer_id", distinct=True))
-        .values_list("group__organisation_id", "n")
+        # django-stubs does not see "n" annotated on the auto-created through model.
+        .values_list("group__organisation_id", "n")  # type: ignore[misc]
     )
     total_volunteers = helping.order_by().aggregate(n=Count("volunteer_id", distinct=True))["n"]
     per_org_hours = dict(
@@ -606,7 +611,7 @@ def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
     the same numbers as the page, suppressed the same way. Sheet titles stay under Excel's
     31 characters."""
     yes, no = _("yes"), _("no")
-    summary = [
+    summary: list[list[Any]] = [
         [_("Programme"), dashboard.programme.name],
         [_("Organisation"), dashboard.organisation or _("All")],
         [_("City"), dashboard.city or _("All")],

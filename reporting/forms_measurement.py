@@ -10,6 +10,8 @@ them the same. The answers are checked with the scoring module before they are s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -19,6 +21,9 @@ from groups.languages import LANGUAGE_CHOICES
 
 from . import scoring
 from .models import AdministrationMode, Instrument, Timepoint
+
+if TYPE_CHECKING:
+    from participants.models import Participant
 
 NO_ANSWER = "none"
 STRONG_DJG_ANSWERS = frozenset(scoring.DJG_ANSWERS_5) - frozenset(scoring.DJG_ANSWERS_3)
@@ -64,7 +69,9 @@ class AdministrationForm(forms.Form):
     """One questionnaire. `instrument` is fixed when the form is built (the items depend
     on it); `participants` is the queryset the participant may be chosen from."""
 
-    participant = forms.ModelChoiceField(label=_("Participant"), queryset=None)
+    participant: forms.ModelChoiceField[Participant] = forms.ModelChoiceField(
+        label=_("Participant"), queryset=None
+    )
     timepoint = forms.ChoiceField(label=_("Time point"), choices=Timepoint.choices)
     mode = forms.ChoiceField(
         label=_("How was it filled in?"),
@@ -85,7 +92,8 @@ class AdministrationForm(forms.Form):
     def __init__(self, *args, instrument: str, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
-        self.fields["participant"].queryset = participants
+        # self.fields is typed as dict[str, Field]; this one is a ModelChoiceField.
+        self.fields["participant"].queryset = participants  # type: ignore[attr-defined]
         self.fields["administered_on"].initial = timezone.localdate
         labels = answer_labels(instrument)
         self.five_options = instrument == Instrument.DJG6 and self._uses_five_options()

@@ -22,7 +22,9 @@ WHO-5 well-being index
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -235,6 +237,9 @@ def headline(instrument: str, answers) -> int | None:
 
 
 CITATIONS = {"djg6": DJG_CITATION, "who5": WHO5_CITATION}
-ITEMS = {"djg6": DJG_ITEMS, "who5": WHO5_ITEMS}
-ANSWER_LABELS = {"djg6": DJG_ANSWER_LABELS, "who5": WHO5_ANSWER_LABELS}
+ITEMS: dict[str, Mapping[str, tuple[str, ...]]] = {"djg6": DJG_ITEMS, "who5": WHO5_ITEMS}
+ANSWER_LABELS: dict[str, dict[str, dict[Any, str]]] = {
+    "djg6": DJG_ANSWER_LABELS,
+    "who5": WHO5_ANSWER_LABELS,
+}
 ITEM_COUNTS = {"djg6": DJG_ITEM_COUNT, "who5": WHO5_ITEM_COUNT}

@@ -28,7 +28,7 @@ from .scoring import InvalidAnswers, score
 
 # Which version of the instrument the app asks, so a later change of wording or scale can
 # be told apart. Not stored at the moment: Administration.version is the edit counter.
-INSTRUMENT_VERSIONS = {
+INSTRUMENT_VERSIONS: dict[str, str] = {
     Instrument.DJG6: "6-item, 2006",
     Instrument.WHO5: "1998",
 }

@@ -4,6 +4,7 @@ page polls itself with htmx while the task runs."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -98,7 +99,7 @@ class ReportBatchForm(forms.Form):
 
 def _initial_from_query(query) -> dict:
     """ "Try again" links back here with the failed batch's grants and period."""
-    initial = {}
+    initial: dict[str, Any] = {}
     ids = [value for value in query.getlist("grants") if value.isdigit()]
     if ids:
         initial["grants"] = ids

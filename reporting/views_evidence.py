@@ -125,9 +125,10 @@ def _story_value(story: Story, name: str) -> str:
     """A saved field of the story as the page shows it."""
     value = getattr(story, name)
     if name == "storyteller":
-        if not story.storyteller_id:
+        if story.storyteller is None:  # selected with the story: no query
             return _("anonymous")
-        return story.storyteller.full_name if story.storyteller_visible else _("a participant")
+        visible = story.storyteller_visible  # type: ignore[attr-defined]  # see _story_for
+        return story.storyteller.full_name if visible else _("a participant")
     if name in ("domain", "language", "consent_scope"):
         return capfirst(getattr(story, f"get_{name}_display")())
     if name == "collected_on":

@@ -179,7 +179,7 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook has
     taken: set[str] = set()
     for sheet in sheets:
         title = sheet_title(sheet.title, taken)

@@ -7,7 +7,7 @@ from . import views
 admin.site.site_header = "stetapp"
 admin.site.site_title = "stetapp"
 # The admin signs in through allauth too, so its rate limits and two-factor apply there.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),
