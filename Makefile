@@ -21,10 +21,11 @@ demo: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## The whole suite: lint, migrations check, tests (SQLite, or PostgreSQL via DATABASE_URL)
+## The whole suite: lint, types, migrations check, tests (SQLite, or PostgreSQL via DATABASE_URL)
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=stetapp.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
