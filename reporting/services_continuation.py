@@ -8,15 +8,22 @@ plan's version, so an edit form opened before the tick cannot silently undo it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Group
 
 from .models import ContinuationPlan, ContinuationStep
+
+if TYPE_CHECKING:
+    from funding.models import FundingApplication
+    from stetapp.models import User
 
 PLAN_FIELDS = ("route", "status", "summary", "room", "volunteers", "volunteer_leads")
 
@@ -30,10 +37,10 @@ def continuation_plan_save(
     *,
     group: Group,
     version: int,
-    by,
-    applications,
-    visible_applications,
-    **fields,
+    by: User,
+    applications: Iterable[FundingApplication],
+    visible_applications: QuerySet[FundingApplication],
+    **fields: Any,
 ) -> ContinuationPlan:
     """Create the group's plan or change it, if nobody else saved it since `version`.
 
@@ -73,7 +80,7 @@ def continuation_plan_save(
 
 
 @transaction.atomic
-def continuation_step_toggle(*, step: ContinuationStep, by) -> ContinuationStep:
+def continuation_step_toggle(*, step: ContinuationStep, by: User) -> ContinuationStep:
     """Mark an open step done today, or a done step open again."""
     step = ContinuationStep.objects.select_for_update().get(pk=step.pk)
     step.done_on = None if step.done_on else timezone.localdate()

@@ -13,6 +13,7 @@ version raises ConflictError and saves nothing.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +26,9 @@ from participants.models import Participant
 
 from .models import Administration, AdministrationMode, Instrument, MeasurementPlan, Timepoint
 from .scoring import InvalidAnswers, score
+
+if TYPE_CHECKING:
+    from stetapp.models import User
 
 # Which version of the instrument the app asks, so a later change of wording or scale can
 # be told apart. Not stored at the moment: Administration.version is the edit counter.
@@ -57,7 +61,7 @@ def _check(
     timepoint: str,
     mode: str,
     administered_on: dt.date,
-    answers: list,
+    answers: list[int | str | None],
 ) -> None:
     errors = {}
     if instrument not in Instrument.values:
@@ -89,7 +93,9 @@ def _duplicate_error(timepoint: str) -> ValidationError:
     )
 
 
-def _save_once(administration: Administration, *, update_fields=None) -> Administration:
+def _save_once(
+    administration: Administration, *, update_fields: list[str] | None = None
+) -> Administration:
     """Save, keeping one questionnaire per participant, instrument and time point (checked
     first for a clear error, and by the database constraint against a race)."""
     clash = Administration.objects.filter(
@@ -119,8 +125,8 @@ def administration_create(
     mode: str,
     language: str,
     administered_on: dt.date,
-    answers: list,
-    by,
+    answers: list[int | str | None],
+    by: User,
 ) -> Administration:
     """Record one filled-in questionnaire of a participant of `group`. Raises
     ValidationError for answers that do not fit the instrument and for a second
@@ -157,7 +163,7 @@ def administration_update(
     mode: str,
     language: str,
     administered_on: dt.date,
-    answers: list,
+    answers: list[int | str | None],
 ) -> Administration:
     """Correct a questionnaire if nobody else saved it since `version` (ConflictError
     otherwise, saving nothing). The instrument, group and who recorded it stay; the same
