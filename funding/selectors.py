@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,8 +24,10 @@ from .models import (
     CoverageLine,
     Expense,
     ExpenseStatus,
+    FundingApplication,
     ReadinessCheck,
     ReadinessKey,
+    Volunteer,
     VolunteerHours,
 )
 
@@ -49,7 +52,7 @@ class Balance:
         return self.difference == 0
 
 
-def application_balance(*, application) -> Balance:
+def application_balance(*, application: FundingApplication) -> Balance:
     """Total costs (budget lines) against total coverage (coverage lines). Two queries."""
     costs = BudgetLine.objects.filter(application=application).aggregate(
         total=Coalesce(Sum(F("quantity") * F("unit_cost"), output_field=MONEY), Value(ZERO))
@@ -128,7 +131,10 @@ class BudgetAgainstActual:
 
 
 def budgets_against_actual(
-    *, application_ids, start: dt.date | None = None, end: dt.date | None = None
+    *,
+    application_ids: Iterable[int],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> dict[int, BudgetAgainstActual]:
     """Budget against actual for each of `application_ids`, by application pk. Spent
     counts the approved expenses of the application's grant, or (without a grant)
@@ -140,10 +146,10 @@ def budgets_against_actual(
     for row in (
         BudgetLine.objects.filter(application_id__in=ids)
         .values("application_id", "category")
-        .annotate(total=Sum(F("quantity") * F("unit_cost"), output_field=MONEY))
+        .annotate(amount=Sum(F("quantity") * F("unit_cost"), output_field=MONEY))
         .order_by()
     ):
-        budgeted[row["application_id"]][row["category"]] = row["total"]
+        budgeted[row["application_id"]][row["category"]] = row["amount"]
     spent = Expense.objects.filter(status=ExpenseStatus.APPROVED).annotate(
         app=Coalesce("grant__application_id", "budget_line__application_id")
     )
@@ -152,11 +158,11 @@ def budgets_against_actual(
     if end is not None:
         spent = spent.filter(spent_on__lte=end)
     actual: dict[int, dict[str, Decimal]] = {pk: {} for pk in ids}
-    for row in (
+    for spent_row in (
         spent.filter(app__in=ids).values("app", "category").annotate(total=Sum("amount")).order_by()
     ):
-        actual[row["app"]][row["category"]] = row["total"]
-    result = {}
+        actual[spent_row["app"]][spent_row["category"]] = spent_row["total"]
+    result: dict[int, BudgetAgainstActual] = {}
     for pk in ids:
         rows = []
         for category in BudgetCategory:
@@ -170,7 +176,7 @@ def budgets_against_actual(
 
 
 def budget_against_actual(
-    *, application, start: dt.date | None = None, end: dt.date | None = None
+    *, application: FundingApplication, start: dt.date | None = None, end: dt.date | None = None
 ) -> BudgetAgainstActual:
     """Budget against actual of one application (budgets_against_actual): the one
     computation behind the budget page, the funder's grants and the fund report. Two
@@ -180,7 +186,7 @@ def budget_against_actual(
     ]
 
 
-def allowance_warnings(*, volunteer, on: dt.date, extra: Decimal = ZERO) -> list[str]:
+def allowance_warnings(*, volunteer: Volunteer, on: dt.date, extra: Decimal = ZERO) -> list[str]:
     """Warnings when the volunteer's allowances (plus `extra`) would pass the tax-free
     maximum for the month or the year of `on`, or the hourly maximum given the hours
     recorded that year. No limits known for the year: one warning saying so."""
@@ -259,7 +265,7 @@ FUNDED_STATUSES = (
 )
 
 
-def readiness_for_groups(*, groups) -> dict[int, list[ReadinessItem]]:
+def readiness_for_groups(*, groups: Iterable[Group]) -> dict[int, list[ReadinessItem]]:
     """The six readiness items for each of `groups` (Group objects), by group pk.
 
     Four queries whatever the number of groups (none for an empty list):
@@ -268,8 +274,6 @@ def readiness_for_groups(*, groups) -> dict[int, list[ReadinessItem]]:
     3. the facilitators' profile languages per group
     4. the items the project lead ticked
     """
-    from .models import FundingApplication
-
     groups = list(groups)
     ids = [g.pk for g in groups]
     if not ids:
@@ -284,7 +288,7 @@ def readiness_for_groups(*, groups) -> dict[int, list[ReadinessItem]]:
     rooms = set(
         Group.objects.filter(pk__in=ids, venue__closed_room=True).values_list("pk", flat=True)
     )
-    spoken: dict[int, set] = {}
+    spoken: dict[int, set[str]] = {}
     for group_id, languages in Membership.objects.filter(
         group_id__in=ids, role=Role.FACILITATOR, user__facilitator_profile__isnull=False
     ).values_list("group_id", "user__facilitator_profile__languages"):

@@ -18,8 +18,10 @@ mechanism as a whole (declared rules, scoped querysets, access helpers).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from stetapp.access import Rule, get_visible_or_404, roles
@@ -36,6 +38,17 @@ from .roles import (
     Need,
     Role,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from stetapp.models import User
+
+    AnyUser = User | AnonymousUser
+else:
+    AnyUser = Any
+
+M = TypeVar("M", bound=Model)
 
 __all__ = [
     "GROUP_KEEPERS",
@@ -64,7 +77,7 @@ def rule_for(need: Need) -> Rule:
     return _RULES[need]
 
 
-def roles_in_group(*, user, group: Group) -> frozenset[str]:
+def roles_in_group(*, user: AnyUser, group: Group) -> frozenset[str]:
     """The roles through which the user reaches this group: facilitator or volunteer of
     the group itself, project lead of its organisation, programme coordinator of a
     programme it belongs to. One query, then cached on the group object for this user;
@@ -75,8 +88,8 @@ def roles_in_group(*, user, group: Group) -> frozenset[str]:
         return frozenset(Role.values)
     cache = group.__dict__.setdefault("_roles_by_user", {})
     if user.pk not in cache:
-        cache[user.pk] = frozenset(
-            Membership.objects.filter(user=user)
+        cache[user.pk] = frozenset[str](
+            Membership.objects.filter(user=cast("User", user))
             .filter(
                 Q(group_id=group.pk, role__in=GROUP_STAFF)
                 | Q(role=Role.PROJECT_LEAD, organisation_id=group.organisation_id)
@@ -87,22 +100,23 @@ def roles_in_group(*, user, group: Group) -> frozenset[str]:
             )
             .values_list("role", flat=True)
         )
-    return cache[user.pk]
+    roles: frozenset[str] = cache[user.pk]
+    return roles
 
 
-def can(user, group: Group, need: Need) -> bool:
+def can(user: AnyUser, group: Group, need: Need) -> bool:
     """True when the user may act on the group as `need` asks."""
     return bool(roles_in_group(user=user, group=group) & NEED_ROLES[need])
 
 
-def group_get_for_user(*, user, pk, need: Need = Need.READ) -> Group:
+def group_get_for_user(*, user: AnyUser, pk: Any, need: Need = Need.READ) -> Group:
     """One group, with its organisation, city and venue.
 
     404 when the user cannot see the group (or it does not exist); 403 when the user sees
     it but may not act on it as `need` asks. One query for `Need.READ`, two otherwise.
     """
     try:
-        group = Group.objects.visible_to(user).with_related().get(pk=pk)
+        group: Group = Group.objects.visible_to(user).with_related().get(pk=pk)
     except (Group.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if need is not Need.READ and not can(user, group, need):
@@ -110,19 +124,27 @@ def group_get_for_user(*, user, pk, need: Need = Need.READ) -> Group:
     return group
 
 
-def get_in_group_or_404(queryset, *, user, pk, need: Need = Need.READ, group_field="group"):
+def get_in_group_or_404(
+    queryset: QuerySet[M],
+    *,
+    user: AnyUser,
+    pk: Any,
+    need: Need = Need.READ,
+    group_field: str = "group",
+) -> M:
     """One object of a group-scoped model (a meeting, an idea, a story, …) through its
     `visible_to(user)` queryset: 404 when the user cannot see it; 403 unless the user may
     act on its group as `need` asks. Load the group with the object
     (`select_related(group_field)`) to keep this at two queries."""
-    obj = get_visible_or_404(queryset, user=user, pk=pk)
+    obj: M = get_visible_or_404(queryset, user=user, pk=pk)
     if need is not Need.READ and not can(user, getattr(obj, group_field), need):
         raise PermissionDenied
     return obj
 
 
-def groups_worked_in(user, *, need: Need = Need.WORK) -> QuerySet[Group]:
+def groups_worked_in(user: AnyUser, *, need: Need = Need.WORK) -> QuerySet[Group]:
     """The groups the user reaches with `need` (a queryset to filter other models by
     group): `Need.WORK` — the group's facilitators and volunteers and the project lead;
     `Need.EDIT` — without volunteers; `Need.MANAGE` — the project lead only."""
-    return Group.objects.reached_by(user, NEED_ROLES[need])
+    groups: QuerySet[Group] = Group.objects.reached_by(user, NEED_ROLES[need])
+    return groups

@@ -4,6 +4,7 @@ Access control lives here as queryset methods: every model with group data has
 `objects.visible_to(user)`, and views load objects only through it (see stetapp/access.py).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -237,7 +238,7 @@ class GroupStatus(models.TextChoices):
 
 
 class GroupQuerySet(models.QuerySet):
-    def reached_by(self, user, roles):
+    def reached_by(self, user: Any, roles: Iterable[str]) -> "GroupQuerySet":
         """Groups the user reaches through one of `roles` (see groups/roles.py): as
         facilitator or volunteer of the group itself, as project lead of its organisation,
         as programme coordinator of a programme its organisation takes part in.
@@ -269,14 +270,14 @@ class GroupQuerySet(models.QuerySet):
             )
         return self.filter(reach)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> "GroupQuerySet":
         """Groups the user may see: facilitators and volunteers their own groups, project
         leads every group of their organisations, programme coordinators every group of
         their programmes' organisations (group-level data only; personal data is filtered
         by its own models)."""
         return self.reached_by(user, GROUP_READERS)
 
-    def with_related(self):
+    def with_related(self) -> "GroupQuerySet":
         return self.select_related("organisation", "city", "venue")
 
 

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
@@ -48,8 +49,10 @@ from .models import (
     ContinuationPlan,
     Observation,
     ObservationKind,
+    SelectionLevel,
     SelectionRound,
     Story,
+    StoryDomain,
 )
 from .scoring import CITATIONS
 from .selectors import measurement_results
@@ -393,7 +396,7 @@ def _participants(ids, start, end) -> ParticipantSection:
             still_there=Count("pk", filter=Q(left_on__isnull=True) | Q(left_on__gt=end)),
         )
     )
-    people = {}
+    people: dict[int, Any] = {}
     for row in rows:
         # A participant's own fields are the same on every row of theirs.
         people.setdefault(row["participant_id"], row)
@@ -550,7 +553,7 @@ def _attendance(held_rows, *, group_names: dict | None) -> AttendanceSection:
 
 
 def _activities(ids, held_rows, start, end) -> ActivitySection:
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     for row in held_rows:
         for code in set(row["activities"] or []):
             kinds[code] += 1
@@ -650,8 +653,8 @@ def _impact(ids, start, end) -> ImpactSection:
     )
     chosen: dict[int, ChosenStory] = {}
     withheld = set()
-    level_labels = dict(SelectionRound._meta.get_field("level").choices)
-    domain_labels = dict(Story._meta.get_field("domain").choices)
+    level_labels = dict(SelectionLevel.choices)
+    domain_labels = dict(StoryDomain.choices)
     for row in rounds:
         if not _shareable(row, "selected__"):
             withheld.add(row["selected_id"])

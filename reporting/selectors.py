@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from .models import Administration, Timepoint
 from .scoring import headline
+
+if TYPE_CHECKING:
+    from groups.models import Group
 
 # Group-level results only when at least this many participants have both time points.
 MIN_PAIRS = 5
@@ -37,7 +42,7 @@ class InstrumentResult:
 
 
 def measurement_results(
-    *, groups, start: dt.date | None = None, end: dt.date | None = None
+    *, groups: Iterable[Group], start: dt.date | None = None, end: dt.date | None = None
 ) -> list[InstrumentResult]:
     """Per instrument, the mean headline score at baseline and at follow-up over the
     participants with both (DJG total 0–6; WHO-5 0–100). Follow-ups dated in [start, end]

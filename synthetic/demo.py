@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -192,7 +193,7 @@ GROUPS = [
 FUND = "Fonds Ouderen Dichtbij (demo)"
 
 # e-mail, name, role, scope: ("programme",) / ("organisation", i) / ("group", i) / ("fund",)
-ACCOUNTS = [
+ACCOUNTS: list[tuple[str, str, str, tuple[Any, ...]]] = [
     ("coordinator@example.org", "Carla Coördinator", Role.PROGRAMME_COORDINATOR, ("programme",)),
     ("lead@example.org", "Lotte Projectleider", Role.PROJECT_LEAD, ("organisation", 0)),
     ("lead.haaglanden@example.org", "Hasan Projectleider", Role.PROJECT_LEAD, ("organisation", 1)),
@@ -287,7 +288,7 @@ def seed_demo() -> Summary:
     }
     hub.memberships(
         [
-            Membership(user=by_email[email], role=role, **scopes[scope[0]](scope))
+            Membership(user=by_email[email], role=role, **scopes[str(scope[0])](scope))
             for email, _name, role, scope in ACCOUNTS
         ]
     )

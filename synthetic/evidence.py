@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from typing import Any
 
 from participants.models import Consent, ConsentMethod, Enrolment, Participant
 from reporting.models import (
@@ -292,7 +293,8 @@ def stories(rows, *, staff_by_group, fallback_user, today) -> dict[tuple[int, st
         for s in Story.objects.filter(group__in=groups, title__in={row[3] for _g, row in rows})
     }
     members = members_by_group(groups.values())
-    new, consents = [], {}
+    new: list[Any] = []
+    consents: dict[Any, Any] = {}
     for group, row in rows:
         (teller, domain, own, title, language, text, translation) = row[:7]
         (why, quote, period, scope, verified, days) = row[7:]

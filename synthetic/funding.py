@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from funding.models import (
     AllowancePayment,
@@ -156,7 +157,7 @@ def granted_application(
         amount=(grant.amount * advance).quantize(Decimal("0.01")),
         note=f"Voorschot {advance * 100:.0f}%",
     )
-    line_of = {}
+    line_of: dict[Any, Any] = {}
     for line in lines:
         line_of.setdefault(line.category, line)
     days = list(expense_days)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from typing import Any
 
 from django.utils import timezone
 
@@ -137,7 +138,7 @@ def meetings(
             )
         )
         group_meetings = by_group[group.pk] = []
-        held = []
+        held: list[Any] = []
         day = first
         while day <= until:
             meeting = Meeting(

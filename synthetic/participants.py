@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from groups.models import Group, GroupStatus
 from participants.models import (
@@ -167,7 +168,7 @@ def names_for(group: Group, count: int, rng: random.Random):
         first = [n for n in first if n in WOMEN]
     elif group.composition == "men":
         first = [n for n in first if n not in WOMEN] or first
-    seen = set()
+    seen: set[Any] = set()
     while len(seen) < count:
         name = f"{rng.choice(first)} {rng.choice(last)}"
         if name not in seen:
@@ -223,7 +224,7 @@ def people(
     existing = set(
         Participant.objects.filter(group__in=groups).values_list("group_id", "full_name")
     )
-    referral = {}
+    referral: dict[Any, Any] = {}
     for service in SocialService.objects.filter(organisation__in={g.organisation for g in groups}):
         referral.setdefault(service.organisation_id, service)
     rows: list[_Person] = []

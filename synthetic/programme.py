@@ -18,6 +18,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ from groups.models import Programme as ProgrammeModel
 from meetings.models import Attendance, Meeting, MeetingStatus
 from participants.models import Participant
 from reporting.models import ConsentScope, SelectionLevel
+from stetapp.models import User
 
 from . import evidence, funding, hub, meetings, participants
 
@@ -64,9 +66,9 @@ class Programme:
     token: str
     today: dt.date
     programme: ProgrammeModel
-    coordinator: object
-    lead: object
-    cities: list
+    coordinator: User
+    lead: User
+    cities: list[City]
     groups: list[Group] = field(default_factory=list)
     organisations: list[Organisation] = field(default_factory=list)
     held: dict[int, list[Meeting]] = field(default_factory=dict)
@@ -77,8 +79,8 @@ class Bench:
     """What the timings need from the synthetic programme."""
 
     programme: ProgrammeModel
-    coordinator: object
-    lead: object
+    coordinator: User
+    lead: User
     group: Group
     meeting: Meeting
     grant: Grant
@@ -116,7 +118,7 @@ def add_groups(p: Programme, count: int) -> list[Group]:
     people, meetings with attendance and volunteers."""
     first = len(p.groups)
     numbers = range(first, first + count)
-    organisations = {}
+    organisations: dict[int, Organisation] = {}
     for i in numbers:
         o = i // GROUPS_PER_ORGANISATION
         organisations.setdefault(
@@ -257,7 +259,7 @@ def add_grant(p: Programme) -> Grant:
             role=Role.FACILITATOR, group__in=grant_groups
         ).select_related("user")
     }
-    kwargs = {"staff_by_group": staff, "fallback_user": lead, "today": today}
+    kwargs: dict[str, Any] = {"staff_by_group": staff, "fallback_user": lead, "today": today}
     templates = [row[1:] for row in evidence.STORIES]
     stories = evidence.stories(
         [
@@ -290,6 +292,8 @@ def add_grant(p: Programme) -> Grant:
     evidence.continuation_plans(
         [(group, plans[k % len(plans)]) for k, group in enumerate(grant_groups)], **kwargs
     )
+    if grant is None:  # granted_application always makes the grant
+        raise RuntimeError("the bench application has no grant")
     return grant
 
 
