@@ -7,7 +7,16 @@ from django.http import Http404
 
 from stetapp.access import get_visible_or_404
 
-from .models import Group, GroupStatus, Membership, Organisation, Programme, Role, Venue
+from .models import (
+    Group,
+    GroupQuerySet,
+    GroupStatus,
+    Membership,
+    Organisation,
+    Programme,
+    Role,
+    Venue,
+)
 
 
 def venue_get_for_user(*, user, pk, write: bool = False) -> Venue:
@@ -110,7 +119,7 @@ def members_of_programme(*, programme: Programme) -> QuerySet[Membership]:
     )
 
 
-def groups_led_by(*, user) -> QuerySet[Group]:
+def groups_led_by(*, user) -> GroupQuerySet:
     """Groups of the organisations the user leads as project lead."""
     return Group.objects.filter(
         organisation_id__in=Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values(

@@ -13,19 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participants import selectors as participant_selectors
 from stetapp.access import access, get_visible_or_404, roles, user_roles
-from stetapp.charts import bar_chart
 from stetapp.forms import apply_validation_error
 
 from . import selectors, services
 from .access import (
-    GROUP_KEEPERS,
-    GROUP_MANAGERS,
-    GROUP_WORKERS,
     Need,
     group_get_for_user,
-    roles_in_group,
     rule_for,
 )
 from .filters import GroupFilter
@@ -64,148 +58,6 @@ def group_list(request):
         "can_import": bool(user_roles(user) & {Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR}),
     }
     return render(request, "groups/group_list.html", ctx)
-
-
-def _composition_charts(composition) -> list:
-    return [
-        bar_chart(chart_id=f"composition-{key}", title=title, items=items)
-        for key, title, items in (
-            ("gender", _("Gender"), composition.by_gender),
-            ("age", _("Age"), composition.by_age),
-            ("community", _("Community"), composition.by_community),
-            ("language", _("Preferred language"), composition.by_language),
-        )
-        if items
-    ]
-
-
-@access(GROUP_VIEWERS)
-@require_GET
-def group_detail(request, pk):
-    """One group. What of its people the page shows depends on how the user reaches the
-    group: the lead and its own staff see the staff's names; the lead and the group's
-    facilitators the make-up of the group; volunteers and coordinators only its size
-    (a breakdown of one small group could single someone out)."""
-    user = request.user
-    group = group_get_for_user(user=user, pk=pk)
-    standing = roles_in_group(user=user, group=group)
-    can_edit = bool(standing & GROUP_MANAGERS)
-    sees_staff = bool(standing & GROUP_WORKERS)
-    sees_composition = bool(standing & GROUP_KEEPERS)
-    staff = list(group.memberships.select_related("user").order_by("role", "user__full_name"))
-    composition = None
-    if sees_composition:
-        composition = participant_selectors.group_composition(group=group)
-        size = composition.size
-        warnings = composition.warnings
-    else:
-        size = participant_selectors.group_size(group=group)
-        warnings = participant_selectors.size_warnings(size)
-    ctx = {
-        "group": group,
-        "can_edit": can_edit,
-        "staff": staff if sees_staff else None,
-        "staff_count": len(staff),
-        "size": size,
-        "size_min": participant_selectors.GROUP_SIZE_MIN,
-        "size_max": participant_selectors.GROUP_SIZE_MAX,
-        "composition_warnings": warnings,
-        "composition_charts": _composition_charts(composition) if composition else None,
-        "can_export": bool(standing & GROUP_WORKERS),
-        "can_see_funnel": bool(standing & participant_selectors.FUNNEL_READERS),
-        **_attendance_ctx(group, standing),
-        **_cocreation_ctx(group, standing),
-        **_readiness_ctx(group, standing),
-        **_continuation_ctx(group, standing),
-    }
-    return render(request, "groups/group_detail.html", ctx)
-
-
-def _continuation_ctx(group, standing) -> dict:
-    """Impact and continuation: the continuation plan's route, status and next open step
-    (group-level, so everyone who sees the group sees it; the step's owner only for the
-    group's facilitators and project lead), and for them the links to the stories,
-    observations, measurement and plan. One query."""
-    from django.db.models import OuterRef, Subquery
-    from django.utils import timezone
-
-    from reporting.models import ContinuationPlan, ContinuationStep
-
-    open_steps = ContinuationStep.objects.filter(
-        plan=OuterRef("pk"), done_on__isnull=True
-    ).order_by("due_on", "pk")
-    plan = (
-        ContinuationPlan.objects.filter(group=group)
-        .annotate(
-            next_step=Subquery(open_steps.values("description")[:1]),
-            next_step_due=Subquery(open_steps.values("due_on")[:1]),
-            next_step_owner=Subquery(open_steps.values("owner")[:1]),
-        )
-        .only("pk", "group_id", "route", "status")
-        .first()
-    )
-    works_in = bool(standing & GROUP_KEEPERS)
-    return {
-        "continuation": plan,
-        "continuation_overdue": bool(
-            plan and plan.next_step_due and plan.next_step_due < timezone.localdate()
-        ),
-        "impact_links": works_in,
-    }
-
-
-def _readiness_ctx(group, standing) -> dict:
-    """ "N of 6 ready" for the project lead and the facilitators (funding readiness: four
-    queries, funding.selectors.readiness_for_groups); nothing for anyone else."""
-    if not standing & GROUP_KEEPERS:
-        return {"readiness": None}
-    from funding.selectors import readiness_for_groups, readiness_progress
-
-    done, total = readiness_progress(readiness_for_groups(groups=[group])[group.pk])
-    return {"readiness": {"done": done, "total": total}}
-
-
-def _cocreation_ctx(group, standing) -> dict:
-    """The co-creation share (meetings): two aggregate queries, numbers only."""
-    from meetings.views_cocreation import cocreation_section
-
-    return cocreation_section(group=group, standing=standing)
-
-
-def _attendance_ctx(group, standing) -> dict:
-    """Attendance over the last 12 held meetings, as a chart (one aggregate query).
-    Numbers only; a programme coordinator (who reaches the group through a programme, not
-    as its staff or lead) sees counts under 5 as "<5" and no rates, which could give them
-    away. The follow-up link is for those who make the calls."""
-    from django.utils import formats, timezone
-
-    from meetings.selectors import attendance_over_time
-
-    exact = bool(standing & GROUP_WORKERS)
-    points = attendance_over_time(group=group)
-    items = []
-    for point in points:
-        label = formats.date_format(timezone.localtime(point.meeting.starts_at), "j M Y")
-        if exact and point.rate is not None:
-            label = f"{label} · {point.rate} %"
-        items.append((label, point.present))
-    chart = None
-    if items:
-        chart = bar_chart(
-            chart_id="attendance-over-time",
-            title=_("People present at the last %(n)d meetings") % {"n": len(items)},
-            items=items,
-            suppressed=not exact,
-            value_heading=_("Present"),
-        )
-    marked = sum(p.marked for p in points)
-    return {
-        "attendance_chart": chart,
-        "attendance_rate": (
-            round(100 * sum(p.present for p in points) / marked) if exact and marked else None
-        ),
-        "can_follow_up": bool(standing & GROUP_KEEPERS),
-    }
 
 
 @access(LEADS)

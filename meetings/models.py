@@ -166,7 +166,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.exclude(status=MeetingStatus.CANCELLED)
 
     def held(self, now: dt.datetime | None = None):
-        """The one definition of a held meeting (docs/decisions.md, decision 26): it has
+        """The one definition of a held meeting (docs/decisions.md, decision 28): it has
         started (starts_at <= now), is not cancelled, and is marked held or has at least
         one attendance mark. `now` defaults to the clock; reports and tests pass their
         own. Cadence, the funding pages, the fund report and the dashboard count with

@@ -6,8 +6,6 @@ the board and the buddies name participants. Every view: access rule → scoped 
 form → service → redirect or render.
 """
 
-import dataclasses
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,8 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.access import (
-    GROUP_KEEPERS,
-    GROUP_WORKERS,
     Need,
     can,
     group_get_for_user,
@@ -28,7 +24,6 @@ from groups.access import (
 )
 from groups.models import Group
 from stetapp.access import access
-from stetapp.charts import bar_chart
 from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
 from stetapp.pdf import render_pdf
@@ -126,76 +121,6 @@ def idea_vote(request, pk):
         ctx = {"idea": card, "group": idea.group, "can_edit": can(user, idea.group, Need.EDIT)}
         return render(request, "meetings/_idea_card.html", ctx)
     return redirect(_board_url(idea))
-
-
-# --- the co-creation share on the group page ----------------------------------------------
-
-
-def _percent_chart(*, chart_id: str, title: str, items: list[tuple[str, int]]):
-    """A bar chart of percentages whose bars are scaled to 100 %, not to the largest
-    value (stetapp.charts.bar_chart scales to the largest, right for counts)."""
-    chart = bar_chart(chart_id=chart_id, title=title, value_heading=_("Percentage"), items=items)
-    width = int(chart.width)
-    rows = [
-        dataclasses.replace(row, bar_width=str(max(2, round(width * pct / 100)) if pct else 0))
-        for row, (_label, pct) in zip(chart.rows, items, strict=True)
-    ]
-    return dataclasses.replace(chart, rows=rows)
-
-
-def cocreation_section(*, group: Group, standing: frozenset) -> dict:
-    """What the group page's co-creation section needs (groups.views.group_detail): the
-    share of activities proposed and organised by participants over time, as charts and
-    numbers, and the links to the board, agreements and buddies for those who may open
-    them. Two aggregate queries (meetings.selectors.cocreation_share)."""
-    share = selectors.cocreation_share(group=group)
-    proposed = [p for p in share.periods if p.activities]
-    organised = [p for p in share.periods if p.meetings_held]
-    charts = []
-    if proposed:
-        charts.append(
-            _percent_chart(
-                chart_id="cocreation-proposed",
-                title=_("Share of activities proposed by participants (%)"),
-                items=[
-                    (
-                        _("%(period)s: %(part)d of %(whole)d")
-                        % {
-                            "period": p.label,
-                            "part": p.proposed_by_participants,
-                            "whole": p.activities,
-                        },
-                        p.proposed_share or 0,  # not None: p.activities > 0
-                    )
-                    for p in proposed
-                ],
-            )
-        )
-    if organised:
-        charts.append(
-            _percent_chart(
-                chart_id="cocreation-organised",
-                title=_("Share of meetings organised with participants (%)"),
-                items=[
-                    (
-                        _("%(period)s: %(part)d of %(whole)d")
-                        % {
-                            "period": p.label,
-                            "part": p.organised_with_participants,
-                            "whole": p.meetings_held,
-                        },
-                        p.organised_share or 0,  # not None: p.meetings_held > 0
-                    )
-                    for p in organised
-                ],
-            )
-        )
-    return {
-        "cocreation": share,
-        "cocreation_charts": charts,
-        "cocreation_links": bool(standing & GROUP_WORKERS),
-        "cocreation_buddies": bool(standing & GROUP_KEEPERS),
-    }
 
 
 # --- group agreements -------------------------------------------------------------------

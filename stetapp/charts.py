@@ -13,7 +13,7 @@ length would give the number away; 0 is shown as 0.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.text import Truncator
@@ -90,6 +90,20 @@ def bar_chart(
         bar_height=str(BAR_HEIGHT),
         value_heading=value_heading,
     )
+
+
+def percent_chart(
+    *, chart_id: str, title: str, items: Iterable[tuple[str, int]], value_heading: str = ""
+) -> Chart:
+    """A bar chart of percentages: the bars are scaled to 100 %, not to the largest value
+    (bar_chart scales to the largest, which is right for counts)."""
+    items = [(str(label), int(pct)) for label, pct in items]
+    chart = bar_chart(chart_id=chart_id, title=title, items=items, value_heading=value_heading)
+    rows = [
+        replace(row, bar_width=str(max(2, round(WIDTH * pct / 100)) if pct else 0))
+        for row, (_label, pct) in zip(chart.rows, items, strict=True)
+    ]
+    return replace(chart, rows=rows)
 
 
 # Paired bars (budget against actual): a label, then two bars under it.

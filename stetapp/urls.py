@@ -10,7 +10,6 @@ admin.site.site_title = "stetapp"
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("language/", views.set_language, name="set_language"),
     path(
         "invitation/<str:uidb64>/<str:token>/",
@@ -20,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("pages.urls")),
     path("", include("groups.urls")),
     path("", include("participants.urls")),
     path("", include("meetings.urls")),

@@ -64,7 +64,7 @@ def test_held_and_planned_are_told_apart(group):
 
 
 def test_a_past_meeting_nobody_recorded_is_neither_held_nor_planned(group):
-    """Held is Meeting.objects.held (decision 26): a past meeting without a record or
+    """Held is Meeting.objects.held (decision 28): a past meeting without a record or
     attendance did not count as held before it, it no longer counts as held here."""
     meetings = _every_two_weeks(group, 10)
     meetings[0].status = MeetingStatus.HELD

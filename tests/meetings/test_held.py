@@ -1,4 +1,4 @@
-"""One definition of a held meeting (docs/decisions.md, decision 26):
+"""One definition of a held meeting (docs/decisions.md, decision 28):
 `MeetingQuerySet.held(now)` — started, not cancelled, and marked held or with at least one
 attendance mark. Cadence, the funding pages, the fund report and the dashboard all count
 with it."""

@@ -617,7 +617,7 @@ def _facilitator_a1_membership(world):
     return Membership.objects.get(user=world.users["facilitator_a1"], group=world.group_a1).pk
 
 
-OUR_APPS = {"stetapp", "groups", "funding", "participants", "meetings", "reporting"}
+OUR_APPS = {"stetapp", "groups", "funding", "participants", "meetings", "reporting", "pages"}
 
 
 def _our_names():

@@ -1,0 +1,70 @@
+"""The funding sections of pages composed in `pages/` (the group page, the home page):
+read-only context, never a write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from groups.access import GROUP_KEEPERS, GROUP_MANAGERS
+from groups.models import Group, GroupStatus
+
+from .models import ApplicationStatus, FundingApplication, Grant
+from .selectors import readiness_for_groups, readiness_progress
+
+# How far ahead the lead's home page looks for deadlines and reports due.
+DEADLINE_DAYS = 60
+
+
+def readiness_section(*, group: Group, standing: frozenset[str]) -> dict[str, Any]:
+    """ "N of 6 ready" for the project lead and the facilitators (four queries,
+    funding.selectors.readiness_for_groups); nothing for anyone else."""
+    if not standing & GROUP_KEEPERS:
+        return {"readiness": None}
+    done, total = readiness_progress(readiness_for_groups(groups=[group])[group.pk])
+    return {"readiness": {"done": done, "total": total}}
+
+
+def lead_home_section(
+    *, user: Any, roles: frozenset[str], lead_groups: list[Group]
+) -> dict[str, Any]:
+    """The project lead's deadlines (two queries: draft applications with a deadline soon,
+    grants with a report due soon) and the readiness of the groups not yet running (four
+    queries whatever the number of groups)."""
+    if not roles & GROUP_MANAGERS:
+        return {}
+    today = timezone.localdate()
+    until = today + dt.timedelta(days=DEADLINE_DAYS)
+    deadlines = list(
+        FundingApplication.objects.managed_by(user)
+        .filter(status=ApplicationStatus.DRAFT, deadline__gte=today, deadline__lte=until)
+        .select_related("fund")
+        .order_by("deadline", "pk")
+    )
+    reports_due = list(
+        Grant.objects.filter(
+            application__in=FundingApplication.objects.managed_by(user),
+            report_due__gte=today,
+            report_due__lte=until,
+        )
+        .select_related("application", "application__fund")
+        .order_by("report_due", "pk")
+    )
+    starting = [
+        group
+        for group in lead_groups
+        if group.status in (GroupStatus.PREPARING, GroupStatus.RECRUITING)
+    ]
+    readiness = readiness_for_groups(groups=starting)
+    rows = []
+    for group in starting:
+        done, total = readiness_progress(readiness[group.pk])
+        rows.append({"group": group, "done": done, "total": total})
+    return {
+        "lead_deadlines": deadlines,
+        "lead_reports_due": reports_due,
+        "lead_readiness": rows,
+        "deadline_days": DEADLINE_DAYS,
+    }

@@ -1,0 +1,85 @@
+"""The home page and the group page: one place where sections of several phases meet.
+
+View shape as everywhere: access rule → scoped fetch → each phase's section → render.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from funding.models import Fund
+from funding.sections import lead_home_section, readiness_section
+from groups import selectors as group_selectors
+from groups.access import (
+    GROUP_MANAGERS,
+    GROUP_STAFF,
+    GROUP_WORKERS,
+    Need,
+    group_get_for_user,
+    roles_in_group,
+    rule_for,
+)
+from groups.models import Role
+from meetings.sections import attendance_section, cocreation_section, home_section
+from participants.sections import people_section
+from reporting.sections import continuation_section
+from stetapp.access import SIGNED_IN, access, user_roles
+
+
+@access(SIGNED_IN)
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """One page with a section for every role the user holds."""
+    user = request.user
+    roles = user_roles(user)
+    ctx: dict = {"roles": roles}
+    if roles & GROUP_STAFF:
+        ctx["my_groups"] = list(group_selectors.groups_facilitated_by(user=user))
+    ctx.update(home_section(user=user, roles=roles))
+    if roles & GROUP_MANAGERS:
+        led = group_selectors.groups_led_by(user=user)
+        ctx["lead_statuses"], ctx["lead_by_city"] = group_selectors.status_counts_by(
+            led, "city__name"
+        )
+        ctx["lead_groups"] = list(led.with_related().order_by("city__name", "name"))
+        ctx.update(lead_home_section(user=user, roles=roles, lead_groups=ctx["lead_groups"]))
+    if Role.PROGRAMME_COORDINATOR in roles:
+        ctx["coordinated_programmes"] = list(group_selectors.programmes_coordinated_by(user=user))
+        programme_groups = group_selectors.groups_in_programmes_of(user=user)
+        ctx["programme_statuses"], ctx["programme_by_city"] = group_selectors.status_counts_by(
+            programme_groups, "city__name"
+        )
+        (
+            ctx["compositions"],
+            ctx["programme_by_community"],
+            ctx["programme_community_totals"],
+        ) = group_selectors.community_by_composition(programme_groups)
+    if Role.FUNDER in roles:
+        ctx["funds"] = list(Fund.objects.represented_by(user))
+    return render(request, "stetapp/home.html", ctx)
+
+
+@access(rule_for(Need.READ))
+@require_GET
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One group. What of its people the page shows depends on how the user reaches the
+    group (groups/access.py): the staff's names for those who work in it, the make-up for
+    its keepers, sizes and counts for the rest."""
+    user = request.user
+    group = group_get_for_user(user=user, pk=pk)
+    standing = roles_in_group(user=user, group=group)
+    staff = list(group.memberships.select_related("user").order_by("role", "user__full_name"))
+    ctx = {
+        "group": group,
+        "can_edit": bool(standing & GROUP_MANAGERS),
+        "staff": staff if standing & GROUP_WORKERS else None,
+        "staff_count": len(staff),
+        **people_section(group=group, standing=standing),
+        **attendance_section(group=group, standing=standing),
+        **cocreation_section(group=group, standing=standing),
+        **readiness_section(group=group, standing=standing),
+        **continuation_section(group=group, standing=standing),
+    }
+    return render(request, "groups/group_detail.html", ctx)
