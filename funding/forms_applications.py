@@ -17,15 +17,11 @@ from .models import (
     FundingApplication,
     FundScope,
 )
-
-SECTION_FIELDS = (
-    "introduction",
-    "project_description",
-    "risk_analysis",
-    "duration",
-    "team",
-    "budget_notes",
-    "monitoring",
+from .services import (
+    APPLICATION_CREATE_FIELDS,
+    APPLICATION_EDIT_FIELDS,
+    FUND_FIELDS,
+    SECTION_FIELDS,
 )
 
 
@@ -68,24 +64,7 @@ class FundForm(forms.ModelForm):
 
     class Meta:
         model = Fund
-        fields = [
-            "name",
-            "focus",
-            "scope",
-            "region",
-            "max_amount",
-            "description",
-            "needs_kvk_extract",
-            "needs_statutes",
-            "needs_annual_accounts",
-            "has_quick_check",
-            "deadlines",
-            "advance_percentage",
-            "pays_after_report",
-            "accountant_statement_above",
-            "website",
-            "notes",
-        ]
+        fields = FUND_FIELDS
         localized_fields = ["max_amount", "accountant_statement_above"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -99,7 +78,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = FundingApplication
-        fields = ["organisation", "fund", "title", "groups", "amount_requested", "deadline"]
+        fields = APPLICATION_CREATE_FIELDS
         localized_fields = ["amount_requested"]
         widgets = {
             "groups": forms.CheckboxSelectMultiple,
@@ -131,14 +110,7 @@ class ApplicationEditForm(ApplicationForm):
     """The application's details (not its organisation) and the proposal's sections."""
 
     class Meta(ApplicationForm.Meta):
-        fields = [
-            "title",
-            "fund",
-            "groups",
-            "amount_requested",
-            "deadline",
-            *SECTION_FIELDS,
-        ]
+        fields = APPLICATION_EDIT_FIELDS
         widgets = {
             **ApplicationForm.Meta.widgets,
             **{name: forms.Textarea(attrs={"rows": 5}) for name in SECTION_FIELDS},

@@ -16,6 +16,7 @@ from groups.models import Group, Membership, Role
 from meetings.models import Meeting, MeetingStatus
 
 from .models import BudgetCategory, BudgetLine, ExpenseStatus, Grant
+from .services import GRANT_FIELDS
 
 CENT = Decimal("0.01")
 
@@ -62,14 +63,7 @@ class GrantForm(forms.ModelForm):
 
     class Meta:
         model = Grant
-        fields = [
-            "amount",
-            "period_start",
-            "period_end",
-            "conditions",
-            "min_meetings",
-            "report_due",
-        ]
+        fields = GRANT_FIELDS
         widgets = {
             "period_start": DateInput(),
             "period_end": DateInput(),

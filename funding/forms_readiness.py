@@ -141,17 +141,6 @@ class VolunteerForm(_CleanText, forms.Form):
             "active": volunteer.active,
         }
 
-    def service_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "full_name": data["full_name"].strip(),
-            "user": data["user"],
-            "email": data["email"],
-            "phone": data["phone"].strip(),
-            "under_21": data["under_21"],
-            "active": data["active"],
-        }
-
 
 class VolunteerHoursForm(forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,15 +13,73 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stetapp.services import model_update
+
 from .models import (
     STATUS_FLOW,
     AllowancePayment,
     ApplicationStatus,
     Expense,
     ExpenseStatus,
+    Fund,
     FundingApplication,
     Grant,
     GrantPayment,
+)
+
+# The fields each update service accepts; the matching form's Meta.fields is the same
+# constant (funding/forms_*.py), so a form cannot write more than its service allows.
+FUND_FIELDS = (
+    "name",
+    "focus",
+    "scope",
+    "region",
+    "max_amount",
+    "description",
+    "needs_kvk_extract",
+    "needs_statutes",
+    "needs_annual_accounts",
+    "has_quick_check",
+    "deadlines",
+    "advance_percentage",
+    "pays_after_report",
+    "accountant_statement_above",
+    "website",
+    "notes",
+)
+# The proposal's sections, in the order of the form and the PDF.
+SECTION_FIELDS = (
+    "introduction",
+    "project_description",
+    "risk_analysis",
+    "duration",
+    "team",
+    "budget_notes",
+    "monitoring",
+)
+APPLICATION_CREATE_FIELDS = (
+    "organisation",
+    "fund",
+    "title",
+    "groups",
+    "amount_requested",
+    "deadline",
+)
+APPLICATION_EDIT_FIELDS = (
+    "title",
+    "fund",
+    "groups",
+    "amount_requested",
+    "deadline",
+    *SECTION_FIELDS,
+)
+GRANT_FIELDS = (
+    "amount",
+    "period_start",
+    "period_end",
+    "conditions",
+    "min_meetings",
+    "report_due",
 )
 
 # What a receipt may be, recognised by its first bytes (the name and the browser's claim
@@ -87,6 +147,101 @@ def application_set_status(
         fields.append("decided_on")
     application.save(update_fields=fields)
     return application
+
+
+@transaction.atomic
+def fund_create(*, data: Mapping[str, Any]) -> Fund:
+    """Add a fund to the shared catalogue from the FUND_FIELDS in `data`."""
+    fund = Fund(
+        **{
+            name: value.strip() if isinstance(value, str) else value
+            for name, value in data.items()
+            if name in FUND_FIELDS
+        }
+    )
+    fund.full_clean()
+    fund.save()
+    return fund
+
+
+@transaction.atomic
+def fund_update(*, fund: Fund, data: Mapping[str, Any]) -> Fund:
+    """Change the FUND_FIELDS in `data` (stetapp.services.model_update)."""
+    fund, _changed = model_update(instance=fund, fields=FUND_FIELDS, data=data)
+    return fund
+
+
+def _check_groups(*, organisation, groups: Iterable) -> None:
+    if any(g.organisation_id != organisation.pk for g in groups):
+        raise ValidationError({"groups": _("Choose groups of the application's organisation.")})
+
+
+@transaction.atomic
+def application_create(
+    *,
+    created_by,
+    organisation,
+    fund: Fund,
+    title: str,
+    groups: Iterable = (),
+    amount_requested: Decimal,
+    deadline: dt.date | None = None,
+) -> FundingApplication:
+    """A new application (status draft) of `organisation` to `fund`, covering `groups`
+    of that organisation."""
+    groups = list(groups)
+    _check_groups(organisation=organisation, groups=groups)
+    application = FundingApplication(
+        organisation=organisation,
+        fund=fund,
+        title=title.strip(),
+        amount_requested=amount_requested,
+        deadline=deadline,
+        created_by=created_by,
+    )
+    application.full_clean()
+    application.save()
+    application.groups.set(groups)
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *, application: FundingApplication, data: Mapping[str, Any]
+) -> FundingApplication:
+    """Change the APPLICATION_EDIT_FIELDS in `data`; its groups must belong to the
+    application's organisation."""
+    if "groups" in data:
+        _check_groups(organisation=application.organisation, groups=data["groups"])
+    fields = [f for f in APPLICATION_EDIT_FIELDS if f != "groups"]
+    application, _changed = model_update(instance=application, fields=fields, data=data)
+    if "groups" in data:
+        application.groups.set(list(data["groups"]))
+    return application
+
+
+@transaction.atomic
+def budget_plan_save(*, budget_lines, coverage_lines) -> None:
+    """Save the budget lines and the coverage plan of an application together or not at
+    all. Both are bound, valid inline formsets of the application (forms_applications:
+    BudgetLineFormSet, CoverageLineFormSet): their rows are created, changed and deleted
+    as the formsets say."""
+    budget_lines.save()
+    coverage_lines.save()
+
+
+@transaction.atomic
+def grant_update(*, grant: Grant, data: Mapping[str, Any]) -> Grant:
+    """Change the GRANT_FIELDS in `data`; the amount may not drop below the payments
+    already received."""
+    amount = data.get("amount", grant.amount)
+    received = sum((p.amount for p in grant.payments.all()), Decimal("0"))
+    if amount < received:
+        raise ValidationError(
+            {"amount": _("The payments already received are more than this amount.")}
+        )
+    grant, _changed = model_update(instance=grant, fields=GRANT_FIELDS, data=data)
+    return grant
 
 
 @transaction.atomic
@@ -254,39 +409,53 @@ def need_signal_record(*, group, by, community: str, signs: str, key_figures: st
     return signal
 
 
+FACILITATOR_PROFILE_FIELDS = (
+    "languages",
+    "motivation",
+    "hours_per_week",
+    "cultural_knowledge",
+    "local_network",
+)
+VOLUNTEER_FIELDS = ("full_name", "user", "email", "phone", "under_21", "active")
+
+
 @transaction.atomic
-def facilitator_profile_save(*, user, **fields):
-    """Create the user's facilitator profile on first save, update it afterwards."""
+def facilitator_profile_save(*, user, data: Mapping[str, Any]):
+    """Create the user's facilitator profile on first save, update it afterwards, with
+    the FACILITATOR_PROFILE_FIELDS in `data`."""
     from .models import FacilitatorProfile
 
     profile = FacilitatorProfile.objects.select_for_update().filter(user=user).first()
-    created = profile is None
-    if created:
-        profile = FacilitatorProfile(user=user)
-    for name, value in fields.items():
-        setattr(profile, name, value.strip() if isinstance(value, str) else value)
+    if profile is not None:
+        profile, _changed = model_update(
+            instance=profile, fields=FACILITATOR_PROFILE_FIELDS, data=data
+        )
+        return profile
+    profile = FacilitatorProfile(user=user)
+    for name in FACILITATOR_PROFILE_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(profile, name, value.strip() if isinstance(value, str) else value)
     profile.full_clean()
-    if created:
-        profile.save()
-    else:
-        profile.save(update_fields=list(fields))
+    profile.save()
     return profile
 
 
 @transaction.atomic
-def volunteer_save(*, organisation, volunteer=None, groups=(), **fields):
-    """Create or update a volunteer of `organisation`; groups and account must belong to
-    that organisation."""
+def volunteer_save(*, organisation, volunteer=None, groups: Iterable = (), data: Mapping[str, Any]):
+    """Create or update a volunteer of `organisation` with the VOLUNTEER_FIELDS in
+    `data`; groups and account must belong to that organisation."""
     from django.db.models import Q
 
     from groups.models import Membership
 
     from .models import Volunteer
 
+    groups = list(groups)
     for group in groups:
         if group.organisation_id != organisation.pk:
             raise ValidationError({"groups": _("Choose groups of the volunteer's organisation.")})
-    account = fields.get("user")
+    account = data.get("user")
     if account is not None:
         member = (
             Membership.objects.filter(user=account)
@@ -295,16 +464,16 @@ def volunteer_save(*, organisation, volunteer=None, groups=(), **fields):
         )
         if not member:
             raise ValidationError({"user": _("Choose an account of the organisation.")})
-    created = volunteer is None
-    if created:
+    if volunteer is None:
         volunteer = Volunteer(organisation=organisation)
-    for name, value in fields.items():
-        setattr(volunteer, name, value.strip() if isinstance(value, str) else value)
-    volunteer.full_clean()
-    if created:
+        for name in VOLUNTEER_FIELDS:
+            if name in data:
+                value = data[name]
+                setattr(volunteer, name, value.strip() if isinstance(value, str) else value)
+        volunteer.full_clean()
         volunteer.save()
     else:
-        volunteer.save(update_fields=list(fields))
+        volunteer, _changed = model_update(instance=volunteer, fields=VOLUNTEER_FIELDS, data=data)
     volunteer.groups.set(groups)
     return volunteer
 

@@ -9,13 +9,13 @@ service (or a plain ModelForm save for 1:1 edits) → redirect or render.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from groups.models import Organisation, Role
 from stetapp.access import access, get_visible_or_404, roles, user_roles
 from stetapp.exports import safe_filename
+from stetapp.forms import apply_validation_error
 from stetapp.pdf import render_pdf
 
 from . import selectors, services
@@ -191,9 +192,13 @@ def fund_detail(request, pk):
 def fund_create(request):
     form = FundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        fund = form.save()
-        messages.success(request, _("The fund was added."))
-        return redirect("fund_detail", pk=fund.pk)
+        try:
+            fund = services.fund_create(data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The fund was added."))
+            return redirect("fund_detail", pk=fund.pk)
     return render(request, "funding/fund_form.html", {"form": form, "fund": None})
 
 
@@ -201,11 +206,15 @@ def fund_create(request):
 @require_http_methods(["GET", "POST"])
 def fund_edit(request, pk):
     fund = _fund_for(request.user, pk)
-    form = FundForm(request.POST or None, instance=fund)
+    form = FundForm(request.POST or None, instance=copy.copy(fund))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The fund was saved."))
-        return redirect("fund_detail", pk=fund.pk)
+        try:
+            services.fund_update(fund=fund, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The fund was saved."))
+            return redirect("fund_detail", pk=fund.pk)
     return render(request, "funding/fund_form.html", {"form": form, "fund": fund})
 
 
@@ -241,12 +250,21 @@ def application_create(request):
     user = request.user
     form = ApplicationForm(request.POST or None, organisations=_led_organisations(user))
     if request.method == "POST" and form.is_valid():
-        application = form.save(commit=False)
-        application.created_by = user
-        application.save()
-        form.save_m2m()
-        messages.success(request, _("The application was created. Now write the proposal."))
-        return redirect("application_detail", pk=application.pk)
+        try:
+            application = services.application_create(
+                created_by=user,
+                organisation=form.cleaned_data["organisation"],
+                fund=form.cleaned_data["fund"],
+                title=form.cleaned_data["title"],
+                groups=form.cleaned_data["groups"],
+                amount_requested=form.cleaned_data["amount_requested"],
+                deadline=form.cleaned_data["deadline"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The application was created. Now write the proposal."))
+            return redirect("application_detail", pk=application.pk)
     return render(request, "funding/application_form.html", {"form": form, "application": None})
 
 
@@ -277,11 +295,15 @@ def application_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):
     application = _application_for(request.user, pk, write=True)
-    form = ApplicationEditForm(request.POST or None, instance=application)
+    form = ApplicationEditForm(request.POST or None, instance=copy.copy(application))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The application was saved."))
-        return redirect("application_detail", pk=application.pk)
+        try:
+            services.application_update(application=application, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The application was saved."))
+            return redirect("application_detail", pk=application.pk)
     ctx = {"form": form, "application": application}
     return render(request, "funding/application_form.html", ctx)
 
@@ -327,9 +349,7 @@ def budget_edit(request, pk):
         budget_valid = budget.is_valid()
         coverage_valid = coverage.is_valid()
         if budget_valid and coverage_valid:
-            with transaction.atomic():
-                budget.save()
-                coverage.save()
+            services.budget_plan_save(budget_lines=budget, coverage_lines=coverage)
             messages.success(request, _("The budget and coverage plan were saved."))
             return redirect("budget_edit", pk=application.pk)
     ctx = {

@@ -90,9 +90,7 @@ def grant_edit(request, pk):
             if grant is None:
                 services.grant_register(application=application, **form.cleaned_data)
             else:
-                changed = form.save(commit=False)
-                changed.full_clean()
-                changed.save(update_fields=list(GrantForm.Meta.fields))
+                services.grant_update(grant=grant, data=form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -139,7 +139,7 @@ def facilitator_profile_edit(request):
         form = FacilitatorProfileForm(initial=FacilitatorProfileForm.initial_from(profile))
     if request.method == "POST" and form.is_valid():
         try:
-            services.facilitator_profile_save(user=user, **form.cleaned_data)
+            services.facilitator_profile_save(user=user, data=form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -249,7 +249,7 @@ def volunteer_create(request):
             volunteer = services.volunteer_save(
                 organisation=organisation,
                 groups=list(form.cleaned_data["groups"]),
-                **form.service_fields(),
+                data=form.cleaned_data,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -282,7 +282,7 @@ def volunteer_edit(request, pk):
                 organisation=organisation,
                 volunteer=volunteer,
                 groups=list(form.cleaned_data["groups"]),
-                **form.service_fields(),
+                data=form.cleaned_data,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)

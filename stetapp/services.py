@@ -1,0 +1,53 @@
+"""Write helpers every app's services may share (docs/decisions.md 27).
+
+`model_update` is the one "set these fields, full_clean, save(update_fields=…)" loop:
+services that update an existing row with the fields a form validated call it with their
+own field list (the same constant as the form's Meta.fields) instead of copying the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db import models
+
+M = TypeVar("M", bound=models.Model)
+
+
+def model_update(
+    *, instance: M, fields: Iterable[str], data: Mapping[str, Any], strip: bool = True
+) -> tuple[M, bool]:
+    """Set those of `fields` that `data` holds on `instance`, validate it (full_clean) and
+    save only the fields whose value changed (save(update_fields=…)); returns the instance
+    and whether anything changed. Text is stripped unless strip=False. Keys of `data` that
+    are not in `fields` are ignored, so a form with more fields cannot widen a service.
+    Many-to-many fields are not set here: the service sets them after the save. Raises
+    ValidationError from full_clean; saves nothing then and leaves the instance as it was."""
+    before: dict[str, Any] = {}
+    for name in fields:
+        if name not in data:
+            continue
+        value = data[name]
+        if strip and isinstance(value, str):
+            value = value.strip()
+        if getattr(instance, name) != value:
+            before[name] = getattr(instance, name)
+            setattr(instance, name, value)
+    changed = list(before)
+    if not changed:
+        return instance, False
+    try:
+        instance.full_clean()
+    except Exception:
+        for name, value in before.items():
+            setattr(instance, name, value)
+        raise
+    update_fields = list(changed)
+    if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
+        update_fields.append("updated_at")
+    instance.save(update_fields=update_fields)
+    return instance, True
+
+
+__all__ = ["model_update"]
