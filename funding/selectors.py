@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, F, Sum, Value
+from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,10 @@ from .models import (
     CoverageLine,
     Expense,
     ExpenseStatus,
+    Fund,
     FundingApplication,
+    Grant,
+    GrantPayment,
     ReadinessCheck,
     ReadinessKey,
     Volunteer,
@@ -349,3 +352,88 @@ def readiness_for_groups(*, groups: Iterable[Group]) -> dict[int, list[Readiness
 
 def readiness_progress(items: list[ReadinessItem]) -> tuple[int, int]:
     return sum(1 for i in items if i.done), len(items)
+
+
+# --- totals for the budget page, coordinators and funders (views_money.py) -------------
+
+
+def meetings_held_per_grant(*, grant_ids) -> dict[int, int]:
+    """Per grant: the held meetings (Meeting.objects.held) of the groups its application
+    covers, starting on a day of the grant's period. One query whatever the number of
+    grants; grants without a held meeting are left out."""
+    from meetings.models import Meeting
+
+    return dict(
+        Meeting.objects.held()
+        .filter(
+            group__funding_applications__grant__in=list(grant_ids),
+            starts_at__date__gte=F("group__funding_applications__grant__period_start"),
+            starts_at__date__lte=F("group__funding_applications__grant__period_end"),
+        )
+        .values(grant=F("group__funding_applications__grant"))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+        .values_list("grant", "n")
+    )
+
+
+def received_per_grant(*, grant_ids) -> dict[int, Decimal]:
+    """Per grant: the sum of the payments received. One query."""
+    return dict(
+        GrantPayment.objects.filter(grant_id__in=list(grant_ids))
+        .values("grant_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("grant_id", "total")
+    )
+
+
+def funder_grants_for(*, user) -> QuerySet[Grant]:
+    """The grants of the funds the user represents, with organisation and fund, by fund
+    name and newest period first."""
+    return (
+        Grant.objects.filter(application__fund__in=Fund.objects.represented_by(user))
+        .select_related("application__organisation", "application__fund")
+        .order_by("application__fund__name", "-period_start", "pk")
+    )
+
+
+def programme_funding_rows(*, programme) -> list[dict]:
+    """Per organisation of the programme (by name): number of grants, granted, received
+    and approved spending. Four queries (the organisations, then one aggregate per
+    figure); totals only."""
+    from groups.models import Organisation
+
+    organisations = list(Organisation.objects.filter(programmes=programme).order_by("name"))
+    ids = [o.pk for o in organisations]
+    granted = {
+        r["org"]: r
+        for r in Grant.objects.filter(application__organisation_id__in=ids)
+        .values(org=F("application__organisation_id"))
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by()
+    }
+    received = dict(
+        GrantPayment.objects.filter(grant__application__organisation_id__in=ids)
+        .values(org=F("grant__application__organisation_id"))
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("org", "total")
+    )
+    spent = dict(
+        Expense.objects.filter(status=ExpenseStatus.APPROVED, group__organisation_id__in=ids)
+        .values(org=F("group__organisation_id"))
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("org", "total")
+    )
+    return [
+        {
+            "organisation": o,
+            "grants": granted.get(o.pk, {}).get("n", 0),
+            "granted": granted.get(o.pk, {}).get("total") or ZERO,
+            "received": received.get(o.pk) or ZERO,
+            "spent": spent.get(o.pk) or ZERO,
+        }
+        for o in organisations
+    ]

@@ -12,15 +12,14 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Membership, Organisation, Programme, Role
-from meetings.models import Meeting
+from groups.models import Membership, Programme, Role
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
 from stetapp.money import euros
@@ -37,10 +36,8 @@ from .models import (
     ApplicationStatus,
     Expense,
     ExpenseStatus,
-    Fund,
     FundingApplication,
     Grant,
-    GrantPayment,
 )
 
 LEADS = roles(Role.PROJECT_LEAD)
@@ -181,18 +178,6 @@ def meetings_condition(*, grant, held: int, today: dt.date) -> dict | None:
     }
 
 
-def _held_meetings(*, groups, grant) -> int:
-    return (
-        Meeting.objects.filter(
-            group__in=groups,
-            starts_at__date__gte=grant.period_start,
-            starts_at__date__lte=grant.period_end,
-        )
-        .held()
-        .count()
-    )
-
-
 @access(LEADS_AND_FACILITATORS)
 @require_GET
 def budget_actual(request, pk):
@@ -207,7 +192,7 @@ def budget_actual(request, pk):
     grant = Grant.objects.filter(application=application).first()
     condition = None
     if grant is not None and grant.min_meetings:
-        held = _held_meetings(groups=application.groups.all(), grant=grant)
+        held = selectors.meetings_held_per_grant(grant_ids=[grant.pk]).get(grant.pk, 0)
         condition = meetings_condition(grant=grant, held=held, today=timezone.localdate())
     ctx = {
         "application": application,
@@ -372,39 +357,7 @@ def programme_funding(request, pk):
     """Per organisation of the programme: grants, granted, received and approved
     spending. One aggregate query per figure; totals only."""
     programme = get_visible_or_404(Programme.objects, user=request.user, pk=pk)
-    organisations = list(Organisation.objects.filter(programmes=programme).order_by("name"))
-    ids = [o.pk for o in organisations]
-    granted = {
-        r["org"]: r
-        for r in Grant.objects.filter(application__organisation_id__in=ids)
-        .values(org=F("application__organisation_id"))
-        .annotate(n=Count("pk"), total=Sum("amount"))
-        .order_by()
-    }
-    received = dict(
-        GrantPayment.objects.filter(grant__application__organisation_id__in=ids)
-        .values(org=F("grant__application__organisation_id"))
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("org", "total")
-    )
-    spent = dict(
-        Expense.objects.filter(status=ExpenseStatus.APPROVED, group__organisation_id__in=ids)
-        .values(org=F("group__organisation_id"))
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("org", "total")
-    )
-    rows = [
-        {
-            "organisation": o,
-            "grants": granted.get(o.pk, {}).get("n", 0),
-            "granted": granted.get(o.pk, {}).get("total") or ZERO,
-            "received": received.get(o.pk) or ZERO,
-            "spent": spent.get(o.pk) or ZERO,
-        }
-        for o in organisations
-    ]
+    rows = selectors.programme_funding_rows(programme=programme)
     ctx = {
         "programme": programme,
         "rows": rows,
@@ -422,33 +375,11 @@ def funder_grants(request):
     """The grants of the funds the user represents: organisation, period, granted,
     received, approved spending per category against the budget, and the meetings
     condition. Totals only: never participants, expense descriptions or notes."""
-    funds = Fund.objects.represented_by(request.user)
-    grants = list(
-        Grant.objects.filter(application__fund__in=funds)
-        .select_related("application__organisation", "application__fund")
-        .order_by("application__fund__name", "-period_start", "pk")
-    )
+    grants = list(selectors.funder_grants_for(user=request.user))
     grant_ids = [g.pk for g in grants]
-    received = dict(
-        GrantPayment.objects.filter(grant_id__in=grant_ids)
-        .values("grant_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("grant_id", "total")
-    )
+    received = selectors.received_per_grant(grant_ids=grant_ids)
     budgets = selectors.budgets_against_actual(application_ids=[g.application_id for g in grants])
-    held = dict(
-        Meeting.objects.held()
-        .filter(
-            group__funding_applications__grant__in=grant_ids,
-            starts_at__date__gte=F("group__funding_applications__grant__period_start"),
-            starts_at__date__lte=F("group__funding_applications__grant__period_end"),
-        )
-        .values(grant=F("group__funding_applications__grant"))
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-        .values_list("grant", "n")
-    )
+    held = selectors.meetings_held_per_grant(grant_ids=grant_ids)
     today = timezone.localdate()
     items = []
     for grant in grants:
