@@ -110,7 +110,7 @@ class ApplicationEditForm(ApplicationForm):
     """The application's details (not its organisation) and the proposal's sections."""
 
     class Meta(ApplicationForm.Meta):
-        fields = APPLICATION_EDIT_FIELDS
+        fields = APPLICATION_EDIT_FIELDS  # type: ignore[assignment]  # another field list
         widgets = {
             **ApplicationForm.Meta.widgets,
             **{name: forms.Textarea(attrs={"rows": 5}) for name in SECTION_FIELDS},

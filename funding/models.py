@@ -13,6 +13,7 @@ Money is Decimal everywhere (DecimalField, never float). Access:
 import datetime as dt
 import math
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,7 +57,7 @@ class FundQuerySet(models.QuerySet):
             return self.none()
         return self.all()
 
-    def represented_by(self, user):
+    def represented_by(self, user: Any) -> "FundQuerySet":
         """Funds on whose behalf the user reads reports (the funder role)."""
         if no_access(user):
             return self.none()

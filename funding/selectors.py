@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from groups.models import Group, Membership, Role
+from groups.models import Group, Membership, Programme, Role
 from stetapp.charts import PairedBarChart, paired_bar_chart
 from stetapp.money import CENT, euros
 
@@ -357,7 +358,7 @@ def readiness_progress(items: list[ReadinessItem]) -> tuple[int, int]:
 # --- totals for the budget page, coordinators and funders (views_money.py) -------------
 
 
-def meetings_held_per_grant(*, grant_ids) -> dict[int, int]:
+def meetings_held_per_grant(*, grant_ids: Iterable[int]) -> dict[int, int]:
     """Per grant: the held meetings (Meeting.objects.held) of the groups its application
     covers, starting on a day of the grant's period. One query whatever the number of
     grants; grants without a held meeting are left out."""
@@ -377,7 +378,7 @@ def meetings_held_per_grant(*, grant_ids) -> dict[int, int]:
     )
 
 
-def received_per_grant(*, grant_ids) -> dict[int, Decimal]:
+def received_per_grant(*, grant_ids: Iterable[int]) -> dict[int, Decimal]:
     """Per grant: the sum of the payments received. One query."""
     return dict(
         GrantPayment.objects.filter(grant_id__in=list(grant_ids))
@@ -388,17 +389,18 @@ def received_per_grant(*, grant_ids) -> dict[int, Decimal]:
     )
 
 
-def funder_grants_for(*, user) -> QuerySet[Grant]:
+def funder_grants_for(*, user: Any) -> QuerySet[Grant]:
     """The grants of the funds the user represents, with organisation and fund, by fund
     name and newest period first."""
+    funds: QuerySet[Fund] = Fund.objects.represented_by(user)
     return (
-        Grant.objects.filter(application__fund__in=Fund.objects.represented_by(user))
+        Grant.objects.filter(application__fund__in=funds)
         .select_related("application__organisation", "application__fund")
         .order_by("application__fund__name", "-period_start", "pk")
     )
 
 
-def programme_funding_rows(*, programme) -> list[dict]:
+def programme_funding_rows(*, programme: Programme) -> list[dict[str, Any]]:
     """Per organisation of the programme (by name): number of grants, granted, received
     and approved spending. Four queries (the organisations, then one aggregate per
     figure); totals only."""
@@ -406,7 +408,7 @@ def programme_funding_rows(*, programme) -> list[dict]:
 
     organisations = list(Organisation.objects.filter(programmes=programme).order_by("name"))
     ids = [o.pk for o in organisations]
-    granted = {
+    granted: dict[int, Any] = {
         r["org"]: r
         for r in Grant.objects.filter(application__organisation_id__in=ids)
         .values(org=F("application__organisation_id"))

@@ -43,7 +43,7 @@ EXCEPTIONS = {
     # and the funding pages count the meetings held against a grant's condition.
     ("funding.forms_money", "meetings"): "the expense form offers the group's meetings",
     ("funding.forms_readiness", "meetings"): "a signalled need may point to a meeting",
-    ("funding.views_money", "meetings"): (
+    ("funding.selectors", "meetings"): (
         "the budget pages count held meetings (meetings.models.MeetingQuerySet.held)"
     ),
 }
