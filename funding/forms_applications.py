@@ -56,7 +56,14 @@ class ApplicationFilterForm(forms.Form):
 
 
 class FundForm(forms.ModelForm):
-    """The shared catalogue entry of a fund (maps 1:1 onto the model)."""
+    """The shared catalogue entry of a fund (maps 1:1 onto the model). A new fund also
+    says who keeps it: one of the organisations the user leads or the programmes they
+    coordinate (`keepers`); only they change it later (decision 31)."""
+
+    keeper = forms.ChoiceField(
+        label=_("kept by"),
+        help_text=_("Only this organisation or programme can change the fund later."),
+    )
 
     website = forms.URLField(
         label=Fund._meta.get_field("website").verbose_name, required=False, assume_scheme="https"
@@ -70,6 +77,33 @@ class FundForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, keepers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._keepers = {f"{kind}-{obj.pk}": obj for kind, obj in keepers or []}
+        if keepers is None:
+            del self.fields["keeper"]  # editing: the keeper does not change
+        else:
+            field = self.fields["keeper"]
+            field.choices = [(key, str(obj)) for key, obj in self._keepers.items()]
+            if len(self._keepers) == 1:
+                field.required = False  # the one possible keeper is taken
+                field.initial = next(iter(self._keepers))
+
+    def clean_keeper(self) -> str:
+        key = self.cleaned_data.get("keeper") or ""
+        if not key and len(self._keepers) == 1:
+            key = next(iter(self._keepers))
+        if key not in self._keepers:
+            raise forms.ValidationError(_("Choose who keeps this fund."))
+        return key
+
+    def keeper_objects(self) -> dict:
+        """The chosen keeper as the service's keywords."""
+        obj = self._keepers[self.cleaned_data["keeper"]]
+        if isinstance(obj, Organisation):
+            return {"kept_by_organisation": obj, "kept_by_programme": None}
+        return {"kept_by_organisation": None, "kept_by_programme": obj}
 
 
 class ApplicationForm(forms.ModelForm):

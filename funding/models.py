@@ -63,6 +63,20 @@ class FundQuerySet(models.QuerySet):
             return self.none()
         return self.filter(memberships__user=user, memberships__role=Role.FUNDER)
 
+    def editable_by(self, user: Any) -> "FundQuerySet":
+        """Funds whose catalogue entry the user may change (docs/decisions.md, decision
+        31): the project leads of the organisation that keeps it, the coordinators of the
+        programme that keeps it, and site administrators. A fund kept by nobody (the
+        shared catalogue as delivered) only site administrators change."""
+        if no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(kept_by_organisation__in=Organisation.objects.managed_by(user))
+            | Q(kept_by_programme__in=Programme.objects.visible_to(user))
+        )
+
 
 class Fund(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -104,6 +118,24 @@ class Fund(models.Model):
         _("accountant's statement needed above"), null=True, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Who keeps the entry up to date: the organisation or programme that added it; none
+    # for the catalogue as delivered (docs/decisions.md, decision 31).
+    kept_by_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kept by organisation"),
+    )
+    kept_by_programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kept by programme"),
+    )
 
     objects = FundQuerySet.as_manager()
 
@@ -111,6 +143,12 @@ class Fund(models.Model):
         verbose_name = _("fund")
         verbose_name_plural = _("funds")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="fund_kept_by_one",
+                condition=Q(kept_by_organisation__isnull=True) | Q(kept_by_programme__isnull=True),
+            )
+        ]
 
     def __str__(self):
         return self.name

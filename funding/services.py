@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups.models import Organisation, Programme
 from stetapp.services import model_update
 
 from .models import (
@@ -150,14 +151,24 @@ def application_set_status(
 
 
 @transaction.atomic
-def fund_create(*, data: Mapping[str, Any]) -> Fund:
-    """Add a fund to the shared catalogue from the FUND_FIELDS in `data`."""
+def fund_create(
+    *,
+    data: Mapping[str, Any],
+    kept_by_organisation: Organisation | None = None,
+    kept_by_programme: Programme | None = None,
+) -> Fund:
+    """Add a fund to the shared catalogue from the FUND_FIELDS in `data`, kept (changed
+    later) by the organisation or the programme that added it (decision 31)."""
+    if (kept_by_organisation is None) == (kept_by_programme is None):
+        raise ValidationError(_("Say which organisation or programme keeps this fund."))
     fund = Fund(
         **{
             name: value.strip() if isinstance(value, str) else value
             for name, value in data.items()
             if name in FUND_FIELDS
-        }
+        },
+        kept_by_organisation=kept_by_organisation,
+        kept_by_programme=kept_by_programme,
     )
     fund.full_clean()
     fund.save()

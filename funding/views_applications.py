@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Organisation, Role
+from groups.models import Organisation, Programme, Role
 from stetapp.access import access, get_visible_or_404, roles, user_roles
 from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
@@ -56,9 +56,25 @@ APPLICATION_MANAGERS = roles(Role.PROJECT_LEAD)
 # --- helpers --------------------------------------------------------------------------
 
 
-def _fund_for(user, pk) -> Fund:
-    """A fund of the catalogue (404 when it does not exist). One query."""
-    return get_visible_or_404(Fund.objects.all(), user=user, pk=pk)
+def _fund_for(user, pk, *, write: bool = False) -> Fund:
+    """A fund of the catalogue (404 when it does not exist). One query; write=True: 403
+    unless the user keeps it (Fund.objects.editable_by, decision 31), two queries."""
+    return get_visible_or_404(
+        Fund.objects.all(),
+        user=user,
+        pk=pk,
+        write=write,
+        writable=Fund.objects.editable_by(user),
+    )
+
+
+def _fund_keepers(user) -> list[tuple[str, object]]:
+    """Who may keep a new fund: the organisations the user leads and the programmes
+    they coordinate."""
+    return [
+        *(("o", org) for org in Organisation.objects.managed_by(user).order_by("name")),
+        *(("p", programme) for programme in Programme.objects.visible_to(user).order_by("name")),
+    ]
 
 
 def _application_for(user, pk, *, write: bool = False) -> FundingApplication:
@@ -183,17 +199,22 @@ def fund_detail(request, pk):
             "has_quick_check",
         )
     ]
-    ctx = {"fund": fund, "applications": applications, "checklist": checklist}
+    ctx = {
+        "fund": fund,
+        "applications": applications,
+        "checklist": checklist,
+        "can_edit": Fund.objects.editable_by(user).filter(pk=fund.pk).exists(),
+    }
     return render(request, "funding/fund_detail.html", ctx)
 
 
 @access(FUND_KEEPERS)
 @require_http_methods(["GET", "POST"])
 def fund_create(request):
-    form = FundForm(request.POST or None)
+    form = FundForm(request.POST or None, keepers=_fund_keepers(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            fund = services.fund_create(data=form.cleaned_data)
+            fund = services.fund_create(data=form.cleaned_data, **form.keeper_objects())
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -205,7 +226,7 @@ def fund_create(request):
 @access(FUND_KEEPERS)
 @require_http_methods(["GET", "POST"])
 def fund_edit(request, pk):
-    fund = _fund_for(request.user, pk)
+    fund = _fund_for(request.user, pk, write=True)
     form = FundForm(request.POST or None, instance=copy.copy(fund))
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from funding.models import Fund
+from groups.models import Role
+from tests.factories import grant_role
 from tests.funding.conftest import HOSTILE
 
 URL = reverse("fund_create")
@@ -25,6 +27,36 @@ def _data(**extra):
     }
     data.update(extra)
     return data
+
+
+def test_the_lead_s_organisation_keeps_the_new_fund(world):
+    world.client_for("lead_a").post(URL, _data())
+    fund = Fund.objects.get(name="Oranje Fonds")
+    assert (fund.kept_by_organisation, fund.kept_by_programme) == (world.org_a, None)
+
+
+def test_the_coordinator_s_programme_keeps_the_new_fund(world):
+    world.client_for("coordinator").post(URL, _data())
+    fund = Fund.objects.get(name="Oranje Fonds")
+    assert (fund.kept_by_organisation, fund.kept_by_programme) == (None, world.programme)
+
+
+def test_a_lead_of_two_organisations_chooses_the_keeper(world):
+    lead = world.users["lead_a"]
+    grant_role(lead, Role.PROJECT_LEAD, world.org_b)
+    client = world.client_for("lead_a")
+    response = client.post(URL, _data())
+    assert response.status_code == 200
+    assert not Fund.objects.filter(name="Oranje Fonds").exists()
+    assert client.post(URL, _data(keeper=f"o-{world.org_b.pk}")).status_code == 302
+    assert Fund.objects.get(name="Oranje Fonds").kept_by_organisation == world.org_b
+
+
+def test_a_keeper_the_user_does_not_hold_is_refused(world):
+    response = world.client_for("lead_a").post(URL, _data(keeper=f"o-{world.org_b.pk}"))
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+    assert not Fund.objects.filter(name="Oranje Fonds").exists()
 
 
 @pytest.mark.parametrize("persona", ["lead_a", "coordinator"])

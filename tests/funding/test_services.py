@@ -26,11 +26,27 @@ def test_each_form_writes_the_fields_of_its_service():
     assert set(VolunteerForm.base_fields) - {"groups"} == set(services.VOLUNTEER_FIELDS)
 
 
-def test_fund_create_and_update_take_only_their_fields():
-    fund = services.fund_create(data={"name": "  Buurtfonds  ", "scope": "local", "pk": 999})
+def test_fund_create_and_update_take_only_their_fields(world):
+    fund = services.fund_create(
+        data={"name": "  Buurtfonds  ", "scope": "local", "pk": 999},
+        kept_by_organisation=world.org_a,
+    )
     assert fund.name == "Buurtfonds" and fund.pk != 999
+    assert (fund.kept_by_organisation, fund.kept_by_programme) == (world.org_a, None)
     services.fund_update(fund=fund, data={"notes": "Calls in spring", "name": "Buurtfonds"})
     assert Fund.objects.get(pk=fund.pk).notes == "Calls in spring"
+
+
+def test_a_new_fund_has_exactly_one_keeper(world):
+    with pytest.raises(ValidationError):
+        services.fund_create(data={"name": "Nobody's fund"})
+    with pytest.raises(ValidationError):
+        services.fund_create(
+            data={"name": "Two keepers"},
+            kept_by_organisation=world.org_a,
+            kept_by_programme=world.programme,
+        )
+    assert not Fund.objects.filter(name__in=["Nobody's fund", "Two keepers"]).exists()
 
 
 def test_application_create_refuses_groups_of_another_organisation(world):

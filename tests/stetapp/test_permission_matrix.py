@@ -357,10 +357,12 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
         "POST": row(R, NO, NO, NO, NO, NA, NA, NO),
     },
+    # A fund is changed by who keeps it (decision 31): here organisation A, so its lead,
+    # not the coordinator.
     "fund_edit": {
-        "kwargs": lambda w: {"pk": w.fund.pk},
-        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
-        "POST": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "kwargs": lambda w: {"pk": _fund_kept_by_a(w)},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
     },
     "application_list": {
         "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
@@ -611,6 +613,12 @@ def _feed_token(world):
     from meetings.feeds import feed_token
 
     return feed_token(user=world.users["facilitator_a1"], group=world.group_a1)
+
+
+def _fund_kept_by_a(world):
+    world.fund.kept_by_organisation = world.org_a
+    world.fund.save(update_fields=["kept_by_organisation"])
+    return world.fund.pk
 
 
 def _facilitator_a1_membership(world):
