@@ -7,12 +7,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Group, Membership, Role
+from groups.access import Need, groups_worked_in
+from groups.models import Group
 from meetings.models import Meeting, MeetingStatus
 
 from .models import BudgetCategory, BudgetLine, ExpenseStatus, Grant
@@ -106,21 +106,9 @@ class GrantPaymentForm(forms.Form):
 
 
 def groups_for_expenses(user):
-    """The groups a user may submit expenses for: a facilitator's own groups and the
-    groups of a project lead's organisations."""
-    memberships = Membership.objects.filter(user=user)
-    return (
-        Group.objects.filter(
-            Q(
-                organisation_id__in=memberships.filter(role=Role.PROJECT_LEAD).values(
-                    "organisation_id"
-                )
-            )
-            | Q(pk__in=memberships.filter(role=Role.FACILITATOR).values("group_id"))
-        )
-        .select_related("organisation")
-        .order_by("name")
-    )
+    """The groups a user may submit expenses for: the groups they keep (a facilitator's
+    own groups and the groups of a project lead's organisations; groups/access.py)."""
+    return groups_worked_in(user, need=Need.EDIT).select_related("organisation").order_by("name")
 
 
 class GrantChoiceField(forms.ModelChoiceField):
