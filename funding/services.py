@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,20 +13,34 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.models import Organisation, Programme
+from groups.models import Group, Organisation, Programme
 from stetapp.services import model_update
 
 from .models import (
+    MANUAL_READINESS,
     STATUS_FLOW,
     AllowancePayment,
     ApplicationStatus,
+    BudgetLine,
     Expense,
     ExpenseStatus,
+    FacilitatorProfile,
     Fund,
     FundingApplication,
     Grant,
     GrantPayment,
+    NeedSignal,
+    ReadinessCheck,
+    Volunteer,
+    VolunteerHours,
 )
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.forms import BaseInlineFormSet
+
+    from meetings.models import Meeting
+    from stetapp.models import User
 
 # The fields each update service accepts; the matching form's Meta.fields is the same
 # constant (funding/forms_*.py), so a form cannot write more than its service allows.
@@ -92,12 +106,13 @@ RECEIPT_SIGNATURES = {
 }
 
 
-def receipt_check(upload) -> str:
+def receipt_check(upload: UploadedFile[Any]) -> str:
     """Raise ValidationError unless the upload is a non-empty PDF, PNG or JPEG within
     STETAPP_RECEIPT_MAX_BYTES; return the file suffix that fits its content."""
-    if upload.size == 0:
+    size = upload.size or 0
+    if size == 0:
         raise ValidationError({"receipt": _("The file is empty.")})
-    if upload.size > settings.STETAPP_RECEIPT_MAX_BYTES:
+    if size > settings.STETAPP_RECEIPT_MAX_BYTES:
         raise ValidationError(
             {
                 "receipt": _("The file is too large (at most %(mb)d MB).")
@@ -182,7 +197,7 @@ def fund_update(*, fund: Fund, data: Mapping[str, Any]) -> Fund:
     return fund
 
 
-def _check_groups(*, organisation, groups: Iterable) -> None:
+def _check_groups(*, organisation: Organisation, groups: Iterable[Group]) -> None:
     if any(g.organisation_id != organisation.pk for g in groups):
         raise ValidationError({"groups": _("Choose groups of the application's organisation.")})
 
@@ -190,11 +205,11 @@ def _check_groups(*, organisation, groups: Iterable) -> None:
 @transaction.atomic
 def application_create(
     *,
-    created_by,
-    organisation,
+    created_by: User,
+    organisation: Organisation,
     fund: Fund,
     title: str,
-    groups: Iterable = (),
+    groups: Iterable[Group] = (),
     amount_requested: Decimal,
     deadline: dt.date | None = None,
 ) -> FundingApplication:
@@ -232,7 +247,11 @@ def application_update(
 
 
 @transaction.atomic
-def budget_plan_save(*, budget_lines, coverage_lines) -> None:
+def budget_plan_save(
+    *,
+    budget_lines: BaseInlineFormSet[Any, Any, Any],
+    coverage_lines: BaseInlineFormSet[Any, Any, Any],
+) -> None:
     """Save the budget lines and the coverage plan of an application together or not at
     all. Both are bound, valid inline formsets of the application (forms_applications:
     BudgetLineFormSet, CoverageLineFormSet): their rows are created, changed and deleted
@@ -308,16 +327,16 @@ def grant_payment_record(
 @transaction.atomic
 def expense_submit(
     *,
-    group,
-    submitted_by,
+    group: Group,
+    submitted_by: User,
     spent_on: dt.date,
     amount: Decimal,
     description: str,
     category: str,
-    grant=None,
-    budget_line=None,
-    meeting=None,
-    receipt=None,
+    grant: Grant | None = None,
+    budget_line: BudgetLine | None = None,
+    meeting: Meeting | None = None,
+    receipt: UploadedFile[Any] | None = None,
 ) -> Expense:
     """A facilitator or project lead submits an expense; a receipt is checked by its
     content and stored privately under a random name."""
@@ -353,7 +372,7 @@ def expense_submit(
 
 
 @transaction.atomic
-def expense_decide(*, expense: Expense, decided_by, approve: bool) -> Expense:
+def expense_decide(*, expense: Expense, decided_by: User, approve: bool) -> Expense:
     expense = Expense.objects.select_for_update().get(pk=expense.pk)
     if expense.status != ExpenseStatus.SUBMITTED:
         raise ValidationError(_("This expense was already decided on."))
@@ -366,7 +385,12 @@ def expense_decide(*, expense: Expense, decided_by, approve: bool) -> Expense:
 
 @transaction.atomic
 def allowance_pay(
-    *, volunteer, paid_on: dt.date, amount: Decimal, note: str = "", confirmed: bool = False
+    *,
+    volunteer: Volunteer,
+    paid_on: dt.date,
+    amount: Decimal,
+    note: str = "",
+    confirmed: bool = False,
 ) -> tuple[AllowancePayment | None, list[str]]:
     """Record an allowance. When it would take the volunteer over a tax-free maximum,
     nothing is saved and the warnings are returned, unless `confirmed` (the project lead
@@ -386,10 +410,9 @@ def allowance_pay(
 
 
 @transaction.atomic
-def readiness_toggle(*, group, key: str, by, note: str = ""):
+def readiness_toggle(*, group: Group, key: str, by: User, note: str = "") -> ReadinessCheck | None:
     """Tick a readiness item the project lead answers, or untick it when it is ticked.
     Returns the ReadinessCheck, or None when it was unticked."""
-    from .models import MANUAL_READINESS, ReadinessCheck
 
     if key not in {k.value for k in MANUAL_READINESS}:
         raise ValidationError(_("This item cannot be ticked by hand."))
@@ -404,9 +427,15 @@ def readiness_toggle(*, group, key: str, by, note: str = ""):
 
 
 @transaction.atomic
-def need_signal_record(*, group, by, community: str, signs: str, key_figures: str, signalled_on):
-    from .models import NeedSignal
-
+def need_signal_record(
+    *,
+    group: Group,
+    by: User,
+    community: str,
+    signs: str,
+    key_figures: str,
+    signalled_on: dt.date,
+) -> NeedSignal:
     signal = NeedSignal(
         group=group,
         community=community.strip(),
@@ -431,10 +460,9 @@ VOLUNTEER_FIELDS = ("full_name", "user", "email", "phone", "under_21", "active")
 
 
 @transaction.atomic
-def facilitator_profile_save(*, user, data: Mapping[str, Any]):
+def facilitator_profile_save(*, user: User, data: Mapping[str, Any]) -> FacilitatorProfile:
     """Create the user's facilitator profile on first save, update it afterwards, with
     the FACILITATOR_PROFILE_FIELDS in `data`."""
-    from .models import FacilitatorProfile
 
     profile = FacilitatorProfile.objects.select_for_update().filter(user=user).first()
     if profile is not None:
@@ -453,14 +481,18 @@ def facilitator_profile_save(*, user, data: Mapping[str, Any]):
 
 
 @transaction.atomic
-def volunteer_save(*, organisation, volunteer=None, groups: Iterable = (), data: Mapping[str, Any]):
+def volunteer_save(
+    *,
+    organisation: Organisation,
+    volunteer: Volunteer | None = None,
+    groups: Iterable[Group] = (),
+    data: Mapping[str, Any],
+) -> Volunteer:
     """Create or update a volunteer of `organisation` with the VOLUNTEER_FIELDS in
     `data`; groups and account must belong to that organisation."""
     from django.db.models import Q
 
     from groups.models import Membership
-
-    from .models import Volunteer
 
     groups = list(groups)
     for group in groups:
@@ -490,9 +522,14 @@ def volunteer_save(*, organisation, volunteer=None, groups: Iterable = (), data:
 
 
 @transaction.atomic
-def volunteer_hours_record(*, volunteer, group, worked_on, hours, meeting=None):
-    from .models import VolunteerHours
-
+def volunteer_hours_record(
+    *,
+    volunteer: Volunteer,
+    group: Group,
+    worked_on: dt.date,
+    hours: Decimal,
+    meeting: Meeting | None = None,
+) -> VolunteerHours:
     if group.organisation_id != volunteer.organisation_id:
         raise ValidationError({"group": _("Choose a group of the volunteer's organisation.")})
     if meeting is not None and meeting.group_id != group.pk:

@@ -52,7 +52,7 @@ class City(models.Model):
 
 
 class ProgrammeQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> "ProgrammeQuerySet":
         if no_access(user):
             return self.none()
         if user.is_superuser:
@@ -87,7 +87,7 @@ class SchoolRegion(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> "OrganisationQuerySet":
         """Organisations the user works for or coordinates.
 
         Project leads see their own organisations, coordinators the organisations of their
@@ -113,7 +113,7 @@ class OrganisationQuerySet(models.QuerySet):
             )
         )
 
-    def managed_by(self, user):
+    def managed_by(self, user: Any) -> "OrganisationQuerySet":
         """Organisations whose groups, venues and people the user may change."""
         if no_access(user):
             return self.none()

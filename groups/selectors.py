@@ -8,6 +8,7 @@ from django.http import Http404
 from stetapp.access import get_visible_or_404
 
 from .models import (
+    Composition,
     Group,
     GroupQuerySet,
     GroupStatus,
@@ -19,9 +20,9 @@ from .models import (
 )
 
 
-def venue_get_for_user(*, user, pk, write: bool = False) -> Venue:
+def venue_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Venue:
     """One venue of an organisation the user belongs to; write needs a project lead."""
-    return get_visible_or_404(
+    venue: Venue = get_visible_or_404(
         Venue.objects.select_related("organisation", "city"),
         user=user,
         pk=pk,
@@ -30,14 +31,15 @@ def venue_get_for_user(*, user, pk, write: bool = False) -> Venue:
             Organisation.objects.managed_by(user).filter(pk=venue.organisation_id).exists()
         ),
     )
+    return venue
 
 
-def group_list_for_user(*, user) -> QuerySet[Group]:
+def group_list_for_user(*, user: Any) -> QuerySet[Group]:
     """Groups the user may see, with what the list shows (one query)."""
     return Group.objects.visible_to(user).with_related().order_by("city__name", "name")
 
 
-def groups_facilitated_by(*, user) -> QuerySet[Group]:
+def groups_facilitated_by(*, user: Any) -> QuerySet[Group]:
     return (
         Group.objects.filter(
             memberships__user=user, memberships__role__in=[Role.FACILITATOR, Role.VOLUNTEER]
@@ -47,7 +49,9 @@ def groups_facilitated_by(*, user) -> QuerySet[Group]:
     )
 
 
-def status_counts_by(queryset: QuerySet[Group], field: str) -> tuple[list, list[dict]]:
+def status_counts_by(
+    queryset: QuerySet[Group], field: str
+) -> tuple[list[GroupStatus], list[dict[str, Any]]]:
     """A cross table of groups: one row per value of `field`, one column per status.
 
     Returns (statuses, rows) where each row is {"label", "counts": [...], "total"}; one
@@ -68,7 +72,9 @@ def status_counts_by(queryset: QuerySet[Group], field: str) -> tuple[list, list[
     return statuses, rows
 
 
-def community_by_composition(queryset: QuerySet[Group]) -> tuple[list, list[dict], dict]:
+def community_by_composition(
+    queryset: QuerySet[Group],
+) -> tuple[list[Composition], list[dict[str, Any]], dict[str, Any]]:
     """Groups by community × composition (women / men / mixed), with totals, as in
     Table 1 of the manual. One aggregate query."""
     from .models import Composition
@@ -88,11 +94,11 @@ def community_by_composition(queryset: QuerySet[Group]) -> tuple[list, list[dict
     return compositions, rows, totals
 
 
-def programmes_coordinated_by(*, user) -> QuerySet[Programme]:
+def programmes_coordinated_by(*, user: Any) -> QuerySet[Programme]:
     return Programme.objects.visible_to(user).order_by("name")
 
 
-def organisations_led_by(*, user) -> QuerySet[Organisation]:
+def organisations_led_by(*, user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.managed_by(user).select_related("city").order_by("name")
 
 
@@ -119,7 +125,7 @@ def members_of_programme(*, programme: Programme) -> QuerySet[Membership]:
     )
 
 
-def groups_led_by(*, user) -> GroupQuerySet:
+def groups_led_by(*, user: Any) -> GroupQuerySet[Group]:
     """Groups of the organisations the user leads as project lead."""
     return Group.objects.filter(
         organisation_id__in=Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values(
@@ -128,7 +134,7 @@ def groups_led_by(*, user) -> GroupQuerySet:
     )
 
 
-def groups_in_programmes_of(*, user) -> QuerySet[Group]:
+def groups_in_programmes_of(*, user: Any) -> QuerySet[Group]:
     """Groups of every organisation in the programmes the user coordinates."""
     return Group.objects.filter(
         organisation_id__in=Programme.organisations.through.objects.filter(
@@ -139,7 +145,7 @@ def groups_in_programmes_of(*, user) -> QuerySet[Group]:
     )
 
 
-def organisations_for_staff(*, user) -> QuerySet[Organisation]:
+def organisations_for_staff(*, user: Any) -> QuerySet[Organisation]:
     """Organisations the user leads (project lead) or coordinates (through a programme),
     not those a facilitator merely works for; with group counts, in one query."""
     if user.is_superuser:
@@ -155,10 +161,12 @@ def organisations_for_staff(*, user) -> QuerySet[Organisation]:
     return base.select_related("city").annotate(group_count=Count("stet_groups")).order_by("name")
 
 
-def organisation_get_for_user(*, user, pk) -> Organisation:
+def organisation_get_for_user(*, user: Any, pk: Any) -> Organisation:
     """One organisation the user leads or coordinates, else 404. Both may change it:
     project leads their own, coordinators those of their programmes (they onboard them)."""
-    organisation = get_visible_or_404(Organisation.objects.select_related("city"), user=user, pk=pk)
+    organisation: Organisation = get_visible_or_404(
+        Organisation.objects.select_related("city"), user=user, pk=pk
+    )
     if not organisations_for_staff(user=user).filter(pk=organisation.pk).exists():
         # Facilitators and volunteers can see the name of their organisation on their
         # group pages, but not the organisation's own pages.

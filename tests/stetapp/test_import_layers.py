@@ -42,6 +42,9 @@ EXCEPTIONS = {
     # and a need may point to a meeting (foreign keys given as strings in funding.models),
     # and the funding pages count the meetings held against a grant's condition.
     ("funding.forms_money", "meetings"): "the expense form offers the group's meetings",
+    ("funding.services", "meetings"): (
+        "types only: an expense and volunteer hours may name the meeting they were for"
+    ),
     ("funding.forms_readiness", "meetings"): "a signalled need may point to a meeting",
     ("funding.selectors", "meetings"): (
         "the budget pages count held meetings (meetings.models.MeetingQuerySet.held)"
