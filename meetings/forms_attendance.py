@@ -1,5 +1,5 @@
 """Forms for the attendance sheet and the follow-up calls. They validate; the services in
-meetings.services persist. (Django's CharField already refuses NUL characters.)"""
+meetings.services_attendance persist. (Django's CharField already refuses NUL characters.)"""
 
 import datetime as dt
 

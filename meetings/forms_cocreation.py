@@ -1,5 +1,5 @@
 """Forms for the co-creation board and the group agreements. Forms validate and offer only
-the group's own people and meetings; meetings.services persists."""
+the group's own people and meetings; meetings.services_cocreation persists."""
 
 from django import forms
 from django.utils import timezone
@@ -11,7 +11,7 @@ from groups.languages import language_direction, language_label
 from participants.models import Participant
 
 from .models import ActivityKind, IdeaSource, IdeaStatus, Meeting
-from .selectors import agreement_language_order, current_participants
+from .selectors_cocreation import agreement_language_order, current_participants
 
 STAFF = "staff"  # the current user proposed it
 KEEP_STAFF = "kept"  # editing: another staff member proposed it; keep them
@@ -137,7 +137,7 @@ class IdeaForm(forms.Form):
         return cleaned
 
     def service_fields(self) -> dict:
-        """The keyword arguments for services.idea_save."""
+        """The keyword arguments for services_cocreation.idea_save."""
         data = self.cleaned_data
         proposer = data["proposer"]
         fields = {

@@ -1,7 +1,7 @@
 """Forms for planning meetings, the meeting record and the organisation's calendar.
 
 Forms validate and limit every choice to the group's own organisation (venues, social
-map, themes, icebreakers, participants); meetings.services persists.
+map, themes, icebreakers, participants); meetings.services_planning persists.
 """
 
 import datetime as dt

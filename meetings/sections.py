@@ -15,7 +15,7 @@ from groups.access import GROUP_KEEPERS, GROUP_WORKERS
 from groups.models import Group
 from stetapp.charts import bar_chart, percent_chart
 
-from . import selectors
+from . import selectors_attendance, selectors_cocreation, selectors_planning
 
 
 def attendance_section(*, group: Group, standing: frozenset[str]) -> dict[str, Any]:
@@ -24,7 +24,7 @@ def attendance_section(*, group: Group, standing: frozenset[str]) -> dict[str, A
     as its staff or lead) sees small counts suppressed and no rates, which could give them
     away. The follow-up link is for those who make the calls."""
     exact = bool(standing & GROUP_WORKERS)
-    points = selectors.attendance_over_time(group=group)
+    points = selectors_attendance.attendance_over_time(group=group)
     items = []
     for point in points:
         label = formats.date_format(timezone.localtime(point.meeting.starts_at), "j M Y")
@@ -53,8 +53,8 @@ def attendance_section(*, group: Group, standing: frozenset[str]) -> dict[str, A
 def cocreation_section(*, group: Group, standing: frozenset[str]) -> dict[str, Any]:
     """The share of activities proposed and organised by participants over time, as
     charts and numbers, and the links to the board, agreements and buddies for those who
-    may open them. Two aggregate queries (meetings.selectors.cocreation_share)."""
-    share = selectors.cocreation_share(group=group)
+    may open them. Two aggregate queries (meetings.selectors_cocreation.cocreation_share)."""
+    share = selectors_cocreation.cocreation_share(group=group)
     proposed = [p for p in share.periods if p.activities]
     organised = [p for p in share.periods if p.meetings_held]
     charts = []
@@ -112,15 +112,15 @@ def home_section(*, user: Any, roles: frozenset[str]) -> dict[str, Any]:
     if not roles & GROUP_WORKERS:
         return {}
     today = timezone.localdate()
-    next_meetings = list(selectors.upcoming_meetings_for(user=user)[:8])
+    next_meetings = list(selectors_planning.upcoming_meetings_for(user=user)[:8])
     for meeting in next_meetings:
         meeting.is_today = meeting.date == today  # type: ignore[attr-defined]  # for the template
     ctx: dict[str, Any] = {
         "next_meetings": next_meetings,
-        "meetings_to_record": list(selectors.meetings_to_record_for(user=user)[:8]),
+        "meetings_to_record": list(selectors_planning.meetings_to_record_for(user=user)[:8]),
     }
     if roles & GROUP_KEEPERS:
-        ctx["people_to_call"] = len(selectors.people_to_call(user=user))
+        ctx["people_to_call"] = len(selectors_attendance.people_to_call(user=user))
     return ctx
 
 

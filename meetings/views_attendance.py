@@ -5,7 +5,7 @@ meeting's date with three big buttons. Each tap is a POST (htmx swaps the row; w
 JavaScript the form posts and comes back to the sheet), saved at once; a repeated tap is
 harmless. Volunteers may record attendance; programme coordinators never see it.
 
-Every view: access rule → scoped fetch (meetings.selectors, participants.selectors) →
+Every view: access rule → scoped fetch (meetings.selectors*, participants.selectors) →
 form → service → redirect or render.
 """
 
@@ -24,7 +24,7 @@ from participants.models import Enrolment, Participant
 from participants.selectors import participant_get_for_user
 from stetapp.access import access
 
-from . import selectors, services
+from . import selectors, selectors_attendance, services_attendance
 from .forms_attendance import AttendanceMarkForm, FollowUpCallForm, GuestForm
 from .models import Attendance, AttendanceStatus, FollowUpCall, MeetingStatus
 
@@ -119,7 +119,7 @@ def attendance_mark(request, pk):
     if participant is None:
         return _bad_request(request, _("This person is not in the group on the meeting's date."))
     try:
-        mark = services.attendance_mark(
+        mark = services_attendance.attendance_mark(
             meeting=meeting,
             participant=participant,
             status=form.cleaned_data["status"],
@@ -152,7 +152,7 @@ def attendance_rest_present(request, pk):
     if meeting.status == MeetingStatus.CANCELLED:
         messages.error(request, _("This meeting was cancelled: there is no attendance."))
     else:
-        n = services.attendance_mark_rest_present(
+        n = services_attendance.attendance_mark_rest_present(
             meeting=meeting, participants=_enrolled(meeting), marked_by=request.user
         )
         if not request.htmx:
@@ -175,7 +175,7 @@ def attendance_guest(request, pk):
         messages.error(request, _("This meeting was cancelled: there is no attendance."))
     elif form.is_valid():
         try:
-            guest = services.attendance_add_guest(
+            guest = services_attendance.attendance_add_guest(
                 meeting=meeting,
                 name=form.cleaned_data["name"],
                 is_trial=form.cleaned_data["is_trial"],
@@ -206,7 +206,7 @@ def attendance_guest(request, pk):
 @require_GET
 def follow_up_list(request):
     """People to call: missed the last two meetings, or left without notice."""
-    people = selectors.people_to_call(user=request.user)
+    people = selectors_attendance.people_to_call(user=request.user)
     return render(request, "meetings/follow_up_list.html", {"people": people})
 
 
@@ -217,7 +217,7 @@ def follow_up_call_create(request, pk):
     form = FollowUpCallForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_record(
+            services_attendance.follow_up_record(
                 participant=participant, called_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:

@@ -28,7 +28,7 @@ from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
 from stetapp.pdf import render_pdf
 
-from . import selectors, services
+from . import selectors_cocreation, services_cocreation
 from .forms_cocreation import AgreementForm, IdeaForm
 from .models import GroupAgreement, Idea, IdeaStatus
 
@@ -47,7 +47,7 @@ def _board_url(idea: Idea) -> str:
 @require_GET
 def idea_board(request, pk):
     group = group_get_for_user(user=request.user, pk=pk, need=Need.WORK)
-    ideas = list(selectors.ideas_for_board(group=group))
+    ideas = list(selectors_cocreation.ideas_for_board(group=group))
     columns = [
         {
             "status": status,
@@ -73,7 +73,7 @@ def idea_create(request, pk):
     form = IdeaForm(request.POST if request.method == "POST" else None, group=group, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            idea = services.idea_save(group=group, **form.service_fields())
+            idea = services_cocreation.idea_save(group=group, **form.service_fields())
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -86,14 +86,14 @@ def idea_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def idea_edit(request, pk):
     user = request.user
-    idea = selectors.idea_get_for_user(user=user, pk=pk, need=Need.EDIT)
+    idea = selectors_cocreation.idea_get_for_user(user=user, pk=pk, need=Need.EDIT)
     group = idea.group
     form = IdeaForm(
         request.POST if request.method == "POST" else None, group=group, user=user, idea=idea
     )
     if request.method == "POST" and form.is_valid():
         try:
-            idea = services.idea_save(group=group, idea=idea, **form.service_fields())
+            idea = services_cocreation.idea_save(group=group, idea=idea, **form.service_fields())
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -111,13 +111,13 @@ def idea_vote(request, pk):
     """One hand more (delta=+1, the default) or one fewer (delta=-1). With htmx the
     updated card comes back; without JavaScript, back to the board."""
     user = request.user
-    idea = selectors.idea_get_for_user(user=user, pk=pk)
+    idea = selectors_cocreation.idea_get_for_user(user=user, pk=pk)
     delta = VOTE_DELTAS.get(request.POST.get("delta", "").strip())
     if delta is None:
         return HttpResponseBadRequest(_("Raise or lower the count by one."))
-    services.idea_vote(idea=idea, delta=delta)
+    services_cocreation.idea_vote(idea=idea, delta=delta)
     if request.htmx:
-        card = selectors.ideas_for_board(group=idea.group).get(pk=idea.pk)
+        card = selectors_cocreation.ideas_for_board(group=idea.group).get(pk=idea.pk)
         ctx = {"idea": card, "group": idea.group, "can_edit": can(user, idea.group, Need.EDIT)}
         return render(request, "meetings/_idea_card.html", ctx)
     return redirect(_board_url(idea))
@@ -154,7 +154,9 @@ def _start_with_basics(group: Group) -> bool:
         return False
     today = timezone.localdate()
     for position, texts in enumerate(BASIC_AGREEMENTS, start=1):
-        services.agreement_save(group=group, texts=texts, agreed_on=today, position=position)
+        services_cocreation.agreement_save(
+            group=group, texts=texts, agreed_on=today, position=position
+        )
     return True
 
 
@@ -164,7 +166,7 @@ def agreement_list(request, pk):
     group = group_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     ctx = {
         "group": group,
-        "entries": selectors.agreements_for_group(group=group),
+        "entries": selectors_cocreation.agreements_for_group(group=group),
         "can_edit": can(request.user, group, Need.EDIT),
     }
     return render(request, "meetings/agreement_list.html", ctx)
@@ -186,7 +188,7 @@ def agreement_create(request, pk):
     form = AgreementForm(request.POST if request.method == "POST" else None, group=group)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agreement_save(
+            services_cocreation.agreement_save(
                 group=group,
                 texts=form.texts(),
                 agreed_on=form.cleaned_data["agreed_on"],
@@ -204,14 +206,14 @@ def agreement_create(request, pk):
 @access(EDITORS)
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, pk):
-    agreement = selectors.agreement_get_for_user(user=request.user, pk=pk)
+    agreement = selectors_cocreation.agreement_get_for_user(user=request.user, pk=pk)
     group = agreement.group
     form = AgreementForm(
         request.POST if request.method == "POST" else None, group=group, agreement=agreement
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.agreement_save(
+            services_cocreation.agreement_save(
                 group=group,
                 agreement=agreement,
                 texts=form.texts(),
@@ -235,7 +237,7 @@ def agreement_pdf(request, pk):
     group = group_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     ctx = {
         "group": group,
-        "entries": selectors.agreements_for_group(group=group),
+        "entries": selectors_cocreation.agreements_for_group(group=group),
         "printed_on": timezone.localdate(),
     }
     pdf = render_pdf("meetings/pdf/agreements.html", ctx, request=request)
@@ -256,5 +258,5 @@ def walking_buddies(request, pk):
     an interest or a language. Only 4-digit postcode areas are shown, never addresses."""
     user = request.user
     group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
-    ctx = {"group": group, "buddies": selectors.walking_buddies(group=group)}
+    ctx = {"group": group, "buddies": selectors_cocreation.walking_buddies(group=group)}
     return render(request, "meetings/walking_buddies.html", ctx)

@@ -27,7 +27,7 @@ from groups.models import Group, Organisation
 from stetapp.access import PUBLIC, access, get_visible_or_404
 from stetapp.forms import apply_validation_error
 
-from . import selectors, services
+from . import selectors, selectors_planning, services_planning
 from .feeds import feed_resolve, feed_token
 from .forms_planning import (
     FIRST_YEAR,
@@ -67,7 +67,9 @@ def _event_label(event: CalendarEvent) -> str:
 
 def _warn_about_clashes(request, group: Group, dates) -> None:
     """A warning listing the new dates that fall on a holiday; never a block."""
-    conflicts = selectors.calendar_conflicts(organisation_id=group.organisation_id, dates=dates)
+    conflicts = selectors_planning.calendar_conflicts(
+        organisation_id=group.organisation_id, dates=dates
+    )
     if not conflicts:
         return
     lines = [
@@ -101,7 +103,7 @@ def group_meetings(request, pk):
     upcoming = [m for m in meetings if m.ends_at >= now]
     past = [m for m in reversed(meetings) if m.ends_at < now]
     # 1 query: the holidays covering the upcoming dates.
-    conflicts = selectors.calendar_conflicts(
+    conflicts = selectors_planning.calendar_conflicts(
         organisation_id=group.organisation_id,
         dates=[m.date for m in upcoming if m.status != MeetingStatus.CANCELLED],
     )
@@ -112,7 +114,7 @@ def group_meetings(request, pk):
             else [_event_label(e) for e in conflicts.get(meeting.date, [])]
         )
     # 2 queries: the counting meetings and the agreed breaks.
-    cadence = selectors.group_cadence(group=group)
+    cadence = selectors_planning.group_cadence(group=group)
     # 1 query: the agreed breaks, to list them.
     breaks = list(GroupBreak.objects.filter(group=group).order_by("starts_on"))
     # 1 query: may this user plan?
@@ -126,8 +128,8 @@ def group_meetings(request, pk):
         "past": past,
         "cadence": cadence,
         "window_last": cadence.window_end - dt.timedelta(days=1),
-        "minimum": selectors.MIN_MEETINGS_PER_YEAR,
-        "max_gap": selectors.MAX_GAP_DAYS,
+        "minimum": selectors_planning.MIN_MEETINGS_PER_YEAR,
+        "max_gap": selectors_planning.MAX_GAP_DAYS,
         "breaks": breaks,
         "can_plan": can_plan,
         "feed_url": feed_url,
@@ -145,7 +147,7 @@ def series_create(request, pk):
     form = SeriesForm(_posted(request), group=group)
     if request.method == "POST" and form.is_valid():
         try:
-            series = services.series_create(
+            series = services_planning.series_create(
                 group=group, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -171,7 +173,7 @@ def meeting_create(request, pk):
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.starts_and_ends()
         try:
-            meeting = services.meeting_create(
+            meeting = services_planning.meeting_create(
                 group=group,
                 starts_at=starts_at,
                 ends_at=ends_at,
@@ -198,7 +200,7 @@ def break_create(request, pk):
     form = BreakForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.break_create(group=group, **form.cleaned_data)
+            services_planning.break_create(group=group, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -222,7 +224,7 @@ def meeting_detail(request, pk):
     is_staff = can(user, group, Need.WORK)
     can_plan = can(user, group, Need.EDIT)
     organisers = list(meeting.organisers.order_by("full_name"))
-    conflicts = selectors.calendar_conflicts(
+    conflicts = selectors_planning.calendar_conflicts(
         organisation_id=group.organisation_id, dates=[meeting.date]
     )
     labels = dict(ActivityKind.choices)
@@ -257,7 +259,7 @@ def meeting_move(request, pk):
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.starts_and_ends()
         try:
-            moved = services.meeting_move(
+            moved = services_planning.meeting_move(
                 meeting=meeting,
                 starts_at=starts_at,
                 ends_at=ends_at,
@@ -287,7 +289,7 @@ def meeting_cancel(request, pk):
     form = CancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
+            services_planning.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -328,7 +330,7 @@ def meeting_record(request, pk):
         themes = fields.pop("themes")
         organisers = fields.pop("organisers")
         try:
-            services.meeting_record(
+            services_planning.meeting_record(
                 meeting=meeting,
                 version=version,
                 recorded_by=user,
@@ -336,7 +338,7 @@ def meeting_record(request, pk):
                 organisers=organisers,
                 **fields,
             )
-        except services.ConflictError:
+        except services_planning.ConflictError:
             conflict = True
             current = selectors.meeting_get_for_user(user=user, pk=pk, need=Need.EDIT)
             # Keep what the facilitator typed; the next save starts from the new version.
@@ -398,7 +400,7 @@ def organisation_calendar(request, pk):
             suggest = SuggestForm(request.POST)
             if suggest.is_valid():
                 year = suggest.cleaned_data["year"]
-                added = services.calendar_suggest(organisation=organisation, year=year)
+                added = services_planning.calendar_suggest(organisation=organisation, year=year)
                 messages.success(
                     request,
                     ngettext(
@@ -416,7 +418,9 @@ def organisation_calendar(request, pk):
         form = CalendarEventForm(request.POST)
         if form.is_valid():
             try:
-                event = services.calendar_event_save(organisation=organisation, **form.cleaned_data)
+                event = services_planning.calendar_event_save(
+                    organisation=organisation, **form.cleaned_data
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -469,7 +473,7 @@ def calendar_event_edit(request, pk):
     form = CalendarEventEditForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.calendar_event_save(
+            services_planning.calendar_event_save(
                 organisation=organisation, event=event, **form.cleaned_data
             )
         except ValidationError as exc:

@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 
 from groups.models import Composition, Group, GroupStatus, Programme
 from meetings.models import AttendanceStatus, Meeting, MeetingStatus
-from meetings.selectors import MIN_MEETINGS_PER_YEAR
+from meetings.selectors_planning import MIN_MEETINGS_PER_YEAR
 from stetapp.exports import Sheet
 from stetapp.suppression import suppress, suppress_breakdown
 

@@ -34,7 +34,7 @@ from groups.languages import language_direction
 from groups.models import Group, Organisation
 from meetings.models import ActivityKind, Meeting, MeetingStatus
 from meetings.models import Idea as MeetingIdea
-from meetings.selectors import IDEA_DONE_STATUSES
+from meetings.selectors_cocreation import IDEA_DONE_STATUSES
 from participants.models import Consent, Enrolment, Gender
 from participants.selectors import AGE_BANDS
 from stetapp.charts import Chart, bar_chart
@@ -307,7 +307,7 @@ def _ratio(part: int, whole: int) -> Decimal:
 
 
 def _percent(part: int, whole: int) -> int | None:
-    """A whole percentage rounded half up, as meetings.selectors.cocreation_share does;
+    """A whole percentage rounded half up, as meetings.selectors_cocreation.cocreation_share does;
     None when there is nothing to divide."""
     if not whole:
         return None

@@ -34,7 +34,7 @@ from meetings.models import (
     MeetingStatus,
     Theme,
 )
-from meetings.services import calendar_suggest
+from meetings.services_planning import calendar_suggest
 from participants.models import Enrolment
 
 from .base import BATCH, aware

@@ -125,7 +125,7 @@ def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
         # 5. the user's roles in this group (lead: may edit, sees names and make-up)
         # 6. the group's staff, joined with their users
         # 7. the current participants' make-up (group_composition)
-        # 8. attendance over the last held meetings (meetings.selectors.attendance_over_time)
+        # 8. attendance over the last held meetings (meetings.selectors_attendance)
         # 9. co-creation: done ideas per month, proposed by participants or staff
         # 10. co-creation: held meetings per month, organised with participants or not
         # 11.-14. "N of 6 ready" (funding.selectors.readiness_for_groups): funded,
@@ -150,7 +150,7 @@ def test_query_count_for_coordinator_and_facilitator(
         # 6. the group's staff, joined with their users
         # 7. the facilitator: the participants' make-up (group_composition);
         #    the coordinator: only the number of current participants
-        # 8. attendance over the last held meetings (meetings.selectors.attendance_over_time)
+        # 8. attendance over the last held meetings (meetings.selectors_attendance)
         # 9. co-creation: done ideas per month, proposed by participants or staff
         # 10. co-creation: held meetings per month, organised with participants or not
         # 11.-14. the facilitator only: "N of 6 ready" (funding readiness_for_groups:
@@ -239,7 +239,7 @@ def test_follow_up_link_for_those_who_call(world):
 
 @pytest.mark.parametrize("held", [2, 20])
 def test_attendance_over_time_is_one_query(world, held, django_assert_num_queries):
-    from meetings.selectors import attendance_over_time
+    from meetings.selectors_attendance import attendance_over_time
 
     _held_meetings(world.group_a1, [4] * held)
     with django_assert_num_queries(1):

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
-from meetings import services
+from meetings import services_attendance
 from meetings.models import Attendance
 from tests.factories import MeetingFactory, participant_in
 
@@ -74,7 +74,7 @@ def test_two_facilitators_marking_different_people_lose_nothing(world):
         def run():
             for person in halves[index]:
                 barrier.wait()
-                services.attendance_mark(
+                services_attendance.attendance_mark(
                     meeting=meeting, participant=person, status="present", marked_by=users[index]
                 )
 
@@ -99,7 +99,7 @@ def test_many_taps_on_the_same_person_make_one_row(world):
         def tap(index, person=person, barrier=barrier):
             def run():
                 barrier.wait()
-                services.attendance_mark(
+                services_attendance.attendance_mark(
                     meeting=meeting,
                     participant=person,
                     status=STATUSES[index % 3],

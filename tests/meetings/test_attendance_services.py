@@ -1,10 +1,10 @@
-"""meetings.services for attendance: attendance_mark, attendance_mark_rest_present,
+"""meetings.services_attendance: attendance_mark, attendance_mark_rest_present,
 attendance_add_guest and follow_up_record."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from meetings import services
+from meetings import services_attendance
 from meetings.models import Attendance, FollowUpCall, MeetingStatus
 from tests.factories import participant_in
 
@@ -16,10 +16,10 @@ def facilitator(world):
 
 def test_mark_creates_then_updates_one_row(world, facilitator):
     meeting, person = world.meeting_a1, world.participant_a1
-    first = services.attendance_mark(
+    first = services_attendance.attendance_mark(
         meeting=meeting, participant=person, status="absent", marked_by=facilitator
     )
-    second = services.attendance_mark(
+    second = services_attendance.attendance_mark(
         meeting=meeting, participant=person, status="present", marked_by=world.users["lead_a"]
     )
     assert first.pk == second.pk
@@ -29,7 +29,7 @@ def test_mark_creates_then_updates_one_row(world, facilitator):
 
 def test_mark_refuses_an_unknown_status(world, facilitator):
     with pytest.raises(ValidationError):
-        services.attendance_mark(
+        services_attendance.attendance_mark(
             meeting=world.meeting_a1,
             participant=world.participant_a1,
             status="late",
@@ -41,7 +41,7 @@ def test_mark_refuses_an_unknown_status(world, facilitator):
 def test_mark_refuses_a_cancelled_meeting(world, facilitator):
     world.meeting_a1.status = MeetingStatus.CANCELLED
     with pytest.raises(ValidationError):
-        services.attendance_mark(
+        services_attendance.attendance_mark(
             meeting=world.meeting_a1,
             participant=world.participant_a1,
             status="present",
@@ -51,17 +51,17 @@ def test_mark_refuses_a_cancelled_meeting(world, facilitator):
 
 def test_rest_present_keeps_marks_and_counts_the_new_ones(world, facilitator):
     others = [participant_in(world.group_a1) for _ in range(3)]
-    services.attendance_mark(
+    services_attendance.attendance_mark(
         meeting=world.meeting_a1, participant=others[0], status="excused", marked_by=facilitator
     )
     everyone = [world.participant_a1, *others]
-    n = services.attendance_mark_rest_present(
+    n = services_attendance.attendance_mark_rest_present(
         meeting=world.meeting_a1, participants=everyone, marked_by=facilitator
     )
     assert n == 3
     assert Attendance.objects.get(participant=others[0]).status == "excused"
     assert Attendance.objects.filter(status="present").count() == 3
-    again = services.attendance_mark_rest_present(
+    again = services_attendance.attendance_mark_rest_present(
         meeting=world.meeting_a1, participants=everyone, marked_by=facilitator
     )
     assert again == 0
@@ -69,7 +69,7 @@ def test_rest_present_keeps_marks_and_counts_the_new_ones(world, facilitator):
 
 
 def test_add_guest_normalises_the_name(world, facilitator):
-    guest = services.attendance_add_guest(
+    guest = services_attendance.attendance_add_guest(
         meeting=world.meeting_a1, name="  Mevrouw   de Vries ", is_trial=True, marked_by=facilitator
     )
     assert (guest.guest_name, guest.is_trial, guest.status) == ("Mevrouw de Vries", True, "present")
@@ -78,7 +78,7 @@ def test_add_guest_normalises_the_name(world, facilitator):
 @pytest.mark.parametrize("name", ["", "   ", "x" * 151])
 def test_add_guest_refuses_a_bad_name(world, facilitator, name):
     with pytest.raises(ValidationError):
-        services.attendance_add_guest(
+        services_attendance.attendance_add_guest(
             meeting=world.meeting_a1, name=name, is_trial=False, marked_by=facilitator
         )
     assert Attendance.objects.count() == 0
@@ -86,19 +86,19 @@ def test_add_guest_refuses_a_bad_name(world, facilitator, name):
 
 def test_two_guests_with_the_same_name_are_two_people(world, facilitator):
     for _ in range(2):
-        services.attendance_add_guest(
+        services_attendance.attendance_add_guest(
             meeting=world.meeting_a1, name="Ali", is_trial=False, marked_by=facilitator
         )
     assert Attendance.objects.filter(guest_name="Ali").count() == 2
 
 
 def test_follow_up_record(world, facilitator):
-    call = services.follow_up_record(
+    call = services_attendance.follow_up_record(
         participant=world.participant_a1, called_by=facilitator, outcome="reached", notes=" ok "
     )
     assert (call.outcome, call.notes, call.called_by) == ("reached", "ok", facilitator)
     with pytest.raises(ValidationError):
-        services.follow_up_record(
+        services_attendance.follow_up_record(
             participant=world.participant_a1, called_by=facilitator, outcome="shouted"
         )
     assert FollowUpCall.objects.count() == 1

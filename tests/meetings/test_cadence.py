@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from meetings.models import Attendance, GroupBreak, MeetingStatus
-from meetings.selectors import gaps_between, group_cadence
+from meetings.selectors_planning import gaps_between, group_cadence
 from tests.factories import GroupFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import services
+from meetings import services_planning
 from meetings.calendar import suggestions
 from meetings.models import CalendarEvent, EventSource
-from meetings.selectors import calendar_conflicts
+from meetings.selectors_planning import calendar_conflicts
 
 pytestmark = pytest.mark.django_db
 
@@ -64,18 +64,18 @@ def test_suggestion_keys_are_unique(middle_2026):
 
 
 def test_calendar_suggest_is_idempotent(world):
-    added = services.calendar_suggest(organisation=world.org_a, year=2026)
+    added = services_planning.calendar_suggest(organisation=world.org_a, year=2026)
     assert added > 10
-    assert services.calendar_suggest(organisation=world.org_a, year=2026) == 0
+    assert services_planning.calendar_suggest(organisation=world.org_a, year=2026) == 0
     stored = CalendarEvent.objects.filter(organisation=world.org_a).exclude(suggestion_key="")
     assert stored.count() == added
 
 
 def test_calendar_suggest_keeps_edited_and_dismissed_suggestions(world):
-    services.calendar_suggest(organisation=world.org_a, year=2026)
+    services_planning.calendar_suggest(organisation=world.org_a, year=2026)
     events = CalendarEvent.objects.filter(organisation=world.org_a)
     fitr = events.get(suggestion_key="eid-al-fitr-1447")
-    services.calendar_event_save(
+    services_planning.calendar_event_save(
         organisation=world.org_a,
         event=fitr,
         name="Suikerfeest",
@@ -84,8 +84,8 @@ def test_calendar_suggest_keeps_edited_and_dismissed_suggestions(world):
         category=fitr.category,
     )
     kingsday = events.get(name="Koningsdag")
-    services.calendar_event_save(organisation=world.org_a, event=kingsday, dismissed=True)
-    assert services.calendar_suggest(organisation=world.org_a, year=2026) == 0
+    services_planning.calendar_event_save(organisation=world.org_a, event=kingsday, dismissed=True)
+    assert services_planning.calendar_suggest(organisation=world.org_a, year=2026) == 0
     fitr.refresh_from_db()
     kingsday.refresh_from_db()
     assert (fitr.name, fitr.starts_on) == ("Suikerfeest", dt.date(2026, 3, 21))
@@ -94,7 +94,7 @@ def test_calendar_suggest_keeps_edited_and_dismissed_suggestions(world):
 
 
 def test_calendar_conflicts_flags_eid_al_fitr_2026(world):
-    services.calendar_suggest(organisation=world.org_a, year=2026)
+    services_planning.calendar_suggest(organisation=world.org_a, year=2026)
     conflicts = calendar_conflicts(
         organisation_id=world.org_a.pk, dates=[dt.date(2026, 3, 20), dt.date(2026, 3, 3)]
     )
@@ -104,7 +104,7 @@ def test_calendar_conflicts_flags_eid_al_fitr_2026(world):
 
 
 def test_dismissed_dates_and_other_organisations_do_not_conflict(world):
-    services.calendar_suggest(organisation=world.org_a, year=2026)
+    services_planning.calendar_suggest(organisation=world.org_a, year=2026)
     CalendarEvent.objects.filter(organisation=world.org_a, name="Keti Koti").update(dismissed=True)
     assert calendar_conflicts(organisation_id=world.org_a.pk, dates=[dt.date(2026, 7, 1)]) == {}
     assert calendar_conflicts(organisation_id=world.org_b.pk, dates=[dt.date(2026, 3, 20)]) == {}

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import services
+from meetings import services_planning
 from meetings.models import CalendarEvent
 from tests.factories import CalendarEventFactory
 from tests.meetings.conftest import HOSTILE
@@ -30,7 +30,7 @@ def test_get(world, login):
 
 
 def test_correct_an_estimated_eid(world, login):
-    services.calendar_suggest(organisation=world.org_a, year=2026)
+    services_planning.calendar_suggest(organisation=world.org_a, year=2026)
     fitr = CalendarEvent.objects.get(organisation=world.org_a, suggestion_key="eid-al-fitr-1447")
     response = login(world.users["lead_a"]).post(
         _url(fitr),

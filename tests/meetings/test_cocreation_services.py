@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from groups.languages import RTL_LANGUAGES, language_direction
-from meetings import selectors, services
+from meetings import selectors_cocreation, services_cocreation
 from meetings.models import Idea
 from tests.factories import (
     AgreementFactory,
@@ -23,7 +23,7 @@ from tests.factories import (
 
 def test_idea_save_creates_and_changes(world):
     staff = world.users["facilitator_a1"]
-    idea = services.idea_save(
+    idea = services_cocreation.idea_save(
         group=world.group_a1,
         title="Visit the market",
         proposed_by_staff=staff,
@@ -31,7 +31,7 @@ def test_idea_save_creates_and_changes(world):
     )
     assert idea.group == world.group_a1
     assert list(idea.organisers.all()) == [world.participant_a1]
-    services.idea_save(group=world.group_a1, idea=idea, status="planned", organisers=[])
+    services_cocreation.idea_save(group=world.group_a1, idea=idea, status="planned", organisers=[])
     idea.refresh_from_db()
     assert idea.status == "planned"
     assert idea.organisers.count() == 0
@@ -40,18 +40,18 @@ def test_idea_save_creates_and_changes(world):
 def test_idea_save_refuses_a_meeting_of_another_group(world):
     other = MeetingFactory(group=world.group_a2)
     with pytest.raises(ValidationError) as info:
-        services.idea_save(group=world.group_a1, title="x", meeting=other)
+        services_cocreation.idea_save(group=world.group_a1, title="x", meeting=other)
     assert "meeting" in info.value.error_dict
 
 
 def test_idea_vote_adds_up_and_never_goes_below_zero(world):
     idea = world.idea_a1
-    services.idea_vote(idea=idea)
-    services.idea_vote(idea=idea)
+    services_cocreation.idea_vote(idea=idea)
+    services_cocreation.idea_vote(idea=idea)
     assert idea.votes == 2
-    services.idea_vote(idea=idea, delta=-1)
-    services.idea_vote(idea=idea, delta=-1)
-    services.idea_vote(idea=idea, delta=-1)
+    services_cocreation.idea_vote(idea=idea, delta=-1)
+    services_cocreation.idea_vote(idea=idea, delta=-1)
+    services_cocreation.idea_vote(idea=idea, delta=-1)
     assert Idea.objects.get(pk=idea.pk).votes == 0
 
 
@@ -59,7 +59,7 @@ def test_idea_vote_adds_up_and_never_goes_below_zero(world):
 
 
 def test_agreement_save_with_texts_per_language(world):
-    agreement = services.agreement_save(
+    agreement = services_cocreation.agreement_save(
         group=world.group_a2, texts={"nl": " Op  tijd komen ", "ar": "نأتي في الوقت"}
     )
     assert agreement.position == 1
@@ -67,13 +67,15 @@ def test_agreement_save_with_texts_per_language(world):
         "nl": "Op tijd komen",
         "ar": "نأتي في الوقت",
     }
-    services.agreement_save(group=world.group_a2, agreement=agreement, texts={"nl": "x", "ar": ""})
+    services_cocreation.agreement_save(
+        group=world.group_a2, agreement=agreement, texts={"nl": "x", "ar": ""}
+    )
     assert [t.language for t in agreement.texts.all()] == ["nl"]
 
 
 def test_agreement_save_needs_a_text(world):
     with pytest.raises(ValidationError):
-        services.agreement_save(group=world.group_a2, texts={"nl": "  "})
+        services_cocreation.agreement_save(group=world.group_a2, texts={"nl": "  "})
 
 
 def test_agreements_in_order_with_dutch_first_then_the_group_languages(world):
@@ -82,7 +84,7 @@ def test_agreements_in_order_with_dutch_first_then_the_group_languages(world):
     AgreementTextFactory(agreement=second, language="tr", text="İki")
     AgreementTextFactory(agreement=second, language="ar", text="اثنان")
     AgreementTextFactory(agreement=second, language="nl", text="Twee")
-    entries = selectors.agreements_for_group(group=group)
+    entries = selectors_cocreation.agreements_for_group(group=group)
     assert [e.agreement for e in entries] == [world.agreement_a1, second]
     lines = entries[1].lines
     # Dutch, then Turkish (the group's), then the rest.
@@ -122,11 +124,11 @@ def names(pair):
 
 
 def test_postcode_area_and_interest_words():
-    assert selectors.postcode_area("3072 AB") == "3072"
-    assert selectors.postcode_area("3072ab") == "3072"
-    assert selectors.postcode_area("") == ""
-    assert selectors.postcode_area("AB 3072") == ""
-    assert selectors.interest_words("Cooking, WALKING and tea; likes the garden!") == {
+    assert selectors_cocreation.postcode_area("3072 AB") == "3072"
+    assert selectors_cocreation.postcode_area("3072ab") == "3072"
+    assert selectors_cocreation.postcode_area("") == ""
+    assert selectors_cocreation.postcode_area("AB 3072") == ""
+    assert selectors_cocreation.interest_words("Cooking, WALKING and tea; likes the garden!") == {
         "cooking",
         "walking",
         "garden",
@@ -140,7 +142,7 @@ def test_pairs_with_their_reasons_strongest_first(world):
     person(group, "Cemile", postcode="3079 AA", interests="sewing", language="tr")
     person(group, "Dunya", postcode="3100 AA", interests="chess", language="ar")
     person(group, "Esra", postcode="", interests="", language="tr")
-    result = selectors.walking_buddies(group=group)
+    result = selectors_cocreation.walking_buddies(group=group)
     # Turkish is preferred by 3 of 5 (more than half): it says nothing about a pair.
     # Arabic (2 of 5) does.
     assert [(names(p), reasons(p), p.strength) for p in result.pairs] == [
@@ -173,14 +175,14 @@ def test_only_current_participants_of_the_group(world):
     )
     ParticipantFactory(group=group, full_name="Candidate", postcode="3072 AB")  # not enrolled
     person(world.group_a1, "Elsewhere", postcode="3072 AB")
-    result = selectors.walking_buddies(group=group)
+    result = selectors_cocreation.walking_buddies(group=group)
     assert result.pairs == []
     assert [p.full_name for p in result.unmatched] == ["Here"]
 
 
 def test_nobody_or_one_person(world):
-    assert selectors.walking_buddies(group=world.group_b1).pairs == []
-    empty = selectors.walking_buddies(group=world.group_a2)
+    assert selectors_cocreation.walking_buddies(group=world.group_b1).pairs == []
+    empty = selectors_cocreation.walking_buddies(group=world.group_a2)
     assert (empty.pairs, empty.unmatched, empty.without_postcode) == ([], [], 0)
 
 
@@ -190,5 +192,5 @@ def test_walking_buddies_is_one_query(world, n, django_assert_num_queries):
         person(world.group_a2, f"P{i:02d}", postcode=f"{3000 + i} AB", interests="walking")
     with django_assert_num_queries(1):
         # 1. the current participants of the group
-        result = selectors.walking_buddies(group=world.group_a2)
+        result = selectors_cocreation.walking_buddies(group=world.group_a2)
     assert len(result.pairs) == n * (n - 1) // 2

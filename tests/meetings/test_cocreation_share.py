@@ -1,4 +1,4 @@
-"""meetings.selectors.cocreation_share, and its section on the group page.
+"""meetings.selectors_cocreation.cocreation_share, and its section on the group page.
 
 Every expected number below is worked out by hand from the data each test makes."""
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings.selectors import cocreation_share
+from meetings.selectors_cocreation import cocreation_share
 from tests.factories import AMSTERDAM, IdeaFactory, MeetingFactory, participant_in
 
 

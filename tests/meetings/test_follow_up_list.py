@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Attendance, FollowUpCall
-from meetings.selectors import people_to_call
+from meetings.selectors_attendance import people_to_call
 from tests.factories import (
     EnrolmentFactory,
     GroupFactory,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from groups.models import Membership
-from meetings import services
+from meetings import services_planning
 from meetings.feeds import feed_token
 from tests.factories import MeetingFactory
 
@@ -32,7 +32,7 @@ def test_the_feed_parses_and_holds_the_meetings(world, client, feed_url):
     world.meeting_a1.venue = world.venue_a
     world.meeting_a1.save()
     second = MeetingFactory(group=world.group_a1, day=dt.date(2026, 3, 17))
-    services.meeting_cancel(meeting=second, reason="Ill")
+    services_planning.meeting_cancel(meeting=second, reason="Ill")
     MeetingFactory(group=world.group_a2, day=dt.date(2026, 3, 10))  # another group
     response = client.get(feed_url)
     assert response.status_code == 200
@@ -52,7 +52,7 @@ def test_the_feed_parses_and_holds_the_meetings(world, client, feed_url):
 
 def test_the_uid_is_stable_when_a_meeting_moves(world, client, feed_url):
     before = str(_events(client.get(feed_url))[0]["UID"])
-    services.meeting_move(
+    services_planning.meeting_move(
         meeting=world.meeting_a1,
         starts_at=world.meeting_a1.starts_at + dt.timedelta(days=1),
         ends_at=world.meeting_a1.ends_at + dt.timedelta(days=1),
@@ -64,7 +64,7 @@ def test_the_uid_is_stable_when_a_meeting_moves(world, client, feed_url):
 
 
 def test_no_participant_names_and_no_notes(world, client, feed_url):
-    services.meeting_record(
+    services_planning.meeting_record(
         meeting=world.meeting_a1,
         version=1,
         recorded_by=None,

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import services
+from meetings import services_planning
 from meetings.feeds import feed_resolve
 from meetings.models import GroupBreak, MeetingStatus
 from tests.factories import MeetingFactory
@@ -25,7 +25,7 @@ def _url(world):
 
 
 def test_facilitator_sees_the_plan_with_clashes_and_actions(world, login):
-    services.calendar_suggest(organisation=world.org_a, year=2026)
+    services_planning.calendar_suggest(organisation=world.org_a, year=2026)
     MeetingFactory(group=world.group_a1, day=dt.date(2026, 3, 20))  # Eid al-Fitr
     response = login(world.users["facilitator_a1"]).get(_url(world))
     assert response.status_code == 200
@@ -73,13 +73,13 @@ def test_ten_meetings_are_on_course(world, login):
 
 def test_moved_and_cancelled_meetings_say_so(world, login):
     moved = MeetingFactory(group=world.group_a1, day=dt.date(2026, 4, 7))
-    services.meeting_move(
+    services_planning.meeting_move(
         meeting=moved,
         starts_at=moved.starts_at + dt.timedelta(days=1),
         ends_at=moved.ends_at + dt.timedelta(days=1),
         reason="Venue closed",
     )
-    services.meeting_cancel(meeting=world.meeting_a1, reason="Facilitator on leave")
+    services_planning.meeting_cancel(meeting=world.meeting_a1, reason="Facilitator on leave")
     content = login(world.users["facilitator_a1"]).get(_url(world)).content.decode()
     assert "Moved from April 7, 2026" in content and "Venue closed" in content
     assert "Cancelled" in content and "Facilitator on leave" in content
@@ -140,7 +140,9 @@ def test_hostile_names_are_escaped(world, login):
     world.group_a1.name = "<script>alert(1)</script>"
     world.group_a1.save()
     MeetingFactory(group=world.group_a1, day=dt.date(2026, 4, 7))
-    services.meeting_cancel(meeting=world.meeting_a1, reason='"><img src=x onerror=alert(1)>')
+    services_planning.meeting_cancel(
+        meeting=world.meeting_a1, reason='"><img src=x onerror=alert(1)>'
+    )
     response = login(world.users["facilitator_a1"]).get(_url(world))
     text = response.content.decode()
     assert "<script>alert(1)</script>" not in text
@@ -151,8 +153,8 @@ def test_hostile_names_are_escaped(world, login):
 def test_query_count_does_not_grow_with_meetings(
     world, login, warm, count, django_assert_num_queries
 ):
-    services.calendar_suggest(organisation=world.org_a, year=2026)
-    services.calendar_suggest(organisation=world.org_a, year=2027)
+    services_planning.calendar_suggest(organisation=world.org_a, year=2026)
+    services_planning.calendar_suggest(organisation=world.org_a, year=2027)
     for i in range(count - 1):
         MeetingFactory(
             group=world.group_a1,

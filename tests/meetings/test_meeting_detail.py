@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import services
+from meetings import services_planning
 from meetings.models import ActivityKind, Icebreaker, Theme
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def _url(world):
 def recorded(world):
     world.meeting_a1.venue = world.venue_a
     world.meeting_a1.save()
-    return services.meeting_record(
+    return services_planning.meeting_record(
         meeting=world.meeting_a1,
         version=world.meeting_a1.version,
         recorded_by=world.users["facilitator_a1"],
@@ -86,20 +86,20 @@ def test_planners_get_the_actions_and_volunteers_only_attendance(world, login):
 
 
 def test_a_clash_is_shown(world, login):
-    services.calendar_suggest(organisation=world.org_a, year=2026)
+    services_planning.calendar_suggest(organisation=world.org_a, year=2026)
     content = login(world.users["facilitator_a1"]).get(_url(world)).content.decode()
     assert "Ramadan – estimated date" in content  # 3 March 2026
 
 
 def test_a_cancelled_meeting_shows_the_reason_and_no_actions(world, login):
-    services.meeting_cancel(meeting=world.meeting_a1, reason="Eid")
+    services_planning.meeting_cancel(meeting=world.meeting_a1, reason="Eid")
     content = login(world.users["facilitator_a1"]).get(_url(world)).content.decode()
     assert "Cancelled" in content and "Eid" in content
     assert reverse("meeting_move", args=[world.meeting_a1.pk]) not in content
 
 
 def test_hostile_record_is_escaped(world, login):
-    services.meeting_record(
+    services_planning.meeting_record(
         meeting=world.meeting_a1,
         version=1,
         recorded_by=None,

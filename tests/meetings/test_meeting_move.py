@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import services
+from meetings import services_planning
 from tests.factories import AMSTERDAM
 from tests.meetings.conftest import HOSTILE
 
@@ -56,7 +56,7 @@ def test_bad_input_rerenders(world, login, data):
 
 
 def test_a_cancelled_meeting_cannot_move(world, login):
-    services.meeting_cancel(meeting=world.meeting_a1, reason="Ill")
+    services_planning.meeting_cancel(meeting=world.meeting_a1, reason="Ill")
     response = login(world.users["facilitator_a1"]).post(
         _url(world),
         {"date": "2026-04-28", "start_time": "14:00", "end_time": "16:00", "reason": "x"},

@@ -4,7 +4,7 @@ organisers, notes; optimistic locking."""
 import pytest
 from django.urls import reverse
 
-from meetings import services
+from meetings import services_planning
 from meetings.models import ActivityKind, Icebreaker, MeetingStatus, Theme
 from tests.factories import (
     OrganisationFactory,
@@ -72,7 +72,7 @@ def test_record_a_meeting(world, login):
 
 def test_a_stale_version_keeps_the_input_and_saves_nothing(world, login):
     client = login(world.users["facilitator_a1"])
-    services.meeting_record(
+    services_planning.meeting_record(
         meeting=world.meeting_a1, version=1, recorded_by=None, guest="Someone else"
     )
     response = client.post(_url(world), _data(world, version=1, guest="My guest"))
@@ -137,7 +137,7 @@ def test_hostile_input_never_fails(world, login, value):
 
 
 def test_a_cancelled_meeting_has_nothing_to_record(world, login):
-    services.meeting_cancel(meeting=world.meeting_a1, reason="Ill")
+    services_planning.meeting_cancel(meeting=world.meeting_a1, reason="Ill")
     response = login(world.users["facilitator_a1"]).get(_url(world))
     assert response.status_code == 302
 

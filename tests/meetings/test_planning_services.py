@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from meetings import services
+from meetings import services_planning
 from meetings.models import CalendarEvent, EventSource, GroupBreak, MeetingStatus
 from tests.factories import AMSTERDAM
 
@@ -18,7 +18,7 @@ def _at(day, hour):
 
 
 def test_series_create_makes_the_meetings_and_the_years_suggestions(world):
-    series = services.series_create(
+    series = services_planning.series_create(
         group=world.group_a1,
         first_date=dt.date(2026, 12, 1),
         until_date=dt.date(2027, 1, 26),
@@ -39,7 +39,7 @@ def test_series_create_makes_the_meetings_and_the_years_suggestions(world):
 
 def test_series_refuses_another_organisations_venue(world):
     with pytest.raises(ValidationError):
-        services.series_create(
+        services_planning.series_create(
             group=world.group_a1,
             first_date=dt.date(2026, 12, 1),
             until_date=dt.date(2026, 12, 1),
@@ -53,13 +53,13 @@ def test_series_refuses_another_organisations_venue(world):
 
 def test_meeting_move_keeps_the_first_planned_time_over_two_moves(world):
     first = world.meeting_a1.starts_at
-    moved = services.meeting_move(
+    moved = services_planning.meeting_move(
         meeting=world.meeting_a1,
         starts_at=_at(dt.date(2026, 3, 4), 10),
         ends_at=_at(dt.date(2026, 3, 4), 12),
         reason="Room",
     )
-    moved = services.meeting_move(
+    moved = services_planning.meeting_move(
         meeting=moved,
         starts_at=_at(dt.date(2026, 3, 5), 10),
         ends_at=_at(dt.date(2026, 3, 5), 12),
@@ -71,13 +71,13 @@ def test_meeting_move_keeps_the_first_planned_time_over_two_moves(world):
 
 def test_meeting_cancel_needs_a_reason(world):
     with pytest.raises(ValidationError):
-        services.meeting_cancel(meeting=world.meeting_a1, reason="  ")
-    cancelled = services.meeting_cancel(meeting=world.meeting_a1, reason="Ill")
+        services_planning.meeting_cancel(meeting=world.meeting_a1, reason="  ")
+    cancelled = services_planning.meeting_cancel(meeting=world.meeting_a1, reason="Ill")
     assert cancelled.status == MeetingStatus.CANCELLED
 
 
 def test_break_create(world):
-    agreed = services.break_create(
+    agreed = services_planning.break_create(
         group=world.group_a1,
         starts_on=dt.date(2026, 7, 18),
         ends_on=dt.date(2026, 8, 30),
@@ -85,14 +85,14 @@ def test_break_create(world):
     )
     assert agreed.reason == "Summer holiday"
     with pytest.raises(ValidationError):
-        services.break_create(
+        services_planning.break_create(
             group=world.group_a1, starts_on=dt.date(2026, 8, 30), ends_on=dt.date(2026, 7, 18)
         )
     assert GroupBreak.objects.count() == 1
 
 
 def test_calendar_event_save_adds_and_corrects(world):
-    event = services.calendar_event_save(
+    event = services_planning.calendar_event_save(
         organisation=world.org_a,
         name=" Wijkfeest ",
         starts_on=dt.date(2026, 9, 5),
@@ -101,10 +101,10 @@ def test_calendar_event_save_adds_and_corrects(world):
     )
     assert event.source == EventSource.MANUAL and event.name == "Wijkfeest"
     with pytest.raises(ValidationError):
-        services.calendar_event_save(
+        services_planning.calendar_event_save(
             organisation=world.org_a, event=event, ends_on=dt.date(2026, 9, 1)
         )
     with pytest.raises(ValidationError):
-        services.calendar_event_save(organisation=world.org_b, event=event, dismissed=True)
+        services_planning.calendar_event_save(organisation=world.org_b, event=event, dismissed=True)
     with pytest.raises(TypeError):
-        services.calendar_event_save(organisation=world.org_a, event=event, source="hijri")
+        services_planning.calendar_event_save(organisation=world.org_a, event=event, source="hijri")

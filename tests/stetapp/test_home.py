@@ -24,7 +24,7 @@ EXPECTED = {
     # 6. past meetings without attendance (with group)
     "volunteer_a1": 3,
     # 4. the groups the facilitator works in  5. next meetings  6. attendance to record
-    # 7. people to call (meetings.selectors.people_to_call: one query, counted)
+    # 7. people to call (meetings.selectors_attendance.people_to_call: one query, counted)
     "facilitator_a1": 4,
     "facilitator_b1": 4,
     # 4. next meetings  5. attendance to record  6. people to call

@@ -1,40 +1,31 @@
-"""Writes for meetings: planning, the meeting record, attendance, calls, co-creation,
-agreements and the calendar. Atomic; ValidationError with field errors on bad input."""
+"""Writes for planning (views_planning.py): series and single meetings, moving and
+cancelling, the meeting record, agreed breaks and the organisation's calendar. Atomic;
+ValidationError with field errors on bad input."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Greatest, Least
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.languages import LANGUAGE_CODES
 from groups.models import Group, Organisation
-from participants.models import Participant
 
 from .calendar import suggestions
 from .models import (
     ACTIVITY_CODES,
-    AgreementText,
-    Attendance,
-    AttendanceStatus,
     CalendarEvent,
     EventSource,
-    FollowUpCall,
-    GroupAgreement,
     GroupBreak,
-    Idea,
     Meeting,
     MeetingSeries,
     MeetingStatus,
 )
 
 MAX_SERIES_MEETINGS = 60
-MAX_VOTES = 999  # hands raised on one idea; well inside a small integer
 
 
 class ConflictError(Exception):
@@ -236,174 +227,6 @@ def meeting_record(
         current.organisers.set(organisers)
     current.refresh_from_db()
     return current
-
-
-@transaction.atomic
-def attendance_mark(
-    *, meeting: Meeting, participant: Participant, status: str, marked_by
-) -> Attendance:
-    """Mark one person. Repeating the same tap changes nothing; two people marking the
-    same sheet at once never lose each other's marks (one row per person, created or
-    updated; a concurrent insert of the same row is retried as an update)."""
-    if status not in AttendanceStatus.values:
-        raise ValidationError({"status": _("Unknown attendance status.")})
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError(_("This meeting was cancelled."))
-    defaults = {"status": status, "marked_by": marked_by}
-    try:
-        with transaction.atomic():
-            mark, _created = Attendance.objects.update_or_create(
-                meeting=meeting, participant=participant, defaults=defaults
-            )
-    except IntegrityError:
-        # Someone else inserted this person's row between our look-up and insert.
-        mark = Attendance.objects.select_for_update().get(meeting=meeting, participant=participant)
-        mark.status, mark.marked_by = status, marked_by
-        mark.save(update_fields=["status", "marked_by", "marked_at"])
-    return mark
-
-
-@transaction.atomic
-def attendance_mark_rest_present(*, meeting: Meeting, participants, marked_by) -> int:
-    """Mark everyone in `participants` who has no mark yet as present (one tap for the
-    whole group; marks already made stay). Returns how many were marked."""
-    marked = set(
-        Attendance.objects.filter(meeting=meeting, participant__isnull=False).values_list(
-            "participant_id", flat=True
-        )
-    )
-    rows = [
-        Attendance(
-            meeting=meeting, participant=p, status=AttendanceStatus.PRESENT, marked_by=marked_by
-        )
-        for p in participants
-        if p.pk not in marked
-    ]
-    Attendance.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
-
-
-@transaction.atomic
-def attendance_add_guest(*, meeting: Meeting, name: str, is_trial: bool, marked_by) -> Attendance:
-    """Someone who came without being enrolled: a guest, or a newcomer trying the group."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": _("Enter a name.")})
-    if len(name) > 150:
-        raise ValidationError({"name": _("Use at most 150 characters.")})
-    return Attendance.objects.create(
-        meeting=meeting,
-        guest_name=name,
-        is_trial=is_trial,
-        status=AttendanceStatus.PRESENT,
-        marked_by=marked_by,
-    )
-
-
-@transaction.atomic
-def follow_up_record(
-    *,
-    participant: Participant,
-    called_by,
-    outcome: str,
-    notes: str = "",
-    called_at: dt.datetime | None = None,
-) -> FollowUpCall:
-    call = FollowUpCall(
-        participant=participant,
-        called_by=called_by,
-        outcome=outcome,
-        notes=notes.strip(),
-        called_at=called_at or timezone.now(),
-    )
-    call.full_clean()
-    call.save()
-    return call
-
-
-IDEA_FIELDS = (
-    "title",
-    "description",
-    "activity_kind",
-    "source",
-    "proposed_by",
-    "proposed_by_staff",
-    "votes",
-    "status",
-    "meeting",
-    "look_back",
-)
-
-
-@transaction.atomic
-def idea_save(*, group: Group, idea: Idea | None = None, organisers=None, **fields) -> Idea:
-    """Create (idea=None) or change an idea on the co-creation board."""
-    unknown = set(fields) - set(IDEA_FIELDS)
-    if unknown:
-        raise TypeError(f"idea_save cannot set {sorted(unknown)}")
-    idea = idea or Idea(group=group)
-    for name, value in fields.items():
-        setattr(idea, name, value)
-    idea.full_clean()
-    if idea.meeting is not None and idea.meeting.group_id != group.pk:
-        raise ValidationError({"meeting": _("Choose a meeting of this group.")})
-    proposer = idea.proposed_by
-    if proposer is not None and proposer.group.organisation_id != group.organisation_id:
-        raise ValidationError({"proposed_by": _("Choose a participant of this group.")})
-    idea.save()
-    if organisers is not None:
-        idea.organisers.set(organisers)
-    return idea
-
-
-@transaction.atomic
-def idea_vote(*, idea: Idea, delta: int = 1) -> Idea:
-    """Count raised hands; never below zero. Concurrent taps add up (an F() update).
-    Clamped in the same UPDATE: `votes` is unsigned (a CHECK constraint), so going below
-    zero first and correcting afterwards would fail."""
-    Idea.objects.filter(pk=idea.pk).update(
-        votes=Least(Greatest(F("votes") + delta, Value(0)), Value(MAX_VOTES))
-    )
-    idea.refresh_from_db()
-    return idea
-
-
-@transaction.atomic
-def agreement_save(
-    *,
-    group: Group,
-    texts: dict[str, str],
-    agreement: GroupAgreement | None = None,
-    agreed_on: dt.date | None = None,
-    position: int | None = None,
-) -> GroupAgreement:
-    """Create or change an agreement with its text per language ({language: text});
-    an empty text removes that language. At least one text is required."""
-    texts = {lang: " ".join(text.split()) for lang, text in texts.items()}
-    unknown = set(texts) - LANGUAGE_CODES
-    if unknown:
-        raise ValidationError(
-            _("Unknown language: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
-        )
-    if not any(texts.values()):
-        raise ValidationError(_("Write the agreement in at least one language."))
-    agreement = agreement or GroupAgreement(group=group)
-    if agreed_on is not None:
-        agreement.agreed_on = agreed_on
-    if position is not None:
-        agreement.position = position
-    elif agreement.pk is None:
-        agreement.position = group.agreements.count() + 1
-    agreement.full_clean()
-    agreement.save()
-    for language, text in texts.items():
-        if text:
-            AgreementText.objects.update_or_create(
-                agreement=agreement, language=language, defaults={"text": text}
-            )
-        else:
-            AgreementText.objects.filter(agreement=agreement, language=language).delete()
-    return agreement
 
 
 @transaction.atomic

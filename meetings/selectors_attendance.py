@@ -1,0 +1,168 @@
+"""Reads for attendance and the follow-up calls (views_attendance.py): who to call,
+and attendance over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from groups.access import Need, groups_worked_in
+from groups.models import Group
+
+from .models import Meeting, MeetingStatus
+
+
+@dataclass
+class PersonToCall:
+    """Someone a facilitator should call, with why and the last call made."""
+
+    participant: object
+    missed_twice: bool
+    left_without_notice: bool
+    left_on: dt.date | None = None
+    last_call_at: dt.datetime | None = None
+    last_call_outcome: str = ""
+    last_call_by: str = ""
+
+    @property
+    def last_call_outcome_label(self) -> str:
+        from .models import CallOutcome
+
+        return str(CallOutcome(self.last_call_outcome).label) if self.last_call_outcome else ""
+
+
+LEFT_WITHOUT_NOTICE_DAYS = 30
+
+
+def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
+    """Participants of the groups the user facilitates or leads who should get a call:
+
+    - missed twice: marked absent at both of their group's two most recent past meetings
+      that have attendance (excused does not count as missed), and still enrolled;
+    - left without notice: their enrolment ended in the last 30 days with reason "other"
+      and nothing written about leaving.
+
+    ONE query whatever the number of groups and people: the participants, with subqueries
+    for the absences, how they left and their last call. Volunteers are not included:
+    they do not make these calls."""
+    from django.db.models import CharField, Count, Exists, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    from participants.models import Enrolment, LeaveReason, Participant
+
+    from .models import Attendance, AttendanceStatus, FollowUpCall
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    groups = groups_worked_in(user, need=Need.EDIT)
+    # The start of the second most recent past meeting with attendance of a group: the
+    # two latest meetings are the ones from then on.
+    second_latest = (
+        Meeting.objects.filter(group_id=OuterRef("meeting__group_id"), starts_at__lte=now)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .filter(Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"))))
+        .order_by("-starts_at")
+        .values("starts_at")[1:2]
+    )
+    absent_twice = (
+        Attendance.objects.filter(
+            status=AttendanceStatus.ABSENT,
+            participant__isnull=False,
+            meeting__group__in=groups,
+            meeting__starts_at__lte=now,
+            meeting__starts_at__gte=Subquery(second_latest),
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .order_by()
+        .values("participant_id")
+        .annotate(times=Count("meeting_id", distinct=True))
+        .filter(times__gte=2)
+        .values("participant_id")
+    )
+    since = today - dt.timedelta(days=LEFT_WITHOUT_NOTICE_DAYS)
+    left_quietly = Enrolment.objects.filter(
+        participant=OuterRef("pk"),
+        group__in=groups,
+        left_on__gte=since,
+        left_on__lte=today,
+        leave_reason=LeaveReason.OTHER,
+        leave_notes="",
+    )
+    still_enrolled = Enrolment.objects.current(today).filter(
+        participant=OuterRef("pk"), group__in=groups
+    )
+    last_call = FollowUpCall.objects.filter(participant=OuterRef("pk")).order_by("-called_at")
+    people = (
+        Participant.objects.visible_to(user)
+        .annotate(
+            missed_twice=Exists(absent_twice.filter(participant_id=OuterRef("pk")))
+            & Exists(still_enrolled),
+            left_quietly=Exists(left_quietly),
+        )
+        .filter(Q(missed_twice=True) | Q(left_quietly=True))
+        .annotate(
+            left_on=Subquery(left_quietly.order_by("-left_on").values("left_on")[:1]),
+            last_call_at=Subquery(last_call.values("called_at")[:1]),
+            last_call_outcome=Subquery(last_call.values("outcome")[:1]),
+            last_call_by=Subquery(
+                last_call.annotate(
+                    who=Coalesce(
+                        NullIf("called_by__full_name", Value("")),
+                        "called_by__email",
+                        output_field=CharField(),
+                    )
+                ).values("who")[:1]
+            ),
+        )
+        .select_related("group")
+        .order_by("group__name", "full_name", "pk")
+    )
+    return [
+        PersonToCall(
+            participant=person,
+            missed_twice=person.missed_twice,
+            left_without_notice=person.left_quietly,
+            left_on=person.left_on,
+            last_call_at=person.last_call_at,
+            last_call_outcome=person.last_call_outcome or "",
+            last_call_by=person.last_call_by or "",
+        )
+        for person in people
+    ]
+
+
+@dataclass
+class AttendancePoint:
+    meeting: Meeting
+    present: int
+    marked: int
+
+    @property
+    def rate(self) -> int | None:
+        """Percentage present of everyone marked (guests included), or None."""
+        return round(100 * self.present / self.marked) if self.marked else None
+
+
+def attendance_over_time(*, group: Group, limit: int = 12) -> list[AttendancePoint]:
+    """The group's last `limit` held meetings (Meeting.objects.held),
+    oldest first, with how many were present and how many were marked. One query."""
+    from django.db.models import Count
+
+    from .models import AttendanceStatus
+
+    meetings = list(
+        Meeting.objects.filter(group=group)
+        .held()
+        .annotate(
+            marked=Count("attendance"),
+            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+        )
+        .only("starts_at", "status")
+        .order_by("-starts_at")[:limit]
+    )
+    return [
+        AttendancePoint(meeting=m, present=m.present, marked=m.marked) for m in reversed(meetings)
+    ]

@@ -1,0 +1,152 @@
+"""Reads for planning meetings and the planning rules (views_planning.py).
+
+The rules (tested in tests/meetings/test_cadence.py):
+- A group should meet at least 10 times within 12 months (MIN_MEETINGS_PER_YEAR).
+- No more than 14 days between two meetings (MAX_GAP_DAYS), except during a break the
+  group agreed on (GroupBreak).
+- Cancelled meetings do not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from groups.access import groups_worked_in
+from groups.models import Group
+
+from .models import CalendarEvent, GroupBreak, Meeting, MeetingStatus
+
+MIN_MEETINGS_PER_YEAR = 10
+MAX_GAP_DAYS = 14
+
+
+@dataclass
+class Gap:
+    after: dt.date
+    before: dt.date
+    days: int
+
+
+@dataclass
+class Cadence:
+    window_start: dt.date
+    window_end: dt.date
+    held: int
+    planned: int
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.held + self.planned
+
+    @property
+    def on_course(self) -> bool:
+        return self.total >= MIN_MEETINGS_PER_YEAR
+
+    @property
+    def missing(self) -> int:
+        return max(0, MIN_MEETINGS_PER_YEAR - self.total)
+
+
+def _break_days(start: dt.date, end: dt.date, breaks: list[GroupBreak]) -> int:
+    """Days strictly between start and end that fall in an agreed break."""
+    days = 0
+    for b in breaks:
+        first = max(start + dt.timedelta(days=1), b.starts_on)
+        last = min(end - dt.timedelta(days=1), b.ends_on)
+        if last >= first:
+            days += (last - first).days + 1
+    return days
+
+
+def gaps_between(dates: list[dt.date], breaks: list[GroupBreak]) -> list[Gap]:
+    """Gaps of more than 14 days between consecutive meeting dates, not counting the
+    days of an agreed break."""
+    gaps = []
+    ordered = sorted(set(dates))
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        days = (later - earlier).days - _break_days(earlier, later, breaks)
+        if days > MAX_GAP_DAYS:
+            gaps.append(Gap(after=earlier, before=later, days=days))
+    return gaps
+
+
+def group_cadence(*, group: Group, today: dt.date | None = None) -> Cadence:
+    """Is the group on course for 10 meetings in 12 months? The window is the 12 months
+    from the group's start date (or its first meeting), or the last 12 months once that
+    first year is over. Held meetings (Meeting.objects.held) and meetings still to come
+    (planned) count; cancelled ones do not, nor do past meetings nobody recorded. With
+    `today`, "now" is the start of that day. Two queries."""
+    if today is None:
+        now = timezone.now()
+        today = timezone.localdate(now)
+    else:
+        now = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    of_group = Meeting.objects.filter(group=group)
+    meetings = list(
+        (of_group.held(now) | of_group.planned(now)).order_by("starts_at").only("starts_at")
+    )
+    breaks = list(GroupBreak.objects.filter(group=group))
+    first = group.start_date or (meetings[0].date if meetings else today)
+    year = dt.timedelta(days=365)
+    start = first if today < first + year else today - year
+    end = start + dt.timedelta(days=365)
+    in_window = [m for m in meetings if start <= m.date < end]
+    # held() only has started meetings, planned() only those still to come.
+    held = sum(1 for m in in_window if m.starts_at <= now)
+    planned = len(in_window) - held
+    return Cadence(
+        window_start=start,
+        window_end=end,
+        held=held,
+        planned=planned,
+        gaps=gaps_between([m.date for m in in_window], breaks),
+    )
+
+
+def calendar_conflicts(
+    *, organisation_id: int, dates: list[dt.date]
+) -> dict[dt.date, list[CalendarEvent]]:
+    """For each date, the organisation's (not dismissed) events that cover it. One query."""
+    if not dates:
+        return {}
+    events = list(
+        CalendarEvent.objects.filter(
+            organisation_id=organisation_id,
+            dismissed=False,
+            starts_on__lte=max(dates),
+            ends_on__gte=min(dates),
+        )
+    )
+    return {
+        day: [e for e in events if e.starts_on <= day <= e.ends_on]
+        for day in dates
+        if any(e.starts_on <= day <= e.ends_on for e in events)
+    }
+
+
+def upcoming_meetings_for(*, user, days: int = 14) -> QuerySet[Meeting]:
+    """The next meetings of the groups the user works in (facilitator's home page)."""
+    now = timezone.now()
+    return (
+        Meeting.objects.filter(group__in=groups_worked_in(user))
+        .exclude(status=MeetingStatus.CANCELLED)
+        .filter(starts_at__gte=now, starts_at__lte=now + dt.timedelta(days=days))
+        .select_related("group", "venue")
+        .order_by("starts_at")
+    )
+
+
+def meetings_to_record_for(*, user) -> QuerySet[Meeting]:
+    """Past meetings of the user's groups that nobody has marked attendance for yet."""
+    return (
+        Meeting.objects.filter(group__in=groups_worked_in(user))
+        .filter(status=MeetingStatus.PLANNED, starts_at__lt=timezone.now())
+        .filter(~Q(pk__in=Meeting.objects.filter(attendance__isnull=False).values("pk")))
+        .select_related("group")
+        .order_by("-starts_at")
+    )
