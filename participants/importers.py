@@ -2,7 +2,7 @@
 
 The format is described in docs/import-formats.md ("Participants"). The file is read by
 the shared `groups.importers.read_table`; every row is validated first, and only when no
-row has an error are the people created, through participants.services, in one
+row has an error are the people created, through participants.services_records, in one
 transaction. Errors name the line as a spreadsheet shows it (the header is line 1).
 """
 
@@ -28,7 +28,7 @@ from groups.languages import LANGUAGE_CHOICES
 from groups.models import Group
 
 from .models import Channel, FunnelStatus, Gender, Participant
-from .services import participant_create, participant_enrol, participant_set_status
+from .services_records import participant_create, participant_enrol, participant_set_status
 
 # Column names: English (canonical, listed first) and Dutch.
 PARTICIPANT_COLUMNS = {

@@ -9,7 +9,7 @@ personal data (reference.md §6). Rules that hold everywhere:
 - Volunteers see only the name and phone number of their groups' participants
   (`PARTICIPANT_VOLUNTEER_FIELDS`).
 - Religion and health notes are stored only while a consent for that purpose is active;
-  withdrawing the consent erases them (participants.services.consent_withdraw).
+  withdrawing the consent erases them (participants.services_records.consent_withdraw).
 - Confidential notes are for the group's facilitators and the organisation's project lead.
 """
 
@@ -25,14 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.access import GROUP_STAFF
 from groups.languages import LANGUAGE_CHOICES, LANGUAGE_CODES, language_label
-from groups.models import (
-    City,
-    Group,
-    Organisation,
-    Role,
-    memberships_of,
-    no_access,
-)
+from groups.models import City, Group, Organisation, Role, memberships_of, no_access
 
 # Fields a volunteer may see; everything else of a participant is for facilitators and
 # project leads.

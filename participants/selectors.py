@@ -1,31 +1,24 @@
-"""Read queries for participants. Every function scopes through visible_to; the
-aggregates never return a name."""
+"""Reads every participants area shares (docs/decisions.md, decision 31): one participant
+fetched through the access layer (also for meetings), and the group's size and make-up
+that the group page (sections.py) and the reports show. Each area's reads are in
+selectors_<area>.py, next to its views_<area>.py."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from groups.access import GROUP_KEEPERS, Need, can
+from groups.access import GROUP_KEEPERS
 from groups.languages import language_label
-from groups.models import Group, Membership, Organisation, Role
+from groups.models import Group, Role
 from stetapp.access import get_visible_or_404
 
-from .models import (
-    FUNNEL_ORDER,
-    Channel,
-    Consent,
-    Enrolment,
-    Gender,
-    Participant,
-    SocialService,
-)
+from .models import Consent, Enrolment, Gender, Participant
 
 # Who sees a group's recruitment funnel: its keepers exactly, programme coordinators as
 # suppressed counts (volunteers and funders not at all).
@@ -60,49 +53,6 @@ def participant_get_for_user(*, user, pk, write: bool = False) -> Participant:
         write=write,
         writable=Participant.objects.editable_by(user),
     )
-
-
-def can_edit_participant(*, user, participant: Participant) -> bool:
-    return Participant.objects.editable_by(user).filter(pk=participant.pk).exists()
-
-
-def sees_full_record(*, user, group: Group) -> bool:
-    """Facilitators of the group and project leads of its organisation see the whole
-    record; volunteers only the name and phone number."""
-    return can(user, group, Need.EDIT)
-
-
-def participant_list_for_user(*, user) -> QuerySet[Participant]:
-    """Participants the user may see, with their group (one query)."""
-    return Participant.objects.visible_to(user).with_related().order_by("full_name")
-
-
-@dataclass
-class Funnel:
-    by_status: list[tuple[str, str | Promise, int]] = field(default_factory=list)  # value, label, n
-    by_channel: list[tuple[str, str | Promise, int]] = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def max_status(self) -> int:
-        return max((n for _v, _l, n in self.by_status), default=0)
-
-    @property
-    def max_channel(self) -> int:
-        return max((n for _v, _l, n in self.by_channel), default=0)
-
-
-def funnel_counts(queryset: QuerySet[Participant]) -> Funnel:
-    """Counts of candidates per funnel status and per recruitment channel: two aggregate
-    queries, whatever the number of people. Returns numbers only."""
-    statuses = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
-    channels = dict(queryset.order_by().values_list("channel").annotate(n=Count("pk")))
-    funnel = Funnel(
-        by_status=[(s.value, s.label, statuses.get(s.value, 0)) for s in FUNNEL_ORDER],
-        by_channel=[(c.value, c.label, channels.get(c.value, 0)) for c in Channel],
-        total=sum(statuses.values()),
-    )
-    return funnel
 
 
 @dataclass
@@ -213,55 +163,10 @@ def group_composition(*, group: Group) -> Composition:
     )
 
 
-def social_map_for_user(*, user) -> QuerySet[SocialService]:
-    return SocialService.objects.visible_to(user).select_related("city", "organisation")
-
-
-def social_map_organisations_for_user(*, user) -> QuerySet[Organisation]:
-    """Organisations whose social map the user may add to and change: project leads
-    their organisations, facilitators the organisations of their groups. Not the
-    organisations a user only coordinates, and never for volunteers."""
-    if not (user and user.is_authenticated and user.is_active):
-        return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    mine = Membership.objects.filter(user=user)
-    return Organisation.objects.filter(
-        Q(pk__in=mine.filter(role=Role.PROJECT_LEAD).values("organisation_id"))
-        | Q(
-            pk__in=Group.objects.filter(
-                pk__in=mine.filter(role=Role.FACILITATOR).values("group_id")
-            ).values("organisation_id")
-        )
-    )
-
-
-def social_service_get_for_user(*, user, pk, write: bool = False) -> SocialService:
-    """One social map entry the user may see (404 otherwise); with write=True, 403
-    unless its organisation is one the user may change the social map of."""
-    return get_visible_or_404(
-        SocialService.objects.select_related("city", "organisation"),
-        user=user,
-        pk=pk,
-        write=write,
-        writable=lambda service: (
-            social_map_organisations_for_user(user=user).filter(pk=service.organisation_id).exists()
-        ),
-    )
-
-
 __all__ = [
-    "Funnel",
     "Composition",
-    "funnel_counts",
     "group_composition",
     "participant_get_for_user",
-    "participant_list_for_user",
-    "sees_full_record",
-    "can_edit_participant",
-    "social_map_for_user",
-    "social_map_organisations_for_user",
-    "social_service_get_for_user",
     "FUNNEL_READERS",
     "group_size",
     "size_warnings",

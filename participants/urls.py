@@ -1,19 +1,23 @@
 from django.urls import path
 
-from . import views, views_overview
+from . import views_overview, views_records
 
 urlpatterns = [
-    # the participant record (views.py)
-    path("participants/", views.participant_list, name="participant_list"),
-    path("participants/new/", views.participant_create, name="participant_create"),
-    path("participants/<int:pk>/", views.participant_detail, name="participant_detail"),
-    path("participants/<int:pk>/edit/", views.participant_edit, name="participant_edit"),
-    path("participants/<int:pk>/status/", views.participant_status, name="participant_status"),
-    path("participants/<int:pk>/consents/new/", views.consent_create, name="consent_create"),
-    path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
-    path("participants/<int:pk>/intakes/new/", views.intake_create, name="intake_create"),
-    path("participants/<int:pk>/enrol/", views.participant_enrol, name="participant_enrol"),
-    path("enrolments/<int:pk>/leave/", views.enrolment_leave, name="enrolment_leave"),
+    # the participant record (views_records.py)
+    path("participants/", views_records.participant_list, name="participant_list"),
+    path("participants/new/", views_records.participant_create, name="participant_create"),
+    path("participants/<int:pk>/", views_records.participant_detail, name="participant_detail"),
+    path("participants/<int:pk>/edit/", views_records.participant_edit, name="participant_edit"),
+    path(
+        "participants/<int:pk>/status/", views_records.participant_status, name="participant_status"
+    ),
+    path(
+        "participants/<int:pk>/consents/new/", views_records.consent_create, name="consent_create"
+    ),
+    path("consents/<int:pk>/withdraw/", views_records.consent_withdraw, name="consent_withdraw"),
+    path("participants/<int:pk>/intakes/new/", views_records.intake_create, name="intake_create"),
+    path("participants/<int:pk>/enrol/", views_records.participant_enrol, name="participant_enrol"),
+    path("enrolments/<int:pk>/leave/", views_records.enrolment_leave, name="enrolment_leave"),
     # overviews, import and export, the social map (views_overview.py)
     path("participants/import/", views_overview.participant_import, name="participant_import"),
     path(

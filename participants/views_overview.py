@@ -33,10 +33,10 @@ from stetapp.exports import table_response
 from stetapp.forms import apply_validation_error
 from stetapp.suppression import suppress
 
-from . import selectors, services
+from . import selectors, selectors_overview, services_overview
+from .forms_overview import ParticipantImportForm, SocialMapFilterForm, SocialServiceForm
 from .importers import import_participants
 from .models import Enrolment, Participant, ServiceKind
-from .overview_forms import ParticipantImportForm, SocialMapFilterForm, SocialServiceForm
 
 LEADS = roles(Role.PROJECT_LEAD)
 GROUP_PEOPLE = rule_for(Need.WORK)
@@ -193,7 +193,7 @@ def group_funnel(request, pk):
     ctx = {
         "group": group,
         "organisation": None,
-        **_funnel_ctx(selectors.funnel_counts(people), exact=exact),
+        **_funnel_ctx(selectors_overview.funnel_counts(people), exact=exact),
     }
     return render(request, "participants/funnel.html", ctx)
 
@@ -214,7 +214,7 @@ def organisation_funnel(request, pk):
     ctx = {
         "group": None,
         "organisation": organisation,
-        **_funnel_ctx(selectors.funnel_counts(people), exact=exact),
+        **_funnel_ctx(selectors_overview.funnel_counts(people), exact=exact),
     }
     return render(request, "participants/funnel.html", ctx)
 
@@ -228,13 +228,13 @@ def social_map(request):
     """The social maps of the user's organisations, by city, optionally of one kind."""
     user = request.user
     form = SocialMapFilterForm(request.GET or None)
-    entries = selectors.social_map_for_user(user=user).order_by(
+    entries = selectors_overview.social_map_for_user(user=user).order_by(
         "city__name", "city_id", "kind", "name"
     )
     if form.is_valid() and form.cleaned_data["kind"]:
         entries = entries.filter(kind=form.cleaned_data["kind"])
     writable = set(
-        selectors.social_map_organisations_for_user(user=user).values_list("pk", flat=True)
+        selectors_overview.social_map_organisations_for_user(user=user).values_list("pk", flat=True)
     )
     ctx = {
         "form": form,
@@ -255,7 +255,7 @@ def social_service_create(request):
         fields = dict(form.cleaned_data)
         organisation = fields.pop("organisation")
         try:
-            service = services.social_service_create(organisation=organisation, **fields)
+            service = services_overview.social_service_create(organisation=organisation, **fields)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -269,7 +269,7 @@ def social_service_create(request):
 @access(SOCIAL_MAP_WRITERS)
 @require_http_methods(["GET", "POST"])
 def social_service_edit(request, pk):
-    service = selectors.social_service_get_for_user(user=request.user, pk=pk, write=True)
+    service = selectors_overview.social_service_get_for_user(user=request.user, pk=pk, write=True)
     # The form works on a copy, so the page keeps the saved name until it is saved.
     form = SocialServiceForm(
         request.POST if request.method == "POST" else None,
@@ -279,7 +279,7 @@ def social_service_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             # A copy again: should saving fail, the page still shows the saved name.
-            services.social_service_update(service=copy.copy(service), **form.cleaned_data)
+            services_overview.social_service_update(service=copy.copy(service), **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Participant
-from participants.selectors import funnel_counts
+from participants.selectors_overview import funnel_counts
 from tests.factories import ParticipantFactory, Role, UserFactory, grant_role
 
 

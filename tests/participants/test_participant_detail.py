@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from participants import services
+from participants import services_records
 from tests.factories import (
     ConsentFactory,
     EnrolmentFactory,
@@ -35,7 +35,7 @@ def rich(world):
         country_of_origin="Turkey",
         interests="Embroidery",
     )
-    services.intake_record(
+    services_records.intake_record(
         participant=p,
         conducted_by=facilitator,
         held_on=dt.date(2025, 1, 10),
@@ -43,7 +43,7 @@ def rich(world):
         situation="Lost her husband last year",
         group_fits="yes",
     )
-    services.intake_record(
+    services_records.intake_record(
         participant=p,
         conducted_by=facilitator,
         held_on=dt.date(2025, 1, 12),
@@ -174,7 +174,7 @@ def test_banner_without_data_processing_consent(world):
 def test_religion_and_health_only_with_active_consent(world, rich):
     client = world.client_for("facilitator_a1")
     religion = rich.consents.get(purpose="religion")
-    services.consent_withdraw(consent=religion, withdrawn_by=world.users["facilitator_a1"])
+    services_records.consent_withdraw(consent=religion, withdrawn_by=world.users["facilitator_a1"])
     text = client.get(_url(rich)).text
     assert "Religion" not in text.split("Profile")[1].split("Recruitment")[0]
     assert "Alevi" not in text
@@ -182,7 +182,7 @@ def test_religion_and_health_only_with_active_consent(world, rich):
 
 
 def test_withdrawn_consents_are_listed_as_history(world, rich):
-    services.consent_withdraw(consent=world.consent_a1, withdrawn_by=world.users["lead_a"])
+    services_records.consent_withdraw(consent=world.consent_a1, withdrawn_by=world.users["lead_a"])
     response = world.client_for("facilitator_a1").get(_url(rich))
     assert [c.purpose for c in response.context["withdrawn_consents"]] == ["phone"]
     assert "phone" not in [c.purpose for c in response.context["active_consents"]]
@@ -193,14 +193,14 @@ def test_withdrawn_consents_are_listed_as_history(world, rich):
 def test_enrolment_history(world, rich):
     service = SocialServiceFactory(organisation=world.org_a, name="Buurtteam Noord")
     enrolment = rich.enrolments.get()
-    services.enrolment_leave(
+    services_records.enrolment_leave(
         enrolment=enrolment,
         left_on=dt.date(2025, 3, 1),
         reason="did_not_fit",
         notes="Prefers a mixed group",
         referred_to=service,
     )
-    services.participant_enrol(
+    services_records.participant_enrol(
         participant=rich, group=world.group_a2, joined_on=dt.date(2025, 3, 5)
     )
     response = world.client_for("lead_a").get(_url(rich))
@@ -274,15 +274,15 @@ def history(request, world):
         if i == 9:
             continue
         if i % 2:
-            services.consent_withdraw(consent=consent, withdrawn_by=world.users["lead_a"])
-        services.intake_record(
+            services_records.consent_withdraw(consent=consent, withdrawn_by=world.users["lead_a"])
+        services_records.intake_record(
             participant=p,
             conducted_by=world.users["facilitator_a1"] if i % 2 else world.users["lead_a"],
             held_on=dt.date(2025, 1, 1 + i),
             location="home",
         )
     if n == 10:
-        services.intake_record(
+        services_records.intake_record(
             participant=p,
             conducted_by=world.users["facilitator_a1"],
             held_on=dt.date(2025, 2, 1),

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from participants import services
+from participants import services_records
 from participants.models import Participant
 from tests.factories import ConsentFactory, GroupFactory
 from tests.participants.conftest import HOSTILE, assert_escaped
@@ -194,7 +194,7 @@ def test_a_withdrawn_consent_in_between_is_a_conflict(world):
     client.post(_url(p), _payload(p, health_notes="Asthma"))
     p.refresh_from_db()
     stale = _payload(p, health_notes="Asthma, worse in winter")
-    services.consent_withdraw(consent=consent, withdrawn_by=world.users["lead_a"])
+    services_records.consent_withdraw(consent=consent, withdrawn_by=world.users["lead_a"])
     response = client.post(_url(p), stale)
     assert response.status_code == 200
     assert "health_notes" not in response.context["form"].fields

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from participants import selectors
+from participants import selectors, selectors_overview, selectors_records
 from participants.models import Participant
 from tests.factories import EnrolmentFactory, GroupFactory, ParticipantFactory
 
@@ -39,7 +39,9 @@ def test_get_for_user(world):
     ],
 )
 def test_sees_full_record(world, persona, full):
-    assert selectors.sees_full_record(user=world.users[persona], group=world.group_a1) is full
+    assert (
+        selectors_records.sees_full_record(user=world.users[persona], group=world.group_a1) is full
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,7 +57,7 @@ def test_sees_full_record(world, persona, full):
     ],
 )
 def test_participant_list_for_user(world, persona, count):
-    assert selectors.participant_list_for_user(user=world.users[persona]).count() == count
+    assert selectors_records.participant_list_for_user(user=world.users[persona]).count() == count
 
 
 # --- funnel_counts ---------------------------------------------------------------------
@@ -69,7 +71,7 @@ def test_funnel_counts(world):
     ]:
         for _ in range(n):
             ParticipantFactory(group=world.group_a2, status=status, channel=channel)
-    funnel = selectors.funnel_counts(Participant.objects.filter(group=world.group_a2))
+    funnel = selectors_overview.funnel_counts(Participant.objects.filter(group=world.group_a2))
     assert funnel.total == 6
     assert [(value, n) for value, _label, n in funnel.by_status] == [
         ("contacted", 3),
@@ -86,14 +88,14 @@ def test_funnel_counts(world):
 
 
 def test_funnel_counts_of_nothing(world):
-    funnel = selectors.funnel_counts(Participant.objects.none())
+    funnel = selectors_overview.funnel_counts(Participant.objects.none())
     assert funnel.total == 0
     assert funnel.max_status == 0
 
 
 def test_funnel_counts_take_two_queries(world, django_assert_num_queries):
     with django_assert_num_queries(2):
-        selectors.funnel_counts(Participant.objects.all())
+        selectors_overview.funnel_counts(Participant.objects.all())
 
 
 # --- group_composition -----------------------------------------------------------------

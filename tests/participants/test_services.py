@@ -1,4 +1,4 @@
-"""participants.services: validation, optimistic locking, consent and enrolment rules."""
+"""participants.services_records: validation, optimistic locking, consent and enrolment rules."""
 
 import datetime as dt
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from participants import services
+from participants import services_records
 from participants.models import Consent, Participant
 from tests.factories import ConsentFactory, ParticipantFactory, SocialServiceFactory
 
@@ -20,14 +20,14 @@ def facilitator(world):
 
 
 def test_create_normalises_and_defaults(world, facilitator):
-    p = services.participant_create(
+    p = services_records.participant_create(
         group=world.group_a1, full_name="  Nadia  ", created_by=facilitator, postcode="3072ab"
     )
     assert (p.full_name, p.postcode, p.status, p.version) == ("Nadia", "3072 AB", "contacted", 1)
 
 
 def test_create_at_a_status(world, facilitator):
-    p = services.participant_create(
+    p = services_records.participant_create(
         group=world.group_a1, full_name="N", created_by=facilitator, status="waiting_list"
     )
     assert p.status == "waiting_list"
@@ -35,7 +35,7 @@ def test_create_at_a_status(world, facilitator):
 
 def test_create_refuses_an_unknown_status(world, facilitator):
     with pytest.raises(ValidationError) as error:
-        services.participant_create(
+        services_records.participant_create(
             group=world.group_a1, full_name="N", created_by=facilitator, status="lost"
         )
     assert "status" in error.value.message_dict
@@ -44,7 +44,7 @@ def test_create_refuses_an_unknown_status(world, facilitator):
 @pytest.mark.parametrize("field", ["religion", "health_notes"])
 def test_create_refuses_sensitive_fields(world, facilitator, field):
     with pytest.raises(ValidationError) as error:
-        services.participant_create(
+        services_records.participant_create(
             group=world.group_a1, full_name="N", created_by=facilitator, **{field: "x"}
         )
     assert field in error.value.message_dict
@@ -53,7 +53,7 @@ def test_create_refuses_sensitive_fields(world, facilitator, field):
 
 def test_create_refuses_unknown_fields(world, facilitator):
     with pytest.raises(TypeError):
-        services.participant_create(
+        services_records.participant_create(
             group=world.group_a1, full_name="N", created_by=facilitator, version=7
         )
 
@@ -63,17 +63,17 @@ def test_create_refuses_unknown_fields(world, facilitator):
 
 def test_update_raises_the_version_and_writes_changes_only(world):
     p = world.participant_a1
-    updated = services.participant_update(participant=p, version=1, phone="06 0000 1111")
+    updated = services_records.participant_update(participant=p, version=1, phone="06 0000 1111")
     assert (updated.phone, updated.version) == ("06 0000 1111", 2)
-    unchanged = services.participant_update(participant=p, version=2, phone="06 0000 1111")
+    unchanged = services_records.participant_update(participant=p, version=2, phone="06 0000 1111")
     assert unchanged.version == 2
 
 
 def test_update_with_a_stale_version_saves_nothing(world):
     p = world.participant_a1
-    services.participant_update(participant=p, version=1, community="Kurdish")
-    with pytest.raises(services.ConflictError):
-        services.participant_update(participant=p, version=1, community="Alevi")
+    services_records.participant_update(participant=p, version=1, community="Kurdish")
+    with pytest.raises(services_records.ConflictError):
+        services_records.participant_update(participant=p, version=1, community="Alevi")
     p.refresh_from_db()
     assert (p.community, p.version) == ("Kurdish", 2)
 
@@ -81,28 +81,28 @@ def test_update_with_a_stale_version_saves_nothing(world):
 def test_update_needs_consent_for_sensitive_fields(world):
     p = world.participant_a1
     with pytest.raises(ValidationError) as error:
-        services.participant_update(participant=p, version=1, religion="Alevi")
+        services_records.participant_update(participant=p, version=1, religion="Alevi")
     assert "religion" in error.value.message_dict
     ConsentFactory(participant=p, purpose="religion")
     p = Participant.objects.get(pk=p.pk)
-    assert services.participant_update(participant=p, version=1, religion="Alevi").religion == (
-        "Alevi"
-    )
+    assert services_records.participant_update(
+        participant=p, version=1, religion="Alevi"
+    ).religion == ("Alevi")
 
 
 def test_update_keeps_the_organisation(world):
     with pytest.raises(ValidationError) as error:
-        services.participant_update(
+        services_records.participant_update(
             participant=world.participant_a1, version=1, group=world.group_b1
         )
     assert "group" in error.value.message_dict
 
 
 def test_set_status(world):
-    p = services.participant_set_status(participant=world.participant_a1, status="declined")
+    p = services_records.participant_set_status(participant=world.participant_a1, status="declined")
     assert (p.status, p.version) == ("declined", 2)
     with pytest.raises(ValidationError):
-        services.participant_set_status(participant=p, status="gone")
+        services_records.participant_set_status(participant=p, status="gone")
 
 
 # --- consents --------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def _consent(world, **overrides):
         "recorded_by": world.users["facilitator_a1"],
     }
     data.update(overrides)
-    return services.consent_record(**data)
+    return services_records.consent_record(**data)
 
 
 def test_consent_record(world):
@@ -145,13 +145,13 @@ def test_withdrawing_religion_consent_erases_religion_only(world):
     p = world.participant_a1
     religion = _consent(world)
     _consent(world, purpose="health")
-    p = services.participant_update(
+    p = services_records.participant_update(
         participant=Participant.objects.get(pk=p.pk),
         version=1,
         religion="Alevi",
         health_notes="Asthma",
     )
-    services.consent_withdraw(consent=religion, withdrawn_by=world.users["lead_a"])
+    services_records.consent_withdraw(consent=religion, withdrawn_by=world.users["lead_a"])
     p.refresh_from_db()
     assert (p.religion, p.health_notes, p.version) == ("", "Asthma", 3)
     religion.refresh_from_db()
@@ -160,14 +160,16 @@ def test_withdrawing_religion_consent_erases_religion_only(world):
 
 
 def test_withdrawing_other_consents_touches_no_field(world):
-    services.consent_withdraw(consent=world.consent_a1, withdrawn_by=world.users["lead_a"])
+    services_records.consent_withdraw(consent=world.consent_a1, withdrawn_by=world.users["lead_a"])
     world.participant_a1.refresh_from_db()
     assert world.participant_a1.version == 1
 
 
 def test_withdrawing_twice_keeps_the_first_time(world):
-    first = services.consent_withdraw(consent=world.consent_a1, withdrawn_by=world.users["lead_a"])
-    again = services.consent_withdraw(
+    first = services_records.consent_withdraw(
+        consent=world.consent_a1, withdrawn_by=world.users["lead_a"]
+    )
+    again = services_records.consent_withdraw(
         consent=world.consent_a1, withdrawn_by=world.users["facilitator_a1"]
     )
     assert again.withdrawn_at == first.withdrawn_at
@@ -188,7 +190,7 @@ def test_withdrawing_twice_keeps_the_first_time(world):
 )
 def test_intake_moves_the_funnel_on(world, before, after):
     p = ParticipantFactory(group=world.group_a1, status=before)
-    services.intake_record(
+    services_records.intake_record(
         participant=p,
         conducted_by=world.users["facilitator_a1"],
         held_on=dt.date(2025, 1, 1),
@@ -200,7 +202,7 @@ def test_intake_moves_the_funnel_on(world, before, after):
 
 def test_intake_cannot_be_recorded_ahead(world):
     with pytest.raises(ValidationError) as error:
-        services.intake_record(
+        services_records.intake_record(
             participant=world.participant_a1,
             conducted_by=world.users["facilitator_a1"],
             held_on=timezone.localdate() + dt.timedelta(days=7),
@@ -214,32 +216,34 @@ def test_intake_cannot_be_recorded_ahead(world):
 
 def test_enrol_in_another_organisation_is_refused(world):
     with pytest.raises(ValidationError) as error:
-        services.participant_enrol(participant=world.participant_a1, group=world.group_b1)
+        services_records.participant_enrol(participant=world.participant_a1, group=world.group_b1)
     assert "group" in error.value.message_dict
 
 
 def test_enrol_makes_the_group_theirs(world):
     p = ParticipantFactory(group=world.group_a1, status="intake_done")
-    enrolment = services.participant_enrol(participant=p, group=world.group_a2)
+    enrolment = services_records.participant_enrol(participant=p, group=world.group_a2)
     assert enrolment.joined_on == timezone.localdate()
     assert (p.group, p.status, p.version) == (world.group_a2, "joined", 2)
 
 
 def test_leave_keeps_the_row_and_refuses_a_second_leave(world):
     enrolment = world.participant_a1.enrolments.get()
-    services.enrolment_leave(
+    services_records.enrolment_leave(
         enrolment=enrolment, left_on=dt.date(2025, 5, 1), reason="health", notes="  rest  "
     )
     enrolment.refresh_from_db()
     assert (enrolment.left_on, enrolment.leave_notes) == (dt.date(2025, 5, 1), "rest")
     with pytest.raises(ValidationError):
-        services.enrolment_leave(enrolment=enrolment, left_on=dt.date(2025, 6, 1), reason="died")
+        services_records.enrolment_leave(
+            enrolment=enrolment, left_on=dt.date(2025, 6, 1), reason="died"
+        )
 
 
 def test_leave_refers_only_within_the_organisation(world):
     other = SocialServiceFactory(organisation=world.org_b)
     with pytest.raises(ValidationError) as error:
-        services.enrolment_leave(
+        services_records.enrolment_leave(
             enrolment=world.participant_a1.enrolments.get(),
             left_on=dt.date(2025, 5, 1),
             reason="moved",
@@ -250,7 +254,7 @@ def test_leave_refers_only_within_the_organisation(world):
 
 def test_leave_needs_a_date_after_joining(world):
     with pytest.raises(ValidationError) as error:
-        services.enrolment_leave(
+        services_records.enrolment_leave(
             enrolment=world.participant_a1.enrolments.get(),
             left_on=dt.date(2024, 5, 1),
             reason="moved",

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.services import consent_withdraw
+from participants.services_records import consent_withdraw
 from reporting.models import SelectionRound, Story
 from reporting.services_evidence import ConflictError, story_save
 from tests.factories import ConsentFactory, EnrolmentFactory, participant_in

@@ -1,7 +1,7 @@
 """Forms for the participant record, consents, intakes and enrolments.
 
 Forms validate and limit every choice to what the user may work with; the services in
-participants.services persist.
+participants.services_records persist.
 """
 
 import django_filters

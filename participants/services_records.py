@@ -1,5 +1,7 @@
-"""Writes for participants. Every function validates, writes atomically, and raises
-ValidationError with field errors for bad input (ConflictError for a stale edit)."""
+"""Writes for the participant records (views_records.py): profiles, status, consent,
+intakes and enrolments; the import (importers.py) creates through them too. Every
+function validates, writes atomically, and raises ValidationError with field errors for
+bad input (ConflictError for a stale edit)."""
 
 from __future__ import annotations
 
@@ -284,43 +286,3 @@ def enrolment_leave(
     enrolment.full_clean(validate_constraints=False)
     enrolment.save(update_fields=["left_on", "leave_reason", "leave_notes", "referred_to"])
     return enrolment
-
-
-SERVICE_FIELDS = (
-    "city",
-    "name",
-    "kind",
-    "contact_person",
-    "phone",
-    "email",
-    "website",
-    "address",
-    "offers_speakers",
-    "notes",
-)
-
-
-@transaction.atomic
-def social_service_create(*, organisation, **fields) -> SocialService:
-    unknown = set(fields) - set(SERVICE_FIELDS)
-    if unknown:
-        raise TypeError(f"social_service_create cannot set {sorted(unknown)}")
-    service = SocialService(organisation=organisation, **fields)
-    service.full_clean()
-    service.save()
-    return service
-
-
-@transaction.atomic
-def social_service_update(*, service: SocialService, **fields) -> SocialService:
-    changed = []
-    for name, value in fields.items():
-        if name not in SERVICE_FIELDS:
-            raise TypeError(f"social_service_update cannot set {name!r}")
-        if getattr(service, name) != value:
-            setattr(service, name, value)
-            changed.append(name)
-    if changed:
-        service.full_clean()
-        service.save(update_fields=[f"{n}_id" if n == "city" else n for n in changed])
-    return service

@@ -19,8 +19,8 @@ from groups.access import Need, rule_for
 from stetapp.access import access, get_visible_or_404
 from stetapp.forms import apply_validation_error
 
-from . import selectors, services
-from .forms import (
+from . import selectors, selectors_records, services_records
+from .forms_records import (
     ConsentForm,
     EnrolForm,
     IntakeForm,
@@ -67,7 +67,7 @@ def participant_list(request):
     full_groups = set(groups_for_participant_work(user).values_list("pk", flat=True))
     participant_filter = ParticipantFilter(
         request.GET or None,
-        queryset=selectors.participant_list_for_user(user=user),
+        queryset=selectors_records.participant_list_for_user(user=user),
         user=user,
         full_groups=full_groups,
     )
@@ -96,7 +96,7 @@ def participant_create(request):
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         try:
-            participant = services.participant_create(created_by=request.user, **fields)
+            participant = services_records.participant_create(created_by=request.user, **fields)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -117,7 +117,7 @@ def participant_detail(request, pk):
     participant = selectors.participant_get_for_user(user=user, pk=pk)
     # Whoever may change the record sees all of it (facilitators of the groups the person
     # is or was in, the project lead); a volunteer sees the name and phone number only.
-    full = selectors.can_edit_participant(user=user, participant=participant)
+    full = selectors_records.can_edit_participant(user=user, participant=participant)
     ctx = {"participant": participant, "full": full}
     if full:
         consents = list(participant.consents.all())
@@ -180,7 +180,7 @@ def participant_edit(request, pk):
     participant = selectors.participant_get_for_user(user=user, pk=pk, write=True)
     options = {
         "user": user,
-        "purposes": services.active_purposes(participant),
+        "purposes": services_records.active_purposes(participant),
     }
     form = ParticipantEditForm(
         request.POST or None,
@@ -193,19 +193,19 @@ def participant_edit(request, pk):
         changed = {
             name: form.cleaned_data[name]
             for name in form.changed_data
-            if name in services.PROFILE_FIELDS
+            if name in services_records.PROFILE_FIELDS
         }
         try:
-            services.participant_update(
+            services_records.participant_update(
                 participant=participant, version=form.cleaned_data["version"], **changed
             )
-        except services.ConflictError:
+        except services_records.ConflictError:
             current = selectors.participant_get_for_user(user=user, pk=pk, write=True)
             conflict = _conflicting_values(form, current)
             # Keep what the editor typed, but let the next save start from the new version.
             data = request.POST.copy()
             data["version"] = str(current.version)
-            options["purposes"] = services.active_purposes(current)
+            options["purposes"] = services_records.active_purposes(current)
             form = ParticipantEditForm(data, instance=copy.copy(current), **options)
             form.is_valid()
             messages.error(
@@ -231,7 +231,9 @@ def participant_status(request, pk):
     participant = selectors.participant_get_for_user(user=request.user, pk=pk, write=True)
     form = StatusForm(request.POST)
     if form.is_valid():
-        services.participant_set_status(participant=participant, status=form.cleaned_data["status"])
+        services_records.participant_set_status(
+            participant=participant, status=form.cleaned_data["status"]
+        )
         messages.success(
             request,
             _("Status changed to “%(status)s”.")
@@ -252,7 +254,7 @@ def consent_create(request, pk):
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            consent = services.consent_record(
+            consent = services_records.consent_record(
                 participant=participant, recorded_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -276,12 +278,14 @@ def consent_withdraw(request, pk):
         user=user,
         pk=pk,
         write=True,
-        writable=lambda c: selectors.can_edit_participant(user=user, participant=c.participant),
+        writable=lambda c: selectors_records.can_edit_participant(
+            user=user, participant=c.participant
+        ),
     )
     if not consent.is_active:
         messages.info(request, _("This consent was already withdrawn."))
     else:
-        services.consent_withdraw(consent=consent, withdrawn_by=user)
+        services_records.consent_withdraw(consent=consent, withdrawn_by=user)
         messages.success(
             request,
             _("Consent withdrawn: %(purpose)s. This takes effect everywhere at once.")
@@ -300,7 +304,7 @@ def intake_create(request, pk):
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.intake_record(
+            services_records.intake_record(
                 participant=participant, conducted_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -320,7 +324,9 @@ def participant_enrol(request, pk):
     form = EnrolForm(request.POST or None, user=user, participant=participant)
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment = services.participant_enrol(participant=participant, **form.cleaned_data)
+            enrolment = services_records.participant_enrol(
+                participant=participant, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -343,7 +349,9 @@ def enrolment_leave(request, pk):
         user=user,
         pk=pk,
         write=True,
-        writable=lambda e: selectors.can_edit_participant(user=user, participant=e.participant),
+        writable=lambda e: selectors_records.can_edit_participant(
+            user=user, participant=e.participant
+        ),
     )
     participant = enrolment.participant
     if enrolment.left_on is not None:
@@ -352,7 +360,7 @@ def enrolment_leave(request, pk):
     form = LeaveForm(request.POST or None, organisation=enrolment.group.organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrolment_leave(enrolment=enrolment, **form.cleaned_data)
+            services_records.enrolment_leave(enrolment=enrolment, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

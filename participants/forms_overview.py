@@ -1,12 +1,12 @@
 """Forms of the overview pages: the participant import, the social map filter and the
-social map entry. They validate; participants.services persists."""
+social map entry. They validate; participants.services_overview persists."""
 
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import ServiceKind, SocialService
-from .selectors import social_map_organisations_for_user
+from .selectors_overview import social_map_organisations_for_user
 
 
 class ParticipantImportForm(forms.Form):

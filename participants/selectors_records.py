@@ -1,0 +1,33 @@
+"""Reads for the participant records (views_records.py): who may edit a record or see
+it in full, and the list of records a user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from groups.access import Need, can
+from groups.models import Group
+
+from .models import Participant
+
+
+def can_edit_participant(*, user, participant: Participant) -> bool:
+    return Participant.objects.editable_by(user).filter(pk=participant.pk).exists()
+
+
+def sees_full_record(*, user, group: Group) -> bool:
+    """Facilitators of the group and project leads of its organisation see the whole
+    record; volunteers only the name and phone number."""
+    return can(user, group, Need.EDIT)
+
+
+def participant_list_for_user(*, user) -> QuerySet[Participant]:
+    """Participants the user may see, with their group (one query)."""
+    return Participant.objects.visible_to(user).with_related().order_by("full_name")
+
+
+__all__ = [
+    "participant_list_for_user",
+    "sees_full_record",
+    "can_edit_participant",
+]
