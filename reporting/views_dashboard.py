@@ -3,7 +3,7 @@
 Access: the rule lets programme coordinators in; the programme is loaded through
 `Programme.objects.visible_to`, so a coordinator of another programme gets a 404. The page
 and its workbook (?format=xlsx) show counts, rates and group names, never a participant or
-a volunteer by name (reporting/dashboard.py).
+a volunteer by name (reporting/selectors_dashboard.py).
 """
 
 from django import forms
@@ -17,7 +17,7 @@ from groups.models import Programme, Role
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.exports import workbook_response
 
-from . import dashboard as selectors
+from . import selectors_dashboard as selectors
 
 COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
 

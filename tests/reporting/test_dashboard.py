@@ -1,4 +1,4 @@
-"""The programme dashboard (reporting/views_dashboard.py, reporting/dashboard.py): every
+"""The programme dashboard (reporting/views_dashboard.py, reporting/selectors_dashboard.py): every
 number on a scripted programme, the at-risk rules on a fixed day, suppression, no personal
 data in the page or the workbook, access, and a fixed number of queries."""
 

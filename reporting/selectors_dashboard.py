@@ -1,4 +1,4 @@
-"""The programme dashboard (reporting/views_dashboard.py): how all groups of a programme are
+"""Reads for the programme dashboard (views_dashboard.py): how all groups of a programme are
 doing, in aggregates only.
 
 Nothing here reads a participant's name or any other personal field: participants and
