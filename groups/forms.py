@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .languages import LANGUAGE_CHOICES
 from .models import Group, Organisation, Role, SchoolRegion, Venue
+from .services import GROUP_FIELDS, ORGANISATION_FIELDS, VENUE_FIELDS
 
 
 class GroupForm(forms.ModelForm):
@@ -15,20 +16,7 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = Group
-        fields = [
-            "organisation",
-            "name",
-            "city",
-            "community",
-            "composition",
-            "languages",
-            "is_diverse",
-            "target_size",
-            "status",
-            "start_date",
-            "end_date",
-            "venue",
-        ]
+        fields = list(GROUP_FIELDS)
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -60,17 +48,7 @@ class GroupForm(forms.ModelForm):
 class VenueForm(forms.ModelForm):
     class Meta:
         model = Venue
-        fields = [
-            "name",
-            "address",
-            "postcode",
-            "city",
-            "closed_room",
-            "separate_rooms",
-            "capacity",
-            "step_free",
-            "notes",
-        ]
+        fields = list(VENUE_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organisation, **kwargs):
@@ -114,7 +92,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "city", "kvk_number", "school_region"]
+        fields = list(ORGANISATION_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

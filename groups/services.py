@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -15,7 +18,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from stetapp.services import UNSET, Unset, given, model_update
+
 from .models import (
+    City,
     Group,
     Membership,
     Organisation,
@@ -41,6 +47,8 @@ GROUP_FIELDS = (
     "end_date",
     "venue",
 )
+# A group stays with its organisation: the edit form and group_update leave it out.
+GROUP_UPDATE_FIELDS = tuple(name for name in GROUP_FIELDS if name != "organisation")
 VENUE_FIELDS = (
     "name",
     "address",
@@ -52,6 +60,7 @@ VENUE_FIELDS = (
     "step_free",
     "notes",
 )
+ORGANISATION_FIELDS = ("name", "city", "kvk_number", "school_region")
 
 
 def _normalise_community(value: str) -> str:
@@ -96,49 +105,102 @@ def group_create(
 
 
 @transaction.atomic
-def group_update(*, group: Group, **fields) -> Group:
-    """Change a group's settings; only the fields given are written."""
-    changed = []
-    for name, value in fields.items():
-        if name not in GROUP_FIELDS or name == "organisation":
-            raise TypeError(f"group_update cannot set {name!r}")
-        if name == "community":
-            value = _normalise_community(value)
-        if name == "languages":
-            value = list(value)
-        if getattr(group, name) != value:
-            setattr(group, name, value)
-            changed.append(name)
-    if changed:
-        group.full_clean()
-        update = [f"{name}_id" if name in ("city", "venue") else name for name in changed]
-        group.save(update_fields=[*update, "updated_at"])
+def group_update(
+    *,
+    group: Group,
+    name: str | Unset = UNSET,
+    city: City | Unset = UNSET,
+    community: str | Unset = UNSET,
+    composition: str | Unset = UNSET,
+    languages: Iterable[str] | Unset = UNSET,
+    is_diverse: bool | Unset = UNSET,
+    target_size: int | Unset = UNSET,
+    status: str | Unset = UNSET,
+    start_date: dt.date | None | Unset = UNSET,
+    end_date: dt.date | None | Unset = UNSET,
+    venue: Venue | None | Unset = UNSET,
+) -> Group:
+    """Change a group's settings (GROUP_UPDATE_FIELDS); only the fields given are
+    written, and only if they changed (stetapp.services.model_update)."""
+    if community is not UNSET:
+        community = _normalise_community(community)
+    if languages is not UNSET:
+        languages = list(languages)
+    data = given(
+        name=name,
+        city=city,
+        community=community,
+        composition=composition,
+        languages=languages,
+        is_diverse=is_diverse,
+        target_size=target_size,
+        status=status,
+        start_date=start_date,
+        end_date=end_date,
+        venue=venue,
+    )
+    group, _changed = model_update(instance=group, fields=GROUP_UPDATE_FIELDS, data=data)
     return group
 
 
 @transaction.atomic
-def venue_create(*, organisation: Organisation, **fields) -> Venue:
-    unknown = set(fields) - set(VENUE_FIELDS)
-    if unknown:
-        raise TypeError(f"venue_create cannot set {sorted(unknown)}")
-    venue = Venue(organisation=organisation, **fields)
+def venue_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    address: str,
+    city: City,
+    postcode: str = "",
+    closed_room: bool = False,
+    separate_rooms: bool = False,
+    capacity: int | None = None,
+    step_free: bool = False,
+    notes: str = "",
+) -> Venue:
+    venue = Venue(
+        organisation=organisation,
+        name=name,
+        address=address,
+        postcode=postcode,
+        city=city,
+        closed_room=closed_room,
+        separate_rooms=separate_rooms,
+        capacity=capacity,
+        step_free=step_free,
+        notes=notes,
+    )
     venue.full_clean()
     venue.save()
     return venue
 
 
 @transaction.atomic
-def venue_update(*, venue: Venue, **fields) -> Venue:
-    changed = []
-    for name, value in fields.items():
-        if name not in VENUE_FIELDS:
-            raise TypeError(f"venue_update cannot set {name!r}")
-        if getattr(venue, name) != value:
-            setattr(venue, name, value)
-            changed.append(name)
-    if changed:
-        venue.full_clean()
-        venue.save(update_fields=[f"{n}_id" if n == "city" else n for n in changed])
+def venue_update(
+    *,
+    venue: Venue,
+    name: str | Unset = UNSET,
+    address: str | Unset = UNSET,
+    postcode: str | Unset = UNSET,
+    city: City | Unset = UNSET,
+    closed_room: bool | Unset = UNSET,
+    separate_rooms: bool | Unset = UNSET,
+    capacity: int | None | Unset = UNSET,
+    step_free: bool | Unset = UNSET,
+    notes: str | Unset = UNSET,
+) -> Venue:
+    """Change the VENUE_FIELDS given; writes only what changed."""
+    data = given(
+        name=name,
+        address=address,
+        postcode=postcode,
+        city=city,
+        closed_room=closed_room,
+        separate_rooms=separate_rooms,
+        capacity=capacity,
+        step_free=step_free,
+        notes=notes,
+    )
+    venue, _changed = model_update(instance=venue, fields=VENUE_FIELDS, data=data)
     return venue
 
 
@@ -162,21 +224,20 @@ def organisation_create(
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
-    """Change an organisation's name, city, KvK number or school holiday region; writes
-    only what changed."""
-    changed = []
-    for name, value in fields.items():
-        if name not in ("name", "city", "kvk_number", "school_region"):
-            raise TypeError(f"organisation_update cannot set {name!r}")
-        if name == "name":
-            value = value.strip()
-        if getattr(organisation, name) != value:
-            setattr(organisation, name, value)
-            changed.append(name)
-    if changed:
-        organisation.full_clean()
-        organisation.save(update_fields=[f"{n}_id" if n == "city" else n for n in changed])
+def organisation_update(
+    *,
+    organisation: Organisation,
+    name: str | Unset = UNSET,
+    city: City | Unset = UNSET,
+    kvk_number: str | Unset = UNSET,
+    school_region: str | Unset = UNSET,
+) -> Organisation:
+    """Change an organisation's name, city, KvK number or school holiday region
+    (ORGANISATION_FIELDS); writes only what changed."""
+    data = given(name=name, city=city, kvk_number=kvk_number, school_region=school_region)
+    organisation, _changed = model_update(
+        instance=organisation, fields=ORGANISATION_FIELDS, data=data
+    )
     return organisation
 
 

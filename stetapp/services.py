@@ -7,12 +7,29 @@ own field list (the same constant as the form's Meta.fields) instead of copying 
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from django.db import models
 
 M = TypeVar("M", bound=models.Model)
+
+
+class _Unset(enum.Enum):
+    UNSET = "UNSET"
+
+
+# The default of an update service's keyword arguments: "not given, leave as it is"
+# (None is a value a field may be set to).
+UNSET: Final = _Unset.UNSET
+Unset = Literal[_Unset.UNSET]
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The keyword arguments a caller gave: `values` without those left UNSET. An update
+    service with explicit keyword parameters passes this to model_update as `data`."""
+    return {name: value for name, value in values.items() if value is not UNSET}
 
 
 def model_update(
@@ -50,4 +67,4 @@ def model_update(
     return instance, True
 
 
-__all__ = ["model_update"]
+__all__ = ["UNSET", "Unset", "given", "model_update"]

@@ -53,3 +53,9 @@ def test_invalid_values_are_refused_and_not_saved():
             data={"period_end": grant.period_start - dt.timedelta(days=1)},
         )
     assert Grant.objects.get(pk=grant.pk).period_end == grant.period_end == dt.date(2026, 12, 31)
+
+
+def test_given_keeps_what_the_caller_passed_none_included():
+    from stetapp.services import UNSET, given
+
+    assert given(name="x", venue=None, city=UNSET) == {"name": "x", "venue": None}
