@@ -1,4 +1,4 @@
-"""Reads every meetings area shares (docs/decisions.md, decision 31): a meeting fetched
+"""Reads every meetings area shares (docs/decisions.md, decision 32): a meeting fetched
 through the access layer. Each area's reads are in selectors_<area>.py, next to its
 views_<area>.py."""
 

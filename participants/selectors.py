@@ -1,4 +1,4 @@
-"""Reads every participants area shares (docs/decisions.md, decision 31): one participant
+"""Reads every participants area shares (docs/decisions.md, decision 32): one participant
 fetched through the access layer (also for meetings), and the group's size and make-up
 that the group page (sections.py) and the reports show. Each area's reads are in
 selectors_<area>.py, next to its views_<area>.py."""
