@@ -10,6 +10,13 @@ ALLOWED_HOSTS = ["*"]
 STETAPP_MFA_REQUIRED_ROLES = []
 STETAPP_MFA_REQUIRED_FOR_STAFF = False
 
+# On SQLite the test database is a file (ignored by git), not memory, so that pytest's
+# --reuse-db (in pyproject.toml) keeps it between runs instead of migrating afresh each
+# time; `--create-db` rebuilds it (after switching to a branch with other migrations).
+# PostgreSQL keeps Django's own test database (test_<name>).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
+
 # Receipts uploaded by tests go to a throw-away folder.
 import tempfile  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Two facilitators marking the same meeting at once never lose each other's marks
 (issue 4). Real threads with their own database connections: PostgreSQL only (SQLite
-serialises writers and its test database lives in memory); CI runs these on PostgreSQL."""
+serialises writers); CI runs these on PostgreSQL."""
 
 import threading
 
