@@ -11,6 +11,16 @@ Both organisations are in one programme. The personas:
 - lead_a                     — project lead of organisation A
 - coordinator                — programme coordinator of the programme
 - funder                     — represents a fund (read-only)
+
+(tests/helpers.py `PERSONAS` lists them in this order.)
+
+Fixtures every folder may use:
+
+- login(user)        — a client signed in as any user
+- warm(client, url)  — one GET first, so that a pinned request does not include the
+  session write that SessionLifetimeMiddleware makes on a session's first request
+- english            — English active outside requests; the groups, funding, meetings and
+  participants folders use it for every test (their conftest.py)
 """
 
 from dataclasses import dataclass
@@ -18,6 +28,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import (
     AgreementFactory,
@@ -43,17 +54,6 @@ from tests.factories import (
     grant_role,
     participant_in,
 )
-
-PERSONAS = [
-    "anonymous",
-    "outsider",
-    "volunteer_a1",
-    "facilitator_a1",
-    "facilitator_b1",
-    "lead_a",
-    "coordinator",
-    "funder",
-]
 
 
 @dataclass
@@ -256,6 +256,34 @@ def _reporting_world(group, participant, users, grant) -> dict:
         "step_a1": step,
         "batch_a": batch,
     }
+
+
+@pytest.fixture
+def english():
+    """English active outside requests: the active language otherwise depends on which
+    user's request ran last (the middleware activates the user's language and nothing
+    deactivates it), which made messages asserted outside a request order-dependent."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def login():
+    def _login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def warm():
+    def _warm(client: Client, url: str) -> None:
+        response = client.get(url)
+        assert response.status_code == 200
+
+    return _warm
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,43 @@
-"""Small assertions shared by tests of several apps."""
+"""Constants and small assertions shared by tests of several apps. Test modules import
+these from here, never from a conftest or another test module."""
 
 import re
 
 from django.urls import resolve
 
 from groups.services import invitation_token_generator
+
+# The personas of tests/conftest.py, in the order of the permission matrix's columns.
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "volunteer_a1",
+    "facilitator_a1",
+    "facilitator_b1",
+    "lead_a",
+    "coordinator",
+    "funder",
+]
+
+# Strings every form must survive (never a 500, always escaped).
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE participants_participant; --",
+    "\u202eevil\u200b",
+    "x" * 10_000,
+    "nul\x00byte",
+    "{{ request.user.email }}",
+    "   ",
+    "١٢٣ مرحبا",
+]
+
+
+def assert_escaped(response) -> None:
+    """No hostile markup came back unescaped."""
+    text = response.content.decode()
+    assert "<script>alert(1)</script>" not in text
+    assert "<img src=x" not in text
 
 
 def assert_invitation_link(body: str, user, base_url: str) -> None:
@@ -16,3 +49,4 @@ def assert_invitation_link(body: str, user, base_url: str) -> None:
     assert match, f"no invitation link on {base_url} in:\n{body}"
     kwargs = resolve(match.group(1)).kwargs
     assert invitation_token_generator.check_token(user, kwargs["token"])
+

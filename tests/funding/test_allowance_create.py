@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from funding.models import AllowancePayment
 from tests.factories import VolunteerFactory
-
-from .conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 

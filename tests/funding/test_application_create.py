@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import FundingApplication
-from tests.funding.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 URL = reverse("application_create")
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from funding.forms_applications import SECTION_FIELDS
 from tests.factories import ApplicationFactory
-from tests.funding.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 
 def _url(application):

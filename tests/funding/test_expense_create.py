@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from funding.models import Expense
 from tests.factories import ApplicationFactory, BudgetLineFactory, GrantFactory, MeetingFactory
-
-from .conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 

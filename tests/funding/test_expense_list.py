@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ExpenseFactory
-
-from .conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import FacilitatorProfile
-
-from .conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from funding.models import Fund
 from groups.models import Role
 from tests.factories import grant_role
-from tests.funding.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 URL = reverse("fund_create")
 

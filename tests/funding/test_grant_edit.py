@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from funding.models import ApplicationStatus, Grant, GrantPayment
 from tests.factories import ApplicationFactory, GrantFactory
-
-from .conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 

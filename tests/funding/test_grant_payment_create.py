@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from funding.models import GrantPayment
 from tests.factories import ApplicationFactory, GrantFactory
-
-from .conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from funding.models import NeedSignal, ReadinessCheck
 from tests.factories import GroupFactory
-
-from .conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 

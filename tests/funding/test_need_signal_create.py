@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import NeedSignal
-
-from .conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import ReadinessCheck
-
-from .conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

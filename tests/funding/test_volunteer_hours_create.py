@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from funding.models import VolunteerHours
 from tests.factories import VolunteerFactory
-
-from .conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

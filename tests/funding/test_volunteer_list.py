@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from funding.models import AllowancePayment, VolunteerHours
 from tests.factories import VolunteerFactory
-
-from .conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from groups.models import City, Group, Membership, Organisation, Programme, Role, Venue
-from tests.conftest import PERSONAS
 from tests.factories import GroupFactory, UserFactory, VenueFactory, city, grant_role
+from tests.helpers import PERSONAS
 
 
 def _user(world, persona):

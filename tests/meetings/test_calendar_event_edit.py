@@ -8,7 +8,7 @@ from django.urls import reverse
 from meetings import services_planning
 from meetings.models import CalendarEvent
 from tests.factories import CalendarEventFactory
-from tests.meetings.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

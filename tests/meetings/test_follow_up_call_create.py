@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import FollowUpCall
-from tests.meetings.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(participant):

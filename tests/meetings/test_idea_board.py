@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import IdeaFactory, MeetingFactory, UserFactory, participant_in
-from tests.meetings.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(group):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings.models import Idea
 from tests.factories import MeetingFactory, participant_in
-from tests.meetings.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(group):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from meetings.models import Idea
 from participants.models import Enrolment
 from tests.factories import IdeaFactory, UserFactory, participant_in
-from tests.meetings.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(idea):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import MeetingStatus
-from tests.meetings.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

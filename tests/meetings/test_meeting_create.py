@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from tests.factories import AMSTERDAM, VenueFactory
-from tests.meetings.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

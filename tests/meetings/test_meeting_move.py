@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings import services_planning
 from tests.factories import AMSTERDAM
-from tests.meetings.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from tests.factories import (
     SocialServiceFactory,
     participant_in,
 )
-from tests.meetings.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

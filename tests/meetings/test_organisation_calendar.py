@@ -9,7 +9,7 @@ from django.utils import timezone
 from groups.models import Role
 from meetings.models import CalendarEvent, EventCategory, EventSource
 from tests.factories import grant_role
-from tests.meetings.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Meeting, MeetingSeries
-from tests.meetings.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import Role, grant_role, participant_in
-from tests.meetings.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(group):

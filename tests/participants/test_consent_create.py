@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import Consent
-from tests.participants.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(participant):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import SocialServiceFactory
-from tests.participants.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from participants.models import Intake
 from tests.factories import ParticipantFactory
-from tests.participants.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(participant):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from participants.models import Participant
 from tests.factories import ParticipantFactory
-from tests.participants.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 URL = reverse("participant_create")
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from participants import services_records
 from participants.models import Participant
 from tests.factories import ConsentFactory, GroupFactory
-from tests.participants.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(participant):

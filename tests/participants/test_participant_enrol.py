@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from participants.models import Enrolment
 from tests.factories import ParticipantFactory
-from tests.participants.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(participant):

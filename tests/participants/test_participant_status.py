@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.participants.conftest import HOSTILE
+from tests.helpers import HOSTILE
 
 
 def _url(participant):

@@ -5,9 +5,8 @@ import pytest
 from django.urls import reverse
 
 from participants.models import SocialService
-from tests.conftest import PERSONAS
 from tests.factories import Role, city, grant_role
-from tests.participants.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, PERSONAS, assert_escaped
 
 URL = "/social-map/new/"
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from participants.models import SocialService
 from tests.factories import Role, SocialServiceFactory, UserFactory, city, grant_role
-from tests.participants.conftest import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE, assert_escaped
 
 
 def _url(service):

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Membership
-from tests.conftest import PERSONAS
+from tests.helpers import PERSONAS
 from tests.stetapp.test_urlconf_rules import all_patterns
 
 # Expected statuses: redirect (to sign-in, or after a successful POST), ok, forbidden,
