@@ -3,7 +3,7 @@ these from here, never from a conftest or another test module."""
 
 import re
 
-from django.urls import resolve
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from groups.services import invitation_token_generator
 
@@ -50,3 +50,30 @@ def assert_invitation_link(body: str, user, base_url: str) -> None:
     kwargs = resolve(match.group(1)).kwargs
     assert invitation_token_generator.check_token(user, kwargs["token"])
 
+
+def walk(patterns, prefix="", namespace=None):
+    """(route, pattern, namespace) for every view under `patterns`, depth first."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(
+                pattern.url_patterns,
+                prefix + str(pattern.pattern),
+                pattern.namespace or namespace,
+            )
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern, namespace
+
+
+def all_patterns():
+    """(route, pattern) for every view in the URLconf."""
+    return [(route, pattern) for route, pattern, _ns in walk(get_resolver().url_patterns)]
+
+
+def sheet_url(meeting):
+    """The attendance sheet of a meeting."""
+    return reverse("attendance_sheet", args=[meeting.pk])
+
+
+def mark_url(meeting):
+    """Where one attendance mark of a meeting is posted."""
+    return reverse("attendance_mark", args=[meeting.pk])

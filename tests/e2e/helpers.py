@@ -13,6 +13,16 @@ DESKTOP = {"width": 1280, "height": 800}
 SIZES = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 
+# axe-core rules of WCAG 2.2 AA; a violation of these impacts fails a test.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    },
+    "resultTypes": ["violations"],
+}
+BLOCKING = {"serious", "critical"}
+
 # What Chromium prints for a script, style, image or frame the CSP blocks.
 CSP_PATTERN = re.compile(r"content security policy|refused to", re.IGNORECASE)
 
@@ -67,3 +77,23 @@ def go_to_group_list(watched: Watched) -> None:
     open_main_nav(watched)
     watched.page.locator(f'#main-nav a[href="{reverse("group_list")}"]').click()
     watched.page.wait_for_url(watched.url("group_list"))
+
+
+def blocking_violations(page, label: str) -> list[str]:
+    """One line per serious/critical rule: page, rule id, impact and the failing nodes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    lines = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in BLOCKING:
+            targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+            lines.append(f"{label}: {violation['id']} ({violation['impact']}) at {targets}")
+    return lines
+
+
+def assert_clean(watched):
+    """Nothing blocked by the Content-Security-Policy, no script errors, nothing external."""
+    assert watched.csp_problems() == [], watched.csp_problems()
+    assert watched.errors == [], watched.errors
+    assert watched.foreign_requests == [], watched.foreign_requests

@@ -1,31 +1,18 @@
 """axe-core on the main pages at phone and desktop size: nothing serious or critical."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.helpers import PHONE, SIZES, go_to_group_list, open_main_nav, sign_in, size_name
+from tests.e2e.helpers import (
+    PHONE,
+    SIZES,
+    blocking_violations,
+    go_to_group_list,
+    open_main_nav,
+    sign_in,
+    size_name,
+)
 
 pytestmark = pytest.mark.e2e
-
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-    },
-    "resultTypes": ["violations"],
-}
-BLOCKING = {"serious", "critical"}
-
-
-def blocking_violations(page, label: str) -> list[str]:
-    """One line per serious/critical rule: page, rule id, impact and the failing nodes."""
-    results = Axe().run(page, options=AXE_OPTIONS)
-    lines = []
-    for violation in results.response["violations"]:
-        if violation["impact"] in BLOCKING:
-            targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
-            lines.append(f"{label}: {violation['id']} ({violation['impact']}) at {targets}")
-    return lines
 
 
 @pytest.mark.parametrize("persona", ["facilitator_a1", "lead_a", "coordinator"])

@@ -25,9 +25,15 @@ from reporting.models import (
     SelectionRound,
     Story,
 )
-from tests.e2e.helpers import DESKTOP, PHONE, sign_in, size_name
-from tests.e2e.test_accessibility import AXE_OPTIONS, BLOCKING
-from tests.e2e.test_journeys import assert_clean
+from tests.e2e.helpers import (
+    AXE_OPTIONS,
+    BLOCKING,
+    DESKTOP,
+    PHONE,
+    assert_clean,
+    sign_in,
+    size_name,
+)
 from tests.factories import grant_role
 
 pytestmark = pytest.mark.e2e

@@ -9,9 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from funding.models import BudgetLine, Grant
-from tests.e2e.helpers import PHONE, SIZES, sign_in, size_name
-from tests.e2e.test_accessibility import blocking_violations
-from tests.e2e.test_journeys import assert_clean
+from tests.e2e.helpers import PHONE, SIZES, assert_clean, blocking_violations, sign_in, size_name
 from tests.factories import ApplicationFactory, ExpenseFactory
 
 pytestmark = pytest.mark.e2e

@@ -4,16 +4,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import SIZES, go_to_group_list, sign_in, size_name
+from tests.e2e.helpers import SIZES, assert_clean, go_to_group_list, sign_in, size_name
 
 pytestmark = pytest.mark.e2e
-
-
-def assert_clean(watched):
-    """Nothing blocked by the Content-Security-Policy, no script errors, nothing external."""
-    assert watched.csp_problems() == [], watched.csp_problems()
-    assert watched.errors == [], watched.errors
-    assert watched.foreign_requests == [], watched.foreign_requests
 
 
 @pytest.mark.parametrize("viewport", SIZES)

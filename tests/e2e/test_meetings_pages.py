@@ -3,9 +3,7 @@
 
 import pytest
 
-from tests.e2e.helpers import PHONE, SIZES, sign_in, size_name
-from tests.e2e.test_accessibility import blocking_violations
-from tests.e2e.test_journeys import assert_clean
+from tests.e2e.helpers import PHONE, SIZES, assert_clean, blocking_violations, sign_in, size_name
 
 pytestmark = pytest.mark.e2e
 

@@ -6,9 +6,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from participants.models import Enrolment, Intake, Participant
-from tests.e2e.helpers import PHONE, SIZES, open_main_nav, sign_in, size_name
-from tests.e2e.test_accessibility import blocking_violations
-from tests.e2e.test_journeys import assert_clean
+from tests.e2e.helpers import (
+    PHONE,
+    SIZES,
+    assert_clean,
+    blocking_violations,
+    open_main_nav,
+    sign_in,
+    size_name,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -13,9 +13,15 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from reporting.models import BatchStatus, ReportBatch
-from tests.e2e.helpers import DESKTOP, PHONE, SIZES, sign_in, size_name
-from tests.e2e.test_accessibility import blocking_violations
-from tests.e2e.test_journeys import assert_clean
+from tests.e2e.helpers import (
+    DESKTOP,
+    PHONE,
+    SIZES,
+    assert_clean,
+    blocking_violations,
+    sign_in,
+    size_name,
+)
 from tests.factories import ApplicationFactory, FundFactory, GrantFactory
 
 pytestmark = pytest.mark.e2e

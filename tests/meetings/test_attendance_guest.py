@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Attendance, MeetingStatus
-from tests.helpers import HOSTILE, assert_escaped
-from tests.meetings.test_attendance_sheet import sheet_url
+from tests.helpers import HOSTILE, assert_escaped, sheet_url
 
 
 def _url(meeting):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from meetings.models import Attendance, MeetingStatus
 from tests.factories import MeetingFactory, participant_in
-from tests.meetings.test_attendance_sheet import mark_url, sheet_url
+from tests.helpers import mark_url, sheet_url
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from meetings.models import Attendance, MeetingStatus
 from tests.factories import participant_in
-from tests.meetings.test_attendance_sheet import sheet_url
+from tests.helpers import sheet_url
 
 
 def _url(meeting):

@@ -8,14 +8,7 @@ from django.utils import timezone
 
 from meetings.models import Attendance, MeetingStatus
 from tests.factories import EnrolmentFactory, MeetingFactory, ParticipantFactory, participant_in
-
-
-def sheet_url(meeting):
-    return reverse("attendance_sheet", args=[meeting.pk])
-
-
-def mark_url(meeting):
-    return reverse("attendance_mark", args=[meeting.pk])
+from tests.helpers import mark_url, sheet_url
 
 
 def meeting_today(group):

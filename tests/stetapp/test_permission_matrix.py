@@ -10,8 +10,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Membership
-from tests.helpers import PERSONAS
-from tests.stetapp.test_urlconf_rules import all_patterns
+from tests.helpers import PERSONAS, all_patterns
 
 # Expected statuses: redirect (to sign-in, or after a successful POST), ok, forbidden,
 # not found, method not allowed, bad request.

@@ -1,25 +1,9 @@
 """Every view in the URLconf declares its access rule (architecture.md, access control)."""
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from stetapp.access import declared_rule
-
-
-def walk(patterns, prefix="", namespace=None):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from walk(
-                pattern.url_patterns,
-                prefix + str(pattern.pattern),
-                pattern.namespace or namespace,
-            )
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern, namespace
-
-
-def all_patterns():
-    """(route, pattern) for every view in the URLconf."""
-    return [(route, pattern) for route, pattern, _ns in walk(get_resolver().url_patterns)]
+from tests.helpers import all_patterns, walk
 
 
 def test_every_view_declares_an_access_rule():
