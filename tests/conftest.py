@@ -16,6 +16,8 @@ Both organisations are in one programme. The personas:
 
 Fixtures every folder may use:
 
+- world              — the personas and their data; built once per test module and rolled
+  back at its end, each test in its own rolled-back transaction (see `_SharedWorld`)
 - login(user)        — a client signed in as any user
 - warm(client, url)  — one GET first, so that a pinned request does not include the
   session write that SessionLifetimeMiddleware makes on a session's first request
@@ -23,10 +25,16 @@ Fixtures every folder may use:
   participants folders use it for every test (their conftest.py)
 """
 
+import copy
+import io
+import sys
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
@@ -95,8 +103,8 @@ class World:
         return client
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The personas and their data, written to the database (see the module docstring)."""
     programme = ProgrammeFactory(name="STE programme")
     org_a = OrganisationFactory(name="Organisation A", city=city("GM0599"))
     org_b = OrganisationFactory(name="Organisation B", city=city("GM0518"))
@@ -187,10 +195,6 @@ def _reporting_world(group, participant, users, grant) -> dict:
     """A story, a selection round, a questionnaire, a continuation plan with one step and
     a finished report batch (with a small file) for group A1."""
     import datetime as dt
-    import io
-    import zipfile
-
-    from django.core.files.base import ContentFile
 
     from reporting.models import (
         Administration,
@@ -240,14 +244,11 @@ def _reporting_world(group, participant, users, grant) -> dict:
     step = ContinuationStep.objects.create(
         plan=plan, description="Ask the board", owner="Project lead", due_on=dt.date(2026, 12, 1)
     )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("readme.txt", "test")
     batch = ReportBatch.objects.create(
         requested_by=users["lead_a"], status=BatchStatus.DONE, total=1, done=1
     )
     batch.grants.add(grant)
-    batch.file.save("batch.zip", ContentFile(buffer.getvalue()))
+    batch.file.save("batch.zip", ContentFile(_batch_zip()))
     return {
         "story_a1": story,
         "selection_a": selection,
@@ -256,6 +257,137 @@ def _reporting_world(group, participant, users, grant) -> dict:
         "step_a1": step,
         "batch_a": batch,
     }
+
+
+def _batch_zip() -> bytes:
+    """The small file of the finished report batch."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "test")
+    return buffer.getvalue()
+
+
+# --- the world, built once per test module -----------------------------------------------
+#
+# Building the world takes some 45 inserts and a file, and nine tests in ten take it. So
+# it is built once per test module, inside a transaction that is rolled back when the
+# module ends (tests/reporting/test_grant_report.py does the same for its scripted grant).
+# Each test still runs in its own transaction (pytest-django's `db`, a savepoint inside
+# the module's), rolled back after it: what one test writes, the next does not see. Each
+# test also gets its own copy of the Python objects (a deep copy of the objects as they
+# were built), so attributes a test sets or caches on them (a changed name, the roles
+# stetapp/access.py caches on a user) do not reach the next test either.
+#
+# Tests that need committed data (transaction=True, live_server: the browser tests) get
+# a world built for them alone, as before, and so do tests in a module that uses the
+# database without the world: the module's transaction is closed (rolled back) before such
+# a test, and opened again, with a new world, before the next test that takes the world.
+
+
+class _SharedWorld:
+    """The world of one test module and the transaction it lives in."""
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.atomic = None
+        self.built: World | None = None
+
+    def open(self) -> None:
+        with self.blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                self.built = build_world()
+            except BaseException:
+                atomic.__exit__(*sys.exc_info())
+                raise
+        self.atomic = atomic
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        atomic, self.atomic, self.built = self.atomic, None, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+    def copy(self) -> World:
+        world = copy.deepcopy(self.built)
+        # A test may have deleted the batch's file (making the batch again does): the row
+        # came back with the rollback, so put the file back too.
+        file = world.batch_a.file
+        if not file.storage.exists(file.name):
+            file.storage.save(file.name, ContentFile(_batch_zip()))
+        return world
+
+
+class _State:
+    item: pytest.Item | None = None  # the test being set up
+    shared: _SharedWorld | None = None  # the current module's world, if it has one
+
+
+_TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _uses_database(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(
+        names & {"db", *_TRANSACTIONAL_FIXTURES}
+    )
+
+
+def _takes_shared_world(item) -> bool:
+    """The test takes the world and runs in a transaction that is rolled back."""
+    if item is None or "world" not in getattr(item, "fixturenames", ()):
+        return False
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+        or marker.kwargs.get("serialized_rollback")
+        or (marker.args and marker.args[0])
+    ):
+        return False
+    return not set(item.fixturenames) & _TRANSACTIONAL_FIXTURES
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before a test's fixtures: open the module's world for a test that takes it, close
+    it for one that uses the database otherwise (see above)."""
+    _State.item = item
+    shared = _State.shared
+    if shared is None:
+        return
+    if _takes_shared_world(item):
+        if shared.atomic is None:
+            shared.open()
+    elif _uses_database(item):
+        shared.close()
+
+
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup, django_db_blocker):
+    shared = _SharedWorld(django_db_blocker)
+    _State.shared = shared
+    if _takes_shared_world(_State.item):
+        shared.open()
+    yield shared
+    shared.close()
+    _State.shared = None
+
+
+@pytest.fixture
+def world(_shared_world, db) -> World:
+    """The personas and their data (see the module docstring), in the test's transaction."""
+    if _shared_world.atomic is not None:
+        return _shared_world.copy()
+    return build_world()
 
 
 @pytest.fixture
