@@ -24,8 +24,8 @@ from groups.access import (
 )
 from groups.models import Group, Role
 from meetings.models import Meeting
-from tests.conftest import PERSONAS
 from tests.factories import MeetingFactory, UserFactory
+from tests.helpers import PERSONAS
 
 
 def _user(world, persona):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from stetapp.navigation import MENU, Entry, account_menu_for, allows, menu_for
-from tests.conftest import PERSONAS
+from tests.helpers import PERSONAS
 
 # persona → the labels of the main menu (a section with one entry left is a plain link).
 EXPECTED_MENU = {
