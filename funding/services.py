@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Group, Organisation, Programme
-from stetapp.services import model_update
+from stetapp.services import UNSET, Unset, given, model_update
 
 from .models import (
     MANUAL_READINESS,
@@ -27,6 +27,7 @@ from .models import (
     FacilitatorProfile,
     Fund,
     FundingApplication,
+    FundScope,
     Grant,
     GrantPayment,
     NeedSignal,
@@ -42,8 +43,9 @@ if TYPE_CHECKING:
     from meetings.models import Meeting
     from stetapp.models import User
 
-# The fields each update service accepts; the matching form's Meta.fields is the same
-# constant (funding/forms_*.py), so a form cannot write more than its service allows.
+# The fields each service writes, one list per form/service pair: the matching form's
+# Meta.fields is the same constant (funding/forms_*.py) and the service's keyword
+# parameters are these names (tests/funding/test_services.py pins both).
 FUND_FIELDS = (
     "name",
     "focus",
@@ -168,20 +170,46 @@ def application_set_status(
 @transaction.atomic
 def fund_create(
     *,
-    data: Mapping[str, Any],
+    name: str,
+    focus: str = "",
+    scope: str = FundScope.NATIONAL,
+    region: str = "",
+    max_amount: Decimal | None = None,
+    description: str = "",
+    needs_kvk_extract: bool = False,
+    needs_statutes: bool = False,
+    needs_annual_accounts: bool = False,
+    has_quick_check: bool = False,
+    deadlines: str = "",
+    advance_percentage: int | None = None,
+    pays_after_report: bool = False,
+    accountant_statement_above: Decimal | None = None,
+    website: str = "",
+    notes: str = "",
     kept_by_organisation: Organisation | None = None,
     kept_by_programme: Programme | None = None,
 ) -> Fund:
-    """Add a fund to the shared catalogue from the FUND_FIELDS in `data`, kept (changed
-    later) by the organisation or the programme that added it (decision 31)."""
+    """Add a fund to the shared catalogue, kept (changed later) by the organisation or the
+    programme that added it (decision 31)."""
     if (kept_by_organisation is None) == (kept_by_programme is None):
         raise ValidationError(_("Say which organisation or programme keeps this fund."))
     fund = Fund(
-        **{
-            name: value.strip() if isinstance(value, str) else value
-            for name, value in data.items()
-            if name in FUND_FIELDS
-        },
+        name=name.strip(),
+        focus=focus.strip(),
+        scope=scope,
+        region=region.strip(),
+        max_amount=max_amount,
+        description=description.strip(),
+        needs_kvk_extract=needs_kvk_extract,
+        needs_statutes=needs_statutes,
+        needs_annual_accounts=needs_annual_accounts,
+        has_quick_check=has_quick_check,
+        deadlines=deadlines.strip(),
+        advance_percentage=advance_percentage,
+        pays_after_report=pays_after_report,
+        accountant_statement_above=accountant_statement_above,
+        website=website.strip(),
+        notes=notes.strip(),
         kept_by_organisation=kept_by_organisation,
         kept_by_programme=kept_by_programme,
     )
@@ -191,8 +219,46 @@ def fund_create(
 
 
 @transaction.atomic
-def fund_update(*, fund: Fund, data: Mapping[str, Any]) -> Fund:
-    """Change the FUND_FIELDS in `data` (stetapp.services.model_update)."""
+def fund_update(
+    *,
+    fund: Fund,
+    name: str | Unset = UNSET,
+    focus: str | Unset = UNSET,
+    scope: str | Unset = UNSET,
+    region: str | Unset = UNSET,
+    max_amount: Decimal | None | Unset = UNSET,
+    description: str | Unset = UNSET,
+    needs_kvk_extract: bool | Unset = UNSET,
+    needs_statutes: bool | Unset = UNSET,
+    needs_annual_accounts: bool | Unset = UNSET,
+    has_quick_check: bool | Unset = UNSET,
+    deadlines: str | Unset = UNSET,
+    advance_percentage: int | None | Unset = UNSET,
+    pays_after_report: bool | Unset = UNSET,
+    accountant_statement_above: Decimal | None | Unset = UNSET,
+    website: str | Unset = UNSET,
+    notes: str | Unset = UNSET,
+) -> Fund:
+    """Change the FUND_FIELDS given; writes only what changed (model_update). Its keeper
+    does not change here."""
+    data = given(
+        name=name,
+        focus=focus,
+        scope=scope,
+        region=region,
+        max_amount=max_amount,
+        description=description,
+        needs_kvk_extract=needs_kvk_extract,
+        needs_statutes=needs_statutes,
+        needs_annual_accounts=needs_annual_accounts,
+        has_quick_check=has_quick_check,
+        deadlines=deadlines,
+        advance_percentage=advance_percentage,
+        pays_after_report=pays_after_report,
+        accountant_statement_above=accountant_statement_above,
+        website=website,
+        notes=notes,
+    )
     fund, _changed = model_update(instance=fund, fields=FUND_FIELDS, data=data)
     return fund
 
@@ -233,16 +299,43 @@ def application_create(
 
 @transaction.atomic
 def application_update(
-    *, application: FundingApplication, data: Mapping[str, Any]
+    *,
+    application: FundingApplication,
+    title: str | Unset = UNSET,
+    fund: Fund | Unset = UNSET,
+    groups: Iterable[Group] | Unset = UNSET,
+    amount_requested: Decimal | Unset = UNSET,
+    deadline: dt.date | None | Unset = UNSET,
+    introduction: str | Unset = UNSET,
+    project_description: str | Unset = UNSET,
+    risk_analysis: str | Unset = UNSET,
+    duration: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    budget_notes: str | Unset = UNSET,
+    monitoring: str | Unset = UNSET,
 ) -> FundingApplication:
-    """Change the APPLICATION_EDIT_FIELDS in `data`; its groups must belong to the
+    """Change the APPLICATION_EDIT_FIELDS given; its groups must belong to the
     application's organisation."""
-    if "groups" in data:
-        _check_groups(organisation=application.organisation, groups=data["groups"])
+    if groups is not UNSET:
+        groups = list(groups)
+        _check_groups(organisation=application.organisation, groups=groups)
+    data = given(
+        title=title,
+        fund=fund,
+        amount_requested=amount_requested,
+        deadline=deadline,
+        introduction=introduction,
+        project_description=project_description,
+        risk_analysis=risk_analysis,
+        duration=duration,
+        team=team,
+        budget_notes=budget_notes,
+        monitoring=monitoring,
+    )
     fields = [f for f in APPLICATION_EDIT_FIELDS if f != "groups"]
     application, _changed = model_update(instance=application, fields=fields, data=data)
-    if "groups" in data:
-        application.groups.set(list(data["groups"]))
+    if groups is not UNSET:
+        application.groups.set(groups)
     return application
 
 
@@ -261,15 +354,32 @@ def budget_plan_save(
 
 
 @transaction.atomic
-def grant_update(*, grant: Grant, data: Mapping[str, Any]) -> Grant:
-    """Change the GRANT_FIELDS in `data`; the amount may not drop below the payments
+def grant_update(
+    *,
+    grant: Grant,
+    amount: Decimal | Unset = UNSET,
+    period_start: dt.date | Unset = UNSET,
+    period_end: dt.date | Unset = UNSET,
+    conditions: str | Unset = UNSET,
+    min_meetings: int | None | Unset = UNSET,
+    report_due: dt.date | None | Unset = UNSET,
+) -> Grant:
+    """Change the GRANT_FIELDS given; the amount may not drop below the payments
     already received."""
-    amount = data.get("amount", grant.amount)
-    received = sum((p.amount for p in grant.payments.all()), Decimal("0"))
-    if amount < received:
-        raise ValidationError(
-            {"amount": _("The payments already received are more than this amount.")}
-        )
+    if amount is not UNSET:
+        received = sum((p.amount for p in grant.payments.all()), Decimal("0"))
+        if amount < received:
+            raise ValidationError(
+                {"amount": _("The payments already received are more than this amount.")}
+            )
+    data = given(
+        amount=amount,
+        period_start=period_start,
+        period_end=period_end,
+        conditions=conditions,
+        min_meetings=min_meetings,
+        report_due=report_due,
+    )
     grant, _changed = model_update(instance=grant, fields=GRANT_FIELDS, data=data)
     return grant
 

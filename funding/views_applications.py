@@ -214,7 +214,26 @@ def fund_create(request):
     form = FundForm(request.POST or None, keepers=_fund_keepers(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            fund = services.fund_create(data=form.cleaned_data, **form.keeper_objects())
+            data = form.cleaned_data
+            fund = services.fund_create(
+                name=data["name"],
+                focus=data["focus"],
+                scope=data["scope"],
+                region=data["region"],
+                max_amount=data["max_amount"],
+                description=data["description"],
+                needs_kvk_extract=data["needs_kvk_extract"],
+                needs_statutes=data["needs_statutes"],
+                needs_annual_accounts=data["needs_annual_accounts"],
+                has_quick_check=data["has_quick_check"],
+                deadlines=data["deadlines"],
+                advance_percentage=data["advance_percentage"],
+                pays_after_report=data["pays_after_report"],
+                accountant_statement_above=data["accountant_statement_above"],
+                website=data["website"],
+                notes=data["notes"],
+                **form.keeper_objects(),
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -230,7 +249,7 @@ def fund_edit(request, pk):
     form = FundForm(request.POST or None, instance=copy.copy(fund))
     if request.method == "POST" and form.is_valid():
         try:
-            services.fund_update(fund=fund, data=form.cleaned_data)
+            services.fund_update(fund=fund, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -319,7 +338,7 @@ def application_edit(request, pk):
     form = ApplicationEditForm(request.POST or None, instance=copy.copy(application))
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_update(application=application, data=form.cleaned_data)
+            services.application_update(application=application, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

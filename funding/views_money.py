@@ -87,7 +87,7 @@ def grant_edit(request, pk):
             if grant is None:
                 services.grant_register(application=application, **form.cleaned_data)
             else:
-                services.grant_update(grant=grant, data=form.cleaned_data)
+                services.grant_update(grant=grant, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -1,7 +1,9 @@
-"""Funding writes (funding/services.py): explicit arguments or the service's own field
-list, one list per form/service pair, and the checks the forms also make."""
+"""Funding writes (funding/services.py): explicit, typed keyword arguments, one field
+list per form/service pair (the form's fields are the service's parameters), and the
+checks the forms also make."""
 
 import datetime as dt
+import inspect
 from decimal import Decimal
 
 import pytest
@@ -11,38 +13,77 @@ from funding import services
 from funding.forms_applications import ApplicationEditForm, ApplicationForm, FundForm
 from funding.forms_money import GrantForm
 from funding.forms_readiness import FacilitatorProfileForm, VolunteerForm
-from funding.models import Fund, GrantPayment
+from funding.models import Fund, FundingApplication, Grant, GrantPayment
+from groups.models import Organisation
 from tests.factories import ApplicationFactory, FundFactory, GrantFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def _parameters(function, *leave_out):
+    names = inspect.signature(function).parameters
+    return {name for name in names if name not in leave_out}
+
+
 def test_each_form_writes_the_fields_of_its_service():
     assert tuple(FundForm.Meta.fields) == services.FUND_FIELDS
+    keepers = {"kept_by_organisation", "kept_by_programme"}
+    assert _parameters(services.fund_create, *keepers) == set(services.FUND_FIELDS)
+    assert _parameters(services.fund_update, "fund") == set(services.FUND_FIELDS)
     assert tuple(ApplicationForm.Meta.fields) == services.APPLICATION_CREATE_FIELDS
+    assert _parameters(services.application_create, "created_by") == set(
+        services.APPLICATION_CREATE_FIELDS
+    )
     assert tuple(ApplicationEditForm.Meta.fields) == services.APPLICATION_EDIT_FIELDS
+    assert _parameters(services.application_update, "application") == set(
+        services.APPLICATION_EDIT_FIELDS
+    )
     assert tuple(GrantForm.Meta.fields) == services.GRANT_FIELDS
+    assert _parameters(services.grant_update, "grant") == set(services.GRANT_FIELDS)
+    assert _parameters(services.grant_register, "application") == set(services.GRANT_FIELDS)
     assert tuple(FacilitatorProfileForm.base_fields) == services.FACILITATOR_PROFILE_FIELDS
     assert set(VolunteerForm.base_fields) - {"groups"} == set(services.VOLUNTEER_FIELDS)
 
 
-def test_fund_create_and_update_take_only_their_fields(world):
+def test_fund_create_and_update_write_their_fields(world):
     fund = services.fund_create(
-        data={"name": "  Buurtfonds  ", "scope": "local", "pk": 999},
-        kept_by_organisation=world.org_a,
+        name="  Buurtfonds  ", scope="local", kept_by_organisation=world.org_a
     )
-    assert fund.name == "Buurtfonds" and fund.pk != 999
+    assert fund.name == "Buurtfonds"
     assert (fund.kept_by_organisation, fund.kept_by_programme) == (world.org_a, None)
-    services.fund_update(fund=fund, data={"notes": "Calls in spring", "name": "Buurtfonds"})
-    assert Fund.objects.get(pk=fund.pk).notes == "Calls in spring"
+    services.fund_update(fund=fund, notes=" Calls in spring ", name="Buurtfonds")
+    fund.refresh_from_db()
+    assert (fund.notes, fund.name, fund.scope) == ("Calls in spring", "Buurtfonds", "local")
+
+
+@pytest.mark.parametrize(
+    ("service", "required"),
+    [
+        ("fund_create", lambda: {"name": "Buurtfonds", "kept_by_organisation": Organisation()}),
+        ("fund_update", lambda: {"fund": Fund()}),
+        ("application_update", lambda: {"application": FundingApplication()}),
+        ("grant_update", lambda: {"grant": Grant()}),
+    ],
+)
+def test_an_unknown_keyword_is_refused(service, required):
+    """A keyword the service does not name (here the primary key) is a TypeError, not
+    silently dropped; nothing is written."""
+    with pytest.raises(TypeError, match="unexpected keyword argument 'pk'"):
+        getattr(services, service)(**required(), pk=999)
+    assert not Fund.objects.filter(name="Buurtfonds").exists()
+
+
+def test_fund_update_does_not_take_the_keeper():
+    with pytest.raises(TypeError, match="kept_by_organisation"):
+        services.fund_update(fund=Fund(), kept_by_organisation=None)
 
 
 def test_a_new_fund_has_exactly_one_keeper(world):
     with pytest.raises(ValidationError):
-        services.fund_create(data={"name": "Nobody's fund"})
+        services.fund_create(name="Nobody's fund")
     with pytest.raises(ValidationError):
         services.fund_create(
-            data={"name": "Two keepers"},
+            name="Two keepers",
             kept_by_organisation=world.org_a,
             kept_by_programme=world.programme,
         )
@@ -74,20 +115,23 @@ def test_application_create_and_update(world):
     assert (application.title, application.created_by) == ("Together", world.users["lead_a"])
     assert list(application.groups.all()) == [world.group_a1]
     services.application_update(
-        application=application, data={"introduction": "Why", "groups": [world.group_a2]}
+        application=application, introduction=" Why ", groups=[world.group_a2]
     )
     application.refresh_from_db()
-    assert application.introduction == "Why"
+    assert (application.introduction, application.title) == ("Why", "Together")
     assert list(application.groups.all()) == [world.group_a2]
+    services.application_update(application=application, title="Samen")
+    assert list(application.groups.all()) == [world.group_a2]  # not given: left as it is
     with pytest.raises(ValidationError):
-        services.application_update(application=application, data={"groups": [world.group_b1]})
+        services.application_update(application=application, groups=[world.group_b1])
+    assert list(application.groups.all()) == [world.group_a2]
 
 
 def test_grant_update_keeps_the_amount_above_what_was_received():
     grant = GrantFactory(application=ApplicationFactory(status="granted"))
     GrantPayment.objects.create(grant=grant, received_on=dt.date(2026, 1, 5), amount=Decimal("800"))
     with pytest.raises(ValidationError):
-        services.grant_update(grant=grant, data={"amount": Decimal("700.00")})
-    services.grant_update(grant=grant, data={"amount": Decimal("900.00"), "min_meetings": 12})
+        services.grant_update(grant=grant, amount=Decimal("700.00"))
+    services.grant_update(grant=grant, amount=Decimal("900.00"), min_meetings=12)
     grant.refresh_from_db()
     assert (grant.amount, grant.min_meetings) == (Decimal("900.00"), 12)
