@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
     from meetings.models import Meeting
     from stetapp.models import User
+
+M = TypeVar("M", bound=models.Model)
 
 # The fields each service writes, one list per form/service pair: the matching form's
 # Meta.fields is the same constant (funding/forms_*.py) and the service's keyword
@@ -566,28 +568,50 @@ FACILITATOR_PROFILE_FIELDS = (
     "cultural_knowledge",
     "local_network",
 )
+# The volunteer's own fields; the form and volunteer_save also take its `groups`.
 VOLUNTEER_FIELDS = ("full_name", "user", "email", "phone", "under_21", "active")
 
 
-@transaction.atomic
-def facilitator_profile_save(*, user: User, data: Mapping[str, Any]) -> FacilitatorProfile:
-    """Create the user's facilitator profile on first save, update it afterwards, with
-    the FACILITATOR_PROFILE_FIELDS in `data`."""
+def _set_new(instance: M, *, fields: Iterable[str], data: dict[str, Any]) -> M:
+    """Set those of `fields` that `data` holds on a new, unsaved `instance`, text
+    stripped as model_update does; then validate and save it."""
+    for name in fields:
+        if name in data:
+            value = data[name]
+            setattr(instance, name, value.strip() if isinstance(value, str) else value)
+    instance.full_clean()
+    instance.save()
+    return instance
 
+
+@transaction.atomic
+def facilitator_profile_save(
+    *,
+    user: User,
+    languages: Iterable[str] | Unset = UNSET,
+    motivation: str | Unset = UNSET,
+    hours_per_week: Decimal | None | Unset = UNSET,
+    cultural_knowledge: str | Unset = UNSET,
+    local_network: str | Unset = UNSET,
+) -> FacilitatorProfile:
+    """Create the user's facilitator profile on first save (fields not given keep the
+    model's defaults), update the fields given afterwards."""
+    if languages is not UNSET:
+        languages = list(languages)
+    data = given(
+        languages=languages,
+        motivation=motivation,
+        hours_per_week=hours_per_week,
+        cultural_knowledge=cultural_knowledge,
+        local_network=local_network,
+    )
     profile = FacilitatorProfile.objects.select_for_update().filter(user=user).first()
     if profile is not None:
         profile, _changed = model_update(
             instance=profile, fields=FACILITATOR_PROFILE_FIELDS, data=data
         )
         return profile
-    profile = FacilitatorProfile(user=user)
-    for name in FACILITATOR_PROFILE_FIELDS:
-        if name in data:
-            value = data[name]
-            setattr(profile, name, value.strip() if isinstance(value, str) else value)
-    profile.full_clean()
-    profile.save()
-    return profile
+    return _set_new(FacilitatorProfile(user=user), fields=FACILITATOR_PROFILE_FIELDS, data=data)
 
 
 @transaction.atomic
@@ -595,39 +619,52 @@ def volunteer_save(
     *,
     organisation: Organisation,
     volunteer: Volunteer | None = None,
-    groups: Iterable[Group] = (),
-    data: Mapping[str, Any],
+    full_name: str | Unset = UNSET,
+    user: User | None | Unset = UNSET,
+    email: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    under_21: bool | Unset = UNSET,
+    groups: Iterable[Group] | Unset = UNSET,
+    active: bool | Unset = UNSET,
 ) -> Volunteer:
-    """Create or update a volunteer of `organisation` with the VOLUNTEER_FIELDS in
-    `data`; groups and account must belong to that organisation."""
+    """Create a volunteer of `organisation` (no `volunteer`; fields not given keep the
+    model's defaults, a name is required) or change the fields given of `volunteer`;
+    groups and account must belong to that organisation."""
     from django.db.models import Q
 
     from groups.models import Membership
 
-    groups = list(groups)
-    for group in groups:
-        if group.organisation_id != organisation.pk:
-            raise ValidationError({"groups": _("Choose groups of the volunteer's organisation.")})
-    account = data.get("user")
-    if account is not None:
+    if groups is not UNSET:
+        groups = list(groups)
+        for group in groups:
+            if group.organisation_id != organisation.pk:
+                raise ValidationError(
+                    {"groups": _("Choose groups of the volunteer's organisation.")}
+                )
+    if user is not UNSET and user is not None:
         member = (
-            Membership.objects.filter(user=account)
+            Membership.objects.filter(user=user)
             .filter(Q(organisation=organisation) | Q(group__organisation=organisation))
             .exists()
         )
         if not member:
             raise ValidationError({"user": _("Choose an account of the organisation.")})
+    data = given(
+        full_name=full_name,
+        user=user,
+        email=email,
+        phone=phone,
+        under_21=under_21,
+        active=active,
+    )
     if volunteer is None:
-        volunteer = Volunteer(organisation=organisation)
-        for name in VOLUNTEER_FIELDS:
-            if name in data:
-                value = data[name]
-                setattr(volunteer, name, value.strip() if isinstance(value, str) else value)
-        volunteer.full_clean()
-        volunteer.save()
+        volunteer = _set_new(
+            Volunteer(organisation=organisation), fields=VOLUNTEER_FIELDS, data=data
+        )
     else:
         volunteer, _changed = model_update(instance=volunteer, fields=VOLUNTEER_FIELDS, data=data)
-    volunteer.groups.set(groups)
+    if groups is not UNSET:
+        volunteer.groups.set(groups)
     return volunteer
 
 

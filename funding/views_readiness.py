@@ -139,7 +139,7 @@ def facilitator_profile_edit(request):
         form = FacilitatorProfileForm(initial=FacilitatorProfileForm.initial_from(profile))
     if request.method == "POST" and form.is_valid():
         try:
-            services.facilitator_profile_save(user=user, data=form.cleaned_data)
+            services.facilitator_profile_save(user=user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -246,11 +246,7 @@ def volunteer_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            volunteer = services.volunteer_save(
-                organisation=organisation,
-                groups=list(form.cleaned_data["groups"]),
-                data=form.cleaned_data,
-            )
+            volunteer = services.volunteer_save(organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -279,10 +275,7 @@ def volunteer_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.volunteer_save(
-                organisation=organisation,
-                volunteer=volunteer,
-                groups=list(form.cleaned_data["groups"]),
-                data=form.cleaned_data,
+                organisation=organisation, volunteer=volunteer, **form.cleaned_data
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)

@@ -13,8 +13,16 @@ from funding import services
 from funding.forms_applications import ApplicationEditForm, ApplicationForm, FundForm
 from funding.forms_money import GrantForm
 from funding.forms_readiness import FacilitatorProfileForm, VolunteerForm
-from funding.models import Fund, FundingApplication, Grant, GrantPayment
+from funding.models import (
+    FacilitatorProfile,
+    Fund,
+    FundingApplication,
+    Grant,
+    GrantPayment,
+    Volunteer,
+)
 from groups.models import Organisation
+from stetapp.models import User
 from tests.factories import ApplicationFactory, FundFactory, GrantFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +50,13 @@ def test_each_form_writes_the_fields_of_its_service():
     assert _parameters(services.grant_update, "grant") == set(services.GRANT_FIELDS)
     assert _parameters(services.grant_register, "application") == set(services.GRANT_FIELDS)
     assert tuple(FacilitatorProfileForm.base_fields) == services.FACILITATOR_PROFILE_FIELDS
-    assert set(VolunteerForm.base_fields) - {"groups"} == set(services.VOLUNTEER_FIELDS)
+    assert _parameters(services.facilitator_profile_save, "user") == set(
+        services.FACILITATOR_PROFILE_FIELDS
+    )
+    assert set(VolunteerForm.base_fields) == set(services.VOLUNTEER_FIELDS) | {"groups"}
+    assert _parameters(services.volunteer_save, "organisation", "volunteer") == set(
+        VolunteerForm.base_fields
+    )
 
 
 def test_fund_create_and_update_write_their_fields(world):
@@ -63,6 +77,8 @@ def test_fund_create_and_update_write_their_fields(world):
         ("fund_update", lambda: {"fund": Fund()}),
         ("application_update", lambda: {"application": FundingApplication()}),
         ("grant_update", lambda: {"grant": Grant()}),
+        ("facilitator_profile_save", lambda: {"user": User()}),
+        ("volunteer_save", lambda: {"organisation": Organisation()}),
     ],
 )
 def test_an_unknown_keyword_is_refused(service, required):
@@ -135,3 +151,53 @@ def test_grant_update_keeps_the_amount_above_what_was_received():
     services.grant_update(grant=grant, amount=Decimal("900.00"), min_meetings=12)
     grant.refresh_from_db()
     assert (grant.amount, grant.min_meetings) == (Decimal("900.00"), 12)
+
+
+def test_facilitator_profile_save_creates_then_changes_the_fields_given(world):
+    user = world.users["facilitator_a1"]
+    profile = services.facilitator_profile_save(
+        user=user, languages=("tr", "nl"), motivation=" My mother "
+    )
+    assert (profile.languages, profile.motivation) == (["tr", "nl"], "My mother")
+    services.facilitator_profile_save(user=user, local_network=" Mosque ")
+    profile.refresh_from_db()
+    assert (profile.languages, profile.local_network) == (["tr", "nl"], "Mosque")
+    assert FacilitatorProfile.objects.filter(user=user).count() == 1
+
+
+def test_volunteer_save_creates_then_changes_the_fields_given(world):
+    volunteer = services.volunteer_save(
+        organisation=world.org_a,
+        full_name=" Nadia ",
+        user=world.users["volunteer_a1"],
+        groups=[world.group_a1],
+    )
+    assert (volunteer.full_name, volunteer.user, volunteer.active) == (
+        "Nadia",
+        world.users["volunteer_a1"],
+        True,
+    )
+    assert list(volunteer.groups.all()) == [world.group_a1]
+    services.volunteer_save(organisation=world.org_a, volunteer=volunteer, phone="0612345678")
+    volunteer.refresh_from_db()
+    assert (volunteer.full_name, volunteer.phone) == ("Nadia", "0612345678")
+    assert list(volunteer.groups.all()) == [world.group_a1]  # not given: left as it is
+    services.volunteer_save(organisation=world.org_a, volunteer=volunteer, groups=[])
+    assert list(volunteer.groups.all()) == []
+
+
+def test_volunteer_save_refuses_groups_and_accounts_of_another_organisation(world):
+    with pytest.raises(ValidationError) as refused:
+        services.volunteer_save(
+            organisation=world.org_a, full_name="Nadia", groups=[world.group_b1]
+        )
+    assert set(refused.value.message_dict) == {"groups"}
+    with pytest.raises(ValidationError) as refused:
+        services.volunteer_save(
+            organisation=world.org_a, full_name="Nadia", user=world.users["facilitator_b1"]
+        )
+    assert set(refused.value.message_dict) == {"user"}
+    with pytest.raises(ValidationError) as refused:
+        services.volunteer_save(organisation=world.org_a)
+    assert set(refused.value.message_dict) == {"full_name"}
+    assert not Volunteer.objects.filter(organisation=world.org_a, full_name="Nadia").exists()
