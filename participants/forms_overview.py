@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ServiceKind, SocialService
 from .selectors_overview import social_map_organisations_for_user
+from .services_overview import SERVICE_FIELDS
 
 
 class ParticipantImportForm(forms.Form):
@@ -35,19 +36,7 @@ class SocialServiceForm(forms.ModelForm):
 
     class Meta:
         model = SocialService
-        fields = [
-            "organisation",
-            "name",
-            "kind",
-            "city",
-            "contact_person",
-            "phone",
-            "email",
-            "website",
-            "address",
-            "offers_speakers",
-            "notes",
-        ]
+        fields = ["organisation", *SERVICE_FIELDS]
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),

@@ -26,6 +26,7 @@ from .models import (
     Participant,
     SocialService,
 )
+from .services_records import INTAKE_FIELDS, PROFILE_FIELDS
 
 
 def _date_input():
@@ -102,25 +103,9 @@ class ParticipantFilter(django_filters.FilterSet):
 
 # --- the participant record -----------------------------------------------------------
 
+# The record's fields before the status and the confidential ones.
 PROFILE_FORM_FIELDS = [
-    "full_name",
-    "group",
-    "phone",
-    "address",
-    "postcode",
-    "birth_year",
-    "gender",
-    "country_of_origin",
-    "community",
-    "languages",
-    "preferred_language",
-    "needs_dutch_support",
-    "lives_alone",
-    "widowed",
-    "interests",
-    "channel",
-    "channel_detail",
-    "referred_by",
+    name for name in PROFILE_FIELDS if name not in (*SENSITIVE_FIELD_PURPOSE, "confidential_notes")
 ]
 
 
@@ -272,15 +257,7 @@ class ConsentForm(forms.Form):
 class IntakeForm(forms.ModelForm):
     class Meta:
         model = Intake
-        fields = [
-            "held_on",
-            "location",
-            "situation",
-            "wishes",
-            "practical_needs",
-            "group_fits",
-            "next_step",
-        ]
+        fields = list(INTAKE_FIELDS)
         widgets = {
             "held_on": _date_input(),
             "situation": forms.Textarea(attrs={"rows": 3}),

@@ -6,6 +6,8 @@ bad input (ConflictError for a stale edit)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,19 +16,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Group
+from stetapp.services import UNSET, Unset, given, model_update
 
 from .models import (
     SENSITIVE_FIELD_PURPOSE,
+    Channel,
     Consent,
     Enrolment,
     FunnelStatus,
+    Gender,
+    GroupFit,
     Intake,
     Participant,
     SocialService,
 )
 
+if TYPE_CHECKING:
+    from stetapp.models import User
+
+# The record's fields, in the order the form shows them (forms_records.ParticipantForm);
+# participant_update takes each of them, participant_create too (with the status).
 PROFILE_FIELDS = (
     "full_name",
+    "group",
     "phone",
     "address",
     "postcode",
@@ -40,13 +52,13 @@ PROFILE_FIELDS = (
     "lives_alone",
     "widowed",
     "interests",
-    "religion",
-    "health_notes",
-    "confidential_notes",
     "channel",
     "channel_detail",
     "referred_by",
-    "group",
+    # Special-category data: kept only while its consent is active (SENSITIVE_FIELD_PURPOSE).
+    "religion",
+    "health_notes",
+    "confidential_notes",
 )
 
 
@@ -65,18 +77,18 @@ def active_purposes(participant: Participant) -> set[str]:
     return {c.purpose for c in participant.consents.all() if c.withdrawn_at is None}
 
 
-def _check_sensitive(participant: Participant, purposes: set[str]) -> None:
+def _check_sensitive(
+    participant: Participant, purposes: set[str], data: Mapping[str, Any] | None = None
+) -> None:
+    """Religion and health notes are kept only while their consent is active: checks the
+    record as it is, or as it would be with `data` set."""
+    data = data or {}
     errors = {}
     for field, purpose in SENSITIVE_FIELD_PURPOSE.items():
-        if getattr(participant, field) and purpose not in purposes:
+        if data.get(field, getattr(participant, field)) and purpose not in purposes:
             errors[field] = _("Record the person's consent for this first.")
     if errors:
         raise ValidationError(errors)
-
-
-def _check_group_organisation(participant: Participant, organisation_id: int | None) -> None:
-    if organisation_id and participant.group.organisation_id != organisation_id:
-        raise ValidationError({"group": _("Choose a group of the same organisation.")})
 
 
 @transaction.atomic
@@ -84,19 +96,54 @@ def participant_create(
     *,
     group: Group,
     full_name: str,
-    created_by,
+    created_by: User | None,
     status: str = FunnelStatus.CONTACTED,
-    **fields,
+    phone: str = "",
+    address: str = "",
+    postcode: str = "",
+    birth_year: int | None = None,
+    gender: str = Gender.UNKNOWN,
+    country_of_origin: str = "",
+    community: str = "",
+    languages: Iterable[str] = (),
+    preferred_language: str = "",
+    needs_dutch_support: bool = False,
+    lives_alone: bool | None = None,
+    widowed: bool | None = None,
+    interests: str = "",
+    religion: str = "",
+    health_notes: str = "",
+    confidential_notes: str = "",
+    channel: str = Channel.OTHER,
+    channel_detail: str = "",
+    referred_by: Participant | None = None,
 ) -> Participant:
     """Register a candidate for a group, at a funnel status (contacted by default).
     Religion and health notes cannot be given yet: they need a recorded consent first."""
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
-        raise TypeError(f"participant_create cannot set {sorted(unknown)}")
-    if "postcode" in fields:
-        fields["postcode"] = _normalise_postcode(fields["postcode"])
     participant = Participant(
-        group=group, full_name=full_name.strip(), created_by=created_by, status=status, **fields
+        group=group,
+        full_name=full_name.strip(),
+        created_by=created_by,
+        status=status,
+        phone=phone,
+        address=address,
+        postcode=_normalise_postcode(postcode),
+        birth_year=birth_year,
+        gender=gender,
+        country_of_origin=country_of_origin,
+        community=community,
+        languages=list(languages),
+        preferred_language=preferred_language,
+        needs_dutch_support=needs_dutch_support,
+        lives_alone=lives_alone,
+        widowed=widowed,
+        interests=interests,
+        religion=religion,
+        health_notes=health_notes,
+        confidential_notes=confidential_notes,
+        channel=channel,
+        channel_detail=channel_detail,
+        referred_by=referred_by,
     )
     participant.full_clean()
     _check_sensitive(participant, set())
@@ -105,35 +152,76 @@ def participant_create(
 
 
 @transaction.atomic
-def participant_update(*, participant: Participant, version: int, **fields) -> Participant:
-    """Change a participant's record if nobody else changed it since `version`.
+def participant_update(
+    *,
+    participant: Participant,
+    version: int,
+    full_name: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    address: str | Unset = UNSET,
+    postcode: str | Unset = UNSET,
+    birth_year: int | None | Unset = UNSET,
+    gender: str | Unset = UNSET,
+    country_of_origin: str | Unset = UNSET,
+    community: str | Unset = UNSET,
+    languages: Iterable[str] | Unset = UNSET,
+    preferred_language: str | Unset = UNSET,
+    needs_dutch_support: bool | Unset = UNSET,
+    lives_alone: bool | None | Unset = UNSET,
+    widowed: bool | None | Unset = UNSET,
+    interests: str | Unset = UNSET,
+    religion: str | Unset = UNSET,
+    health_notes: str | Unset = UNSET,
+    confidential_notes: str | Unset = UNSET,
+    channel: str | Unset = UNSET,
+    channel_detail: str | Unset = UNSET,
+    referred_by: Participant | None | Unset = UNSET,
+    group: Group | Unset = UNSET,
+) -> Participant:
+    """Change a participant's record (PROFILE_FIELDS) if nobody else changed it since
+    `version`.
 
     The row is locked, the version compared and raised by one; a stale version raises
-    ConflictError and saves nothing. Only changed fields are written.
+    ConflictError and saves nothing. Only the fields given are set, and only changed
+    fields are written (stetapp.services.model_update).
     """
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
-        raise TypeError(f"participant_update cannot set {sorted(unknown)}")
     current = Participant.objects.select_for_update().select_related("group").get(pk=participant.pk)
     if current.version != version:
         raise ConflictError
-    organisation_id = current.group.organisation_id
-    if "postcode" in fields:
-        fields["postcode"] = _normalise_postcode(fields["postcode"])
-    changed = []
-    for name, value in fields.items():
-        if getattr(current, name) != value:
-            setattr(current, name, value)
-            changed.append(name)
-    if not changed:
-        return current
-    current.full_clean()
-    _check_group_organisation(current, organisation_id)
-    _check_sensitive(current, active_purposes(current))
-    current.version = F("version") + 1
-    columns = [f"{n}_id" if n in ("group", "referred_by") else n for n in changed]
-    current.save(update_fields=[*columns, "version", "updated_at"])
-    current.refresh_from_db()
+    if postcode is not UNSET:
+        postcode = _normalise_postcode(postcode)
+    if languages is not UNSET:
+        languages = list(languages)
+    data = given(
+        full_name=full_name,
+        phone=phone,
+        address=address,
+        postcode=postcode,
+        birth_year=birth_year,
+        gender=gender,
+        country_of_origin=country_of_origin,
+        community=community,
+        languages=languages,
+        preferred_language=preferred_language,
+        needs_dutch_support=needs_dutch_support,
+        lives_alone=lives_alone,
+        widowed=widowed,
+        interests=interests,
+        religion=religion,
+        health_notes=health_notes,
+        confidential_notes=confidential_notes,
+        channel=channel,
+        channel_detail=channel_detail,
+        referred_by=referred_by,
+        group=group,
+    )
+    if isinstance(group, Group) and group.organisation_id != current.group.organisation_id:
+        raise ValidationError({"group": _("Choose a group of the same organisation.")})
+    _check_sensitive(current, active_purposes(current), data)
+    current, changed = model_update(instance=current, fields=PROFILE_FIELDS, data=data)
+    if changed:
+        Participant.objects.filter(pk=current.pk).update(version=F("version") + 1)
+        current.refresh_from_db()
     return current
 
 
@@ -157,7 +245,7 @@ def consent_record(
     method: str,
     language: str,
     info_version: str,
-    recorded_by,
+    recorded_by: User,
     given_on: dt.date | None = None,
 ) -> Consent:
     """Record a consent. Raises ValidationError when one is already active for the
@@ -189,7 +277,7 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, withdrawn_by) -> Consent:
+def consent_withdraw(*, consent: Consent, withdrawn_by: User) -> Consent:
     """Withdraw a consent. It takes effect at once: every page and report reads consent
     live. Withdrawing the consent for religion or health notes erases that field."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -220,13 +308,31 @@ INTAKE_FIELDS = (
 
 
 @transaction.atomic
-def intake_record(*, participant: Participant, conducted_by, **fields) -> Intake:
+def intake_record(
+    *,
+    participant: Participant,
+    conducted_by: User,
+    held_on: dt.date,
+    location: str,
+    situation: str = "",
+    wishes: str = "",
+    practical_needs: str = "",
+    group_fits: str = GroupFit.UNSURE,
+    next_step: str = "",
+) -> Intake:
     """Record an intake conversation; a candidate who was contacted or had an intake
     planned moves on to "intake done"."""
-    unknown = set(fields) - set(INTAKE_FIELDS)
-    if unknown:
-        raise TypeError(f"intake_record cannot set {sorted(unknown)}")
-    intake = Intake(participant=participant, conducted_by=conducted_by, **fields)
+    intake = Intake(
+        participant=participant,
+        conducted_by=conducted_by,
+        held_on=held_on,
+        location=location,
+        situation=situation,
+        wishes=wishes,
+        practical_needs=practical_needs,
+        group_fits=group_fits,
+        next_step=next_step,
+    )
     intake.full_clean()
     if intake.held_on > timezone.localdate() + dt.timedelta(days=1):
         raise ValidationError({"held_on": _("Record an intake after it took place.")})
