@@ -5,6 +5,8 @@ ValidationError with field errors on bad input."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +14,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.models import Group, Organisation
+from groups.models import Group, Organisation, Venue
+from participants.models import Participant, SocialService
+from stetapp.services import UNSET, Unset, given, model_update
 
 from .calendar import suggestions
 from .models import (
@@ -20,10 +24,15 @@ from .models import (
     CalendarEvent,
     EventSource,
     GroupBreak,
+    Icebreaker,
     Meeting,
     MeetingSeries,
     MeetingStatus,
+    Theme,
 )
+
+if TYPE_CHECKING:
+    from stetapp.models import User
 
 MAX_SERIES_MEETINGS = 60
 
@@ -59,7 +68,7 @@ def calendar_suggest(*, organisation: Organisation, year: int) -> int:
     return added
 
 
-def _suggest_for_dates(organisation: Organisation, dates) -> None:
+def _suggest_for_dates(organisation: Organisation, dates: Iterable[dt.date]) -> None:
     for year in sorted({d.year for d in dates}):
         calendar_suggest(organisation=organisation, year=year)
 
@@ -73,8 +82,8 @@ def series_create(
     interval_weeks: int,
     start_time: dt.time,
     end_time: dt.time,
-    venue=None,
-    created_by=None,
+    venue: Venue | None = None,
+    created_by: User | None = None,
 ) -> MeetingSeries:
     """Plan a rhythm (e.g. every other Tuesday) and create its meetings. Holidays are
     not skipped: the planning page shows which dates clash, and the facilitator moves
@@ -121,7 +130,7 @@ def series_create(
 
 @transaction.atomic
 def meeting_create(
-    *, group: Group, starts_at: dt.datetime, ends_at: dt.datetime, venue=None
+    *, group: Group, starts_at: dt.datetime, ends_at: dt.datetime, venue: Venue | None = None
 ) -> Meeting:
     meeting = Meeting(group=group, starts_at=starts_at, ends_at=ends_at, venue=venue)
     meeting.full_clean()
@@ -190,37 +199,55 @@ RECORD_FIELDS = (
 
 @transaction.atomic
 def meeting_record(
-    *, meeting: Meeting, version: int, recorded_by, themes=None, organisers=None, **fields
+    *,
+    meeting: Meeting,
+    version: int,
+    recorded_by: User,
+    themes: Iterable[Theme] | None = None,
+    organisers: Iterable[Participant] | None = None,
+    language: str | Unset = UNSET,
+    other_themes: str | Unset = UNSET,
+    icebreaker: Icebreaker | None | Unset = UNSET,
+    activities: Iterable[str] | Unset = UNSET,
+    guest: str | Unset = UNSET,
+    partner: SocialService | None | Unset = UNSET,
+    notes: str | Unset = UNSET,
 ) -> Meeting:
-    """Save what happened at a meeting and mark it held. Optimistic locking: a stale
-    `version` raises ConflictError and saves nothing. Organisers must be participants of
-    the group's organisation."""
-    unknown = set(fields) - set(RECORD_FIELDS)
-    if unknown:
-        raise TypeError(f"meeting_record cannot set {sorted(unknown)}")
+    """Save what happened at a meeting (RECORD_FIELDS, themes, organisers) and mark it
+    held. Optimistic locking: a stale `version` raises ConflictError and saves nothing.
+    The partner comes from the organisation's social map; organisers must be participants
+    of the group's organisation."""
     current = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
     if current.version != version:
         raise ConflictError
     if current.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
-    if "activities" in fields:
-        fields["activities"] = [a for a in fields["activities"] if a]
-        if set(fields["activities"]) - ACTIVITY_CODES:
+    if activities is not UNSET:
+        activities = [a for a in activities if a]
+        if set(activities) - ACTIVITY_CODES:
             raise ValidationError({"activities": _("Unknown activity.")})
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.status = MeetingStatus.HELD
-    current.recorded_by = recorded_by
-    current.full_clean()
     organisation_id = current.group.organisation_id
-    if current.partner is not None and current.partner.organisation_id != organisation_id:
+    if isinstance(partner, SocialService) and partner.organisation_id != organisation_id:
         raise ValidationError({"partner": _("Choose from your organisation's social map.")})
     if organisers is not None:
         organisers = list(organisers)
         if any(p.group.organisation_id != organisation_id for p in organisers):
             raise ValidationError({"organisers": _("Choose participants of this group.")})
-    current.version = F("version") + 1
-    current.save()
+    data = given(
+        language=language,
+        other_themes=other_themes,
+        icebreaker=icebreaker,
+        activities=activities,
+        guest=guest,
+        partner=partner,
+        notes=notes,
+    )
+    data.update(status=MeetingStatus.HELD, recorded_by=recorded_by)
+    model_update(instance=current, fields=(*RECORD_FIELDS, "status", "recorded_by"), data=data)
+    # Every record save counts as an edit, changed or not: the version always moves on.
+    Meeting.objects.filter(pk=current.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
     if themes is not None:
         current.themes.set(themes)
     if organisers is not None:
@@ -250,22 +277,33 @@ CALENDAR_EVENT_FIELDS = ("name", "starts_on", "ends_on", "category", "dismissed"
 
 @transaction.atomic
 def calendar_event_save(
-    *, organisation: Organisation, event: CalendarEvent | None = None, **fields
+    *,
+    organisation: Organisation,
+    event: CalendarEvent | None = None,
+    name: str | Unset = UNSET,
+    starts_on: dt.date | Unset = UNSET,
+    ends_on: dt.date | Unset = UNSET,
+    category: str | Unset = UNSET,
+    dismissed: bool | Unset = UNSET,
 ) -> CalendarEvent:
-    """Add a date the organisation plans around (event=None), or correct or dismiss one.
-    A computed suggestion keeps its key, so calendar_suggest never brings it back."""
-    unknown = set(fields) - set(CALENDAR_EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"calendar_event_save cannot set {sorted(unknown)}")
-    event = event or CalendarEvent(organisation=organisation, source=EventSource.MANUAL)
-    if event.organisation_id != organisation.pk:
+    """Add a date the organisation plans around (event=None), or correct or dismiss one
+    (only the CALENDAR_EVENT_FIELDS given change). A computed suggestion keeps its key, so
+    calendar_suggest never brings it back."""
+    if event is not None and event.organisation_id != organisation.pk:
         raise ValidationError(_("This date belongs to another organisation."))
-    if "name" in fields:
-        fields["name"] = " ".join(fields["name"].split())
-    for name, value in fields.items():
-        setattr(event, name, value)
-    if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
+    if name is not UNSET:
+        name = " ".join(name.split())
+    data = given(
+        name=name, starts_on=starts_on, ends_on=ends_on, category=category, dismissed=dismissed
+    )
+    first = data.get("starts_on", event.starts_on if event else None)
+    last = data.get("ends_on", event.ends_on if event else None)
+    if first and last and last < first:
         raise ValidationError({"ends_on": _("The last day is on or after the first.")})
-    event.full_clean()
-    event.save()
+    if event is None:
+        event = CalendarEvent(organisation=organisation, source=EventSource.MANUAL, **data)
+        event.full_clean()
+        event.save()
+        return event
+    event, _changed = model_update(instance=event, fields=CALENDAR_EVENT_FIELDS, data=data)
     return event

@@ -8,7 +8,6 @@ form → service → redirect or render.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,6 @@ from groups.access import (
     group_get_for_user,
     rule_for,
 )
-from groups.models import Group
 from stetapp.access import access
 from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
@@ -30,7 +28,7 @@ from stetapp.pdf import render_pdf
 
 from . import selectors_cocreation, services_cocreation
 from .forms_cocreation import AgreementForm, IdeaForm
-from .models import GroupAgreement, Idea, IdeaStatus
+from .models import Idea, IdeaStatus
 
 READERS = rule_for(Need.WORK)
 EDITORS = rule_for(Need.EDIT)
@@ -125,40 +123,6 @@ def idea_vote(request, pk):
 
 # --- group agreements -------------------------------------------------------------------
 
-# "Start with the three basics": the agreements nearly every group makes first, in Dutch
-# and English, for the group to change into its own words.
-BASIC_AGREEMENTS = [
-    {
-        "nl": "Persoonlijke verhalen uit de groep vertellen we niet door aan anderen.",
-        "en": "Personal stories from the group are not passed on to anyone outside it.",
-    },
-    {
-        "nl": "We laten elkaar uitpraten en nemen elkaars mening serieus, ook als we het "
-        "oneens zijn.",
-        "en": "We let each other finish and take each other's views seriously, even when we "
-        "disagree.",
-    },
-    {
-        "nl": "Geen vraag is te klein of te vreemd: iedereen mag alles vragen.",
-        "en": "No question is too small or too strange: everyone may ask anything.",
-    },
-]
-
-
-@transaction.atomic
-def _start_with_basics(group: Group) -> bool:
-    """Add the three basic agreements unless the group has agreements already (the group
-    row is locked, so a double tap adds them once). Returns whether they were added."""
-    list(Group.objects.select_for_update().filter(pk=group.pk).values_list("pk", flat=True))
-    if GroupAgreement.objects.filter(group=group).exists():
-        return False
-    today = timezone.localdate()
-    for position, texts in enumerate(BASIC_AGREEMENTS, start=1):
-        services_cocreation.agreement_save(
-            group=group, texts=texts, agreed_on=today, position=position
-        )
-    return True
-
 
 @access(READERS)
 @require_GET
@@ -178,7 +142,7 @@ def agreement_create(request, pk):
     """A new agreement; or, from the empty list's button (basics=1), the three basics."""
     group = group_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     if request.method == "POST" and request.POST.get("basics"):
-        if _start_with_basics(group):
+        if services_cocreation.agreements_start_with_basics(group=group):
             messages.success(
                 request, _("Three basic agreements added. Change them into the group's words.")
             )

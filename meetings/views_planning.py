@@ -325,19 +325,9 @@ def meeting_record(request, pk):
     form = MeetingRecordForm(_posted(request), initial=_record_initial(meeting), meeting=meeting)
     conflict = False
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        version = fields.pop("version")
-        themes = fields.pop("themes")
-        organisers = fields.pop("organisers")
         try:
-            services_planning.meeting_record(
-                meeting=meeting,
-                version=version,
-                recorded_by=user,
-                themes=themes,
-                organisers=organisers,
-                **fields,
-            )
+            # The form's fields are meeting_record's parameters (tests pin it).
+            services_planning.meeting_record(meeting=meeting, recorded_by=user, **form.cleaned_data)
         except services_planning.ConflictError:
             conflict = True
             current = selectors.meeting_get_for_user(user=user, pk=pk, need=Need.EDIT)
