@@ -278,7 +278,7 @@ class ConsentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(participant__in=Participant.objects.visible_to(user))
 
-    def active(self):
+    def active(self) -> "ConsentQuerySet":
         return self.filter(withdrawn_at__isnull=True)
 
 

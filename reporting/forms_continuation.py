@@ -7,6 +7,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from .models import ContinuationPlan, ContinuationStep
+from .services_continuation import PLAN_FIELDS, STEP_FIELDS
 
 
 class ContinuationPlanForm(forms.ModelForm):
@@ -18,15 +19,7 @@ class ContinuationPlanForm(forms.ModelForm):
 
     class Meta:
         model = ContinuationPlan
-        fields = [
-            "route",
-            "status",
-            "summary",
-            "room",
-            "volunteers",
-            "volunteer_leads",
-            "follow_up_applications",
-        ]
+        fields = [*PLAN_FIELDS, "follow_up_applications"]
         widgets = {
             "route": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -50,7 +43,7 @@ class ContinuationPlanForm(forms.ModelForm):
 class ContinuationStepForm(forms.ModelForm):
     class Meta:
         model = ContinuationStep
-        fields = ["description", "owner", "due_on", "done_on"]
+        fields = list(STEP_FIELDS)
         widgets = {
             "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

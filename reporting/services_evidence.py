@@ -16,7 +16,9 @@ ConflictError and saves nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Group, Organisation
-from participants.models import Consent, ConsentPurpose
+from participants.models import Consent, ConsentPurpose, Participant
+from stetapp.services import UNSET, Unset, given, model_update
 
 from .models import (
     SCOPE_CONSENT_PURPOSES,
@@ -36,6 +39,9 @@ from .models import (
     SelectionRound,
     Story,
 )
+
+if TYPE_CHECKING:
+    from stetapp.models import User
 
 STORY_FIELDS = (
     "storyteller",
@@ -58,7 +64,7 @@ class ConflictError(Exception):
     """Someone else saved the story after this edit started; nothing was saved."""
 
 
-def _purpose_labels(purposes) -> str:
+def _purpose_labels(purposes: Iterable[str]) -> str:
     """“being quoted anonymously to funders” or “being quoted anonymously in public”."""
     labels = [f"“{ConsentPurpose(p).label}”" for p in purposes]
     text = labels[0]
@@ -67,7 +73,9 @@ def _purpose_labels(purposes) -> str:
     return text
 
 
-def consent_missing_for_scope(*, storyteller, scope: str, active: set[str] | None = None):
+def consent_missing_for_scope(
+    *, storyteller: Participant | None, scope: str, active: set[str] | None = None
+) -> tuple[str, ...]:
     """The consent purposes of which the storyteller needs one for `scope` and has none
     active (an empty tuple when nothing is missing). Only funder and public scopes need a
     consent; an anonymous story needs none. One query unless `active` is given."""
@@ -83,8 +91,8 @@ def consent_missing_for_scope(*, storyteller, scope: str, active: set[str] | Non
     return () if active & set(needed) else tuple(needed)
 
 
-def _check_story_consent(story: Story) -> None:
-    missing = consent_missing_for_scope(storyteller=story.storyteller, scope=story.consent_scope)
+def _check_story_consent(storyteller: Participant | None, scope: str) -> None:
+    missing = consent_missing_for_scope(storyteller=storyteller, scope=scope)
     if missing:
         raise ValidationError(
             {
@@ -102,43 +110,77 @@ def _not_in_future(day: dt.date | None, field: str) -> None:
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
+def _one_line(value: str | Unset) -> str | Unset:
+    return value if value is UNSET else " ".join(value.split())
+
+
 @transaction.atomic
 def story_save(
-    *, group: Group, by, story: Story | None = None, version: int | None = None, **fields
+    *,
+    group: Group,
+    by: User,
+    story: Story | None = None,
+    version: int | None = None,
+    storyteller: Participant | None | Unset = UNSET,
+    domain: str | Unset = UNSET,
+    own_domain: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    text: str | Unset = UNSET,
+    language: str | Unset = UNSET,
+    translation: str | Unset = UNSET,
+    significance: str | Unset = UNSET,
+    quote: str | Unset = UNSET,
+    event_period: str | Unset = UNSET,
+    collected_on: dt.date | Unset = UNSET,
+    consent_scope: str | Unset = UNSET,
+    verified: bool | Unset = UNSET,
 ) -> Story:
-    """Create (story=None; `by` becomes the collector) or change a story of `group`.
+    """Create (story=None; `by` becomes the collector) or change a story of `group`
+    (only the STORY_FIELDS given).
 
     A change names the `version` the editor started from: the story is locked, and a
     stale version raises ConflictError and saves nothing. Raises ValidationError for the
     model's rules (the organisation's own domain named, storyteller of this
     organisation), a collection date in the future, and a funder or public scope without
     the storyteller's active consent for that kind of quote."""
-    unknown = set(fields) - set(STORY_FIELDS)
-    if unknown:
-        raise TypeError(f"story_save cannot set {sorted(unknown)}")
-    if story is None:
-        story = Story(group=group, collected_by=by)
-    else:
+    if story is not None:
         if version is None:
             raise TypeError("story_save needs the version the edit started from")
         story = Story.objects.select_for_update().get(pk=story.pk)
         if story.version != version:
             raise ConflictError
-    for name in ("title", "own_domain", "quote", "event_period"):
-        if name in fields and fields[name] is not None:
-            fields[name] = " ".join(fields[name].split())
-    for name, value in fields.items():
-        setattr(story, name, value)
-    if story.domain != "own":
-        story.own_domain = ""
-    story.full_clean()
-    _not_in_future(story.collected_on, "collected_on")
-    _check_story_consent(story)
-    if story.pk is None:
+    data = given(
+        storyteller=storyteller,
+        domain=domain,
+        own_domain=_one_line(own_domain),
+        title=_one_line(title),
+        text=text,
+        language=language,
+        translation=translation,
+        significance=significance,
+        quote=_one_line(quote),
+        event_period=_one_line(event_period),
+        collected_on=collected_on,
+        consent_scope=consent_scope,
+        verified=verified,
+    )
+
+    def value(name: str) -> Any:
+        return data[name] if name in data else getattr(story, name, None)
+
+    if value("domain") != "own":
+        data["own_domain"] = ""
+    _not_in_future(value("collected_on"), "collected_on")
+    if story is None:
+        story = Story(group=group, collected_by=by, **data)
+        story.full_clean()
+        _check_story_consent(story.storyteller, story.consent_scope)
         story.save()
         return story
-    story.version = F("version") + 1
-    story.save(update_fields=sorted({*fields, "own_domain", "version", "updated_at"}))
+    _check_story_consent(value("storyteller"), value("consent_scope"))
+    model_update(instance=story, fields=STORY_FIELDS, data=data)
+    # Every edit counts, changed or not: the version always moves on.
+    Story.objects.filter(pk=story.pk).update(version=F("version") + 1, updated_at=timezone.now())
     story.refresh_from_db()
     return story
 
@@ -177,13 +219,13 @@ def story_shareable_with_funders(story: Story, active: set[str] | None = None) -
 @transaction.atomic
 def selection_round_create(
     *,
-    by,
+    by: User,
     organisation: Organisation,
     group: Group | None,
     level: str,
     held_on: dt.date,
     panel: str,
-    candidates,
+    candidates: Iterable[Story],
     selected: Story,
     reasons: str,
     feedback_given_on: dt.date | None = None,
@@ -193,9 +235,9 @@ def selection_round_create(
     is not a candidate, when the reasons are blank, or when the user could not see the
     round afterwards (a round without a group is for the organisation's project lead)."""
     candidates = list(candidates)
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
 
-    def add(field, message):
+    def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
     if group is not None and group.organisation_id != organisation.pk:
@@ -268,7 +310,7 @@ def selection_feedback_give(*, selection: SelectionRound, on: dt.date | None = N
 
 @transaction.atomic
 def observation_record(
-    *, group: Group, by, kind: str, observed_on: dt.date, text: str
+    *, group: Group, by: User, kind: str, observed_on: dt.date, text: str
 ) -> Observation:
     """Add an observation or an informal conversation to the group's log."""
     observation = Observation(

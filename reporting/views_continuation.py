@@ -14,7 +14,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.forms import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -71,6 +71,20 @@ def _differences(form: ContinuationPlanForm, current: ContinuationPlan) -> list[
     return rows
 
 
+def _step_edits(steps: BaseInlineFormSet) -> list[services.StepEdit]:
+    """The step rows the editor added, changed or marked for deletion."""
+    edits = []
+    for form in steps.forms:
+        saved = form.instance if form.instance.pk else None
+        if form in steps.deleted_forms:
+            if saved is not None:
+                edits.append(services.StepEdit(step=saved, delete=True))
+        elif form.has_changed():
+            values = {name: form.cleaned_data[name] for name in services.STEP_FIELDS}
+            edits.append(services.StepEdit(step=saved, **values))
+    return edits
+
+
 @access(EDITORS)
 @require_http_methods(["GET", "POST"])
 def continuation_plan(request, pk):
@@ -89,19 +103,22 @@ def continuation_plan(request, pk):
         plan_valid = form.is_valid()
         steps_valid = steps.is_valid()
         if plan_valid and steps_valid:
-            fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
+            data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    saved = services.continuation_plan_save(
-                        group=group,
-                        version=form.cleaned_data["version"],
-                        by=user,
-                        applications=form.cleaned_data["follow_up_applications"],
-                        visible_applications=applications,
-                        **fields,
-                    )
-                    steps.instance = saved
-                    steps.save()
+                services.continuation_plan_save(
+                    group=group,
+                    version=data["version"],
+                    by=user,
+                    applications=data["follow_up_applications"],
+                    visible_applications=applications,
+                    route=data["route"],
+                    status=data["status"],
+                    summary=data["summary"],
+                    room=data["room"],
+                    volunteers=data["volunteers"],
+                    volunteer_leads=data["volunteer_leads"],
+                    steps=_step_edits(steps),
+                )
             except services.ConflictError:
                 plan = _plan_of(group)
                 conflict = _differences(form, plan) if plan else []
