@@ -1,4 +1,4 @@
-"""Write helpers every app's services may share (docs/decisions.md 27).
+"""Write helpers every app's services may share (docs/decisions.md, decision 33).
 
 `model_update` is the one "set these fields, full_clean, save(update_fields=…)" loop:
 services that update an existing row with the fields a form validated call it with their
