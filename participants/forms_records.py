@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from groups.access import Need, groups_worked_in
 from groups.languages import LANGUAGE_CHOICES
-from groups.models import Group, Membership, Role
+from groups.models import Group
 
 from .models import (
     SENSITIVE_FIELD_PURPOSE,
@@ -34,19 +35,11 @@ def _date_input():
 
 
 def groups_for_participant_work(user):
-    """Groups whose participants the user may register, edit and see in full: a
-    facilitator's own groups and every group of a project lead's organisations (the same
-    rule as selectors.sees_full_record, as a queryset). Volunteers: none."""
-    if user.is_superuser:
-        return Group.objects.all()
-    return Group.objects.filter(
-        Q(pk__in=Membership.objects.filter(user=user, role=Role.FACILITATOR).values("group_id"))
-        | Q(
-            organisation_id__in=Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values(
-                "organisation_id"
-            )
-        )
-    )
+    """Groups whose participants the user may register, edit and see in full: the groups
+    they keep (a facilitator's own groups and every group of a project lead's
+    organisations; groups/access.py, the same rule as selectors.sees_full_record).
+    Volunteers: none."""
+    return groups_worked_in(user, need=Need.EDIT)
 
 
 # --- the list's filters ---------------------------------------------------------------
