@@ -488,7 +488,7 @@ class ExpenseStatus(models.TextChoices):
 
 
 class ExpenseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> "ExpenseQuerySet":
         """Project leads: their organisations' expenses; facilitators: expenses of their
         groups."""
         if no_access(user):
@@ -504,9 +504,13 @@ class ExpenseQuerySet(models.QuerySet):
             | Q(group_id__in=memberships_of(user, Role.FACILITATOR).values("group_id"))
         )
 
-    def approvable_by(self, user):
+    def approvable_by(self, user: Any) -> "ExpenseQuerySet":
+        """Expenses the user may approve or reject: those of the groups of the
+        organisations they lead (site administrators: all)."""
         if no_access(user):
             return self.none()
+        if user.is_superuser:
+            return self.all()
         return self.filter(
             group__organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values(
                 "organisation_id"

@@ -439,3 +439,52 @@ def programme_funding_rows(*, programme: Programme) -> list[dict[str, Any]]:
         }
         for o in organisations
     ]
+
+
+# --- expenses (views_money.py) ----------------------------------------------------------
+
+
+def expenses_for_list(
+    *, user: Any, group: Group | None = None, status: str = ""
+) -> QuerySet[Expense]:
+    """The expenses the user may see, of one group and/or in one status when given."""
+    expenses: QuerySet[Expense] = Expense.objects.visible_to(user)
+    if group is not None:
+        expenses = expenses.filter(group=group)
+    if status:
+        expenses = expenses.filter(status=status)
+    return expenses
+
+
+def expense_totals_by_status(*, expenses: QuerySet[Expense]) -> list[dict[str, Any]]:
+    """Per status (in the order of ExpenseStatus): how many expenses and their sum. One
+    aggregate query."""
+    by_status: dict[str, Any] = {
+        row["status"]: row
+        for row in expenses.order_by().values("status").annotate(n=Count("pk"), total=Sum("amount"))
+    }
+    return [
+        {
+            "status": status,
+            "label": label,
+            "count": by_status.get(status, {}).get("n", 0),
+            "total": by_status.get(status, {}).get("total") or ZERO,
+        }
+        for status, label in ExpenseStatus.choices
+    ]
+
+
+def expenses_to_decide(*, user: Any, expenses: Iterable[Expense]) -> set[int]:
+    """Of `expenses`, the pks of those still submitted that the user may approve or
+    reject (Expense.objects.approvable_by). One query."""
+    submitted = [e.pk for e in expenses if e.status == ExpenseStatus.SUBMITTED]
+    if not submitted:
+        return set()
+    return set(
+        Expense.objects.approvable_by(user).filter(pk__in=submitted).values_list("pk", flat=True)
+    )
+
+
+def grant_of(*, application: FundingApplication) -> Grant | None:
+    """The application's grant, if it was granted. One query."""
+    return Grant.objects.filter(application=application).first()

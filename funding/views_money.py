@@ -12,14 +12,13 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Membership, Programme, Role
+from groups.models import Programme, Role
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
 from stetapp.money import euros
@@ -35,7 +34,6 @@ from .forms_money import (
 from .models import (
     ApplicationStatus,
     Expense,
-    ExpenseStatus,
     FundingApplication,
     Grant,
 )
@@ -72,7 +70,7 @@ def grant_edit(request, pk):
     """Register the fund's decision for a submitted application, or edit the grant it
     already has; lists the payments received."""
     application = _application_for_lead(request.user, pk)
-    grant = Grant.objects.filter(application=application).first()
+    grant = selectors.grant_of(application=application)
     payments = list(grant.payments.all()) if grant else []
     received = sum((p.amount for p in payments), ZERO)
     can_register = grant is None and application.status == ApplicationStatus.SUBMITTED
@@ -189,7 +187,7 @@ def budget_actual(request, pk):
         pk=pk,
     )
     budget = selectors.budget_against_actual(application=application)
-    grant = Grant.objects.filter(application=application).first()
+    grant = selectors.grant_of(application=application)
     condition = None
     if grant is not None and grant.min_meetings:
         held = selectors.meetings_held_per_grant(grant_ids=[grant.pk]).get(grant.pk, 0)
@@ -216,39 +214,14 @@ def expense_list(request):
     user = request.user
     groups = groups_for_expenses(user)
     filter_form = ExpenseFilterForm(request.GET or None, groups=groups)
-    expenses = Expense.objects.visible_to(user)
-    if filter_form.is_valid():
-        if filter_form.cleaned_data["group"]:
-            expenses = expenses.filter(group=filter_form.cleaned_data["group"])
-        if filter_form.cleaned_data["status"]:
-            expenses = expenses.filter(status=filter_form.cleaned_data["status"])
-    totals_by_status = {
-        row["status"]: row
-        for row in expenses.order_by().values("status").annotate(n=Count("pk"), total=Sum("amount"))
-    }
-    totals = [
-        {
-            "status": status,
-            "label": label,
-            "count": totals_by_status.get(status, {}).get("n", 0),
-            "total": totals_by_status.get(status, {}).get("total") or ZERO,
-        }
-        for status, label in ExpenseStatus.choices
-    ]
-    page = Paginator(expenses.select_related("group"), 50).get_page(request.GET.get("page"))
-    lead_orgs = set(
-        Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values_list(
-            "organisation_id", flat=True
-        )
+    chosen = filter_form.cleaned_data if filter_form.is_valid() else {}
+    expenses = selectors.expenses_for_list(
+        user=user, group=chosen.get("group"), status=chosen.get("status") or ""
     )
-    rows = [
-        {
-            "expense": e,
-            "can_decide": e.status == ExpenseStatus.SUBMITTED
-            and (user.is_superuser or e.group.organisation_id in lead_orgs),
-        }
-        for e in page.object_list
-    ]
+    totals = selectors.expense_totals_by_status(expenses=expenses)
+    page = Paginator(expenses.select_related("group"), 50).get_page(request.GET.get("page"))
+    decidable = selectors.expenses_to_decide(user=user, expenses=page.object_list)
+    rows = [{"expense": e, "can_decide": e.pk in decidable} for e in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {

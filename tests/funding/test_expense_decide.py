@@ -65,3 +65,16 @@ def test_others_cannot_decide(world, persona):
 
 def test_wrong_method(world, login):
     assert login(world.users["lead_a"]).get(url(world.expense_a1)).status_code == 405
+
+
+def test_a_site_administrator_may_decide_as_the_list_offers(world, login):
+    """One rule (Expense.objects.approvable_by) for the list's buttons and the decision:
+    the list offered site administrators the buttons that the decision then refused."""
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client = login(admin)
+    assert url(world.expense_a1) in client.get(reverse("expense_list")).content.decode()
+    assert client.post(url(world.expense_a1), {"decision": "approve"}).status_code == 302
+    world.expense_a1.refresh_from_db()
+    assert world.expense_a1.status == ExpenseStatus.APPROVED
