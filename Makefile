@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); `make test PYTEST_WORKERS=0` runs in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: install demo test lint format messages clean
 
@@ -28,7 +30,7 @@ test: install
 	$(BIN)/mypy
 	$(BIN)/djlint templates --lint
 	DJANGO_SETTINGS_MODULE=stetapp.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check --fix .
@@ -40,4 +42,4 @@ messages:
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3*
