@@ -143,7 +143,7 @@ STETAPP_MFA_REQUIRED_FOR_STAFF = env.bool("STETAPP_MFA_REQUIRED_FOR_STAFF", defa
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 
 # --- sessions ------------------------------------------------------------------------
-# 30 minutes idle, 12 hours in all (shared/security.md §1.2); enforced server-side by
+# 30 minutes idle, 12 hours in all (docs/deployment.md, sessions); enforced server-side by
 # stetapp.middleware.SessionLifetimeMiddleware, the cookie age is the outer bound.
 STETAPP_SESSION_IDLE_SECONDS = 30 * 60
 STETAPP_SESSION_ABSOLUTE_SECONDS = 12 * 3600
