@@ -1,4 +1,5 @@
-"""T1 of the security test plan (docs/deployment.md): the production settings pass `check --deploy` with no warning.
+"""T1 of the security test plan (docs/deployment.md): the production settings pass
+`check --deploy` with no warning.
 
 The production settings read their secrets from the environment when they are imported, so
 every check that loads them runs in a subprocess with an environment built here from
