@@ -14,6 +14,12 @@ names given are served, only for that one rendering.
 Text is laid out by Pango with the fonts installed on the machine (fontconfig), so
 right-to-left scripts such as Arabic are shaped and ordered correctly as long as a font
 covering them is installed (DejaVu Sans, fonts-dejavu-core, covers Arabic and Persian).
+Emoji in names and stories need Noto Color Emoji (fonts-noto-color-emoji), installed
+wherever PDFs are made (Dockerfile, .ci/run, README); without it they print as boxes.
+
+Every PDF is tagged for assistive technology (PDF/UA-1, PDF_VARIANT): a structure tree
+of headings, paragraphs, tables and lists, the document's language and title. Templates
+therefore give the root element a `lang` and every image an `alt`.
 """
 
 from __future__ import annotations
@@ -32,6 +38,10 @@ from weasyprint import HTML
 # Relative URLs in a PDF template resolve against this base. The .invalid top-level
 # domain never resolves, and the fetcher below never asks the network anyway.
 BASE_URL = "https://pdf.stetapp.invalid/"
+
+# Every PDF is tagged (a structure tree for screen readers) and says which language it
+# is in: WeasyPrint's PDF/UA-1 variant.
+PDF_VARIANT = "pdf/ua-1"
 
 
 # In-memory resources are served under this path of BASE_URL.
@@ -152,7 +162,8 @@ def render_pdf(
     `resource_url(name)` (ValueError for another kind of resource or an odd name)."""
     resources = _check_resources(resources)
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(resources)).write_pdf()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(resources))
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
-__all__ = ["BASE_URL", "RefusedURL", "render_pdf", "resource_url", "static_file_for"]
+__all__ = ["BASE_URL", "PDF_VARIANT", "RefusedURL", "render_pdf", "resource_url", "static_file_for"]

@@ -126,3 +126,26 @@ def test_arabic_is_laid_out(template):
     text = _text(pdf.render_pdf(name, {}))
     letters = {c for c in unicodedata.normalize("NFKC", text) if "\u0600" <= c <= "\u06ff"}
     assert set("مرحبابكم") <= letters
+
+
+def test_every_pdf_is_tagged_with_its_language(template):
+    name = template(
+        '{% extends "pdf/base.html" %}{% block content %}'
+        "<h2>Kop</h2><p>Tekst</p><table><tr><th>a</th><td>1</td></tr></table>{% endblock %}"
+    )
+    reader = PdfReader(io.BytesIO(pdf.render_pdf(name, {})))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root  # the structure tree screen readers follow
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] in ("nl", "en")
+
+
+def test_a_render_logs_no_warning(template, caplog):
+    name = template(
+        '{% extends "pdf/base.html" %}{% block content %}'
+        '<h2>Kop</h2><p dir="rtl" lang="ar">مرحبا</p><table><thead><tr><th>a</th></tr></thead>'
+        "<tbody><tr><td>1</td></tr></tbody></table>{% endblock %}"
+    )
+    with caplog.at_level("DEBUG", logger="weasyprint"):
+        pdf.render_pdf(name, {})
+    assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
