@@ -2,11 +2,14 @@
 PDFs, messages and the one number format for workbooks.
 
 `euros(amount)` follows the active language, as the CLDR currency patterns do:
-"€ 1.234,50" and "€ -1.234,50" in Dutch, "€1,234.50" and "-€1,234.50" in English (and in
-any other language). The digits come from Django's number formatting of that language
+"€ 1.234,50" and "€ −1.234,50" in Dutch, "€1,234.50" and "−€1,234.50" in English (and in
+any other language). A negative amount carries the minus sign "−" (U+2212, MINUS), not
+the hyphen. `signed(number)` writes a change or a variance (of a budget, of a score) with
+its sign in the same way: "+10,0" and "−18,8" in Dutch, "+10.0" and "−18.8" in English.
+The digits come from Django's number formatting of that language
 (`django.utils.formats.number_format`, thousands always grouped); amounts are rounded half
-up to cents. Templates use the `euros` filter (`{% load money %}`). A workbook keeps
-amounts as numbers: wrap them in `Euros` and stetapp.exports gives the cell
+up to cents. Templates use the `euros` and `signed` filters (`{% load money %}`). A
+workbook keeps amounts as numbers: wrap them in `Euros` and stetapp.exports gives the cell
 XLSX_EUROS_FORMAT, which the spreadsheet shows in its reader's own separators.
 """
 
@@ -19,6 +22,9 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 CENT = Decimal("0.01")
+# The minus sign of every negative amount and change (U+2212): a hyphen is shorter, breaks
+# lines and is easily missed in print.
+MINUS = "\u2212"
 # The number format of money cells in XLSX workbooks (stetapp.exports).
 XLSX_EUROS_FORMAT = '"€" #,##0.00;"€" -#,##0.00'
 # Languages that put the sign after the euro sign, separated by a space (CLDR "¤ #,##0.00;
@@ -37,11 +43,26 @@ def euros(amount: Decimal | int | str | None) -> str:
         return "–"
     value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
     digits = number_format(abs(value), 2, use_l10n=True, force_grouping=True)
-    sign = "-" if value < 0 else ""
+    sign = MINUS if value < 0 else ""
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     if language in SYMBOL_SPACE_LANGUAGES:
         return f"€ {sign}{digits}"
     return f"{sign}€{digits}"
 
 
-__all__ = ["CENT", "Euros", "XLSX_EUROS_FORMAT", "euros"]
+def signed(number: Decimal | int | str | None, places: int = 1) -> str:
+    """A change or a variance with its sign, rounded half up to `places` decimals: "+10.0",
+    "−18.8" (U+2212), "0.0"; the digits in the active language ("+10,0" in Dutch). None is
+    shown as "–"."""
+    if number is None or number == "":
+        return "–"
+    value = Decimal(number).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    digits = number_format(abs(value), places, use_l10n=True, force_grouping=True)
+    if value > 0:
+        return f"+{digits}"
+    if value < 0:
+        return f"{MINUS}{digits}"
+    return digits
+
+
+__all__ = ["CENT", "MINUS", "Euros", "XLSX_EUROS_FORMAT", "euros", "signed"]

@@ -928,11 +928,12 @@ def test_costs_against_the_budget(before):
     assert c.total_variance_percent == Decimal("-18.8")
     _has(
         before.text,
-        "Room rent €500.00 €450.00 €50.00 -10.0 %",
-        "Catering €300.00 €330.00 -€30.00 +10.0 %",
-        "Outings and transport €0.00 €75.00 -€75.00 –",
-        "Activities and materials €400.00 €120.00 €280.00 -70.0 %",
-        "Total €1,200.00 €975.00 €225.00 -18.8 %",
+        # Negative amounts and variances with the minus sign (U+2212), not a hyphen.
+        "Room rent €500.00 €450.00 €50.00 \u221210.0 %",
+        "Catering €300.00 €330.00 \u2212€30.00 +10.0 %",
+        "Outings and transport €0.00 €75.00 \u2212€75.00 –",
+        "Activities and materials €400.00 €120.00 €280.00 \u221270.0 %",
+        "Total €1,200.00 €975.00 €225.00 \u221218.8 %",
         "Upper bar: budgeted. Lower bar: spent",
     )
     # The chart labels its bars: every category is in the text twice (table, chart).
@@ -1057,7 +1058,7 @@ def test_measurement_results_with_citations(before):
     assert (who5.instrument, who5.pairs, who5.pairs_shown, who5.shown) == ("who5", 3, "<5", False)
     _has(
         before.text,
-        "De Jong Gierveld loneliness scale (6 items) 5 4.8 1.8 -3.0",
+        "De Jong Gierveld loneliness scale (6 items) 5 4.8 1.8 \u22123.0",
         "WHO-5 well-being index <5 not enough data",
         "De Jong Gierveld, J., & Van Tilburg, T. G. (2006)",
         "The WHO-5 Well-Being Index: a systematic review",

@@ -10,7 +10,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from stetapp.exports import Sheet, workbook_bytes
-from stetapp.money import XLSX_EUROS_FORMAT, Euros, euros
+from stetapp.money import MINUS, XLSX_EUROS_FORMAT, Euros, euros, signed
 
 
 @pytest.mark.parametrize(
@@ -18,8 +18,8 @@ from stetapp.money import XLSX_EUROS_FORMAT, Euros, euros
     [
         ("nl", Decimal("1234.5"), "€ 1.234,50"),
         ("en", Decimal("1234.5"), "€1,234.50"),
-        ("nl", Decimal("-1234.5"), "€ -1.234,50"),
-        ("en", Decimal("-1234.5"), "-€1,234.50"),
+        ("nl", Decimal("-1234.5"), "€ \u22121.234,50"),
+        ("en", Decimal("-1234.5"), "\u2212€1,234.50"),
         ("nl", Decimal("0"), "€ 0,00"),
         ("en", Decimal("0"), "€0.00"),
         ("nl", Decimal("1234567.891"), "€ 1.234.567,89"),
@@ -49,3 +49,29 @@ def test_a_workbook_keeps_amounts_as_numbers_with_one_format():
     assert sheet["B2"].value == 1234.5
     assert sheet["B2"].number_format == XLSX_EUROS_FORMAT
     assert sheet["B3"].number_format == "General"
+
+
+def test_a_negative_amount_has_the_minus_sign_not_a_hyphen():
+    assert MINUS == "\u2212"
+    with translation.override("nl"):
+        assert "-" not in euros(Decimal("-30"))
+
+
+@pytest.mark.parametrize(
+    ("language", "number", "shown"),
+    [
+        ("en", Decimal("10"), "+10.0"),
+        ("nl", Decimal("10"), "+10,0"),
+        ("en", Decimal("-18.75"), "\u221218.8"),  # half up, away from zero
+        ("nl", Decimal("-18.8"), "\u221218,8"),
+        ("en", Decimal("0"), "0.0"),
+        ("en", Decimal("-0.04"), "0.0"),  # rounds to zero: no sign
+        ("nl", Decimal("-1234.5"), "\u22121.234,5"),
+        ("en", None, "–"),
+    ],
+)
+def test_signed_shows_a_change_with_its_sign(language, number, shown):
+    with translation.override(language):
+        assert signed(number) == shown
+        template = Template("{% load money %}{{ number|signed }}")
+        assert template.render(Context({"number": number})) == shown
