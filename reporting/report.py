@@ -25,7 +25,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from funding.models import FundingApplication, Grant, VolunteerHours, leap_days
@@ -38,7 +39,7 @@ from meetings.selectors_cocreation import IDEA_DONE_STATUSES
 from participants.models import Consent, Enrolment, Gender
 from participants.selectors import AGE_BANDS
 from stetapp.charts import Chart, bar_chart
-from stetapp.exports import Sheet, Table, safe_filename, workbook_bytes
+from stetapp.exports import Sheet, Table, workbook_bytes
 from stetapp.money import Euros
 from stetapp.pdf import render_pdf, resource_url
 from stetapp.suppression import suppress, suppress_breakdown
@@ -153,6 +154,28 @@ class ChartPoint:
 
 
 @dataclass
+class Figure:
+    """One figure as every form of the report shows it: the page and the PDF show `shown`
+    next to `label`, the workbook `value` (a number) next to `sheet_label`."""
+
+    label: str
+    value: Decimal | int | None
+    percent: bool = False
+
+    @property
+    def shown(self) -> str:
+        if self.value is None:
+            return "–"
+        places = 1 if isinstance(self.value, Decimal) else 0
+        digits = number_format(self.value, places, use_l10n=True, force_grouping=True)
+        return f"{digits} %" if self.percent else digits
+
+    @property
+    def sheet_label(self) -> str:
+        return _("%(figure)s, percent") % {"figure": self.label} if self.percent else self.label
+
+
+@dataclass
 class AttendanceSection:
     participant_marks: int  # participant marks (present, absent, excused) at held meetings
     participants_present: int
@@ -173,6 +196,19 @@ class AttendanceSection:
         if not self.meetings_with_marks:
             return None
         return _ratio(self.present_with_guests, self.meetings_with_marks)
+
+    @property
+    def figures(self) -> list[Figure]:
+        """The attendance figures, in the order the page, the PDF and the workbook show
+        them (one list, so that the three cannot drift apart)."""
+        return [
+            Figure(_("Participant marks at held meetings"), self.participant_marks),
+            Figure(_("Participants present"), self.participants_present),
+            Figure(_("Attendance rate"), self.rate, percent=True),
+            Figure(_("Held meetings with attendance marked"), self.meetings_with_marks),
+            Figure(_("Present, guests included"), self.present_with_guests),
+            Figure(_("Average present per meeting"), self.average_present),
+        ]
 
 
 @dataclass
@@ -759,15 +795,23 @@ def _continuation(groups) -> list[ContinuationLine]:
 # --- file names, the PDF and the workbook ----------------------------------------------
 
 
+# The file name keeps the whole period (21 characters) whatever the names before it.
+FILENAME_HEAD_MAX = 60
+
+
 def report_filename(report: GrantReport, ext: str) -> str:
-    """A safe ASCII file name: report-<grant>-<organisation>-<fund>-<start>-<end>.<ext>."""
+    """A safe ASCII file name that names the whole period:
+    fund-report-<grant>-<organisation>-<fund>-<start>-<end>.<ext> ("fondsrapport-…" in
+    Dutch). Long organisation and fund names are cut short, never the period."""
     if not re.fullmatch(r"[a-z0-9]{1,8}", ext or ""):
         raise ValueError(f"not a file extension: {ext!r}")
-    stem = (
-        f"report {report.grant_pk} {report.organisation} {report.fund} "
-        f"{report.start:%Y-%m-%d} {report.end:%Y-%m-%d}"
-    )
-    return safe_filename(stem, ext)
+    # Translators: the start of a fund report's file name, e.g. "fund-report-12-….pdf".
+    kind = _("fund report")
+    head = slugify(f"{kind} {report.grant_pk} {report.organisation} {report.fund}")
+    head = head[:FILENAME_HEAD_MAX].strip("-")
+    period = f"{report.start:%Y-%m-%d}-{report.end:%Y-%m-%d}"
+    # slugify leaves ASCII letters, digits and hyphens only (stetapp.exports.safe_filename).
+    return f"{head or 'report'}-{period}.{ext}"
 
 
 def logo_resource(name: str) -> tuple[bytes, str] | None:
@@ -858,14 +902,7 @@ def report_xlsx(report: GrantReport) -> bytes:
         (g.name, g.city, g.held, g.cancelled, g.required, _yes_no(g.met)) for g in m.per_group
     ]
     meetings.append((_("Total"), "", m.held, m.cancelled, None, _yes_no(m.condition_met)))
-    attendance = [
-        (_("Participant marks at held meetings"), a.participant_marks),
-        (_("Participants present"), a.participants_present),
-        (_("Attendance rate, percent"), a.rate),
-        (_("Held meetings with attendance marked"), a.meetings_with_marks),
-        (_("Present, guests included"), a.present_with_guests),
-        (_("Average present per meeting"), a.average_present),
-    ]
+    attendance = [(f.sheet_label, f.value) for f in a.figures]
     cocreation = [
         (_("Activities done at a meeting"), acts.ideas_done),
         (_("Proposed by a participant"), acts.ideas_by_participants),

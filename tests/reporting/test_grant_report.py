@@ -682,7 +682,23 @@ def test_sheets_and_file_name(before):
     assert before.filename.isascii()
     assert re.fullmatch(r"[a-z0-9-]+\.pdf", before.filename)
     assert "stichting-samen-verder" in before.filename
-    assert "2026-01-01-2026-12-31" in before.filename
+    assert before.filename.startswith(f"fund-report-{before.report.grant_pk}-")
+    assert before.filename.endswith("-2026-01-01-2026-12-31.pdf")
+
+
+def test_the_file_name_keeps_the_whole_period_in_dutch_and_with_long_names(before):
+    from dataclasses import replace
+
+    long = replace(
+        before.report,
+        organisation="Stichting Ouderenwelzijn Samen Sterk in de Wijk Rotterdam-Zuid ❤️",
+        fund="Fonds voor Ontmoeting en Nabijheid van Ouderen in Nederland",
+    )
+    with translation.override("nl"):
+        name = reports.report_filename(long, "xlsx")
+    assert re.fullmatch(r"[a-z0-9-]+\.xlsx", name), name
+    assert name.startswith(f"fondsrapport-{long.grant_pk}-stichting-ouderenwelzijn")
+    assert name.endswith("-2026-01-01-2026-12-31.xlsx")
 
 
 # --- participants and volunteers ----------------------------------------------------------

@@ -344,3 +344,69 @@ def test_the_logo_is_replaced_and_removed(world):
     world.org_a.refresh_from_db()
     assert not world.org_a.logo
     assert not storage.exists(second)
+
+
+# --- the same meeting figures on the page, in the PDF and in the workbook -------------------
+
+
+def _page_figures(html: str) -> dict:
+    """The attendance figures and the meetings' total row as the page shows them."""
+    attendance = html.split('id="attendance-heading"', 1)[1].split("</dl>", 1)[0]
+    figures = dict(re.findall(r"<dt[^>]*>([^<]+)</dt><dd[^>]*>([^<]+)</dd>", attendance))
+    total = html.split('id="meetings-heading"', 1)[1].split("<tfoot>", 1)[1].split("</tfoot>")[0]
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", total)
+    ]
+    return {"figures": figures, "total": cells}
+
+
+def test_page_pdf_and_workbook_show_the_same_meeting_figures(world):
+    from meetings.models import Attendance
+
+    world.application_a.groups.add(world.group_a2)
+    other = participant_in(world.group_a1)
+    for day, statuses in (
+        (dt.date(2026, 3, 3), ("present", "absent")),
+        (dt.date(2026, 3, 17), ("present", "present")),
+    ):
+        meeting = MeetingFactory(group=world.group_a1, day=day, status="held")
+        for person, status in zip((world.participant_a1, other), statuses, strict=True):
+            Attendance.objects.create(meeting=meeting, participant=person, status=status)
+        Attendance.objects.create(meeting=meeting, guest_name="A guest", status="present")
+    period = {"start": "2026-03-01", "end": "2026-03-31"}
+    client = world.client_for("lead_a")
+
+    page = _page_figures(client.get(url(PAGE, world.grant_a, **period)).content.decode())
+    pdf = client.get(url(PDF, world.grant_a, **period)).content
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    sheet = _sheets(client.get(url(XLSX, world.grant_a, **period)))["Meetings"]
+
+    # The page: every attendance figure, and the condition in the total row (group A2
+    # held no meeting in March, so not every group meets it).
+    expected = {
+        "Participant marks at held meetings": "4",
+        "Participants present": "3",
+        "Attendance rate": "75.0 %",
+        "Held meetings with attendance marked": "2",
+        "Present, guests included": "5",
+        "Average present per meeting": "2.5",
+    }
+    assert page["figures"] == expected
+    assert page["total"] == ["Total", "2", "0", "–", "no"]
+    # The PDF: the same figures and the same total row.
+    for label, shown in expected.items():
+        assert f"{label} {shown}" in text, label
+    assert "Total 2 0 – no" in text
+    # The workbook: the same numbers, as numbers.
+    rows = [tuple(v for v in row if v is not None) for row in sheet]
+    assert ("Total", 2, 0, "no") in rows
+    start = rows.index(("Attendance",))
+    assert rows[start + 2 : start + 8] == [
+        ("Participant marks at held meetings", 4),
+        ("Participants present", 3),
+        ("Attendance rate, percent", 75),
+        ("Held meetings with attendance marked", 2),
+        ("Present, guests included", 5),
+        ("Average present per meeting", 2.5),
+    ]
