@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_ROOT_USER_ACTION=ignore
 
 # System libraries WeasyPrint needs (Pango, HarfBuzz), fonts for Latin, Arabic and other
-# scripts, and GNU gettext for compilemessages.
+# scripts, the emoji font (names and stories with emoji would print as boxes without it),
+# and GNU gettext for compilemessages.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -18,6 +19,7 @@ RUN apt-get update \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
         fonts-noto-core \
+        fonts-noto-color-emoji \
         gettext \
     && rm -rf /var/lib/apt/lists/*
 

@@ -41,7 +41,7 @@ from participants.selectors import AGE_BANDS
 from stetapp.charts import Chart, bar_chart
 from stetapp.exports import Sheet, Table, workbook_bytes
 from stetapp.money import Euros
-from stetapp.pdf import render_pdf, resource_url
+from stetapp.pdf import layout_pdf, render_pdf, resource_url
 from stetapp.suppression import suppress, suppress_breakdown
 
 from .models import (
@@ -833,14 +833,24 @@ def logo_resource(name: str) -> tuple[bytes, str] | None:
     return None
 
 
+def _pdf_parts(report: GrantReport) -> tuple[str, dict, dict | None]:
+    logo = logo_resource(report.logo_name)
+    ctx = {"report": report, "logo_url": resource_url("logo") if logo else ""}
+    return "reporting/pdf/grant_report.html", ctx, {"logo": logo} if logo else None
+
+
 def report_pdf(report: GrantReport) -> bytes:
     """The report as an A4 PDF (WeasyPrint, through stetapp.pdf.render_pdf), in the
     active language. The logo is handed over in memory; nothing else is fetched."""
-    logo = logo_resource(report.logo_name)
-    ctx = {"report": report, "logo_url": resource_url("logo") if logo else ""}
-    return render_pdf(
-        "reporting/pdf/grant_report.html", ctx, resources={"logo": logo} if logo else None
-    )
+    template_name, ctx, resources = _pdf_parts(report)
+    return render_pdf(template_name, ctx, resources=resources)
+
+
+def report_pdf_layout(report: GrantReport):
+    """The laid-out pages of report_pdf (stetapp.pdf.layout_pdf), for checking the print
+    layout: which block lands on which page, in which type size."""
+    template_name, ctx, resources = _pdf_parts(report)
+    return layout_pdf(template_name, ctx, resources=resources)
 
 
 def _number(shown: str):

@@ -153,17 +153,34 @@ def _check_resources(resources: dict | None) -> dict:
     return checked
 
 
+def layout_pdf(template_name: str, context: dict, *, request=None, resources: dict | None = None):
+    """The laid-out pages of `template_name` (a weasyprint Document), before they are
+    written: render_pdf writes them; tests read the pages' boxes (what lands on which
+    page, in which type size)."""
+    resources = _check_resources(resources)
+    html = render_to_string(template_name, context, request=request)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(resources)).render(
+        pdf_variant=PDF_VARIANT
+    )
+
+
 def render_pdf(
     template_name: str, context: dict, *, request=None, resources: dict | None = None
 ) -> bytes:
     """Render `template_name` with `context` (and the request's context processors, when
-    a request is given) and return the PDF's bytes. `resources` maps a name to (bytes,
-    mime type) of an image held in memory; the template refers to it by
+    a request is given) and return the PDF's bytes, tagged (PDF_VARIANT). `resources` maps
+    a name to (bytes, mime type) of an image held in memory; the template refers to it by
     `resource_url(name)` (ValueError for another kind of resource or an odd name)."""
-    resources = _check_resources(resources)
-    html = render_to_string(template_name, context, request=request)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(resources))
+    document = layout_pdf(template_name, context, request=request, resources=resources)
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
-__all__ = ["BASE_URL", "PDF_VARIANT", "RefusedURL", "render_pdf", "resource_url", "static_file_for"]
+__all__ = [
+    "BASE_URL",
+    "PDF_VARIANT",
+    "RefusedURL",
+    "layout_pdf",
+    "render_pdf",
+    "resource_url",
+    "static_file_for",
+]

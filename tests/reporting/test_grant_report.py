@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -548,6 +549,7 @@ class Rendered:
     pages: list
     sheets: dict  # sheet title -> list of rows (tuples of cell values)
     filename: str
+    warnings: list  # what WeasyPrint logged at WARNING or above while rendering
 
 
 def _pdf_text(data: bytes) -> tuple[str, list]:
@@ -564,9 +566,23 @@ def _sheets(data: bytes) -> dict:
     }
 
 
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
 def _render(grant) -> Rendered:
     report = reports.build_grant_report(grant)
-    pdf = reports.report_pdf(report)
+    collect = _Collect()
+    logging.getLogger("weasyprint").addHandler(collect)
+    try:
+        pdf = reports.report_pdf(report)
+    finally:
+        logging.getLogger("weasyprint").removeHandler(collect)
     text, pages = _pdf_text(pdf)
     return Rendered(
         report=report,
@@ -575,6 +591,7 @@ def _render(grant) -> Rendered:
         pages=pages,
         sheets=_sheets(reports.report_xlsx(report)),
         filename=reports.report_filename(report, "pdf"),
+        warnings=collect.messages,
     )
 
 
@@ -661,6 +678,44 @@ def test_header_in_report_pdf_and_workbook(before):
     assert summary["Period until"].date() == D(2026, 12, 31)
     assert summary["Made on"].date() == D(2027, 1, 15)
     assert summary["Groups"] == "Group Two (Amsterdam); Scripted Group (Rotterdam)"
+
+
+def test_the_pdf_renders_without_a_warning_and_is_tagged(before, after):
+    assert before.warnings == [] and after.warnings == []
+    root = PdfReader(io.BytesIO(before.pdf)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en"
+
+
+# The report's type scale in points (templates/pdf/base.html): title, section, part,
+# text, tables, notes and sources.
+TYPE_SCALE = {24.0, 18.0, 15.0, 14.0, 12.0, 11.0}
+
+
+def test_one_type_scale_and_no_row_or_story_split_across_pages(before):
+    with translation.override("en"):
+        document = reports.report_pdf_layout(before.report)
+    assert len(document.pages) > 1
+    sizes: set[float] = set()
+    pages: dict = {}
+    header_rows: set[int] = set()  # repeated on every page by design
+    for number, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            if type(box).__name__ == "TextBox" and box.text.strip():
+                sizes.add(round(box.style["font_size"] * 0.75, 1))  # px to pt
+            element = getattr(box, "element", None)
+            if element is None:
+                continue
+            if element.tag == "thead":
+                header_rows.update(id(row) for row in element)
+            if element.tag == "tr" or "story" in (element.get("class") or "").split():
+                pages.setdefault(id(element), (element, set()))[1].add(number)
+    assert sizes <= TYPE_SCALE, sizes - TYPE_SCALE
+    split = [
+        "".join(element.itertext())[:60]
+        for key, (element, numbers) in pages.items()
+        if len(numbers) > 1 and key not in header_rows
+    ]
+    assert pages and split == []
 
 
 def test_the_logo_is_in_the_pdf(before):

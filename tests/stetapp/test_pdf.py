@@ -1,8 +1,12 @@
 """stetapp.pdf.render_pdf: the one way to make a PDF; it never touches the network."""
 
 import io
+import os
+import shutil
 import socket
+import subprocess
 import unicodedata
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -149,3 +153,72 @@ def test_a_render_logs_no_warning(template, caplog):
     with caplog.at_level("DEBUG", logger="weasyprint"):
         pdf.render_pdf(name, {})
     assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
+
+
+def _pages_of(document, predicate) -> dict:
+    """For each element the predicate picks: the numbers of the pages it lands on."""
+    pages: dict = {}
+    for number, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and predicate(element):
+                pages.setdefault(id(element), (element, set()))[1].add(number)
+    return {key: (element, numbers) for key, (element, numbers) in pages.items()}
+
+
+def test_blocks_and_rows_stay_on_one_page_and_headers_repeat(template):
+    words = " ".join(["woord"] * 40)
+    rows = "".join(f'<tr class="row"><td>{n}</td><td>{words}</td></tr>' for n in range(40))
+    name = template(
+        '{% extends "pdf/base.html" %}{% block content %}'
+        '<div style="height: 225mm"></div>'
+        f'<div class="keep">{"<p>Regel van het verhaal</p>" * 6}</div>'
+        f"<table><thead><tr><th>Nummer</th><th>Kop</th></tr></thead><tbody>{rows}</tbody></table>"
+        "{% endblock %}"
+    )
+    document = pdf.layout_pdf(name, {})
+    assert len(document.pages) >= 3
+    kept = _pages_of(document, lambda e: e.get("class") == "keep")
+    assert [len(numbers) for _, numbers in kept.values()] == [1]
+    table_rows = _pages_of(document, lambda e: e.get("class") == "row")
+    assert len(table_rows) == 40
+    assert [numbers for _, numbers in table_rows.values() if len(numbers) > 1] == []
+    text = _text(pdf.render_pdf(name, {}))
+    assert text.count("Nummer Kop") >= 2  # the header on every page the table runs over
+
+
+def _emoji_font_installed() -> bool:
+    """Noto Color Emoji as fontconfig (which Pango asks) lists it."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf").exists()
+    listing = subprocess.run(  # noqa: S603 (fc-list with a fixed pattern)
+        [fc_list, ":family=Noto Color Emoji"], capture_output=True, text=True, check=False
+    )
+    return bool(listing.stdout.strip())
+
+
+def test_emoji_in_a_name_are_drawn_with_the_emoji_font(template):
+    if not _emoji_font_installed():
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail("fonts-noto-color-emoji is not installed: emoji print as boxes")
+        pytest.skip("fonts-noto-color-emoji is not installed")
+    name = template(
+        '{% extends "pdf/base.html" %}{% block content %}<p>{{ name }}</p>{% endblock %}'
+    )
+    reader = PdfReader(io.BytesIO(pdf.render_pdf(name, {"name": "Ayşe 🌷 Yılmaz 😊"})))
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Noto-Color-Emoji" in font for font in fonts), fonts
+    assert "Ayşe 🌷 Yılmaz 😊" in _text(reader.stream.getvalue())
+    # Digits, # and * are emoji too in Unicode: they must stay in the text font.
+    plain = PdfReader(io.BytesIO(pdf.render_pdf(name, {"name": "Groep #12 * 2026"})))
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in plain.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert not any("Emoji" in font for font in fonts), fonts
