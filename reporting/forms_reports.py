@@ -1,4 +1,4 @@
-"""The period of a fund report (reporting/views_reports.py)."""
+"""The period of a fund report and its written summary (reporting/views_reports.py)."""
 
 import datetime as dt
 
@@ -46,3 +46,30 @@ class ReportPeriodForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end of the period lies before its start."))
         return cleaned
+
+
+class ReportSummaryForm(ReportPeriodForm):
+    """The project lead's summary and contact line of the report over one period (the
+    period rides along in hidden fields: the one the page shows)."""
+
+    text = forms.CharField(
+        label=_("Summary for the funder"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "A few paragraphs in your own words: what the groups did, what changed, what is "
+            "next. It is printed at the top of the PDF. Never a participant's name."
+        ),
+    )
+    contact = forms.CharField(
+        label=_("Contact"),
+        required=False,
+        max_length=200,
+        help_text=_("Who the funder can contact about this report: a name and e-mail address."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].widget = forms.HiddenInput()
+        self.fields["end"].widget = forms.HiddenInput()

@@ -481,6 +481,64 @@ class ContinuationStep(models.Model):
         return self.done_on is not None
 
 
+# --- The written summary of a fund report ---------------------------------------------
+
+
+class ReportSummaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Whoever may read a grant's report reads its summary (it is printed in it)."""
+        return self.filter(grant__in=Grant.objects.visible_to(user))
+
+
+class ReportSummary(models.Model):
+    """What the project lead writes on the fund report of one grant over one period: a
+    short summary in their own words and a contact line, both printed in the PDF. No
+    participant data: the report goes to the funder."""
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, related_name="report_summaries", verbose_name=_("grant")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    text = models.TextField(
+        _("summary"),
+        max_length=3000,
+        blank=True,
+        help_text=_(
+            "A few paragraphs for the funder: what the groups did, what changed, what is "
+            "next. Never a participant's name."
+        ),
+    )
+    contact = models.CharField(
+        _("contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who the funder can contact about this report: a name and e-mail address."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportSummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report summary")
+        verbose_name_plural = _("report summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "start", "end"], name="one_summary_per_report_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.grant_id} {self.start}–{self.end}"
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end of the period lies before its start.")})
+
+
 # --- Report batches ---------------------------------------------------------------------
 
 

@@ -7,7 +7,9 @@ staff name, no phone number, address or note, and no storyteller. Counts of part
 from 1 to 4 are shown as "<5" (stetapp.suppression.suppress), breakdowns with
 complementary suppression (suppress_breakdown). Stories and quotes appear only where the
 story's consent scope reaches funders and the storyteller's consent is still active (or
-the story is anonymous).
+the story is anonymous). The one text not computed is the project lead's own: a written
+summary and a contact line for the period (ReportSummary), written for the funder on the
+report page.
 
 build_grant_report runs a fixed number of queries whatever the amount of data
 (REPORT_QUERIES); the PDF and the workbook are made from the built report without any
@@ -50,6 +52,7 @@ from .models import (
     ContinuationPlan,
     Observation,
     ObservationKind,
+    ReportSummary,
     SelectionLevel,
     SelectionRound,
     Story,
@@ -60,7 +63,7 @@ from .selectors import measurement_results
 
 # The queries build_grant_report runs, whatever the size of the data (pinned in
 # tests/reporting/test_grant_report.py).
-REPORT_QUERIES = 15
+REPORT_QUERIES = 16
 # Up to this many held meetings with attendance, the chart shows every meeting; above
 # it, one bar per month.
 CHART_MEETINGS_MAX = 24
@@ -329,6 +332,9 @@ class GrantReport:
     costs: BudgetAgainstActual
     impact: ImpactSection
     continuation: list[ContinuationLine]
+    # The project lead's own words for this period (ReportSummary), "" when none.
+    summary: str = ""
+    contact: str = ""
 
     @property
     def period_days(self) -> int:
@@ -410,7 +416,18 @@ def build_grant_report(
         costs=_costs(application, start, end),
         impact=_impact(ids, start, end),
         continuation=_continuation(groups),
+        **_summary(grant, start, end),
     )
+
+
+def _summary(grant, start, end) -> dict:
+    """One query: the project lead's summary and contact line of this very period."""
+    row = (
+        ReportSummary.objects.filter(grant=grant, start=start, end=end)
+        .values("text", "contact")
+        .first()
+    )
+    return {"summary": row["text"], "contact": row["contact"]} if row else {}
 
 
 def _participants(ids, start, end) -> ParticipantSection:
@@ -897,6 +914,11 @@ def report_xlsx(report: GrantReport) -> bytes:
         (_("Observations"), imp.observations),
         (_("Informal conversations"), imp.conversations),
     ]
+    # The project lead's own words, when written (as in the PDF).
+    if report.contact:
+        summary.insert(8, (_("Contact"), report.contact))
+    if report.summary:
+        summary.append((_("Summary for the funder"), report.summary))
     participants = [
         (_("Total"), _("Unique participants"), _number(p.unique.shown)),
         (_("Total"), _("New participants"), _number(p.new.shown)),

@@ -67,6 +67,11 @@ urlpatterns = [
     ),
     # fund reports (views_reports.py) and batches of reports (views_batches.py)
     path("grants/<int:pk>/report/", views_reports.grant_report, name="grant_report"),
+    path(
+        "grants/<int:pk>/report/summary/",
+        views_reports.grant_report_summary,
+        name="grant_report_summary",
+    ),
     path("grants/<int:pk>/report.pdf", views_reports.grant_report_pdf, name="grant_report_pdf"),
     path("grants/<int:pk>/report.xlsx", views_reports.grant_report_xlsx, name="grant_report_xlsx"),
     path("reports/", views_batches.report_batch_create, name="report_batch_create"),

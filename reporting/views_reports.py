@@ -3,25 +3,32 @@ the same report as PDF and as Excel workbook (reporting/report.py builds all thr
 
 Access: project leads, facilitators, programme coordinators and funders, each only for
 the grants they may see (Grant.objects.visible_to: a funder only its own fund's grants;
-anything else is a 404). The report holds aggregates only.
+anything else is a 404). The report holds aggregates only, and the summary and contact
+line that the project leads of the grant's organisation write on the page (the others
+who may read the report get a 403 when they try).
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from funding.models import Grant
+from funding.models import FundingApplication, Grant
 from groups.models import Role
-from stetapp.access import access, get_visible_or_404, roles
+from stetapp.access import access, get_visible_or_404, has_any_role, roles
 from stetapp.exports import CONTENT_TYPES
+from stetapp.forms import apply_validation_error
 
 from . import report as reports
-from .forms_reports import ReportPeriodForm
+from .forms_reports import ReportPeriodForm, ReportSummaryForm
+from .services_reports import report_summary_save
 
 REPORT_READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.PROGRAMME_COORDINATOR, Role.FUNDER)
 
@@ -34,6 +41,24 @@ def _grant_for(user, pk) -> Grant:
         user=user,
         pk=pk,
     )
+
+
+def _summary_writable(user):
+    """The grants whose report summary the user may write: those of the organisations
+    they are project lead of."""
+    return Grant.objects.filter(application__in=FundingApplication.objects.managed_by(user))
+
+
+def _may_write_summary(user, grant) -> bool:
+    # No query for those without the role (funders, coordinators, facilitators).
+    if not (user.is_superuser or has_any_role(user, [Role.PROJECT_LEAD])):
+        return False
+    return _summary_writable(user).filter(pk=grant.pk).exists()
+
+
+def _contact_of(user) -> str:
+    """The contact line a project lead starts from: their own name and e-mail address."""
+    return f"{user.full_name}, {user.email}" if user.full_name else user.email
 
 
 def _period(request, grant) -> tuple[ReportPeriodForm, tuple | None]:
@@ -51,14 +76,24 @@ def _period(request, grant) -> tuple[ReportPeriodForm, tuple | None]:
     return form, None
 
 
-def _page(request, grant, form, period, *, status=200):
+def _page(request, grant, form, period, *, status=200, summary_form=None):
     report = None
     if period is not None:
         report = reports.build_grant_report(grant, start=period[0], end=period[1])
+    if summary_form is None and report is not None and _may_write_summary(request.user, grant):
+        summary_form = ReportSummaryForm(
+            initial={
+                "start": report.start,
+                "end": report.end,
+                "text": report.summary,
+                "contact": report.contact or _contact_of(request.user),
+            }
+        )
     ctx = {
         "grant": grant,
         "form": form,
         "report": report,
+        "summary_form": summary_form,
         "period_query": urlencode(
             {"start": report.start.isoformat(), "end": report.end.isoformat()}
         )
@@ -110,3 +145,44 @@ def grant_report_pdf(request, pk):
 @require_GET
 def grant_report_xlsx(request, pk):
     return _download(request, pk, ext="xlsx", make=reports.report_xlsx)
+
+
+@access(REPORT_READERS)
+@require_POST
+def grant_report_summary(request, pk):
+    """The project lead saves the summary and contact line of the report over the period
+    the page shows; back to that page."""
+    grant = get_visible_or_404(
+        Grant.objects.select_related("application__organisation", "application__fund"),
+        user=request.user,
+        pk=pk,
+        write=True,
+        writable=_summary_writable(request.user),
+    )
+    form = ReportSummaryForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_summary_save(
+                grant=grant,
+                start=data["start"],
+                end=data["end"],
+                text=data["text"],
+                contact=data["contact"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The summary is saved; it is in the PDF."))
+            query = urlencode({"start": data["start"].isoformat(), "end": data["end"].isoformat()})
+            return redirect(f"{reverse('grant_report', args=[grant.pk])}?{query}#summary-heading")
+    # The page of the period the form came from (the grant's when that is unreadable).
+    period_form = ReportPeriodForm(request.POST)
+    period = (
+        (period_form.cleaned_data["start"], period_form.cleaned_data["end"])
+        if period_form.is_valid()
+        else (grant.period_start, grant.period_end)
+    )
+    shown = ReportPeriodForm(initial={"start": period[0], "end": period[1]})
+    return _page(request, grant, shown, period, status=400, summary_form=form)

@@ -410,3 +410,103 @@ def test_page_pdf_and_workbook_show_the_same_meeting_figures(world):
         ("Present, guests included", 5),
         ("Average present per meeting", 2.5),
     ]
+
+
+# --- the project lead's summary and contact line ------------------------------------------
+
+SUMMARY = "report_summary"
+
+
+def _pdf_text(response) -> str:
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+
+
+def test_the_lead_writes_a_summary_that_the_pdf_and_workbook_carry(world):
+    from reporting.models import ReportSummary
+
+    lead = world.client_for("lead_a")
+    period = {"start": "2026-01-01", "end": "2026-06-30"}
+    page = lead.get(url(PAGE, world.grant_a, **period)).content.decode()
+    # The form starts from the lead's own name and e-mail address as contact line.
+    user = world.users["lead_a"]
+    assert 'name="text"' in page and f'value="{user.full_name}, {user.email}"' in page
+    assert 'name="start" value="2026-01-01"' in page and 'name="end" value="2026-06-30"' in page
+
+    response = lead.post(
+        reverse("grant_report_summary", kwargs={"pk": world.grant_a.pk}),
+        {
+            **period,
+            "text": "  The groups met every fortnight.\n\nNext year: two new groups.  ",
+            "contact": "Lena Lead, lena@example.org",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url(PAGE, world.grant_a, **period) + "#summary-heading"
+    saved = ReportSummary.objects.get(grant=world.grant_a)
+    assert (saved.start, saved.end) == (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    assert saved.text == "The groups met every fortnight.\n\nNext year: two new groups."
+    assert saved.updated_by == user
+
+    text = _pdf_text(world.client_for("funder").get(url(PDF, world.grant_a, **period)))
+    assert "Summary The groups met every fortnight. Next year: two new groups." in text
+    assert "Contact Lena Lead, lena@example.org" in text
+    summary = _summary(world.client_for("funder").get(url(XLSX, world.grant_a, **period)))
+    assert summary["Contact"] == "Lena Lead, lena@example.org"
+    assert summary["Summary for the funder"].startswith("The groups met every fortnight.")
+    # The funder reads it on the page, without a form.
+    funder_page = world.client_for("funder").get(url(PAGE, world.grant_a, **period))
+    html = funder_page.content.decode()
+    assert "The groups met every fortnight." in html and 'name="text"' not in html
+    # Another period has its own summary (none yet).
+    other = _pdf_text(world.client_for("funder").get(url(PDF, world.grant_a)))
+    assert "fortnight" not in other and "lena@example.org" not in other
+
+    # Saving again changes the same summary.
+    lead.post(
+        reverse("grant_report_summary", kwargs={"pk": world.grant_a.pk}),
+        {**period, "text": "Shorter.", "contact": ""},
+    )
+    saved = ReportSummary.objects.get(grant=world.grant_a)
+    assert (saved.text, saved.contact) == ("Shorter.", "")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("facilitator_a1", 403), ("coordinator", 403), ("funder", 403)]
+)
+def test_only_the_project_lead_writes_the_summary(world, persona, status):
+    from reporting.models import ReportSummary
+
+    client = world.client_for(persona)
+    response = client.post(
+        reverse("grant_report_summary", kwargs={"pk": world.grant_a.pk}),
+        {"start": "2026-01-01", "end": "2026-12-31", "text": "Hacked", "contact": ""},
+    )
+    assert response.status_code == status
+    assert not ReportSummary.objects.exists()
+    assert 'name="text"' not in client.get(url(PAGE, world.grant_a)).content.decode()
+
+
+def test_a_summary_that_is_too_long_is_refused_on_the_page(world):
+    from reporting.models import ReportSummary
+
+    response = world.client_for("lead_a").post(
+        reverse("grant_report_summary", kwargs={"pk": world.grant_a.pk}),
+        {"start": "2026-01-01", "end": "2026-12-31", "text": "x" * 3001, "contact": ""},
+    )
+    assert response.status_code == 400
+    assert "text" in response.context["summary_form"].errors
+    assert response.context["report"] is not None
+    assert not ReportSummary.objects.exists()
+
+
+def test_the_lead_of_another_organisation_cannot_see_or_write(world):
+    other = UserFactory(email="lead.elsewhere@example.org")
+    grant_role(other, "project_lead", world.org_b)
+    client = Client()
+    client.force_login(other)
+    response = client.post(
+        reverse("grant_report_summary", kwargs={"pk": world.grant_a.pk}),
+        {"start": "2026-01-01", "end": "2026-12-31", "text": "x", "contact": ""},
+    )
+    assert response.status_code == 404

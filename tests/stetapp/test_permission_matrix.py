@@ -576,6 +576,11 @@ MATRIX = {
         "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
         "POST": row(R, NO, NO, NA, NA, NA, NA, NA),
     },
+    "grant_report_summary": {
+        "kwargs": lambda w: {"pk": w.grant_a.pk},
+        "GET": row(R, NO, NO, NA, NA, NA, NA, NA),
+        "POST": row(R, NO, NO, NO, NF, BAD, NO, NO),
+    },
     "grant_report_pdf": {
         "kwargs": lambda w: {"pk": w.grant_a.pk},
         "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
