@@ -53,7 +53,7 @@ class ReportSummaryForm(ReportPeriodForm):
     period rides along in hidden fields: the one the page shows)."""
 
     text = forms.CharField(
-        label=_("Summary for the funder"),
+        label=_("Summary"),
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 6}),

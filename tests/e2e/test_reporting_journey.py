@@ -70,12 +70,20 @@ def test_lead_downloads_a_report_and_a_batch(open_page, world, viewport):
     expect(page.locator("h1")).to_be_visible()
     problems += blocking_violations(page, "report") + _too_wide(page, "report", viewport)
     watched.screenshot(f"lead-grant-report-{size}")
+    # The lead writes the summary for the funder; it lands in the PDF.
+    page.get_by_role("textbox", name="Summary").fill("Our groups met every fortnight. 🌷")
+    page.get_by_role("textbox", name="Contact").fill("Lena Lead, lena@example.org")
+    page.get_by_role("button", name="Save the summary").click()
+    expect(page.get_by_text("The summary is saved")).to_be_visible()
+    problems += blocking_violations(page, "report, summary saved")
     pdf_url = reverse("grant_report_pdf", args=[world.grant_a.pk])
     pdf_link = page.locator(f'main a[href^="{pdf_url}"]').first
     data = _download(page, pdf_link)
     assert data.startswith(b"%PDF")
     text = _pdf_text(data)
     assert "Demo Fund" in text
+    assert "Our groups met every fortnight. 🌷" in text
+    assert "Lena Lead, lena@example.org" in text
     assert world.participant_a1.full_name not in text
     assert "06 1111 2222" not in text
 
