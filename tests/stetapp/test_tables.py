@@ -58,12 +58,14 @@ def test_the_header_and_the_cells_show_the_same_translated_label():
     ("columns", "key", "label"),
     [
         ({"baseline": "Nulmeting", "follow_up": "Vervolgmeting"}, "follow_up", "Vervolgmeting"),
-        (list(GroupStatus), 1, str(GroupStatus.RECRUITING.label).capitalize()),
+        (list(GroupStatus), 1, GroupStatus.RECRUITING.label),
     ],
 )
 def test_a_cell_made_in_a_loop_finds_its_label(columns, key, label):
+    """The expected label is made when the test runs (a lazy translation), so the
+    language active while tests are collected does not matter."""
     template = Template("{% load tables %}{{ columns|label:key }}")
-    assert template.render(Context({"columns": columns, "key": key})) == label
+    assert template.render(Context({"columns": columns, "key": key})) == str(label).capitalize()
 
 
 def test_a_label_is_escaped_in_the_attribute():
