@@ -10,12 +10,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from groups.languages import LANGUAGE_CHOICES, language_label
 from groups.models import Venue
 from participants.models import Enrolment, Participant, SocialService
 
-from .models import ActivityKind, EventCategory, Icebreaker, Theme
+from .models import ActivityKind, EventCategory, Icebreaker, Theme, starts_by
 
 # Dates outside these years are typing mistakes (and beyond the holiday tables).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -162,10 +163,51 @@ class MoveForm(MeetingForm):
         help_text=_("The group sees why the meeting moved."),
     )
 
-    def __init__(self, *args, group, **kwargs):
+    def __init__(self, *args, group, marks: int = 0, **kwargs):
         super().__init__(*args, group=group, **kwargs)
         # A move keeps the venue field out: moving is about the time.
         del self.fields["venue"]
+        if marks:
+            # Confirmation step: the marks stay with the meeting (docs/decisions.md 34).
+            self.fields["keep_marks"] = _marks_confirm_field(
+                ngettext(
+                    "Yes, the %(n)d attendance mark moves with the meeting.",
+                    "Yes, the %(n)d attendance marks move with the meeting.",
+                    marks,
+                )
+                % {"n": marks}
+            )
+
+
+class TookPlaceForm(MeetingForm):
+    """A meeting that really took place before its planned time: when it did. Moving it
+    there opens attendance and the record; a time still to come is refused."""
+
+    then = forms.ChoiceField(
+        choices=[("attendance", "attendance"), ("record", "record")],
+        widget=forms.HiddenInput,
+        initial="attendance",
+        required=False,
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, group=group, **kwargs)
+        del self.fields["venue"]
+
+    def clean_then(self):
+        return self.cleaned_data["then"] or "attendance"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not starts_by(self.starts_and_ends()[0]):
+            self.add_error(
+                "start_time", _("Choose the time it really started: not later than now.")
+            )
+        return cleaned
+
+
+def _marks_confirm_field(label: str) -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=True)
 
 
 class CancelForm(_Labelled, forms.Form):
@@ -174,6 +216,19 @@ class CancelForm(_Labelled, forms.Form):
         max_length=200,
         help_text=_("For example: Eid al-Fitr, the venue is closed, the facilitator is ill."),
     )
+
+    def __init__(self, *args, marks: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if marks:
+            # Confirmation step: the marks go with the meeting (docs/decisions.md 34).
+            self.fields["remove_marks"] = _marks_confirm_field(
+                ngettext(
+                    "Yes, remove the %(n)d attendance mark: the meeting did not take place.",
+                    "Yes, remove the %(n)d attendance marks: the meeting did not take place.",
+                    marks,
+                )
+                % {"n": marks}
+            )
 
 
 class MeetingRecordForm(_Labelled, forms.Form):

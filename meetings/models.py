@@ -165,6 +165,12 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings that count towards the cadence: not cancelled."""
         return self.exclude(status=MeetingStatus.CANCELLED)
 
+    def started(self, now: dt.datetime | None = None):
+        """Meetings that have started (docs/decisions.md, decision 34): only these take
+        attendance and a record, and only these are counted. `Meeting.has_started` is
+        the same rule for one meeting."""
+        return self.filter(_started_condition(now))
+
     def held(self, now: dt.datetime | None = None):
         """The one definition of a held meeting (docs/decisions.md, decision 28): it has
         started (starts_at <= now), is not cancelled, and is marked held or has at least
@@ -176,27 +182,36 @@ class MeetingQuerySet(models.QuerySet):
     def planned(self, now: dt.datetime | None = None):
         """Meetings still to come: not started and not cancelled (whatever their status
         says). With `held` they are what a projection counts: `held(now) | planned(now)`."""
-        now = now or timezone.now()
-        return self.filter(starts_at__gt=now).exclude(status=MeetingStatus.CANCELLED)
+        return self.exclude(_started_condition(now)).exclude(status=MeetingStatus.CANCELLED)
 
     def with_held(self, now: dt.datetime | None = None):
-        """Every meeting, annotated `is_held` by the rule of `held`; for pages that need
-        held and other meetings from one query (the fund report, the dashboard)."""
+        """Every meeting, annotated `is_held` by the rule of `held` and `is_started` by
+        the rule of `started`; for pages that need held and other meetings from one query
+        (the fund report, the dashboard)."""
         return self.annotate(
-            is_held=models.Case(
-                models.When(_held_condition(now), then=models.Value(True)),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            )
+            is_held=_flag(_held_condition(now)), is_started=_flag(_started_condition(now))
         )
+
+
+def _flag(condition: Q) -> models.Case:
+    return models.Case(
+        models.When(condition, then=models.Value(True)),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
+def _started_condition(now: dt.datetime | None) -> Q:
+    """The one "has started" rule as a condition on Meeting rows (MeetingQuerySet.started,
+    Meeting.has_started)."""
+    return Q(starts_at__lte=now or timezone.now())
 
 
 def _held_condition(now: dt.datetime | None) -> Q:
     """The held rule as a condition on Meeting rows (MeetingQuerySet.held)."""
-    now = now or timezone.now()
     marked = models.Exists(Attendance.objects.filter(meeting_id=models.OuterRef("pk")))
     return (
-        Q(starts_at__lte=now)
+        _started_condition(now)
         & ~Q(status=MeetingStatus.CANCELLED)
         & (Q(status=MeetingStatus.HELD) | Q(marked))
     )
@@ -309,6 +324,17 @@ class Meeting(models.Model):
     @property
     def date(self) -> dt.date:
         return timezone.localtime(self.starts_at).date()
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        """Whether the meeting has started at `now` (the clock by default): the rule of
+        MeetingQuerySet.started for one meeting. Attendance and the record open then."""
+        return starts_by(self.starts_at, now)
+
+
+def starts_by(starts_at: dt.datetime, now: dt.datetime | None = None) -> bool:
+    """Whether a meeting starting at `starts_at` has started at `now` (the clock by
+    default): Meeting.has_started, for a time not saved yet (a move)."""
+    return starts_at <= (now or timezone.now())
 
 
 class AttendanceStatus(models.TextChoices):

@@ -115,9 +115,17 @@ def home_section(*, user: Any, roles: frozenset[str]) -> dict[str, Any]:
     next_meetings = list(selectors_planning.upcoming_meetings_for(user=user)[:8])
     for meeting in next_meetings:
         meeting.is_today = meeting.date == today  # type: ignore[attr-defined]  # for the template
+    # Keepers write the record too: a meeting with marks but no record is still to do.
+    to_record = list(
+        selectors_planning.meetings_to_record_for(
+            user=user, with_record=bool(roles & GROUP_KEEPERS)
+        )[:8]
+    )
     ctx: dict[str, Any] = {
         "next_meetings": next_meetings,
-        "meetings_to_record": list(selectors_planning.meetings_to_record_for(user=user)[:8]),
+        "meetings_to_record": to_record,
+        # The facilitator's after-meeting path starts here: the most recent one to do.
+        "last_to_record": to_record[0] if to_record else None,
     }
     if roles & GROUP_KEEPERS:
         ctx["people_to_call"] = len(selectors_attendance.people_to_call(user=user))

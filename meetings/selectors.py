@@ -19,3 +19,9 @@ def meeting_get_for_user(*, user, pk, need: Need = Need.READ) -> Meeting:
         pk=pk,
         need=need,
     )
+
+
+def meeting_mark_count(*, meeting: Meeting) -> int:
+    """How many attendance marks the meeting has (guests included): what moving or
+    cancelling it asks the facilitator to confirm. One query."""
+    return meeting.attendance.count()

@@ -61,7 +61,8 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
     # The start of the second most recent past meeting with attendance of a group: the
     # two latest meetings are the ones from then on.
     second_latest = (
-        Meeting.objects.filter(group_id=OuterRef("meeting__group_id"), starts_at__lte=now)
+        Meeting.objects.filter(group_id=OuterRef("meeting__group_id"))
+        .started(now)
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"))))
         .order_by("-starts_at")
@@ -72,7 +73,7 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
             status=AttendanceStatus.ABSENT,
             participant__isnull=False,
             meeting__group__in=groups,
-            meeting__starts_at__lte=now,
+            meeting__in=Meeting.objects.started(now),
             meeting__starts_at__gte=Subquery(second_latest),
         )
         .exclude(meeting__status=MeetingStatus.CANCELLED)

@@ -185,8 +185,8 @@ def _month_start(index: int) -> dt.date:
 def cocreation_share(*, group: Group) -> CocreationShare:
     """How much of what the group does comes from its participants, over time.
 
-    - Activities: ideas that were done (or looked back on) and are linked to the meeting
-      where they happened, dated by that meeting; the share proposed by a participant
+    - Activities: ideas that were done (or looked back on) and are linked to the held
+      meeting where they happened, dated by that meeting; the share proposed by a participant
       (the rest were proposed by staff, or by nobody recorded).
     - Meetings: held meetings; the share with at least one participant among the
       organisers.
@@ -197,7 +197,12 @@ def cocreation_share(*, group: Group) -> CocreationShare:
     """
     tz = timezone.get_current_timezone()
     idea_rows = (
-        Idea.objects.filter(group=group, status__in=IDEA_DONE_STATUSES, meeting__isnull=False)
+        Idea.objects.filter(
+            group=group,
+            status__in=IDEA_DONE_STATUSES,
+            # Done at a meeting that was held: never one still to come (decision 34).
+            meeting__in=Meeting.objects.held(),
+        )
         .annotate(month=TruncMonth("meeting__starts_at", tzinfo=tz))
         .order_by()
         .values("month")

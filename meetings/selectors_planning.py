@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from groups.access import groups_worked_in
 from groups.models import Group
 
-from .models import CalendarEvent, GroupBreak, Meeting, MeetingStatus
+from .models import Attendance, CalendarEvent, GroupBreak, Meeting, MeetingStatus
 
 MIN_MEETINGS_PER_YEAR = 10
 MAX_GAP_DAYS = 14
@@ -141,12 +141,19 @@ def upcoming_meetings_for(*, user, days: int = 14) -> QuerySet[Meeting]:
     )
 
 
-def meetings_to_record_for(*, user) -> QuerySet[Meeting]:
-    """Past meetings of the user's groups that nobody has marked attendance for yet."""
-    return (
+def meetings_to_record_for(*, user, with_record: bool = False) -> QuerySet[Meeting]:
+    """Started meetings of the user's groups still to record, most recent first, each
+    with `has_marks`: nobody marked attendance yet, or (`with_record`, for those who
+    write the record) marked but the record of what happened is not saved yet."""
+    marks = Attendance.objects.filter(meeting_id=OuterRef("pk"))
+    meetings = (
         Meeting.objects.filter(group__in=groups_worked_in(user))
-        .filter(status=MeetingStatus.PLANNED, starts_at__lt=timezone.now())
-        .filter(~Q(pk__in=Meeting.objects.filter(attendance__isnull=False).values("pk")))
+        .started()
+        .filter(status=MeetingStatus.PLANNED)
+        .annotate(has_marks=Exists(marks))
         .select_related("group")
         .order_by("-starts_at")
     )
+    if not with_record:
+        meetings = meetings.filter(has_marks=False)
+    return meetings

@@ -7,12 +7,30 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from participants.models import Participant
 
 from .models import Attendance, AttendanceStatus, FollowUpCall, Meeting, MeetingStatus
+
+
+def ensure_open(meeting: Meeting) -> None:
+    """Attendance and the record are for a meeting that has started and is not cancelled
+    (Meeting.has_started, docs/decisions.md 34): nothing is recorded that has not
+    happened. Every write of attendance or of the record calls this first."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."), code="cancelled")
+    if not meeting.has_started():
+        start = timezone.localtime(meeting.starts_at)
+        raise ValidationError(
+            _("This meeting has not started yet: it opens on %(day)s at %(time)s.")
+            % {
+                "day": formats.date_format(start, "DATE_FORMAT"),
+                "time": formats.time_format(start, "TIME_FORMAT"),
+            },
+            code="not_started",
+        )
 
 
 @transaction.atomic
@@ -24,8 +42,7 @@ def attendance_mark(
     updated; a concurrent insert of the same row is retried as an update)."""
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": _("Unknown attendance status.")})
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError(_("This meeting was cancelled."))
+    ensure_open(meeting)
     defaults = {"status": status, "marked_by": marked_by}
     try:
         with transaction.atomic():
@@ -44,6 +61,7 @@ def attendance_mark(
 def attendance_mark_rest_present(*, meeting: Meeting, participants, marked_by) -> int:
     """Mark everyone in `participants` who has no mark yet as present (one tap for the
     whole group; marks already made stay). Returns how many were marked."""
+    ensure_open(meeting)
     marked = set(
         Attendance.objects.filter(meeting=meeting, participant__isnull=False).values_list(
             "participant_id", flat=True
@@ -63,6 +81,7 @@ def attendance_mark_rest_present(*, meeting: Meeting, participants, marked_by) -
 @transaction.atomic
 def attendance_add_guest(*, meeting: Meeting, name: str, is_trial: bool, marked_by) -> Attendance:
     """Someone who came without being enrolled: a guest, or a newcomer trying the group."""
+    ensure_open(meeting)
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Enter a name.")})

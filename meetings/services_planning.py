@@ -21,6 +21,7 @@ from stetapp.services import UNSET, Unset, given, model_update
 from .calendar import suggestions
 from .models import (
     ACTIVITY_CODES,
+    Attendance,
     CalendarEvent,
     EventSource,
     GroupBreak,
@@ -30,6 +31,7 @@ from .models import (
     MeetingStatus,
     Theme,
 )
+from .services_attendance import ensure_open
 
 if TYPE_CHECKING:
     from stetapp.models import User
@@ -145,7 +147,9 @@ def meeting_create(
 def meeting_move(
     *, meeting: Meeting, starts_at: dt.datetime, ends_at: dt.datetime, reason: str
 ) -> Meeting:
-    """Move a meeting; the first planned time is kept in `moved_from`."""
+    """Move a meeting; the first planned time is kept in `moved_from`. Its attendance
+    marks move with it (docs/decisions.md 34), so a meeting with marks took place and
+    cannot move to a time that has not come yet."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the meeting moves.")})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -154,6 +158,15 @@ def meeting_move(
     if meeting.moved_from is None:
         meeting.moved_from = meeting.starts_at
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    if not meeting.has_started() and meeting.attendance.exists():
+        raise ValidationError(
+            {
+                "date": _(
+                    "This meeting has attendance marks, so it took place: move it to when "
+                    "it happened, not to a time still to come."
+                )
+            }
+        )
     meeting.change_reason = reason.strip()
     meeting.full_clean()
     meeting.version = F("version") + 1
@@ -173,9 +186,19 @@ def meeting_move(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, reason: str) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, reason: str, remove_marks: bool = False) -> Meeting:
+    """Cancel a meeting. A cancelled meeting did not take place, so its attendance marks
+    are removed (docs/decisions.md 34): only with `remove_marks`, which the cancel form
+    asks the facilitator to confirm when there are marks."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
+    marks = Attendance.objects.filter(meeting_id=meeting.pk)
+    if marks.exists():
+        if not remove_marks:
+            raise ValidationError(
+                {"remove_marks": _("Confirm that the attendance marks are removed.")}
+            )
+        marks.delete()
     Meeting.objects.filter(pk=meeting.pk).update(
         status=MeetingStatus.CANCELLED,
         change_reason=reason.strip(),
@@ -220,8 +243,7 @@ def meeting_record(
     current = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
     if current.version != version:
         raise ConflictError
-    if current.status == MeetingStatus.CANCELLED:
-        raise ValidationError(_("This meeting was cancelled."))
+    ensure_open(current)
     if activities is not UNSET:
         activities = [a for a in activities if a]
         if set(activities) - ACTIVITY_CODES:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("meetings/<int:pk>/", views_planning.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/move/", views_planning.meeting_move, name="meeting_move"),
     path("meetings/<int:pk>/cancel/", views_planning.meeting_cancel, name="meeting_cancel"),
+    path(
+        "meetings/<int:pk>/took-place/",
+        views_planning.meeting_took_place,
+        name="meeting_took_place",
+    ),
     path("meetings/<int:pk>/record/", views_planning.meeting_record, name="meeting_record"),
     path(
         "organisations/<int:pk>/calendar/",

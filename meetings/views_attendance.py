@@ -27,6 +27,7 @@ from stetapp.access import access
 from . import selectors, selectors_attendance, services_attendance
 from .forms_attendance import AttendanceMarkForm, FollowUpCallForm, GuestForm
 from .models import Attendance, AttendanceStatus, FollowUpCall, MeetingStatus
+from .views_planning import not_started_page
 
 MARKERS = rule_for(Need.WORK)
 CALLERS = rule_for(Need.EDIT)
@@ -100,6 +101,9 @@ def _bad_request(request, message: str):
 @require_GET
 def attendance_sheet(request, pk):
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.WORK)
+    if meeting.status != MeetingStatus.CANCELLED and not meeting.has_started():
+        # Nothing is recorded before it happens (docs/decisions.md 34).
+        return not_started_page(request, meeting, then="attendance")
     return render(request, "meetings/attendance_sheet.html", _sheet_ctx(meeting))
 
 
@@ -152,9 +156,12 @@ def attendance_rest_present(request, pk):
     if meeting.status == MeetingStatus.CANCELLED:
         messages.error(request, _("This meeting was cancelled: there is no attendance."))
     else:
-        n = services_attendance.attendance_mark_rest_present(
-            meeting=meeting, participants=_enrolled(meeting), marked_by=request.user
-        )
+        try:
+            n = services_attendance.attendance_mark_rest_present(
+                meeting=meeting, participants=_enrolled(meeting), marked_by=request.user
+            )
+        except ValidationError as exc:  # not started yet
+            return _bad_request(request, " ".join(exc.messages))
         if not request.htmx:
             messages.success(
                 request,

@@ -41,6 +41,7 @@ from .forms_planning import (
     MoveForm,
     SeriesForm,
     SuggestForm,
+    TookPlaceForm,
 )
 from .models import (
     ActivityKind,
@@ -255,7 +256,8 @@ def meeting_move(request, pk):
         "start_time": local_start.time().replace(second=0, microsecond=0),
         "end_time": timezone.localtime(meeting.ends_at).time().replace(second=0, microsecond=0),
     }
-    form = MoveForm(_posted(request), initial=initial, group=meeting.group)
+    marks = selectors.meeting_mark_count(meeting=meeting)
+    form = MoveForm(_posted(request), initial=initial, group=meeting.group, marks=marks)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.starts_and_ends()
         try:
@@ -275,8 +277,68 @@ def meeting_move(request, pk):
             )
             _warn_about_clashes(request, meeting.group, [moved.date])
             return redirect("meeting_detail", pk=meeting.pk)
-    ctx = {"form": form, "meeting": meeting, "group": meeting.group}
+    ctx = {"form": form, "meeting": meeting, "group": meeting.group, "marks": marks}
     return render(request, "meetings/meeting_move.html", ctx)
+
+
+def not_started_page(request, meeting: Meeting, *, then: str):
+    """What attendance and the record show before the meeting starts: when they open,
+    and for those who plan, a one-step move for a meeting that really took place earlier
+    (meeting_took_place). `then` is where that move leads: "attendance" or "record"."""
+    form = None
+    if can(request.user, meeting.group, Need.EDIT):
+        form = _took_place_form(meeting, then=then)
+    ctx = {"meeting": meeting, "group": meeting.group, "form": form, "then": then}
+    return render(request, "meetings/meeting_not_started.html", ctx)
+
+
+def _took_place_form(meeting: Meeting, *, then: str, data=None) -> TookPlaceForm:
+    start = timezone.localtime(meeting.starts_at)
+    length = meeting.ends_at - meeting.starts_at
+    now = timezone.localtime()
+    # Today at the planned time if that has come, else the last hour.
+    guess = start.replace(year=now.year, month=now.month, day=now.day)
+    if guess > now:
+        guess = now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    end = timezone.localtime(guess + length)
+    initial = {
+        "date": guess.date(),
+        "start_time": guess.time().replace(second=0, microsecond=0),
+        "end_time": end.time().replace(second=0, microsecond=0),
+        "then": then,
+    }
+    return TookPlaceForm(data, initial=initial, group=meeting.group)
+
+
+@access(PLANNERS)
+@require_http_methods(["POST"])
+def meeting_took_place(request, pk):
+    """One step from a not-started meeting's attendance or record page: the meeting
+    really took place earlier, so move it there (services_planning.meeting_move) and
+    open attendance or the record."""
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
+    form = _took_place_form(meeting, then=request.POST.get("then", "attendance"), data=request.POST)
+    if form.is_valid():
+        starts_at, ends_at = form.starts_and_ends()
+        try:
+            moved = services_planning.meeting_move(
+                meeting=meeting,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reason=_("It took place earlier than planned."),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Meeting moved to %(date)s.")
+                % {"date": formats.date_format(moved.date, "DATE_FORMAT")},
+            )
+            then = form.cleaned_data["then"]
+            return redirect("meeting_record" if then == "record" else "attendance_sheet", pk=pk)
+    ctx = {"meeting": meeting, "group": meeting.group, "form": form, "then": form["then"].value()}
+    return render(request, "meetings/meeting_not_started.html", ctx, status=400)
 
 
 @access(PLANNERS)
@@ -286,16 +348,21 @@ def meeting_cancel(request, pk):
     if meeting.status == MeetingStatus.CANCELLED:
         messages.info(request, _("This meeting was already cancelled."))
         return redirect("meeting_detail", pk=meeting.pk)
-    form = CancelForm(_posted(request))
+    marks = selectors.meeting_mark_count(meeting=meeting)
+    form = CancelForm(_posted(request), marks=marks)
     if request.method == "POST" and form.is_valid():
         try:
-            services_planning.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
+            services_planning.meeting_cancel(
+                meeting=meeting,
+                reason=form.cleaned_data["reason"],
+                remove_marks=form.cleaned_data.get("remove_marks", False),
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("Meeting cancelled."))
             return redirect("group_meetings", pk=meeting.group_id)
-    ctx = {"form": form, "meeting": meeting, "group": meeting.group}
+    ctx = {"form": form, "meeting": meeting, "group": meeting.group, "marks": marks}
     return render(request, "meetings/meeting_cancel.html", ctx)
 
 
@@ -322,6 +389,8 @@ def meeting_record(request, pk):
     if meeting.status == MeetingStatus.CANCELLED:
         messages.info(request, _("This meeting was cancelled: there is nothing to record."))
         return redirect("meeting_detail", pk=meeting.pk)
+    if not meeting.has_started():
+        return not_started_page(request, meeting, then="record")
     form = MeetingRecordForm(_posted(request), initial=_record_initial(meeting), meeting=meeting)
     conflict = False
     if request.method == "POST" and form.is_valid():

@@ -340,6 +340,16 @@ class GrantReport:
     def period_days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def counted_until(self) -> dt.date:
+        """The last day the report can count: the period's end, or the day it is made
+        when the period has not ended yet (no meeting still to come is counted)."""
+        return min(self.end, self.made_on)
+
+    @property
+    def period_running(self) -> bool:
+        return self.end > self.made_on
+
 
 # --- arithmetic ----------------------------------------------------------------------
 
@@ -405,14 +415,14 @@ def build_grant_report(
         start=start,
         end=end,
         groups=[GroupLine(g.name, g.city.name) for g in groups],
-        made_on=timezone.localdate(),
+        made_on=timezone.localdate(now),
         participants=_participants(ids, start, end),
         volunteers=_volunteers(ids, start, end),
         meetings=_meetings(groups, meeting_rows, held_rows, grant, start, end),
         attendance=_attendance(
             held_rows, group_names={g.pk: g.name for g in groups} if len(groups) > 1 else None
         ),
-        activities=_activities(ids, held_rows, start, end),
+        activities=_activities(ids, held_rows, start, end, now),
         costs=_costs(application, start, end),
         impact=_impact(ids, start, end),
         continuation=_continuation(groups),
@@ -605,7 +615,7 @@ def _attendance(held_rows, *, group_names: dict | None) -> AttendanceSection:
     )
 
 
-def _activities(ids, held_rows, start, end) -> ActivitySection:
+def _activities(ids, held_rows, start, end, now) -> ActivitySection:
     kinds: Counter[str] = Counter()
     for row in held_rows:
         for code in set(row["activities"] or []):
@@ -613,7 +623,8 @@ def _activities(ids, held_rows, start, end) -> ActivitySection:
     ideas = MeetingIdea.objects.filter(
         group_id__in=ids,
         status__in=IDEA_DONE_STATUSES,
-        meeting__isnull=False,
+        # Done at a meeting held by `now`: never one still to come (decision 34).
+        meeting__in=Meeting.objects.held(now),
         meeting__starts_at__gte=_aware(start),
         meeting__starts_at__lt=_aware(end + dt.timedelta(1)),
     ).aggregate(total=Count("pk"), by_participants=Count("pk", filter=Q(proposed_by__isnull=False)))

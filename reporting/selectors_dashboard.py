@@ -314,9 +314,9 @@ def _mean_rate(rated: list[tuple[dt.datetime, int, int]]) -> Fraction:
 
 
 def _meeting_rows(group_ids: list[int], start: dt.datetime, end: dt.datetime, now: dt.datetime):
-    """Not cancelled meetings of the groups starting in [start, end), each flagged held
-    or not at `now` (Meeting.objects.held, docs/decisions.md 26) and with its participant
-    marks and participant marks present counted. One query."""
+    """Not cancelled meetings of the groups starting in [start, end), each flagged started
+    and held or not at `now` (Meeting.objects.started and held, docs/decisions.md 28 and
+    34) and with its participant marks and participant marks present counted. One query."""
     participant = Q(attendance__participant__isnull=False)
     return (
         Meeting.objects.filter(group_id__in=group_ids, starts_at__gte=start, starts_at__lt=end)
@@ -330,7 +330,7 @@ def _meeting_rows(group_ids: list[int], start: dt.datetime, end: dt.datetime, no
                 filter=participant & Q(attendance__status=AttendanceStatus.PRESENT),
             ),
         )
-        .values_list("group_id", "starts_at", "is_held", "marked", "present")
+        .values_list("group_id", "starts_at", "is_started", "is_held", "marked", "present")
     )
 
 
@@ -535,11 +535,11 @@ def build_dashboard(
         )
     month_of = {(m.month.year, m.month.month): m for m in months}
 
-    for group_id, starts_at, held, marked, present in _meeting_rows(list(by_pk), start, end, now):
+    rows = _meeting_rows(list(by_pk), start, end, now)
+    for group_id, starts_at, started, held, marked, present in rows:
         row = per_group[group_id]
         day = timezone.localtime(starts_at).date()
-        past = starts_at <= now
-        if not past:
+        if not started:
             if day.year == today.year:
                 row.planned_rest_of_year += 1
             continue

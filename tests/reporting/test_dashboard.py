@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from funding.models import VolunteerHours
 from groups.models import Role
 from meetings.models import Attendance
-from participants.models import Enrolment
+from participants.models import Enrolment, Participant
 from tests.factories import (
     AMSTERDAM,
     EnrolmentFactory,
@@ -745,3 +745,25 @@ def test_with_nothing_yet(world):
     assert "No groups yet." in body
     assert response.context["dashboard"].group_count == 0
     assert client.get(url + "?format=xlsx").status_code == 200
+
+
+def test_a_meeting_recorded_before_it_started_is_not_counted(scripted):
+    """Nothing is counted that has not happened (docs/decisions.md 34): a meeting a few
+    days ahead, marked held and with attendance (as the old pages allowed), is planned."""
+    _response, before = _dashboard(scripted)
+    people = list(scripted.sunrise.enrolments.values_list("participant", flat=True))
+    _meeting(
+        scripted.sunrise,
+        dt.date(2026, 11, 26),
+        status="held",
+        present=Participant.objects.filter(pk__in=people),
+    )
+    _response, after = _dashboard(scripted)
+
+    def sunrise(dashboard):
+        row = next(r for r in dashboard.norm_rows if r.group.name == "Sunrise")
+        return row.held_last_year, row.held_this_year, row.planned_rest_of_year
+
+    held, this_year, planned = sunrise(before)
+    assert sunrise(after) == (held, this_year, planned + 1)
+    assert [m.marked for m in after.trend] == [m.marked for m in before.trend]
