@@ -79,7 +79,9 @@ class IdeaForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, group, user, idea=None, **kwargs):
+    def __init__(self, *args, group, user, idea=None, meeting_pk=None, **kwargs):
+        """`meeting_pk` (a new idea): the meeting to preselect, e.g. from the meeting's
+        page; by default the most recent meeting that has started."""
         self.group, self.user, self.idea = group, user, idea
         if idea is not None:
             kwargs.setdefault("initial", {}).update(self._initial_from(idea))
@@ -105,7 +107,21 @@ class IdeaForm(forms.Form):
         self.fields["organisers"].queryset = Participant.objects.filter(
             pk__in=[p.pk for p in self.people.values()]
         ).order_by("full_name", "pk")
-        self.fields["meeting"].queryset = Meeting.objects.filter(group=group).order_by("-starts_at")
+        # Past meetings, newest first: an idea happens at a meeting that took place (the
+        # one an existing idea names stays a choice). The list is read once, here.
+        meetings = Meeting.objects.filter(group=group).started().counting()
+        if idea is not None and idea.meeting_id:
+            meetings = meetings | Meeting.objects.filter(pk=idea.meeting_id)
+        choices = list(meetings.order_by("-starts_at", "-pk"))
+        field = self.fields["meeting"]
+        field.queryset = Meeting.objects.filter(pk__in=[m.pk for m in choices])
+        field.choices = [
+            ("", field.empty_label),
+            *((m.pk, field.label_from_instance(m)) for m in choices),
+        ]
+        if idea is None and choices:
+            chosen = next((m for m in choices if str(m.pk) == str(meeting_pk)), choices[0])
+            self.initial.setdefault("meeting", chosen.pk)
 
     def _initial_from(self, idea) -> dict:
         if idea.proposed_by_id:

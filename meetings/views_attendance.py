@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.access import Need, rule_for
+from groups.access import Need, can, rule_for
 from participants.models import Enrolment, Participant
 from participants.selectors import participant_get_for_user
 from stetapp.access import access
@@ -104,7 +104,10 @@ def attendance_sheet(request, pk):
     if meeting.status != MeetingStatus.CANCELLED and not meeting.has_started():
         # Nothing is recorded before it happens (docs/decisions.md 34).
         return not_started_page(request, meeting, then="attendance")
-    return render(request, "meetings/attendance_sheet.html", _sheet_ctx(meeting))
+    ctx = _sheet_ctx(meeting)
+    # The next step after attendance, for those who write the record (roles cached).
+    ctx["can_record"] = can(request.user, meeting.group, Need.EDIT)
+    return render(request, "meetings/attendance_sheet.html", ctx)
 
 
 @access(MARKERS)

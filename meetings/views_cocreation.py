@@ -68,7 +68,12 @@ def idea_board(request, pk):
 def idea_create(request, pk):
     user = request.user
     group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
-    form = IdeaForm(request.POST if request.method == "POST" else None, group=group, user=user)
+    form = IdeaForm(
+        request.POST if request.method == "POST" else None,
+        group=group,
+        user=user,
+        meeting_pk=request.GET.get("meeting"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             idea = services_cocreation.idea_save(group=group, **form.service_fields())

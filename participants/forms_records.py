@@ -160,6 +160,11 @@ class ParticipantForm(forms.ModelForm):
                 self.fields[name].required = False
         self.fields["group"].queryset = groups.select_related("organisation").order_by("name")
         self.fields["group"].label_from_instance = lambda group: group.name
+        if not editing:
+            # Someone who works in one group registers people for that group.
+            only = list(self.fields["group"].queryset[:2])
+            if len(only) == 1:
+                self.initial.setdefault("group", only[0].pk)
         brought_by = Participant.objects.visible_to(user).filter(
             group__organisation_id__in=groups.values("organisation_id")
         )
