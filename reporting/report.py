@@ -549,6 +549,7 @@ def _meeting_rows(ids, start, end, now) -> list[dict]:
             "present_all",
             "co_organised",
             "is_held",
+            "is_started",
         )
     )
 
@@ -557,7 +558,11 @@ def _meetings(groups, rows, held_rows, grant, start, end) -> MeetingSection:
     required = grant.required_meetings(start, end)
     min_per_year = grant.min_meetings
     held = Counter(r["group_id"] for r in held_rows)
-    cancelled = Counter(r["group_id"] for r in rows if r["status"] == MeetingStatus.CANCELLED)
+    # Like held: only meetings that were due by now (a cancellation still to come is not
+    # counted in a period that has not ended; docs/decisions.md 34).
+    cancelled = Counter(
+        r["group_id"] for r in rows if r["status"] == MeetingStatus.CANCELLED and r["is_started"]
+    )
     return MeetingSection(
         held=len(held_rows),
         cancelled=sum(cancelled.values()),

@@ -268,6 +268,10 @@ def test_the_fund_report_counts_only_meetings_that_started(world):
     assert after.activities.meetings_held == before.activities.meetings_held
     assert after.activities.ideas_done == before.activities.ideas_done
     assert after.attendance.participant_marks == before.attendance.participant_marks
+    MeetingFactory(
+        group=world.group_a1, day=dt.date(2026, 12, 24), status="cancelled", change_reason="x"
+    )
+    assert reports.build_grant_report(world.grant_a).meetings.cancelled == before.meetings.cancelled
     # The grant runs to 31 December: the report says it counts up to the day it is made.
     assert (after.made_on, after.counted_until) == (dt.date(2026, 12, 3), dt.date(2026, 12, 3))
     assert after.period_running
