@@ -245,6 +245,12 @@ MATRIX = {
         "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
         "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
     },
+    "meeting_took_place": {
+        # POST only; an empty form is a bad request for those who may move the meeting.
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, NO, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, NO, BAD, NF, BAD, NO, NO),
+    },
     "meeting_record": {
         "kwargs": lambda w: {"pk": w.meeting_a1.pk},
         "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
