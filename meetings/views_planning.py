@@ -293,20 +293,17 @@ def not_started_page(request, meeting: Meeting, *, then: str):
 
 
 def _took_place_form(meeting: Meeting, *, then: str, data=None) -> TookPlaceForm:
-    start = timezone.localtime(meeting.starts_at)
-    length = meeting.ends_at - meeting.starts_at
+    planned_start = timezone.localtime(meeting.starts_at).time().replace(second=0, microsecond=0)
+    planned_end = timezone.localtime(meeting.ends_at).time().replace(second=0, microsecond=0)
     now = timezone.localtime()
-    # Today at the planned time if that has come, else the last hour.
-    guess = start.replace(year=now.year, month=now.month, day=now.day)
-    if guess > now:
-        guess = now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
-    end = timezone.localtime(guess + length)
-    initial = {
-        "date": guess.date(),
-        "start_time": guess.time().replace(second=0, microsecond=0),
-        "end_time": end.time().replace(second=0, microsecond=0),
-        "then": then,
-    }
+    # A first guess the facilitator corrects: today at the planned times if they have
+    # come, else the hour that has just begun.
+    start, end = planned_start, planned_end
+    if start > now.time():
+        start = now.time().replace(minute=0, second=0, microsecond=0)
+        later = dt.datetime.combine(now.date(), start) + (meeting.ends_at - meeting.starts_at)
+        end = later.time() if later.date() == now.date() else dt.time(23, 59)
+    initial = {"date": now.date(), "start_time": start, "end_time": end, "then": then}
     return TookPlaceForm(data, initial=initial, group=meeting.group)
 
 

@@ -167,6 +167,16 @@ def test_the_form_guesses_today_at_the_planned_time(world, future, login, facili
     assert (form["start_time"].value(), form["end_time"].value()) == (dt.time(10), dt.time(12))
 
 
+def test_before_the_planned_time_the_guess_is_the_hour_just_begun(world, login, facilitator):
+    evening = MeetingFactory(
+        group=world.group_a1,
+        starts_at=dt.datetime(2026, 12, 10, 19, tzinfo=AMSTERDAM),
+        ends_at=dt.datetime(2026, 12, 10, 21, tzinfo=AMSTERDAM),
+    )
+    form = login(facilitator).get(reverse("attendance_sheet", args=[evening.pk])).context["form"]
+    assert (form["start_time"].value(), form["end_time"].value()) == (dt.time(17), dt.time(19))
+
+
 def test_it_cannot_be_moved_to_a_time_still_to_come(world, future, login, facilitator):
     response = login(facilitator).post(
         reverse("meeting_took_place", args=[future.pk]),
