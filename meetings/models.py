@@ -166,7 +166,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.exclude(status=MeetingStatus.CANCELLED)
 
     def started(self, now: dt.datetime | None = None):
-        """Meetings that have started (docs/decisions.md, decision 34): only these take
+        """Meetings that have started (docs/decisions.md, decision 35): only these take
         attendance and a record, and only these are counted. `Meeting.has_started` is
         the same rule for one meeting."""
         return self.filter(_started_condition(now))

@@ -200,7 +200,7 @@ def cocreation_share(*, group: Group) -> CocreationShare:
         Idea.objects.filter(
             group=group,
             status__in=IDEA_DONE_STATUSES,
-            # Done at a meeting that was held: never one still to come (decision 34).
+            # Done at a meeting that was held: never one still to come (decision 35).
             meeting__in=Meeting.objects.held(),
         )
         .annotate(month=TruncMonth("meeting__starts_at", tzinfo=tz))

@@ -628,7 +628,7 @@ def _activities(ids, held_rows, start, end, now) -> ActivitySection:
     ideas = MeetingIdea.objects.filter(
         group_id__in=ids,
         status__in=IDEA_DONE_STATUSES,
-        # Done at a meeting held by `now`: never one still to come (decision 34).
+        # Done at a meeting held by `now`: never one still to come (decision 35).
         meeting__in=Meeting.objects.held(now),
         meeting__starts_at__gte=_aware(start),
         meeting__starts_at__lt=_aware(end + dt.timedelta(1)),

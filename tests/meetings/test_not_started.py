@@ -1,4 +1,4 @@
-"""Nothing is recorded that has not happened (docs/decisions.md, decision 34).
+"""Nothing is recorded that has not happened (docs/decisions.md, decision 35).
 
 Attendance and the record open when the meeting has started (Meeting.has_started,
 MeetingQuerySet.started); every write path refuses a meeting still to come; a meeting
