@@ -106,6 +106,17 @@ class FundForm(forms.ModelForm):
         return {"kept_by_organisation": None, "kept_by_programme": obj}
 
 
+class FunderReaderInviteForm(forms.Form):
+    """Invite someone of a fund to read the reports of the fund's grants (the funder
+    role); the account and e-mail go through groups.services.member_invite."""
+
+    email = forms.EmailField(label=_("e-mail address"))
+    full_name = forms.CharField(label=_("name"), max_length=150)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
 class ApplicationForm(forms.ModelForm):
     """A new application: organisation (one the user leads), fund, title, the groups it
     covers (of that organisation), amount and deadline."""

@@ -27,6 +27,7 @@ from groups.models import (
     Organisation,
     Programme,
     Role,
+    funds_granting_to_staff_of,
     memberships_of,
     no_access,
 )
@@ -62,6 +63,16 @@ class FundQuerySet(models.QuerySet):
         if no_access(user):
             return self.none()
         return self.filter(memberships__user=user, memberships__role=Role.FUNDER)
+
+    def readers_invitable_by(self, user: Any) -> "FundQuerySet":
+        """Funds for which the user may invite a funder's reader: those that made a grant
+        to an organisation the user leads or coordinates (decision 34); site
+        administrators: all."""
+        if no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(pk__in=funds_granting_to_staff_of(user))
 
     def editable_by(self, user: Any) -> "FundQuerySet":
         """Funds whose catalogue entry the user may change (docs/decisions.md, decision
@@ -372,7 +383,7 @@ class CoverageLine(models.Model):
 
 
 class GrantQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> "GrantQuerySet":
         """Project leads: their organisations' grants; facilitators: grants covering
         their groups (read-only); funders: their own fund's grants (totals only, the
         pages decide what they show); coordinators: grants of their programmes'

@@ -400,6 +400,23 @@ def funder_grants_for(*, user: Any) -> QuerySet[Grant]:
     )
 
 
+def programme_grants_for(*, user: Any) -> list[tuple[Programme, list[Grant]]]:
+    """Per programme the user coordinates (by name), the grants of its organisations, by
+    organisation, then newest period first. 1 + one query per programme."""
+    return [
+        (
+            programme,
+            list(
+                Grant.objects.visible_to(user)
+                .filter(application__organisation__programmes=programme)
+                .select_related("application__organisation", "application__fund")
+                .order_by("application__organisation__name", "-period_start", "pk")
+            ),
+        )
+        for programme in Programme.objects.visible_to(user).order_by("name")
+    ]
+
+
 def programme_funding_rows(*, programme: Programme) -> list[dict[str, Any]]:
     """Per organisation of the programme (by name): number of grants, granted, received
     and approved spending. Four queries (the organisations, then one aggregate per

@@ -8,6 +8,7 @@ urlpatterns = [
     path("funds/new/", views_applications.fund_create, name="fund_create"),
     path("funds/<int:pk>/", views_applications.fund_detail, name="fund_detail"),
     path("funds/<int:pk>/edit/", views_applications.fund_edit, name="fund_edit"),
+    path("funds/<int:pk>/readers/", views_applications.fund_readers, name="fund_readers"),
     path("applications/", views_applications.application_list, name="application_list"),
     path("applications/new/", views_applications.application_create, name="application_create"),
     path(
@@ -43,6 +44,7 @@ urlpatterns = [
     path("expenses/new/", views_money.expense_create, name="expense_create"),
     path("expenses/<int:pk>/decide/", views_money.expense_decide, name="expense_decide"),
     path("expenses/<int:pk>/receipt/", views_money.expense_receipt, name="expense_receipt"),
+    path("programme/grants/", views_money.programme_grants, name="programme_grants"),
     path("programmes/<int:pk>/funding/", views_money.programme_funding, name="programme_funding"),
     path("funder/grants/", views_money.funder_grants, name="funder_grants"),
     # readiness, facilitator profiles, volunteers (views_readiness.py)

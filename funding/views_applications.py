@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Organisation, Programme, Role
+from groups import services as group_services
+from groups.models import Membership, Organisation, Programme, Role
 from stetapp.access import access, get_visible_or_404, roles, user_roles
 from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
@@ -36,6 +37,7 @@ from .forms_applications import (
     ApplicationForm,
     BudgetLineFormSet,
     CoverageLineFormSet,
+    FunderReaderInviteForm,
     FundFilterForm,
     FundForm,
     fund_choices,
@@ -204,8 +206,55 @@ def fund_detail(request, pk):
         "applications": applications,
         "checklist": checklist,
         "can_edit": Fund.objects.editable_by(user).filter(pk=fund.pk).exists(),
+        "can_invite_readers": Fund.objects.readers_invitable_by(user).filter(pk=fund.pk).exists(),
     }
     return render(request, "funding/fund_detail.html", ctx)
+
+
+@access(FUND_KEEPERS)
+@require_http_methods(["GET", "POST"])
+def fund_readers(request, pk):
+    """The fund's readers (people with the funder role for it), and an invitation for one
+    more. Open to the project leads and coordinators of organisations the fund made a
+    grant to (Fund.objects.readers_invitable_by, decision 34): 403 for other funds."""
+    user = request.user
+    fund = get_visible_or_404(
+        Fund.objects.all(),
+        user=user,
+        pk=pk,
+        write=True,
+        writable=Fund.objects.readers_invitable_by(user),
+    )
+    form = FunderReaderInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = group_services.member_invite(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=Role.FUNDER,
+                scope=fund,
+                invited_by=user,
+                base_url=f"{request.scheme}://{request.get_host()}",
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(email)s can now read the reports of this fund's grants; "
+                    "an e-mail is on its way."
+                )
+                % {"email": membership.user.email},
+            )
+            return redirect("fund_readers", pk=fund.pk)
+    readers = (
+        Membership.objects.filter(fund=fund, role=Role.FUNDER)
+        .select_related("user", "invited_by")
+        .order_by("user__full_name", "user__email")
+    )
+    ctx = {"fund": fund, "form": form, "readers": readers}
+    return render(request, "funding/fund_readers.html", ctx)
 
 
 @access(FUND_KEEPERS)

@@ -326,6 +326,15 @@ def expense_receipt(request, pk):
 
 @access(COORDINATORS)
 @require_GET
+def programme_grants(request):
+    """The grants of the organisations in the user's programmes, each with its
+    accountability report, and per programme the way to its funding per organisation."""
+    ctx = {"programmes": selectors.programme_grants_for(user=request.user)}
+    return render(request, "funding/programme_grants.html", ctx)
+
+
+@access(COORDINATORS)
+@require_GET
 def programme_funding(request, pk):
     """Per organisation of the programme: grants, granted, received and approved
     spending. One aggregate query per figure; totals only."""

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .languages import LANGUAGE_CHOICES
-from .models import Group, Organisation, Role, SchoolRegion, Venue
-from .services import GROUP_FIELDS, ORGANISATION_FIELDS, VENUE_FIELDS
+from .models import Group, Organisation, Programme, Role, SchoolRegion, Venue
+from .services import GROUP_FIELDS, ORGANISATION_FIELDS, PROGRAMME_FIELDS, VENUE_FIELDS
 
 
 class GroupForm(forms.ModelForm):
@@ -120,6 +120,15 @@ class OrganisationForm(forms.ModelForm):
     def service_fields(self) -> dict:
         """The cleaned fields the organisation services take (everything but the logo)."""
         return {k: v for k, v in self.cleaned_data.items() if k not in LOGO_FIELDS}
+
+
+class ProgrammeForm(forms.ModelForm):
+    """A new programme: its name and what it is about."""
+
+    class Meta:
+        model = Programme
+        fields = list(PROGRAMME_FIELDS)
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 class InviteForm(forms.Form):

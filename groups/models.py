@@ -7,6 +7,7 @@ Access control lives here as queryset methods: every model with group data has
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -373,13 +374,34 @@ class Group(models.Model):
         return [language_label(code) for code in self.languages or []]
 
 
+def funds_granting_to_staff_of(user: Any) -> models.QuerySet:
+    """The ids of the funds that made a grant to an organisation the user leads or that
+    takes part in a programme they coordinate: the funds for which the user may invite
+    and remove a funder's reader (docs/decisions.md, decision 34). The grant is read by
+    the app label, as `Membership.fund` is: this foundation app imports no phase."""
+    organisations = memberships_of(user, Role.PROJECT_LEAD).values("organisation_id")
+    programme_organisations = Programme.organisations.through.objects.filter(
+        programme_id__in=memberships_of(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
+    ).values("organisation_id")
+    grant = apps.get_model("funding", "Grant")
+    return (
+        grant.objects.filter(
+            Q(application__organisation_id__in=organisations)
+            | Q(application__organisation_id__in=programme_organisations)
+        )
+        .order_by()
+        .values("application__fund_id")
+    )
+
+
 class MembershipQuerySet(models.QuerySet):
     def manageable_by(self, user):
         """Memberships the user may grant or revoke.
 
         Project leads: the project leads of their organisations and the facilitators and
         volunteers of its groups. Coordinators: the coordinators of their programmes and
-        the project leads of the programmes' organisations.
+        the project leads of the programmes' organisations. Both: the funder's readers of
+        the funds that made a grant to those organisations (funds_granting_to_staff_of).
         """
         if no_access(user):
             return self.none()
@@ -395,6 +417,7 @@ class MembershipQuerySet(models.QuerySet):
             | Q(role__in=GROUP_STAFF, group__organisation_id__in=led)
             | Q(role=Role.PROGRAMME_COORDINATOR, programme_id__in=coordinated)
             | Q(role=Role.PROJECT_LEAD, organisation_id__in=programme_orgs)
+            | Q(role=Role.FUNDER, fund_id__in=funds_granting_to_staff_of(user))
         )
 
 

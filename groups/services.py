@@ -61,6 +61,7 @@ VENUE_FIELDS = (
     "notes",
 )
 ORGANISATION_FIELDS = ("name", "city", "kvk_number", "school_region")
+PROGRAMME_FIELDS = ("name", "description")
 
 
 def _normalise_community(value: str) -> str:
@@ -202,6 +203,16 @@ def venue_update(
     )
     venue, _changed = model_update(instance=venue, fields=VENUE_FIELDS, data=data)
     return venue
+
+
+@transaction.atomic
+def programme_create(*, name: str, description: str = "") -> Programme:
+    """A new programme (by a site administrator), without organisations or people yet.
+    Raises ValidationError on a name already in use."""
+    programme = Programme(name=name.strip(), description=description.strip())
+    programme.full_clean()
+    programme.save()
+    return programme
 
 
 @transaction.atomic

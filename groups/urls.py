@@ -22,6 +22,7 @@ urlpatterns = [
         views.organisation_create,
         name="organisation_create",
     ),
+    path("programmes/new/", views.programme_create, name="programme_create"),
     path("programmes/<int:pk>/people/", views.programme_people, name="programme_people"),
     path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
     path("memberships/<int:pk>/resend/", views.membership_resend, name="membership_resend"),

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from stetapp.access import access, get_visible_or_404, roles, user_roles
+from stetapp.access import SITE_ADMIN, access, get_visible_or_404, roles, user_roles
 from stetapp.forms import apply_validation_error
 
 from . import selectors, services
@@ -23,7 +23,14 @@ from .access import (
     rule_for,
 )
 from .filters import GroupFilter
-from .forms import GroupForm, ImportForm, InviteForm, OrganisationForm, VenueForm
+from .forms import (
+    GroupForm,
+    ImportForm,
+    InviteForm,
+    OrganisationForm,
+    ProgrammeForm,
+    VenueForm,
+)
 from .importers import ImportFileError, import_groups
 from .models import Membership, Organisation, Programme, Role
 
@@ -156,6 +163,27 @@ def organisation_detail(request, pk):
         "is_lead": leads,
     }
     return render(request, "groups/organisation_detail.html", ctx)
+
+
+@access(SITE_ADMIN)
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    """A site administrator starts a programme; next they invite its first coordinator
+    on the programme's people page."""
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(**form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Programme “%(name)s” created. Invite its first coordinator here.")
+                % {"name": programme.name},
+            )
+            return redirect("programme_people", pk=programme.pk)
+    return render(request, "groups/programme_form.html", {"form": form})
 
 
 @access(COORDINATORS)

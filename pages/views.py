@@ -21,7 +21,7 @@ from groups.access import (
     roles_in_group,
     rule_for,
 )
-from groups.models import Role
+from groups.models import Programme, Role
 from meetings.sections import attendance_section, cocreation_section, home_section
 from participants.sections import people_section
 from reporting.sections import continuation_section
@@ -58,6 +58,10 @@ def home(request: HttpRequest) -> HttpResponse:
         ) = group_selectors.community_by_composition(programme_groups)
     if Role.FUNDER in roles:
         ctx["funds"] = list(Fund.objects.represented_by(user))
+    if user.is_superuser:
+        # The site administrator sets the application up: programmes, their first
+        # coordinators, and funds. Everything else is done by the people they invite.
+        ctx["site_programmes"] = list(Programme.objects.visible_to(user).order_by("name"))
     return render(request, "stetapp/home.html", ctx)
 
 

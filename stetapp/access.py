@@ -52,13 +52,16 @@ class Rule:
     `signed_in`: anonymous users are redirected to sign-in.
     `roles`: the user must hold one of these roles somewhere (scope is checked by the view
     through `visible_to`); otherwise 403.
-    `staff`: the user must be a site administrator.
+    `staff`: the user must have the admin's staff flag (the Django admin).
+    `superuser`: the user must be a site administrator (`is_superuser`: the flag the
+    scoped querysets read), for the pages that set the application up.
     """
 
     name: str
     signed_in: bool = True
     roles: frozenset[str] = field(default_factory=frozenset)
     staff: bool = False
+    superuser: bool = False
 
     def check(self, request) -> None:
         user = request.user
@@ -67,6 +70,8 @@ class Rule:
         if not user.is_authenticated:
             raise _LoginRequired
         if self.staff and not user.is_staff:
+            raise PermissionDenied
+        if self.superuser and not user.is_superuser:
             raise PermissionDenied
         if self.roles and not user.is_superuser and not (user_roles(user) & self.roles):
             raise PermissionDenied
@@ -83,6 +88,8 @@ PUBLIC = Rule("public", signed_in=False)
 SIGNED_IN = Rule("signed in")
 ANY_ROLE = Rule("any role", roles=frozenset(Role.values))
 STAFF = Rule("site administrator", staff=True)
+# Setting the application up: programmes, and funds of the shared catalogue.
+SITE_ADMIN = Rule("site administrator (set-up)", superuser=True)
 
 
 def roles(*names: str) -> Rule:

@@ -50,6 +50,7 @@ MENU: tuple[Entry | Section, ...] = (
         (
             Entry("application_list", _("Applications and grants")),
             Entry("fund_list", _("Funds")),
+            Entry("programme_grants", _("Grants in the programme"), also=("programme_funding",)),
             Entry("expense_list", _("Expenses")),
             Entry("volunteer_list", _("Volunteers")),
         ),
@@ -75,6 +76,8 @@ def allows(user, url_name: str) -> bool:
     if not user.is_authenticated:
         return not rule.signed_in
     if rule.staff and not user.is_staff:
+        return False
+    if rule.superuser and not user.is_superuser:
         return False
     return user.is_superuser or not rule.roles or bool(user_roles(user) & rule.roles)
 

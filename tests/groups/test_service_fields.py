@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 from groups import services
-from groups.forms import GroupForm, OrganisationForm, VenueForm
+from groups.forms import GroupForm, OrganisationForm, ProgrammeForm, VenueForm
 from groups.models import Group
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +42,8 @@ def test_organisation_form_and_organisation_update_fields():
     assert set(form.fields) - {"logo", "remove_logo"} == set(services.ORGANISATION_FIELDS)
     parameters = _parameters(services.organisation_update, "organisation")
     assert parameters == set(services.ORGANISATION_FIELDS)
+
+
+def test_programme_form_and_programme_create_fields():
+    assert list(ProgrammeForm().fields) == list(services.PROGRAMME_FIELDS)
+    assert _parameters(services.programme_create) == set(services.PROGRAMME_FIELDS)

@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Attendance
-from tests.factories import GroupFactory, MeetingFactory, OrganisationFactory, city, participant_in
+from tests.factories import (
+    GroupFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    UserFactory,
+    city,
+    participant_in,
+)
 
 # Queries every signed-in page makes before the view runs:
 #   1. the session row            2. the user row
@@ -208,3 +215,37 @@ def test_lead_sees_deadlines_and_readiness(world):
 def test_funder_links_to_their_grants(world):
     body = world.client_for("funder").get(reverse("home")).content.decode()
     assert reverse("funder_grants") in body
+
+
+# --- setting up and the coordinator's money pages ---------------------------------------
+
+
+def test_coordinator_home_links_to_funding_per_organisation_and_the_grants(world):
+    body = world.client_for("coordinator").get(reverse("home")).text
+    assert f'href="{reverse("programme_funding", args=[world.programme.pk])}"' in body
+    assert f'href="{reverse("programme_grants")}"' in body
+
+
+def test_site_administrator_home_says_what_they_can_do(world):
+    admin = UserFactory(email="beheer@example.org", is_staff=True, is_superuser=True)
+    client = world.client_for("anonymous")
+    client.force_login(admin)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["site_programmes"] == [world.programme]
+    for href in (
+        reverse("programme_create"),
+        reverse("fund_create"),
+        reverse("programme_people", args=[world.programme.pk]),
+        reverse("organisation_create", args=[world.programme.pk]),
+        reverse("admin:index"),
+    ):
+        assert f'href="{href}"' in response.text, href
+    assert "You have no role" not in response.text
+
+
+@pytest.mark.parametrize("persona", ["outsider", "lead_a", "coordinator", "funder"])
+def test_nobody_else_gets_the_set_up_section(world, persona):
+    response = world.client_for(persona).get(reverse("home"))
+    assert "site_programmes" not in response.context
+    assert reverse("programme_create") not in response.text

@@ -38,7 +38,13 @@ EXPECTED_MENU = {
         ("Funding", ["Applications and grants", "Funds", "Expenses", "Volunteers"]),
         "Reports",
     ],
-    "coordinator": ["Home", "Groups", "Organisations", "Funds", "Reports"],
+    "coordinator": [
+        "Home",
+        "Groups",
+        "Organisations",
+        ("Funding", ["Funds", "Grants in the programme"]),
+        "Reports",
+    ],
     "funder": ["Home", "Reports"],
 }
 

@@ -113,6 +113,11 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
         "POST": row(R, NO, NO, NO, NO, NO, OK, NO),
     },
+    # Setting up: site administrators only (none of the personas is one).
+    "programme_create": {
+        "GET": row(R, NO, NO, NO, NO, NO, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, NO, NO),
+    },
     "programme_people": {
         "kwargs": lambda w: {"pk": w.programme.pk},
         "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
@@ -434,6 +439,17 @@ MATRIX = {
         "kwargs": lambda w: {"pk": w.expense_a1.pk},
         "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
         "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
+    },
+    # The fund made a grant to organisation A: its lead and the programme's coordinator
+    # invite the fund's readers (decision 34).
+    "fund_readers": {
+        "kwargs": lambda w: {"pk": w.fund.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, OK, NO),
+    },
+    "programme_grants": {
+        "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, NA, NO),
     },
     "programme_funding": {
         "kwargs": lambda w: {"pk": w.programme.pk},
