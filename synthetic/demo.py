@@ -233,7 +233,7 @@ def seed_demo() -> Summary:
         raise MissingCities(sorted(missing))
 
     programme = hub.programme(
-        name=PROGRAMME, description="Demo: groups of older migrants in four cities."
+        name=PROGRAMME, description="Demo: groepen oudere migranten in vier steden."
     )
     organisations = hub.organisations(
         programme=programme,
@@ -276,7 +276,7 @@ def seed_demo() -> Summary:
             for org_i, venue_i, name, code, community, composition, status, langs, start in GROUPS
         ]
     )
-    fund = funding.funds([Fund(name=FUND, description="A fictional fund for the demo.")])[0]
+    fund = funding.funds([Fund(name=FUND, description="Een verzonnen fonds voor de demo.")])[0]
 
     users = hub.users([(email, name) for email, name, _r, _s in ACCOUNTS], password=DEMO_PASSWORD)
     by_email = {u.email: u for u in users}
@@ -295,7 +295,7 @@ def seed_demo() -> Summary:
     User = get_user_model()
     if not User.objects.filter(email="admin@example.org").exists():
         User.objects.create_superuser(
-            email="admin@example.org", password=DEMO_PASSWORD, full_name="Site admin"
+            email="admin@example.org", password=DEMO_PASSWORD, full_name="Sitebeheerder"
         )
 
     lead = by_email["lead@example.org"]
@@ -307,7 +307,9 @@ def seed_demo() -> Summary:
     }
     participants.social_map(organisations)
     participants.people(groups, staff_by_group=staff, fallback_user=lead)
-    new_meetings = meetings.meetings(groups, staff_by_group=staff, fallback_user=lead, today=today)
+    new_meetings = meetings.meetings(
+        groups, staff_by_group=staff, fallback_user=lead, today=today, last_unrecorded=True
+    )
     for organisation in organisations:
         years = {today.year - 1, today.year, today.year + 1} | {
             m.starts_at.year
@@ -316,7 +318,7 @@ def seed_demo() -> Summary:
             for m in new_meetings.get(g.pk, [])
         }
         meetings.holiday_suggestions([organisation], years=sorted(years))
-    _funding(organisations, groups, lead, fund)
+    _funding(organisations, groups, lead, fund, today, by_email["volunteer@example.org"])
     funding.profiles(
         facilitators_by_language=[
             (by_email["facilitator@example.org"], ["tr", "nl"]),
@@ -334,9 +336,12 @@ def seed_demo() -> Summary:
     )
 
 
-def _funding(organisations, groups, lead, fund) -> None:
+def _funding(organisations, groups, lead, fund, today, volunteer_account) -> None:
     """The demo funder's fund granted the first organisation's application for its first
-    two groups in 2026; a second application is being written."""
+    two groups in 2026, in full: the coverage plan is the grant, and balances the budget.
+    A second application is being written. The volunteer with an account is the first
+    organisation's volunteer in the register, with hours in the grant's year up to today,
+    so the fund report counts them."""
     organisation = organisations[0]
     own_groups = [g for g in groups if g.organisation_id == organisation.pk]
     catalogue = funding.catalogue_funds()
@@ -353,9 +358,6 @@ def _funding(organisations, groups, lead, fund) -> None:
         project_description="Twee besloten groepen komen elke twee weken samen en "
         "kiezen zelf hun thema's en activiteiten.",
         budget=funding.BUDGET,
-        requested=Decimal("6000.00"),
-        own_in_kind=("Uren projectleider", Decimal("1565.00")),
-        granted=Decimal("5500.00"),
         period=(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
         min_meetings=10,
         conditions="Minstens tien bijeenkomsten per groep.",
@@ -374,7 +376,10 @@ def _funding(organisations, groups, lead, fund) -> None:
             created_by=lead,
         )
     funding.volunteers(
-        organisations, groups, days=[dt.date(2025, month, 10) for month in range(1, 11)]
+        organisations,
+        groups,
+        days=[day for day in (dt.date(2026, month, 10) for month in range(1, 13)) if day < today],
+        accounts={organisations[0].pk: volunteer_account},
     )
 
 

@@ -33,11 +33,12 @@ FUNDS = [
     ("Stadsfonds Verbinding (demo)", FundScope.LOCAL, "Ontmoeting in de wijk", "5000.00", False),
 ]
 
+# 5,500.00 in all: the amount the demo's grant covers.
 BUDGET = [  # category, description, unit, quantity, unit cost
     ("room", "Huur besloten ruimte", "bijeenkomst", "24", "45.00"),
     ("catering", "Koffie, thee en lunch", "bijeenkomst", "24", "60.00"),
     ("activities", "Materialen en activiteiten", "bijeenkomst", "24", "25.00"),
-    ("outings", "Twee uitjes met vervoer", "uitje", "2", "450.00"),
+    ("outings", "Twee uitjes met vervoer", "uitje", "2", "300.00"),
     ("volunteers", "Vrijwilligersvergoeding", "maand", "12", "100.00"),
     ("interpreters", "Tolk bij voorlichting", "uur", "6", "55.00"),
     ("contingency", "Onvoorzien", "post", "1", "250.00"),
@@ -186,22 +187,42 @@ def granted_application(
     return grant
 
 
-def volunteers(organisations, groups, *, days, hours=Decimal("8"), allowance=Decimal("40.00")):
+def volunteers(
+    organisations,
+    groups,
+    *,
+    days,
+    hours=Decimal("8"),
+    allowance=Decimal("40.00"),
+    accounts: dict[int, Any] | None = None,
+):
     """One volunteer per organisation, working in its first group on each of `days` and
-    paid an allowance at the end of that month."""
-    stored, created = ensure(
-        Volunteer,
-        (
-            Volunteer(
+    paid an allowance at the end of that month. `accounts` (organisation id → user) makes
+    that volunteer someone with an account, under their own name."""
+    accounts = accounts or {}
+
+    def entry(organisation) -> Volunteer:
+        user = accounts.get(organisation.pk)
+        if user is not None:
+            return Volunteer(
                 organisation=organisation,
-                full_name=f"Vrijwilliger {organisation.city}",
+                full_name=user.full_name,
+                user=user,
+                email=user.email,
                 phone="06 0000 9999",
             )
-            for organisation in organisations
-        ),
+        return Volunteer(
+            organisation=organisation,
+            full_name=f"Vrijwilliger {organisation.city}",
+            phone="06 0000 9999",
+        )
+
+    stored, created = ensure(
+        Volunteer,
+        (entry(organisation) for organisation in organisations),
         key=("full_name", "organisation_id"),
     )
-    first_group = {}
+    first_group: dict[int, Any] = {}
     for group in groups:
         first_group.setdefault(group.organisation_id, group)
     links, worked, paid = [], [], []

@@ -53,17 +53,31 @@ IDEAS = [
     ("Bezoek aan de bibliotheek in de wijk", ActivityKind.OUTING),
 ]
 
+# The three basic agreements, in Dutch and in the languages of the groups that speak
+# Turkish or Arabic (written for this demo), so the agreements page and its PDF show a
+# right-to-left script. A group gets Dutch and those of its own languages listed here.
 BASICS = [
     {
         "nl": "Wat hier verteld wordt, blijft in de groep.",
-        "en": "What is shared here stays in the group.",
+        "tr": "Burada anlatılanlar grupta kalır.",
+        "ar": "ما يُقال هنا يبقى داخل المجموعة.",
     },
     {
         "nl": "We luisteren naar elkaar en laten elkaar uitpraten.",
-        "en": "We listen to each other and let everyone finish.",
+        "tr": "Birbirimizi dinleriz ve herkesin sözünü bitirmesine izin veririz.",
+        "ar": "نستمع إلى بعضنا ونترك كل واحد يُكمل كلامه.",
     },
-    {"nl": "Elke vraag mag gesteld worden.", "en": "Every question is welcome."},
+    {
+        "nl": "Elke vraag mag gesteld worden.",
+        "tr": "Her soru sorulabilir.",
+        "ar": "كل سؤال مرحَّب به.",
+    },
 ]
+
+
+def agreement_languages(group) -> list[str]:
+    """Dutch, then the group's own languages that BASICS is written in."""
+    return ["nl"] + [code for code in ("tr", "ar") if code in (group.languages or [])]
 
 
 def holiday_suggestions(organisations, *, years) -> None:
@@ -83,12 +97,15 @@ def meetings(
     weeks_back: int | None = None,
     weeks_ahead: int | None = None,
     trial_guests: bool = False,
+    last_unrecorded: bool = False,
 ) -> dict[int, list[Meeting]]:
     """Meetings of every running or continuing group that has none yet, on a Tuesday or
     Thursday every `interval_weeks` weeks: from the group's start (or `weeks_back` weeks
     ago) for two years but not past the end of next year (or until `weeks_ahead` weeks
     from today). With `trial_guests` every tenth held meeting has a newcomer on trial.
-    Returns the new meetings per group id, in date order."""
+    With `last_unrecorded` the most recent past meeting is left as planned, without
+    attendance: the one the facilitator still has to record. Returns the new meetings per
+    group id, in date order."""
     today = today or timezone.localdate()
     summer = (dt.date(today.year, 7, 15), dt.date(today.year, 8, 31))
     running = [g for g in groups if g.status in (GroupStatus.RUNNING, GroupStatus.CONTINUING)]
@@ -140,6 +157,18 @@ def meetings(
         group_meetings = by_group[group.pk] = []
         held: list[Any] = []
         day = first
+        # The last meeting day before today outside the summer break.
+        last_past = max(
+            (
+                d
+                for d in (
+                    first + dt.timedelta(weeks=interval_weeks * k)
+                    for k in range((until - first).days // (7 * interval_weeks) + 1)
+                )
+                if d < today and not summer[0] <= d <= summer[1]
+            ),
+            default=None,
+        )
         while day <= until:
             meeting = Meeting(
                 group=group,
@@ -152,6 +181,8 @@ def meetings(
             if summer[0] <= day <= summer[1]:
                 meeting.status = MeetingStatus.CANCELLED
                 meeting.change_reason = "Zomerpauze"
+            elif last_unrecorded and day == last_past:
+                pass  # planned, still to record
             elif day < today and rng.random() < CANCEL_CHANCE:
                 meeting.status = MeetingStatus.CANCELLED
                 meeting.change_reason = "Locatie niet beschikbaar"
@@ -218,7 +249,8 @@ def meetings(
             agreement = GroupAgreement(group=group, position=position, agreed_on=first)
             agreements.append(agreement)
             texts += [
-                AgreementText(agreement=agreement, language=k, text=v) for k, v in text.items()
+                AgreementText(agreement=agreement, language=code, text=text[code])
+                for code in agreement_languages(group)
             ]
 
     MeetingSeries.objects.bulk_create(series, batch_size=BATCH)
