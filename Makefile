@@ -2,20 +2,33 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# Two stamps: the demo needs only what the application runs on; the tests add the dev
+# extras (pytest, Playwright, ruff, mypy, djLint, …).
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 PYTEST_ARGS ?=
 # Test processes (pytest-xdist); `make test PYTEST_WORKERS=0` runs in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install demo test lint format messages clean
+.PHONY: install install-dev demo test lint format messages clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
 
-install: $(STAMP)
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(DEV_STAMP) $(RUNTIME_STAMP)
+
+## The application's own dependencies (what `make demo` needs)
+install: $(RUNTIME_STAMP)
+
+## The same with the dev extras (what `make test` needs)
+install-dev: $(DEV_STAMP)
 
 ## Demo on the embedded SQLite database, served on http://127.0.0.1:8000
 demo: install
@@ -24,7 +37,7 @@ demo: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## The whole suite: lint, types, migrations check, tests (SQLite, or PostgreSQL via DATABASE_URL)
-test: install
+test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
