@@ -3,6 +3,8 @@
 Money is parsed as Decimal in the user's locale (localized fields: "12,50" in Dutch).
 """
 
+from typing import cast
+
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -78,14 +80,23 @@ class FundForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, keepers=None, **kwargs):
+    SHARED = "shared"
+
+    def __init__(self, *args, keepers=None, shared: bool = False, **kwargs):
+        """`shared`: the adder is a site administrator, who may also leave the fund to
+        nobody (the shared catalogue, changed only by site administrators)."""
         super().__init__(*args, **kwargs)
-        self._keepers = {f"{kind}-{obj.pk}": obj for kind, obj in keepers or []}
+        self._keepers: dict[str, object] = {f"{kind}-{obj.pk}": obj for kind, obj in keepers or []}
+        if shared:
+            self._keepers = {self.SHARED: None, **self._keepers}
         if keepers is None:
             del self.fields["keeper"]  # editing: the keeper does not change
         else:
-            field = self.fields["keeper"]
-            field.choices = [(key, str(obj)) for key, obj in self._keepers.items()]
+            field = cast(forms.ChoiceField, self.fields["keeper"])
+            field.choices = [
+                (key, str(obj) if obj is not None else _("Nobody: site administrators"))
+                for key, obj in self._keepers.items()
+            ]
             if len(self._keepers) == 1:
                 field.required = False  # the one possible keeper is taken
                 field.initial = next(iter(self._keepers))
@@ -101,6 +112,8 @@ class FundForm(forms.ModelForm):
     def keeper_objects(self) -> dict:
         """The chosen keeper as the service's keywords."""
         obj = self._keepers[self.cleaned_data["keeper"]]
+        if obj is None:
+            return {"kept_by_organisation": None, "kept_by_programme": None, "shared": True}
         if isinstance(obj, Organisation):
             return {"kept_by_organisation": obj, "kept_by_programme": None}
         return {"kept_by_organisation": None, "kept_by_programme": obj}

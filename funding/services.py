@@ -190,10 +190,13 @@ def fund_create(
     notes: str = "",
     kept_by_organisation: Organisation | None = None,
     kept_by_programme: Programme | None = None,
+    shared: bool = False,
 ) -> Fund:
     """Add a fund to the shared catalogue, kept (changed later) by the organisation or the
-    programme that added it (decision 31)."""
-    if (kept_by_organisation is None) == (kept_by_programme is None):
+    programme that added it (decision 31). `shared`: kept by nobody, so that only site
+    administrators change it (the view offers this only to them, decision 34)."""
+    keepers = (kept_by_organisation is not None) + (kept_by_programme is not None)
+    if keepers != (0 if shared else 1):
         raise ValidationError(_("Say which organisation or programme keeps this fund."))
     fund = Fund(
         name=name.strip(),

@@ -260,7 +260,11 @@ def fund_readers(request, pk):
 @access(FUND_KEEPERS)
 @require_http_methods(["GET", "POST"])
 def fund_create(request):
-    form = FundForm(request.POST or None, keepers=_fund_keepers(request.user))
+    form = FundForm(
+        request.POST or None,
+        keepers=_fund_keepers(request.user),
+        shared=request.user.is_superuser,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from funding.models import Fund
 from groups.models import Role
-from tests.factories import grant_role
+from tests.factories import UserFactory, grant_role
 from tests.helpers import HOSTILE
 
 URL = reverse("fund_create")
@@ -129,3 +129,32 @@ def test_anonymous_goes_to_sign_in(db, client):
 
 def test_put_is_not_allowed(world):
     assert world.client_for("lead_a").put(URL).status_code == 405
+
+
+def test_a_site_administrator_may_leave_the_fund_to_nobody(world):
+    """On a fresh installation there is no programme to keep a fund yet: a site
+    administrator adds it to the shared catalogue, which only site administrators change
+    (decision 31); the other keepers stay on offer."""
+    admin = UserFactory(email="beheer@example.org", is_staff=True, is_superuser=True)
+    client = world.client_for("anonymous")
+    client.force_login(admin)
+    choices = [key for key, _label in client.get(URL).context["form"].fields["keeper"].choices]
+    assert choices == [
+        "shared",
+        f"o-{world.org_a.pk}",
+        f"o-{world.org_b.pk}",
+        f"p-{world.programme.pk}",
+    ]
+    assert client.post(URL, _data(keeper="shared")).status_code == 302
+    fund = Fund.objects.get(name="Oranje Fonds")
+    assert (fund.kept_by_organisation, fund.kept_by_programme) == (None, None)
+    assert list(Fund.objects.editable_by(world.users["lead_a"]).filter(pk=fund.pk)) == []
+    assert list(Fund.objects.editable_by(admin).filter(pk=fund.pk)) == [fund]
+
+
+@pytest.mark.parametrize("persona", ["lead_a", "coordinator"])
+def test_only_a_site_administrator_leaves_a_fund_to_nobody(world, persona):
+    response = world.client_for(persona).post(URL, _data(keeper="shared"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["keeper"]
+    assert not Fund.objects.filter(name="Oranje Fonds").exists()

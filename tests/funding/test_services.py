@@ -35,7 +35,7 @@ def _parameters(function, *leave_out):
 
 def test_each_form_writes_the_fields_of_its_service():
     assert tuple(FundForm.Meta.fields) == services.FUND_FIELDS
-    keepers = {"kept_by_organisation", "kept_by_programme"}
+    keepers = {"kept_by_organisation", "kept_by_programme", "shared"}
     assert _parameters(services.fund_create, *keepers) == set(services.FUND_FIELDS)
     assert _parameters(services.fund_update, "fund") == set(services.FUND_FIELDS)
     assert tuple(ApplicationForm.Meta.fields) == services.APPLICATION_CREATE_FIELDS
