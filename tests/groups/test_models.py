@@ -160,16 +160,20 @@ MANAGEABLE = {
     "facilitator_a1": [],
     "facilitator_b1": [],
     # Project leads: the project leads of their organisation (themselves included; the
-    # view refuses self-removal) and the facilitators and volunteers of its groups.
+    # view refuses self-removal) and the facilitators and volunteers of its groups; and
+    # the readers of a fund that made the organisation a grant (decision 34).
     "lead_a": [
         ("facilitator.a1@example.org", "facilitator"),
+        ("funder@example.org", "funder"),
         ("lead.a@example.org", "project_lead"),
         ("volunteer.a1@example.org", "volunteer"),
     ],
     # Coordinators: the coordinators of their programme and the project leads of its
-    # organisations, never the facilitators of groups.
+    # organisations, never the facilitators of groups; and the readers of a fund that
+    # made one of those organisations a grant.
     "coordinator": [
         ("coordinator@example.org", "programme_coordinator"),
+        ("funder@example.org", "funder"),
         ("lead.a@example.org", "project_lead"),
     ],
     "funder": [],
@@ -188,7 +192,12 @@ def test_manageable_by_includes_project_leads_of_programme_organisations(world, 
     emails = sorted(
         m.user.email for m in Membership.objects.manageable_by(world.users["coordinator"])
     )
-    assert emails == ["coordinator@example.org", "lead.a@example.org", "lead.b@example.org"]
+    assert emails == [
+        "coordinator@example.org",
+        "funder@example.org",  # the fund's reader: the fund granted organisation A
+        "lead.a@example.org",
+        "lead.b@example.org",
+    ]
 
 
 def test_revoking_a_membership_ends_access_on_the_next_request(world):
