@@ -66,7 +66,7 @@ class FundQuerySet(models.QuerySet):
 
     def readers_invitable_by(self, user: Any) -> "FundQuerySet":
         """Funds for which the user may invite a funder's reader: those that made a grant
-        to an organisation the user leads or coordinates (decision 34); site
+        to an organisation the user leads or coordinates (decision 36); site
         administrators: all."""
         if no_access(user):
             return self.none()

@@ -194,7 +194,7 @@ def fund_create(
 ) -> Fund:
     """Add a fund to the shared catalogue, kept (changed later) by the organisation or the
     programme that added it (decision 31). `shared`: kept by nobody, so that only site
-    administrators change it (the view offers this only to them, decision 34)."""
+    administrators change it (the view offers this only to them, decision 36)."""
     keepers = (kept_by_organisation is not None) + (kept_by_programme is not None)
     if keepers != (0 if shared else 1):
         raise ValidationError(_("Say which organisation or programme keeps this fund."))

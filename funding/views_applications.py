@@ -216,7 +216,7 @@ def fund_detail(request, pk):
 def fund_readers(request, pk):
     """The fund's readers (people with the funder role for it), and an invitation for one
     more. Open to the project leads and coordinators of organisations the fund made a
-    grant to (Fund.objects.readers_invitable_by, decision 34): 403 for other funds."""
+    grant to (Fund.objects.readers_invitable_by, decision 36): 403 for other funds."""
     user = request.user
     fund = get_visible_or_404(
         Fund.objects.all(),

@@ -377,7 +377,7 @@ class Group(models.Model):
 def funds_granting_to_staff_of(user: Any) -> models.QuerySet:
     """The ids of the funds that made a grant to an organisation the user leads or that
     takes part in a programme they coordinate: the funds for which the user may invite
-    and remove a funder's reader (docs/decisions.md, decision 34). The grant is read by
+    and remove a funder's reader (docs/decisions.md, decision 36). The grant is read by
     the app label, as `Membership.fund` is: this foundation app imports no phase."""
     organisations = memberships_of(user, Role.PROJECT_LEAD).values("organisation_id")
     programme_organisations = Programme.organisations.through.objects.filter(

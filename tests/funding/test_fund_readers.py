@@ -1,5 +1,5 @@
 """A fund's readers (the funder role): /funds/<pk>/readers/. The project leads and
-coordinators of organisations the fund made a grant to invite them (decision 34), through
+coordinators of organisations the fund made a grant to invite them (decision 36), through
 the same invitation as everyone else; they can also send it again and remove the role."""
 
 import pytest

@@ -161,7 +161,7 @@ MANAGEABLE = {
     "facilitator_b1": [],
     # Project leads: the project leads of their organisation (themselves included; the
     # view refuses self-removal) and the facilitators and volunteers of its groups; and
-    # the readers of a fund that made the organisation a grant (decision 34).
+    # the readers of a fund that made the organisation a grant (decision 36).
     "lead_a": [
         ("facilitator.a1@example.org", "facilitator"),
         ("funder@example.org", "funder"),

@@ -441,7 +441,7 @@ MATRIX = {
         "POST": row(R, NO, NO, NA, NA, NA, NO, NO),
     },
     # The fund made a grant to organisation A: its lead and the programme's coordinator
-    # invite the fund's readers (decision 34).
+    # invite the fund's readers (decision 36).
     "fund_readers": {
         "kwargs": lambda w: {"pk": w.fund.pk},
         "GET": row(R, NO, NO, NO, NO, OK, OK, NO),
