@@ -195,3 +195,11 @@ class ImportForm(forms.Form):
         label=_("file (CSV or Excel)"),
         help_text=_("A .csv or .xlsx file with one group per row; see the format below."),
     )
+
+
+class OrganisationImportForm(ImportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A .csv or .xlsx file with one organisation per row; see the format below."
+        )

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import City, Composition, Group, GroupStatus, Organisation
-from .services import group_create
+from .models import City, Composition, Group, GroupStatus, Organisation, Programme, SchoolRegion
+from .services import group_create, organisation_create
 
 
 class ImportFileError(Exception):
@@ -140,11 +144,12 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         workbook.close()
 
 
-# Column names: English (canonical) and Dutch.
+# Column names: English (canonical, listed first) and Dutch. When two names of one column
+# are both in the header, the one listed first wins.
 GROUP_COLUMNS = {
     "organisation": ("organisation", "organisatie", "organization"),
     "city": ("city", "gemeente", "plaats", "municipality"),
-    "name": ("group name", "name", "groepsnaam", "naam", "groep"),
+    "name": ("group name", "name", "groepsnaam", "naam", "groep", "group"),
     "community": ("community", "achtergrond", "doelgroep", "gemeenschap"),
     "composition": ("composition", "samenstelling"),
     "status": ("status",),
@@ -175,6 +180,8 @@ STATUS_VALUES = {
     "beëindigd": GroupStatus.ENDED,
     "afgerond": GroupStatus.ENDED,
 }
+# The Dutch words a message offers, one per status, in the order of GroupStatus.
+DUTCH_STATUS = ["voorbereiding", "werving", "actief", "voortzetting", "afgerond"]
 
 
 def parse_date(value: str) -> dt.date:
@@ -187,6 +194,43 @@ def parse_date(value: str) -> dt.date:
     raise ValueError(value)
 
 
+# The Dutch name of each column, for messages in Dutch (the English name is the first
+# name of the column in its spec).
+DUTCH_COLUMN_NAMES = {
+    "organisation": "organisatie",
+    "city": "gemeente",
+    "group name": "groepsnaam",
+    "community": "achtergrond",
+    "composition": "samenstelling",
+    "start date": "startdatum",
+    "name": "naam",
+    "group": "groep",
+    "phone": "telefoon",
+    "birth year": "geboortejaar",
+    "gender": "geslacht",
+    "preferred language": "voorkeurstaal",
+    "languages": "talen",
+    "channel": "kanaal",
+    "kvk number": "kvk-nummer",
+    "school region": "schoolregio",
+}
+
+
+def in_dutch() -> bool:
+    """Whether messages are in Dutch (the active language, else the site's default)."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0] == "nl"
+
+
+def column_name(english: str) -> str:
+    """A column as a message names it: in Dutch by its Dutch name, else its English one."""
+    return DUTCH_COLUMN_NAMES.get(english, english) if in_dutch() else english
+
+
+def accepted(english: list[str], dutch: list[str]) -> str:
+    """The values a column accepts, listed in the language of the message."""
+    return ", ".join(dutch if in_dutch() else english)
+
+
 def _map_columns(header: list[str], spec: dict, required: tuple) -> dict[str, int]:
     positions = {}
     for key, aliases in spec.items():
@@ -194,13 +238,73 @@ def _map_columns(header: list[str], spec: dict, required: tuple) -> dict[str, in
             if alias in header:
                 positions[key] = header.index(alias)
                 break
-    missing = [spec[key][0] for key in required if key not in positions]
+    missing = [column_name(spec[key][0]) for key in required if key not in positions]
     if missing:
         raise ImportFileError(
             _("Missing columns: %(columns)s. Found: %(found)s.")
             % {"columns": ", ".join(missing), "found": ", ".join(h for h in header if h) or "—"}
         )
     return positions
+
+
+# --- cities ----------------------------------------------------------------------------
+
+# Names people use for a municipality that CBS spells otherwise (docs/import-formats.md).
+CITY_ALIASES = {
+    "Den Haag": "GM0518",
+    "The Hague": "GM0518",
+    "Den Bosch": "GM0796",
+}
+CITY_SUGGESTIONS = 3
+# How alike a name must be to be suggested (difflib ratio; 0.7 keeps "Rotterdam" for
+# "Rotterdm" and drops "Roermond").
+CITY_CUTOFF = 0.7
+
+
+def city_key(text: str) -> str:
+    """A city name as it is compared: without accents, apostrophes, hyphens, dots and
+    brackets, in lower case ("'s-Gravenhage" and "s Gravenhage" are the same)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", plain.casefold()).split())
+
+
+class CityLookup:
+    """Every municipality by its CBS name, CBS code or everyday name (CITY_ALIASES),
+    compared by city_key; `suggestions` are the nearest names for a typo."""
+
+    def __init__(self) -> None:
+        self.cities: dict[str, City] = {}
+        self.names: dict[str, str] = {}  # key → the name a suggestion shows
+        by_code = {}
+        for known in City.objects.all():
+            by_code[known.cbs_code] = known
+            self.cities[city_key(known.name)] = known
+            self.cities[known.cbs_code.casefold()] = known
+            self.names[city_key(known.name)] = known.name
+        for alias, code in CITY_ALIASES.items():
+            if code in by_code:
+                self.cities.setdefault(city_key(alias), by_code[code])
+                self.names.setdefault(city_key(alias), alias)
+
+    def find(self, text: str) -> City | None:
+        return self.cities.get(city_key(text)) or self.cities.get(text.strip().casefold())
+
+    def suggestions(self, text: str) -> list[str]:
+        keys = difflib.get_close_matches(
+            city_key(text), self.names, n=CITY_SUGGESTIONS, cutoff=CITY_CUTOFF
+        )
+        return [self.names[key] for key in keys]
+
+    def unknown(self, text: str) -> str:
+        """The row message for a city that is not known, with the nearest names."""
+        names = self.suggestions(text)
+        if not names:
+            return _("unknown city “%(value)s”") % {"value": text}
+        return _("unknown city “%(value)s”; did you mean: %(names)s?") % {
+            "value": text,
+            "names": ", ".join(names),
+        }
 
 
 def import_groups(*, data: bytes, filename: str, organisations=None) -> ImportResult:
@@ -214,10 +318,7 @@ def import_groups(*, data: bytes, filename: str, organisations=None) -> ImportRe
     positions = _map_columns(header, GROUP_COLUMNS, REQUIRED_GROUP_COLUMNS)
     org_qs = organisations if organisations is not None else Organisation.objects.all()
     orgs = {o.name.casefold(): o for o in org_qs}
-    cities: dict[str, City] = {}
-    for known in City.objects.all():
-        cities[known.name.casefold()] = known
-        cities[known.cbs_code.casefold()] = known
+    cities = CityLookup()
     existing = {
         (org_id, name.casefold())
         for org_id, name in Group.objects.filter(organisation__in=list(orgs.values())).values_list(
@@ -240,11 +341,11 @@ def import_groups(*, data: bytes, filename: str, organisations=None) -> ImportRe
             messages.append(_("organisation is empty"))
         elif org is None:
             messages.append(_("unknown organisation “%(value)s”") % {"value": get("organisation")})
-        city = cities.get(get("city").casefold())
+        city = cities.find(get("city"))
         if not get("city"):
             messages.append(_("city is empty"))
         elif city is None:
-            messages.append(_("unknown city “%(value)s”") % {"value": get("city")})
+            messages.append(cities.unknown(get("city")))
         name = get("name")
         if not name:
             messages.append(_("group name is empty"))
@@ -265,7 +366,7 @@ def import_groups(*, data: bytes, filename: str, organisations=None) -> ImportRe
         if status is None:
             messages.append(
                 _("status “%(value)s” is not one of: %(choices)s")
-                % {"value": get("status"), "choices": ", ".join(GroupStatus.values)}
+                % {"value": get("status"), "choices": accepted(GroupStatus.values, DUTCH_STATUS)}
             )
         start_date = None
         if get("start_date"):
@@ -321,14 +422,132 @@ def import_groups(*, data: bytes, filename: str, organisations=None) -> ImportRe
     return result
 
 
+# --- organisations -----------------------------------------------------------------------
+
+ORGANISATION_COLUMNS = {
+    "name": ("name", "organisation", "naam", "organisatie", "organization"),
+    "city": ("city", "gemeente", "plaats", "municipality"),
+    "kvk_number": ("kvk number", "kvk", "kvk-nummer", "kvk nummer", "kvk_number"),
+    "school_region": ("school region", "schoolregio", "region", "regio", "school_region"),
+}
+REQUIRED_ORGANISATION_COLUMNS = ("name", "city")
+SCHOOL_REGION_VALUES = {
+    "north": SchoolRegion.NORTH,
+    "noord": SchoolRegion.NORTH,
+    "middle": SchoolRegion.MIDDLE,
+    "midden": SchoolRegion.MIDDLE,
+    "south": SchoolRegion.SOUTH,
+    "zuid": SchoolRegion.SOUTH,
+}
+KVK_RE = re.compile(r"^\d{8}$")
+
+
+def import_organisations(*, data: bytes, filename: str, programme: Programme) -> ImportResult:
+    """Validate every row, then create all organisations in `programme` in one
+    transaction, or none (docs/import-formats.md, "Organisations"). Raises
+    ImportFileError when the file as a whole cannot be used."""
+    header, body = read_table(data, filename)
+    positions = _map_columns(header, ORGANISATION_COLUMNS, REQUIRED_ORGANISATION_COLUMNS)
+    if not body:
+        raise ImportFileError(_("The file has a header but no rows."))
+    cities = CityLookup()
+    existing = {name.casefold() for name in Organisation.objects.values_list("name", flat=True)}
+    max_name = Organisation._meta.get_field("name").max_length or 200
+
+    result = ImportResult()
+    prepared = []
+    seen: dict[str, int] = {}
+    for line, cells in body:
+
+        def get(key, cells=cells):
+            index = positions.get(key)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        messages = []
+        name = " ".join(get("name").split())
+        if not name:
+            messages.append(_("organisation name is empty"))
+        elif len(name) > max_name:
+            messages.append(
+                _("organisation name is longer than %(n)d characters") % {"n": max_name}
+            )
+        elif name.casefold() in existing:
+            messages.append(_("an organisation “%(name)s” already exists") % {"name": name})
+        elif name.casefold() in seen:
+            messages.append(
+                _("the same organisation is on line %(line)d too") % {"line": seen[name.casefold()]}
+            )
+        else:
+            seen[name.casefold()] = line
+        city = cities.find(get("city"))
+        if not get("city"):
+            messages.append(_("city is empty"))
+        elif city is None:
+            messages.append(cities.unknown(get("city")))
+        kvk_number = get("kvk_number").replace(" ", "")
+        if kvk_number and not KVK_RE.match(kvk_number):
+            messages.append(
+                _("KvK number “%(value)s” does not have 8 digits") % {"value": get("kvk_number")}
+            )
+        school_region: str | None = SchoolRegion.MIDDLE
+        if get("school_region"):
+            school_region = SCHOOL_REGION_VALUES.get(get("school_region").casefold())
+            if school_region is None:
+                messages.append(
+                    _("school region “%(value)s” is not one of: %(choices)s")
+                    % {
+                        "value": get("school_region"),
+                        "choices": accepted(
+                            ["north", "middle", "south"], ["noord", "midden", "zuid"]
+                        ),
+                    }
+                )
+        if messages:
+            result.errors.append(RowError(line, messages))
+        else:
+            fields = {
+                "name": name,
+                "city": city,
+                "kvk_number": kvk_number,
+                "school_region": school_region or SchoolRegion.MIDDLE,
+            }
+            prepared.append((line, fields))
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            for line, fields in prepared:
+                try:
+                    result.created.append(organisation_create(programme=programme, **fields))
+                except ValidationError as exc:
+                    result.errors.append(RowError(line, _flatten(exc)))
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = []
+    return result
+
+
 class _Rollback(Exception):
     pass
 
 
 def _flatten(exc: ValidationError) -> list[str]:
+    """A service's ValidationError as row messages, each field named as its column."""
     if hasattr(exc, "message_dict"):
-        return [f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms]
+        return [
+            f"{column_name(field.replace('_', ' '))}: {message}"
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
     return list(exc.messages)
 
 
-__all__ = ["ImportFileError", "ImportResult", "RowError", "import_groups", "read_table"]
+__all__ = [
+    "ImportFileError",
+    "ImportResult",
+    "RowError",
+    "import_groups",
+    "import_organisations",
+    "read_table",
+]

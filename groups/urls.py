@@ -23,6 +23,11 @@ urlpatterns = [
         name="organisation_create",
     ),
     path("programmes/new/", views.programme_create, name="programme_create"),
+    path(
+        "programmes/<int:programme_pk>/organisations/import/",
+        views.organisation_import,
+        name="organisation_import",
+    ),
     path("programmes/<int:pk>/people/", views.programme_people, name="programme_people"),
     path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
     path("memberships/<int:pk>/resend/", views.membership_resend, name="membership_resend"),

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stetapp.access import SITE_ADMIN, access, get_visible_or_404, roles, user_roles
@@ -28,10 +29,11 @@ from .forms import (
     ImportForm,
     InviteForm,
     OrganisationForm,
+    OrganisationImportForm,
     ProgrammeForm,
     VenueForm,
 )
-from .importers import ImportFileError, import_groups
+from .importers import ImportFileError, import_groups, import_organisations
 from .models import Membership, Organisation, Programme, Role
 
 LEADS = roles(Role.PROJECT_LEAD)
@@ -127,9 +129,11 @@ def group_import(request):
             file_error = str(exc)
         else:
             if result.ok:
+                count = len(result.created)
                 messages.success(
                     request,
-                    _("%(count)d groups imported.") % {"count": len(result.created)},
+                    ngettext("%(count)d group imported.", "%(count)d groups imported.", count)
+                    % {"count": count},
                 )
                 return redirect("group_list")
     ctx = {"form": form, "result": result, "file_error": file_error}
@@ -207,6 +211,46 @@ def organisation_create(request, programme_pk):
             return redirect("organisation_detail", pk=organisation.pk)
     ctx = {"form": form, "programme": programme, "organisation": None}
     return render(request, "groups/organisation_form.html", ctx)
+
+
+@access(COORDINATORS)
+@require_http_methods(["GET", "POST"])
+def organisation_import(request, programme_pk):
+    """Upload a CSV/XLSX of organisations for a programme; all rows or none. Who may add
+    one organisation to the programme (organisation_create) may import them."""
+    programme = get_visible_or_404(Programme.objects, user=request.user, pk=programme_pk)
+    posted = request.method == "POST"
+    form = OrganisationImportForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
+    result = None
+    file_error = None
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # One byte over the limit is enough to refuse the file; never read more.
+            result = import_organisations(
+                data=upload.read(settings.STETAPP_IMPORT_MAX_BYTES + 1),
+                filename=upload.name,
+                programme=programme,
+            )
+        except ImportFileError as exc:
+            file_error = str(exc)
+        else:
+            if result.ok:
+                count = len(result.created)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d organisation imported.",
+                        "%(count)d organisations imported.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect("organisation_list")
+    ctx = {"form": form, "result": result, "file_error": file_error, "programme": programme}
+    return render(request, "groups/organisation_import.html", ctx)
 
 
 @access(LEADS_AND_COORDINATORS)

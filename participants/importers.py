@@ -22,6 +22,8 @@ from groups.importers import (
     RowError,
     _flatten,
     _map_columns,
+    accepted,
+    column_name,
     read_table,
 )
 from groups.languages import LANGUAGE_CHOICES
@@ -83,6 +85,28 @@ STATUS_VALUES = {
     "afgezien": FunnelStatus.DECLINED,
     "doorverwezen": FunnelStatus.REFERRED,
 }
+# The Dutch words a message offers.
+DUTCH_CHANNELS = [
+    "sleutelfiguur",
+    "huisarts",
+    "moskee",
+    "kerk",
+    "welzijn op recept",
+    "partnerorganisatie",
+    "netwerk",
+    "deelnemer",
+    "flyer",
+    "anders",
+]
+DUTCH_STATUSES = [
+    "benaderd",
+    "intake gepland",
+    "intake gedaan",
+    "deelnemer",
+    "wachtlijst",
+    "afgezien",
+    "doorverwezen",
+]
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 POSTCODE_RE = re.compile(r"^\d{4} ?[A-Za-z]{2}$")
@@ -209,7 +233,7 @@ def import_participants(*, data: bytes, filename: str, groups, created_by=None) 
             if channel is None:
                 messages.append(
                     _("channel “%(value)s” is not one of: %(choices)s")
-                    % {"value": get("channel"), "choices": ", ".join(Channel.values)}
+                    % {"value": get("channel"), "choices": accepted(Channel.values, DUTCH_CHANNELS)}
                 )
         status: str | None = FunnelStatus.CONTACTED
         if get("status"):
@@ -217,7 +241,10 @@ def import_participants(*, data: bytes, filename: str, groups, created_by=None) 
             if status is None:
                 messages.append(
                     _("status “%(value)s” is not one of: %(choices)s")
-                    % {"value": get("status"), "choices": ", ".join(FunnelStatus.values)}
+                    % {
+                        "value": get("status"),
+                        "choices": accepted(FunnelStatus.values, DUTCH_STATUSES),
+                    }
                 )
         fields = {
             "full_name": full_name,
@@ -287,7 +314,7 @@ def _column_messages(exc: ValidationError) -> list[str]:
     if not hasattr(exc, "message_dict"):
         return list(exc.messages)
     return [
-        f"{COLUMN_OF_FIELD.get(field, field)}: {message}"
+        f"{column_name(COLUMN_OF_FIELD.get(field, field))}: {message}"
         for field, messages in exc.message_dict.items()
         for message in messages
     ]

@@ -739,7 +739,7 @@ def test_command_imports_xlsx(world, tmp_path):
     path.write_bytes(xlsx_bytes([HEADER, ROW_A]))
     out = io.StringIO()
     call_command("import_groups", str(path), stdout=out)
-    assert out.getvalue().strip() == "1 groups imported."
+    assert out.getvalue().strip() == "1 group imported."
 
 
 def test_command_bad_rows_import_nothing(world, tmp_path):
@@ -757,7 +757,7 @@ def test_command_bad_rows_import_nothing(world, tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError) as exc:
         call_command("import_groups", str(path), stderr=err)
-    assert str(exc.value) == "2 row(s) with errors; nothing was imported."
+    assert str(exc.value) == "2 rows have errors; nothing was imported."
     assert err.getvalue().splitlines() == [
         "line 3: unknown city “Atlantis”",
         "line 4: unknown organisation “Nope”",

@@ -503,7 +503,7 @@ def test_command(world, tmp_path, capsys):
 def test_command_with_errors(world, tmp_path, capsys):
     path = tmp_path / "people.xlsx"
     path.write_bytes(xlsx_bytes([HEADER, ROW_1, ["X", "Group B1"]]))
-    with pytest.raises(CommandError, match="1 row\\(s\\) with errors; nothing was imported"):
+    with pytest.raises(CommandError, match="1 row has an error; nothing was imported"):
         call_command("import_participants", str(path), "--organisation", "Organisation A")
     assert "line 3: unknown group “Group B1”" in capsys.readouterr().err
     assert _new_people() == []

@@ -118,6 +118,11 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, NO, NO, NO),
         "POST": row(R, NO, NO, NO, NO, NO, NO, NO),
     },
+    "organisation_import": {
+        "kwargs": lambda w: {"programme_pk": w.programme.pk},
+        "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, OK, NO),
+    },
     "programme_people": {
         "kwargs": lambda w: {"pk": w.programme.pk},
         "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
