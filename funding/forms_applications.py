@@ -10,6 +10,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Group, Organisation
+from stetapp.forms import LocalDecimalField
 
 from .models import (
     ApplicationStatus,
@@ -74,7 +75,6 @@ class FundForm(forms.ModelForm):
     class Meta:
         model = Fund
         fields = FUND_FIELDS
-        localized_fields = ["max_amount", "accountant_statement_above"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -137,7 +137,6 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = FundingApplication
         fields = APPLICATION_CREATE_FIELDS
-        localized_fields = ["amount_requested"]
         widgets = {
             "groups": forms.CheckboxSelectMultiple,
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -184,14 +183,13 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["category", "description", "unit", "quantity", "unit_cost", "vat_included"]
-        localized_fields = ["quantity", "unit_cost"]
+        field_classes = {"quantity": LocalDecimalField}
 
 
 class CoverageLineForm(forms.ModelForm):
     class Meta:
         model = CoverageLine
         fields = ["kind", "source_name", "fund", "amount", "status"]
-        localized_fields = ["amount"]
 
     def __init__(self, *args, fund_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

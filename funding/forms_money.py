@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from groups.access import Need, groups_worked_in
 from groups.models import Group
 from meetings.models import Meeting, MeetingStatus
+from stetapp.forms import money
 
 from .models import BudgetCategory, BudgetLine, ExpenseStatus, Grant
 from .services import GRANT_FIELDS
@@ -26,33 +26,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class MoneyField(forms.DecimalField):
-    """A localised amount that also takes the thousands separator: "1.234,50" in Dutch,
-    "1,234.50" in English (Django drops it only with USE_THOUSAND_SEPARATOR)."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
-            decimal_sep = str(get_format("DECIMAL_SEPARATOR"))
-            thousand_sep = str(get_format("THOUSAND_SEPARATOR"))
-            if thousand_sep and decimal_sep in value and thousand_sep in value:
-                whole, _sep, _cents = value.rpartition(decimal_sep)
-                if thousand_sep not in _cents:
-                    value = whole.replace(thousand_sep, "") + decimal_sep + _cents
-        return super().to_python(value)
-
-
-def money(label, **kwargs) -> forms.DecimalField:
-    return MoneyField(
-        label=label,
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **kwargs,
-    )
 
 
 class GrantForm(forms.ModelForm):

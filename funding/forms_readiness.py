@@ -1,7 +1,7 @@
 """Forms for readiness, facilitator profiles and volunteers (views_readiness.py).
 
 Forms validate; funding.services persists. Money and hours are Decimal, parsed in the
-user's locale (localize=True, so "12,50" works in Dutch).
+user's locale (stetapp.forms.LocalDecimalField and MoneyField: "12,50" in Dutch).
 """
 
 from decimal import Decimal
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.languages import LANGUAGE_CHOICES
 from groups.models import Group
 from meetings.models import Meeting
+from stetapp.forms import LocalDecimalField, money
 
 User = get_user_model()
 
@@ -63,14 +64,13 @@ class FacilitatorProfileForm(_CleanText, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    hours_per_week = forms.DecimalField(
+    hours_per_week = LocalDecimalField(
         label=_("Time available (hours a week)"),
         required=False,
         min_value=Decimal("0"),
         max_value=Decimal("168"),
         max_digits=4,
         decimal_places=1,
-        localize=True,
     )
     cultural_knowledge = forms.CharField(
         label=_("Cultural knowledge"),
@@ -150,13 +150,12 @@ class VolunteerHoursForm(forms.Form):
     worked_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
-    hours = forms.DecimalField(
+    hours = LocalDecimalField(
         label=_("Hours"),
         min_value=Decimal("0.25"),
         max_value=Decimal("24"),
         max_digits=5,
         decimal_places=2,
-        localize=True,
     )
 
     def __init__(self, *args, volunteer, **kwargs):
@@ -177,13 +176,7 @@ class AllowanceForm(_CleanText, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
-    amount = forms.DecimalField(
-        label=_("Amount (€)"),
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-    )
+    amount = money(_("Amount (€)"), min_value=Decimal("0.01"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     confirmed = forms.BooleanField(
         label=_("Pay anyway"),

@@ -31,13 +31,31 @@ from groups.models import (
     memberships_of,
     no_access,
 )
+from stetapp.forms import MoneyField, money_widget
 from stetapp.storage import private_storage  # noqa: F401 (migrations refer to it here)
 
 ZERO = Decimal("0.00")
 
 
+class MoneyModelField(models.DecimalField):
+    """A column of euros. Its form field is stetapp.forms.MoneyField (thousands separators,
+    local numbers in messages), with the column's minimum; migrations see a plain
+    DecimalField."""
+
+    def formfield(self, **kwargs):
+        minima = [v.limit_value for v in self.validators if isinstance(v, MinValueValidator)]
+        defaults = {"form_class": MoneyField, "localize": True, "widget": money_widget()}
+        if minima:
+            defaults["min_value"] = max(minima)
+        return super().formfield(**{**defaults, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
 def money_field(label, **kwargs):
-    return models.DecimalField(
+    return MoneyModelField(
         label, max_digits=12, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs
     )
 

@@ -1,6 +1,70 @@
 """Form helpers shared by every app."""
 
+from decimal import Decimal
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from .money import amount_text
+
+
+def _local_numbers(error: ValidationError) -> ValidationError:
+    """The error with its decimal numbers in the active language ("0,01" in Dutch)."""
+    params = {
+        key: number_format(value, use_l10n=True, force_grouping=True)
+        if isinstance(value, Decimal | float)
+        else value
+        for key, value in (error.params or {}).items()
+    }
+    return ValidationError(error.message, code=error.code, params=params)
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A number typed and shown the local way: "2,5" in Dutch, and messages with local
+    numbers ("Vul minstens 0,01 in.", "Enter at least 0.01."). Every decimal form field
+    of stetapp is one (money through MoneyField)."""
+
+    default_error_messages = {
+        "min_value": _("Enter at least %(limit_value)s."),
+        "max_value": _("Enter at most %(limit_value)s."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as exc:
+            raise ValidationError([_local_numbers(e) for e in exc.error_list]) from None
+
+
+def money_widget() -> forms.TextInput:
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+
+class MoneyField(LocalDecimalField):
+    """An amount of euros, the one form field for money (docs/decisions.md 19): cents,
+    and what people type, "€ 3.500,00", "3,500.00" or "3.500" (stetapp.money.amount_text)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("widget", money_widget())
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = amount_text(value)
+        return super().to_python(value)
+
+
+def money(label, **kwargs) -> MoneyField:
+    """A MoneyField with its label, for a plain form."""
+    return MoneyField(label=label, **kwargs)
 
 
 def apply_validation_error(form, exc: ValidationError) -> None:

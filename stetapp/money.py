@@ -15,10 +15,11 @@ XLSX_EUROS_FORMAT, which the spreadsheet shows in its reader's own separators.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language
 
 CENT = Decimal("0.01")
@@ -65,4 +66,25 @@ def signed(number: Decimal | int | str | None, places: int = 1) -> str:
     return digits
 
 
-__all__ = ["CENT", "MINUS", "Euros", "XLSX_EUROS_FORMAT", "euros", "signed"]
+def amount_text(value: str) -> str:
+    """Typed money as a plain number for a form field to read: the euro sign and spaces
+    removed, and the thousands separators. With both a dot and a comma, the last one is
+    the decimal separator ("3.500,00" and "3,500.00" are both 3500.00, in any language);
+    with only the active language's thousands separator between groups of three digits
+    ("3.500" in Dutch, "3,500" in English) it is 3500. Anything else is left as typed,
+    for the field to accept ("12,50" in Dutch) or refuse."""
+    text = value.strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        grouping = "." if decimal == "," else ","
+        whole, _sep, cents = text.rpartition(decimal)
+        if grouping in cents:
+            return text
+        return whole.replace(grouping, "") + str(get_format("DECIMAL_SEPARATOR")) + cents
+    thousands = str(get_format("THOUSAND_SEPARATOR"))
+    if thousands and re.fullmatch(rf"-?\d{{1,3}}({re.escape(thousands)}\d{{3}})+", text):
+        return text.replace(thousands, "")
+    return text
+
+
+__all__ = ["CENT", "MINUS", "Euros", "XLSX_EUROS_FORMAT", "amount_text", "euros", "signed"]
