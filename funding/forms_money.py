@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.access import Need, groups_worked_in
 from groups.models import Group
 from meetings.models import Meeting, MeetingStatus
+from stetapp.dates import short_date
 from stetapp.forms import money
 
 from .models import BudgetCategory, BudgetLine, ExpenseStatus, Grant
@@ -91,9 +92,7 @@ class GrantChoiceField(forms.ModelChoiceField):
 
 class MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        from django.utils import formats
-
-        day = formats.date_format(timezone.localtime(obj.starts_at), "j M Y")
+        day = short_date(obj.starts_at)
         return f"{obj.group.name} · {day}"
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.access import GROUP_KEEPERS, GROUP_WORKERS
 from groups.models import Group
 from stetapp.charts import bar_chart, percent_chart
+from stetapp.dates import short_date
 
 from . import selectors_attendance, selectors_cocreation, selectors_planning
 
@@ -27,7 +28,7 @@ def attendance_section(*, group: Group, standing: frozenset[str]) -> dict[str, A
     points = selectors_attendance.attendance_over_time(group=group)
     items = []
     for point in points:
-        label = formats.date_format(timezone.localtime(point.meeting.starts_at), "j M Y")
+        label = short_date(timezone.localtime(point.meeting.starts_at))
         if exact and point.rate is not None:
             label = f"{label} · {point.rate} %"
         items.append((label, point.present))

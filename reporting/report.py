@@ -41,6 +41,7 @@ from meetings.selectors_cocreation import IDEA_DONE_STATUSES
 from participants.models import Consent, Enrolment, Gender
 from participants.selectors import AGE_BANDS
 from stetapp.charts import Chart, bar_chart
+from stetapp.dates import short_date
 from stetapp.exports import Sheet, Table, workbook_bytes
 from stetapp.money import Euros
 from stetapp.pdf import layout_pdf, render_pdf, resource_url
@@ -584,7 +585,7 @@ def _attendance(held_rows, *, group_names: dict | None) -> AttendanceSection:
         per = "meeting"
         points = []
         for row in marked:
-            label = date_format(timezone.localtime(row["starts_at"]).date(), "j M Y")
+            label = short_date(timezone.localtime(row["starts_at"]).date())
             if group_names is not None:
                 label = f"{label} · {group_names.get(row['group_id'], '')}"
             points.append(ChartPoint(label, row["present_all"]))

@@ -34,6 +34,7 @@ from django.utils.translation import ngettext
 from groups.models import Composition, Group, GroupStatus, Programme
 from meetings.models import AttendanceStatus, Meeting, MeetingStatus
 from meetings.selectors_planning import MIN_MEETINGS_PER_YEAR
+from stetapp.dates import month_abbreviation
 from stetapp.exports import Sheet
 from stetapp.suppression import suppress, suppress_breakdown
 
@@ -530,7 +531,7 @@ def build_dashboard(
             MonthAttendance(
                 month=first,
                 label=date_format(first, "YEAR_MONTH_FORMAT"),
-                short_label=date_format(first, "M"),
+                short_label=month_abbreviation(first),
             )
         )
     month_of = {(m.month.year, m.month.month): m for m in months}

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +20,7 @@ from funding.forms_money import DateInput
 from funding.models import Grant
 from groups.models import Role
 from stetapp.access import access, get_visible_or_404, roles
+from stetapp.dates import short_date
 from stetapp.forms import apply_validation_error
 
 from . import services_batches
@@ -47,8 +47,8 @@ class GrantChoiceField(forms.ModelMultipleChoiceField):
             "fund": application.fund.name,
             "organisation": application.organisation.name,
             "title": application.title,
-            "start": date_format(grant.period_start, "j M Y"),
-            "end": date_format(grant.period_end, "j M Y"),
+            "start": short_date(grant.period_start),
+            "end": short_date(grant.period_end),
         }
 
 

@@ -157,6 +157,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# stetapp's named date formats on top of Django's (stetapp.dates): lower-case Dutch months.
+FORMAT_MODULE_PATH = ["stetapp.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True

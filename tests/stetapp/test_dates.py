@@ -1,0 +1,102 @@
+"""Dates with a short month read as Dutch (issue 12, item 6): "14 mei 2026", never
+"14 Mei 2026"; one place for the format (stetapp/formats/, stetapp.dates)."""
+
+import datetime as dt
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.utils import translation
+
+from stetapp.dates import month_abbreviation, short_date, short_datetime
+
+ROOT = Path(settings.BASE_DIR)
+DAY = dt.date(2026, 5, 14)
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "shown"),
+    [
+        ("nl", DAY, "14 mei 2026"),
+        ("nl", dt.date(2026, 3, 1), "1 mrt 2026"),
+        ("nl", dt.date(2026, 10, 3), "3 okt 2026"),
+        ("en", DAY, "14 May 2026"),
+        ("en", dt.date(2026, 3, 1), "1 Mar 2026"),
+    ],
+)
+def test_short_date(language, day, shown):
+    with translation.override(language):
+        assert short_date(day) == shown
+
+
+def test_short_datetime_is_local_time():
+    moment = dt.datetime(2026, 5, 14, 7, 30, tzinfo=ZoneInfo("UTC"))
+    with translation.override("nl"):
+        assert short_datetime(moment) == "14 mei 2026 09:30"
+    with translation.override("en"):
+        assert short_datetime(moment) == "14 May 2026 09:30"
+
+
+def test_month_abbreviation_for_chart_labels():
+    with translation.override("nl"):
+        assert [month_abbreviation(dt.date(2026, m, 1)) for m in (1, 3, 5, 10)] == [
+            "jan",
+            "mrt",
+            "mei",
+            "okt",
+        ]
+    with translation.override("en"):
+        assert month_abbreviation(DAY) == "May"
+
+
+def test_empty_values():
+    assert short_date(None) == ""
+    assert short_datetime(None) == ""
+
+
+def test_template_filters():
+    template = Template("{% load dates %}{{ day|short_date }} · {{ moment|short_datetime }}")
+    moment = dt.datetime(2026, 5, 14, 7, 30, tzinfo=ZoneInfo("UTC"))
+    with translation.override("nl"):
+        assert template.render(Context({"day": DAY, "moment": moment})) == (
+            "14 mei 2026 · 14 mei 2026 09:30"
+        )
+
+
+def test_long_dates_are_lower_case_in_dutch_too():
+    template = Template('{{ day|date:"DATE_FORMAT" }} · {{ day|date:"YEAR_MONTH_FORMAT" }}')
+    with translation.override("nl"):
+        assert template.render(Context({"day": DAY})) == "14 mei 2026 · mei 2026"
+
+
+def _sources(pattern: str):
+    for folder in (
+        "templates",
+        "funding",
+        "groups",
+        "meetings",
+        "participants",
+        "reporting",
+        "pages",
+        "stetapp",
+    ):
+        for path in (ROOT / folder).rglob(pattern):
+            if "migrations" not in path.parts and "formats" not in path.parts:
+                yield path
+
+
+def test_no_capitalised_month_abbreviation_anywhere():
+    """Django's "M" writes "Mei"; every short month goes through stetapp.dates."""
+    literal = re.compile(r"""(?:\|date:|date_format\([^)]*,\s*)["']([^"']*)["']""")
+    found = []
+    for path in [*_sources("*.html"), *_sources("*.txt"), *_sources("*.py")]:
+        for match in literal.finditer(path.read_text(encoding="utf-8")):
+            fmt = match.group(1)
+            if fmt.isupper() and fmt.endswith("FORMAT"):
+                continue  # a named Django format
+            if re.search(r"(?<!\\)[MN]", fmt):
+                found.append(f"{path.relative_to(ROOT)}: {fmt}")
+    assert found == []
