@@ -148,7 +148,9 @@ def group_participants_export(request, pk):
             for e in enrolments.only("participant__full_name", "participant__phone", "participant")
         ]
     stem = f"{group.name} {_('participants')} {timezone.localdate().isoformat()}"
-    return table_response(filename_stem=stem, headers=headers, rows=rows, fmt=fmt)
+    return table_response(
+        filename_stem=stem, headers=headers, rows=rows, fmt=fmt, sheet=_("Participants")
+    )
 
 
 # --- recruitment funnel ----------------------------------------------------------------

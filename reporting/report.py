@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from funding.models import FundingApplication, Grant, VolunteerHours, leap_days
 from funding.selectors import BudgetAgainstActual, budget_against_actual
@@ -1048,7 +1049,7 @@ def report_xlsx(report: GrantReport) -> bytes:
                         _("Participants with both time points"),
                         _("Baseline mean"),
                         _("Follow-up mean"),
-                        _("Change"),
+                        pgettext("measurement", "Change"),
                         _("Source"),
                     ],
                     [

@@ -627,7 +627,9 @@ def dashboard_sheets(dashboard: Dashboard) -> list[Sheet]:
     sheets = [
         Sheet(_("Summary"), [_("Item"), _("Value")], summary),
         _cross_sheet(_("Groups by city and status"), _("City"), dashboard.by_city_status),
-        _cross_sheet(_("Table 1"), _("Community"), dashboard.by_community_composition),
+        _cross_sheet(
+            _("Community and composition"), _("Community"), dashboard.by_community_composition
+        ),
         Sheet(
             _("Meetings against the norm"),
             [

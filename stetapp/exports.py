@@ -22,6 +22,7 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils.text import slugify
+from django.utils.translation import pgettext
 
 from .money import XLSX_EUROS_FORMAT, Euros
 
@@ -124,11 +125,18 @@ def _write_sheet(
         sheet.freeze_panes = "A2"
 
 
-def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def default_sheet_title() -> str:
+    """The title of a sheet nobody named, in the active language (not Excel's "Sheet")."""
+    return pgettext("spreadsheet", "Sheet")
+
+
+def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str | None) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    _write_sheet(workbook.active, headers, rows)
+    sheet = workbook.create_sheet(title=sheet_title(title or default_sheet_title()), index=0)
+    workbook.remove(workbook.worksheets[1])  # the unnamed sheet a new workbook has
+    _write_sheet(sheet, headers, rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -163,7 +171,7 @@ def sheet_title(title: str, taken: set[str] | None = None) -> str:
     """A title Excel accepts: no \\ / * ? : [ ], at most 31 characters, not empty, not
     starting or ending with an apostrophe, and (case-insensitively) unlike `taken`."""
     clean = _SHEET_TITLE_FORBIDDEN.sub(" ", str(title)).strip().strip("'").strip()
-    clean = clean[:SHEET_TITLE_MAX].strip() or "Sheet"
+    clean = clean[:SHEET_TITLE_MAX].strip() or default_sheet_title()
     taken_lower = {t.lower() for t in taken or ()}
     candidate, number = clean, 2
     while candidate.lower() in taken_lower:
@@ -186,7 +194,7 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
         taken.add(title)
         _write_sheet(workbook.create_sheet(title=title), sheet.headers, sheet.rows, sheet.tables)
     if not workbook.worksheets:
-        workbook.create_sheet(title="Sheet")
+        workbook.create_sheet(title=default_sheet_title())
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -213,13 +221,15 @@ def table_response(
     headers: list[str],
     rows: Iterable[Sequence],
     fmt: Literal["csv", "xlsx"] = "csv",
+    sheet: str | None = None,
 ) -> HttpResponse:
-    """A download of the table as CSV or XLSX. Raises ValueError for another format;
+    """A download of the table as CSV or XLSX; `sheet` names the XLSX sheet (translated
+    by the caller; made safe by sheet_title). Raises ValueError for another format;
     views decide what an unknown format means (usually: CSV)."""
     if fmt == "csv":
         content = _csv_bytes(headers, rows)
     elif fmt == "xlsx":
-        content = _xlsx_bytes(headers, rows)
+        content = _xlsx_bytes(headers, rows, sheet)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
     return _attachment(content, fmt=fmt, filename=safe_filename(filename_stem, fmt))

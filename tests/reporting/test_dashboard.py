@@ -500,7 +500,7 @@ def test_workbook_has_a_sheet_per_table_with_the_same_numbers(scripted):
     assert workbook.sheetnames == [
         "Summary",
         "Groups by city and status",
-        "Table 1",
+        "Community and composition",
         "Meetings against the norm",
         "Attendance per month",
         "Groups at risk",
@@ -527,7 +527,7 @@ def test_workbook_has_a_sheet_per_table_with_the_same_numbers(scripted):
         ["Rotterdam", 0, 0, 2, 0, 0, 2],
         ["Total", 0, 1, 3, 0, 1, 5],
     ]
-    assert _rows(workbook["Table 1"]) == [
+    assert _rows(workbook["Community and composition"]) == [
         ["Community", "Women", "Men", "Mixed", "Total"],
         ["Moroccan", 0, 1, 1, 2],
         ["Surinamese", 0, 0, 1, 1],

@@ -1414,4 +1414,7 @@ def test_workbook_bytes_writes_sheets_and_tables_formula_safe():
         ("'@SUM(A1)", -2),
     ]
     assert sheet_title("x" * 40) == "x" * 31
-    assert sheet_title("") == "Sheet"
+    with translation.override("en"):
+        assert sheet_title("") == "Sheet"
+    with translation.override("nl"):
+        assert sheet_title("") == "Blad"
