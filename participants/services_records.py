@@ -225,13 +225,27 @@ def participant_update(
     return current
 
 
+def status_moment(day: dt.date | None) -> dt.datetime:
+    """When a status changed, for a change known by its day (an intake, joining a group):
+    noon of that day in local time; without a day, now."""
+    now = timezone.now()
+    if day is None:
+        return now
+    return min(now, timezone.make_aware(dt.datetime.combine(day, dt.time(12))))
+
+
 @transaction.atomic
-def participant_set_status(*, participant: Participant, status: str) -> Participant:
-    """Move a candidate through the recruitment funnel."""
+def participant_set_status(
+    *, participant: Participant, status: str, on: dt.date | None = None
+) -> Participant:
+    """Move a candidate through the recruitment funnel. "Status since" is the moment of
+    the last real change: choosing the status a person already has changes nothing.
+    `on`: the day the change happened, when that was not today (an intake recorded
+    afterwards)."""
     if status not in FunnelStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
-    Participant.objects.filter(pk=participant.pk).update(
-        status=status, status_changed_at=timezone.now(), version=F("version") + 1
+    Participant.objects.filter(pk=participant.pk).exclude(status=status).update(
+        status=status, status_changed_at=status_moment(on), version=F("version") + 1
     )
     participant.refresh_from_db()
     return participant
@@ -338,7 +352,9 @@ def intake_record(
         raise ValidationError({"held_on": _("Record an intake after it took place.")})
     intake.save()
     if participant.status in (FunnelStatus.CONTACTED, FunnelStatus.INTAKE_PLANNED):
-        participant_set_status(participant=participant, status=FunnelStatus.INTAKE_DONE)
+        participant_set_status(
+            participant=participant, status=FunnelStatus.INTAKE_DONE, on=intake.held_on
+        )
     return intake
 
 
@@ -359,11 +375,11 @@ def participant_enrol(
             enrolment.save()
     except IntegrityError:
         raise ValidationError({"group": _("This person is already in this group.")}) from None
-    Participant.objects.filter(pk=participant.pk).update(
-        group=group,
-        status=FunnelStatus.JOINED,
-        status_changed_at=timezone.now(),
-        version=F("version") + 1,
+    Participant.objects.filter(pk=participant.pk).update(group=group, version=F("version") + 1)
+    # Joining is a status change only for someone who had not joined yet (not for a
+    # second group); it happened on the day they joined.
+    Participant.objects.filter(pk=participant.pk).exclude(status=FunnelStatus.JOINED).update(
+        status=FunnelStatus.JOINED, status_changed_at=status_moment(enrolment.joined_on)
     )
     participant.refresh_from_db()
     return enrolment

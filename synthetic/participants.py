@@ -31,6 +31,7 @@ from participants.models import (
     ServiceKind,
     SocialService,
 )
+from participants.services_records import status_moment
 
 from .base import BATCH, ensure
 
@@ -328,4 +329,7 @@ def _person(group, i, name, gender, languages, phone, *, joined, start, recorder
             leave_reason=(LeaveReason.HEALTH if i == 3 else LeaveReason.ABROAD) if left else "",
             referred_to=referral if i == 3 else None,
         )
+    # "Status since": the day the status was reached, as the services record it.
+    reached = person.enrolment.joined_on if person.enrolment else person.intake.held_on
+    person.participant.status_changed_at = status_moment(reached)
     return person
