@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups.access import GROUP_KEEPERS, GROUP_WORKERS
 from groups.models import Group
@@ -36,7 +37,12 @@ def attendance_section(*, group: Group, standing: frozenset[str]) -> dict[str, A
     if items:
         chart = bar_chart(
             chart_id="attendance-over-time",
-            title=_("People present at the last %(n)d meetings") % {"n": len(items)},
+            title=ngettext(
+                "People present at the last meeting",
+                "People present at the last %(n)d meetings",
+                len(items),
+            )
+            % {"n": len(items)},
             items=items,
             suppressed=not exact,
             value_heading=_("Present"),

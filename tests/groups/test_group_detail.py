@@ -301,3 +301,12 @@ def test_impact_section_without_a_plan(world):
     world.plan_a1.delete()
     response = world.client_for("coordinator").get(_url(world.group_a1))
     assert "No continuation plan yet." in response.content.decode()
+
+
+def test_attendance_chart_title_counts_one_meeting_or_more(world):
+    _held_meetings(world.group_a1, [3])
+    response = world.client_for("facilitator_a1").get(_url(world.group_a1))
+    assert response.context["attendance_chart"].title == "People present at the last meeting"
+    _held_meetings(world.group_a2, [3, 4])
+    response = world.client_for("lead_a").get(_url(world.group_a2))
+    assert response.context["attendance_chart"].title == "People present at the last 2 meetings"
