@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from groups.models import Group, Membership, Programme, Role
@@ -237,7 +238,7 @@ def allowance_warnings(*, volunteer: Volunteer, on: dt.date, extra: Decimal = ZE
                 "above the tax-free maximum of %(max)s an hour."
             )
             % {
-                "hours": hours,
+                "hours": number_format(hours, use_l10n=True, force_grouping=True),
                 "rate": euros(year_total / hours),
                 "max": euros(per_hour),
             }

@@ -101,3 +101,16 @@ def test_pay_over_a_maximum_saves_nothing_until_confirmed(world):
     )
     assert payment.pk and warnings
     assert AllowancePayment.objects.get().amount == D("250.00")
+
+
+def test_hours_in_the_hourly_warning_have_a_decimal_comma_in_dutch(world):
+    from django.utils import translation
+
+    volunteer = world.volunteer_a
+    _hours(world, volunteer, dt.date(2025, 5, 1), "7.5")
+    with translation.override("nl"):
+        warnings = allowance_warnings(volunteer=volunteer, on=dt.date(2025, 5, 2), extra=D("50"))
+        assert any("Met 7,5 vastgelegde uren" in w for w in warnings), warnings
+    with translation.override("en"):
+        warnings = allowance_warnings(volunteer=volunteer, on=dt.date(2025, 5, 2), extra=D("50"))
+        assert any("With 7.5 hours" in w for w in warnings), warnings
