@@ -254,6 +254,7 @@ CITY_ALIASES = {
     "Den Haag": "GM0518",
     "The Hague": "GM0518",
     "Den Bosch": "GM0796",
+    "Nuenen": "GM0820",
 }
 CITY_SUGGESTIONS = 3
 # How alike a name must be to be suggested (difflib ratio; 0.7 keeps "Rotterdam" for
@@ -291,9 +292,12 @@ class CityLookup:
         return self.cities.get(city_key(text)) or self.cities.get(text.strip().casefold())
 
     def suggestions(self, text: str) -> list[str]:
-        keys = difflib.get_close_matches(
-            city_key(text), self.names, n=CITY_SUGGESTIONS, cutoff=CITY_CUTOFF
-        )
+        """Names that begin with what was typed ("Bergen" → "Bergen (L.)"), then the most
+        alike (difflib), at most CITY_SUGGESTIONS."""
+        typed = city_key(text)
+        starting = sorted(key for key in self.names if key.startswith(typed + " ")) if typed else []
+        alike = difflib.get_close_matches(typed, self.names, n=CITY_SUGGESTIONS, cutoff=CITY_CUTOFF)
+        keys = list(dict.fromkeys([*starting, *alike]))[:CITY_SUGGESTIONS]
         return [self.names[key] for key in keys]
 
     def unknown(self, text: str) -> str:

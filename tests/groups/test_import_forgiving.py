@@ -52,6 +52,7 @@ def test_header_group_names_the_group(world):
         ("Sudwest-Fryslan", "GM1900"),
         ("bergen nh", "GM0373"),
         ("gm0599", "GM0599"),
+        ("Nuenen", "GM0820"),
     ],
 )
 def test_everyday_city_names(world, typed, cbs):
@@ -67,6 +68,12 @@ def test_unknown_city_suggests_the_nearest_names(world):
         "line 3: unknown city “Den Hag”; did you mean: Den Haag?",
     ]
     assert not Group.objects.filter(name__in=["Nieuwe groep", "Twee"]).exists()
+
+
+def test_an_ambiguous_name_suggests_every_match(world):
+    assert _errors(_groups([_group_row(city="Bergen")])) == [
+        "line 2: unknown city “Bergen”; did you mean: Bergen (L.), Bergen (NH.), Bergen op Zoom?"
+    ]
 
 
 def test_unknown_city_without_a_near_name(world):
