@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from groups.access import (
@@ -77,9 +78,11 @@ def participant_import(request):
             file_error = str(exc)
         else:
             if result.ok:
+                count = len(result.created)
                 messages.success(
                     request,
-                    _("%(count)d people imported.") % {"count": len(result.created)},
+                    ngettext("%(count)d person imported.", "%(count)d people imported.", count)
+                    % {"count": count},
                 )
                 return redirect("participant_import")
     ctx = {"form": form, "result": result, "file_error": file_error}

@@ -419,6 +419,12 @@ def test_page(world):
     assert 'enctype="multipart/form-data"' in response.text
 
 
+def test_one_person_imported_reads_right(world):
+    client = world.client_for("lead_a")
+    response = _upload(client, csv_bytes([HEADER, ROW_1]))
+    assert "1 person imported." in client.get(response.url).text
+
+
 def test_upload_as_lead(world):
     client = world.client_for("lead_a")
     response = _upload(client, csv_bytes([HEADER, ROW_1, ROW_2]))
