@@ -168,7 +168,7 @@ class MoveForm(MeetingForm):
         # A move keeps the venue field out: moving is about the time.
         del self.fields["venue"]
         if marks:
-            # Confirmation step: the marks stay with the meeting (docs/decisions.md 34).
+            # Confirmation step: the marks stay with the meeting (docs/decisions.md 35).
             self.fields["keep_marks"] = _marks_confirm_field(
                 ngettext(
                     "Yes, the %(n)d attendance mark moves with the meeting.",
@@ -220,7 +220,7 @@ class CancelForm(_Labelled, forms.Form):
     def __init__(self, *args, marks: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         if marks:
-            # Confirmation step: the marks go with the meeting (docs/decisions.md 34).
+            # Confirmation step: the marks go with the meeting (docs/decisions.md 35).
             self.fields["remove_marks"] = _marks_confirm_field(
                 ngettext(
                     "Yes, remove the %(n)d attendance mark: the meeting did not take place.",

@@ -17,7 +17,7 @@ from .models import Attendance, AttendanceStatus, FollowUpCall, Meeting, Meeting
 
 def ensure_open(meeting: Meeting) -> None:
     """Attendance and the record are for a meeting that has started and is not cancelled
-    (Meeting.has_started, docs/decisions.md 34): nothing is recorded that has not
+    (Meeting.has_started, docs/decisions.md 35): nothing is recorded that has not
     happened. Every write of attendance or of the record calls this first."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."), code="cancelled")

@@ -148,7 +148,7 @@ def meeting_move(
     *, meeting: Meeting, starts_at: dt.datetime, ends_at: dt.datetime, reason: str
 ) -> Meeting:
     """Move a meeting; the first planned time is kept in `moved_from`. Its attendance
-    marks move with it (docs/decisions.md 34), so a meeting with marks took place and
+    marks move with it (docs/decisions.md 35), so a meeting with marks took place and
     cannot move to a time that has not come yet."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the meeting moves.")})
@@ -188,7 +188,7 @@ def meeting_move(
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, reason: str, remove_marks: bool = False) -> Meeting:
     """Cancel a meeting. A cancelled meeting did not take place, so its attendance marks
-    are removed (docs/decisions.md 34): only with `remove_marks`, which the cancel form
+    are removed (docs/decisions.md 35): only with `remove_marks`, which the cancel form
     asks the facilitator to confirm when there are marks."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the meeting is cancelled.")})

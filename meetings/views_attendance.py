@@ -102,7 +102,7 @@ def _bad_request(request, message: str):
 def attendance_sheet(request, pk):
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.WORK)
     if meeting.status != MeetingStatus.CANCELLED and not meeting.has_started():
-        # Nothing is recorded before it happens (docs/decisions.md 34).
+        # Nothing is recorded before it happens (docs/decisions.md 35).
         return not_started_page(request, meeting, then="attendance")
     ctx = _sheet_ctx(meeting)
     # The next step after attendance, for those who write the record (roles cached).

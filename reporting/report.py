@@ -561,7 +561,7 @@ def _meetings(groups, rows, held_rows, grant, start, end) -> MeetingSection:
     min_per_year = grant.min_meetings
     held = Counter(r["group_id"] for r in held_rows)
     # Like held: only meetings that were due by now (a cancellation still to come is not
-    # counted in a period that has not ended; docs/decisions.md 34).
+    # counted in a period that has not ended; docs/decisions.md 35).
     cancelled = Counter(
         r["group_id"] for r in rows if r["status"] == MeetingStatus.CANCELLED and r["is_started"]
     )

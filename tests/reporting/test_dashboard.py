@@ -748,7 +748,7 @@ def test_with_nothing_yet(world):
 
 
 def test_a_meeting_recorded_before_it_started_is_not_counted(scripted):
-    """Nothing is counted that has not happened (docs/decisions.md 34): a meeting a few
+    """Nothing is counted that has not happened (docs/decisions.md 35): a meeting a few
     days ahead, marked held and with attendance (as the old pages allowed), is planned."""
     _response, before = _dashboard(scripted)
     people = list(scripted.sunrise.enrolments.values_list("participant", flat=True))
