@@ -20,6 +20,7 @@ PATHS = {
     ("venue_edit", (1,)): "/venues/1/edit/",
     ("organisation_create", (1,)): "/programmes/1/organisations/new/",
     ("programme_create", ()): "/programmes/new/",
+    ("organisation_import", (1,)): "/programmes/1/organisations/import/",
     ("programme_people", (1,)): "/programmes/1/people/",
     ("membership_revoke", (1,)): "/memberships/1/revoke/",
     ("membership_resend", (1,)): "/memberships/1/resend/",
