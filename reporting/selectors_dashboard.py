@@ -337,7 +337,7 @@ def _meeting_rows(group_ids: list[int], start: dt.datetime, end: dt.datetime, no
 
 def _trend_chart(months: list[MonthAttendance]) -> TrendChart:
     width, height = 360, 200
-    left, right, top, bottom = 40, 338, 10, 170
+    left, right, top, bottom = 48, 344, 10, 170
     step = (right - left) / max(len(months) - 1, 1)
 
     def y_of(rate: int) -> int:

@@ -1,9 +1,15 @@
-"""Server-rendered bar charts (templates/partials/bar_chart.html).
+"""Server-rendered bar charts (templates/partials/bar_chart.html and
+templates/funding/_budget_against_actual.html).
 
-`bar_chart` does the arithmetic the template cannot: bar lengths and positions in SVG user
-units, as whole numbers pre-formatted as text (the template would otherwise localise a
-float as "12,5" in Dutch and break the SVG). No JavaScript and no style attributes: the
-strict CSP allows neither.
+The labels and numbers are HTML text, so they are body-sized at every width and wrap like
+any text; only each bar is a small SVG, stretched to the width of its row
+(preserveAspectRatio="none") and as high as BAR_HEIGHT CSS px. A chart is therefore as
+high as its rows of text, never scaled up with the page (docs/decisions.md 34).
+
+`bar_chart` does the arithmetic the template cannot: bar lengths in SVG user units (the
+full width is WIDTH), as whole numbers pre-formatted as text (the template would otherwise
+localise a float as "12,5" in Dutch and break the SVG). No JavaScript and no style
+attributes: the strict CSP allows neither.
 
 Small-count suppression (stetapp.suppression, docs/decisions.md 23): with
 `suppressed=True`, a count from 1 to 4 is shown as "<5" and gets no bar, because a bar's
@@ -20,11 +26,8 @@ from django.utils.text import Truncator
 
 from .suppression import is_hidden, suppress
 
-WIDTH = 360
-LABEL_HEIGHT = 18
+WIDTH = 360  # user units of a full-length bar
 BAR_HEIGHT = 14
-GAP = 12
-ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + GAP
 LABEL_CHARS = 40
 
 
@@ -33,8 +36,6 @@ class ChartRow:
     label: str
     short_label: str
     display: str
-    text_y: str
-    bar_y: str
     bar_width: str  # "0" when there is no bar
 
 
@@ -44,7 +45,6 @@ class Chart:
     title: str
     rows: list[ChartRow]
     width: str
-    height: str
     bar_height: str
     value_heading: str
 
@@ -66,8 +66,7 @@ def bar_chart(
 
     top = max((n for _label, n in items if not hidden(n)), default=0)
     rows = []
-    for index, (label, n) in enumerate(items):
-        y = index * ROW_HEIGHT
+    for label, n in items:
         width = 0
         if not hidden(n) and n > 0 and top:
             width = max(2, round(WIDTH * n / top))
@@ -76,8 +75,6 @@ def bar_chart(
                 label=label,
                 short_label=Truncator(label).chars(LABEL_CHARS),
                 display=suppress(n) if suppressed else str(n),
-                text_y=str(y + LABEL_HEIGHT - 4),
-                bar_y=str(y + LABEL_HEIGHT),
                 bar_width=str(width),
             )
         )
@@ -86,7 +83,6 @@ def bar_chart(
         title=title,
         rows=rows,
         width=str(WIDTH),
-        height=str(max(ROW_HEIGHT * len(rows) - GAP, 1)),
         bar_height=str(BAR_HEIGHT),
         value_heading=value_heading,
     )
@@ -106,19 +102,14 @@ def percent_chart(
     return replace(chart, rows=rows)
 
 
-# Paired bars (budget against actual): a label, then two bars under it.
-PAIR_LABEL = 18
+# Paired bars (budget against actual): a label, then one SVG with two bars under it.
 PAIR_BAR = 12
-PAIR_GAP = 14
-PAIR_ROW = PAIR_LABEL + 2 * PAIR_BAR + 2 + PAIR_GAP
+PAIR_SPACE = 2
 
 
 @dataclass(frozen=True)
 class PairedBarRow:
     label: str
-    text_y: str
-    first_y: str
-    second_y: str
     first_width: str  # "0" when there is no bar
     second_width: str
     flagged: bool  # the second bar is drawn in the warning colour
@@ -128,8 +119,9 @@ class PairedBarRow:
 class PairedBarChart:
     rows: list[PairedBarRow]
     width: str
-    height: str
+    height: str  # of one row's SVG: both bars and the space between them
     bar_height: str
+    second_y: str
 
 
 def paired_bar_chart(*, items: Iterable[tuple[str, Decimal, Decimal, bool]]) -> PairedBarChart:
@@ -146,14 +138,10 @@ def paired_bar_chart(*, items: Iterable[tuple[str, Decimal, Decimal, bool]]) -> 
         return str(max(2, round(WIDTH * value / top)))
 
     rows = []
-    for index, (label, first, second, flagged) in enumerate(items):
-        y = index * PAIR_ROW
+    for label, first, second, flagged in items:
         rows.append(
             PairedBarRow(
                 label=str(label),
-                text_y=str(y + PAIR_LABEL - 4),
-                first_y=str(y + PAIR_LABEL),
-                second_y=str(y + PAIR_LABEL + PAIR_BAR + 2),
                 first_width=width(first),
                 second_width=width(second),
                 flagged=flagged,
@@ -162,8 +150,9 @@ def paired_bar_chart(*, items: Iterable[tuple[str, Decimal, Decimal, bool]]) -> 
     return PairedBarChart(
         rows=rows,
         width=str(WIDTH),
-        height=str(max(PAIR_ROW * len(rows) - PAIR_GAP, 1)),
+        height=str(2 * PAIR_BAR + PAIR_SPACE),
         bar_height=str(PAIR_BAR),
+        second_y=str(PAIR_BAR + PAIR_SPACE),
     )
 
 
