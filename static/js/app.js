@@ -66,3 +66,42 @@ document.addEventListener("htmx:afterRequest", function (event) {
 if (window.htmx) {
   window.htmx.config.attributesToSettle = ["class", "width", "height"];
 }
+// The error summary at the top of a page whose form failed to save
+// (templates/partials/error_summary.html): focused when the page loads, so it is seen and
+// read out first; a link in it unfolds the folded row that holds the field (a <details>)
+// and focuses the field, with its label in view.
+(function () {
+  function goTo(link, event) {
+    const target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) {
+      return;
+    }
+    event.preventDefault();
+    let fold = target.closest("details");
+    while (fold) {
+      fold.open = true;
+      fold = fold.parentElement ? fold.parentElement.closest("details") : null;
+    }
+    const label = target.id ? document.querySelector('label[for="' + target.id + '"]') : null;
+    (label || target).scrollIntoView({ block: "start" });
+    target.focus({ preventScroll: true });
+  }
+  function setUp() {
+    const summary = document.querySelector("[data-error-summary]");
+    if (!summary) {
+      return;
+    }
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      const link = event.target.closest && event.target.closest('a[href^="#"]');
+      if (link) {
+        goTo(link, event);
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();
