@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.urls import reverse
+from django.utils import translation
 
 from stetapp.templatetags.error_summary import summary_errors
 from tests.funding.test_budget_edit import OWN, TEA, _data
@@ -48,7 +49,8 @@ def test_formset_rows_are_numbered_and_its_own_errors_have_no_link():
     data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0"}
     data.update({f"form-0-{k}": v for k, v in row.items()})
     data.update({f"form-1-{k}": v for k, v in {**row, "start": ""}.items()})
-    errors = summary_errors({"rows": _Rows(data)})
+    with translation.override("en"):
+        errors = summary_errors({"rows": _Rows(data)})
     assert [(e.field, e.target) for e in errors] == [
         ("", ""),  # "Please submit at most 1 form."
         ("Row 2, Start", "id_form-1-start"),
