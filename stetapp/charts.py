@@ -4,7 +4,7 @@ templates/funding/_budget_against_actual.html).
 The labels and numbers are HTML text, so they are body-sized at every width and wrap like
 any text; only each bar is a small SVG, stretched to the width of its row
 (preserveAspectRatio="none") and as high as BAR_HEIGHT CSS px. A chart is therefore as
-high as its rows of text, never scaled up with the page (docs/decisions.md 34).
+high as its rows of text, never scaled up with the page (docs/decisions.md 38).
 
 `bar_chart` does the arithmetic the template cannot: bar lengths in SVG user units (the
 full width is WIDTH), as whole numbers pre-formatted as text (the template would otherwise
