@@ -59,3 +59,34 @@ class FollowUpCallForm(forms.Form):
         if called_at > timezone.now() + dt.timedelta(minutes=5):
             raise forms.ValidationError(_("A call cannot be in the future."))
         return called_at
+
+
+class SyncMarkForm(forms.Form):
+    """One tap from a device's queue (POST /meetings/<pk>/attendance/sync, JSON). A
+    person's tap names the participant; a guest's names the guest. Whether the participant
+    is enrolled on the meeting's date is checked by the view."""
+
+    client_id = forms.UUIDField()
+    tapped_at = forms.DateTimeField()
+    participant = forms.IntegerField(min_value=1, required=False)
+    status = forms.ChoiceField(choices=AttendanceStatus.choices)
+    base = forms.ChoiceField(choices=[("", "")] + list(AttendanceStatus.choices), required=False)
+    only_if_unmarked = forms.BooleanField(required=False)
+    guest_name = forms.CharField(max_length=150, required=False)
+    is_trial = forms.BooleanField(required=False)
+    seen_starts_at = forms.DateTimeField(required=False)
+
+    def clean_guest_name(self):
+        return " ".join(self.cleaned_data["guest_name"].split())
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("participant") and not data.get("guest_name"):
+            raise forms.ValidationError(_("Choose a person or enter a guest's name."))
+        return data
+
+
+class PaperListForm(forms.Form):
+    """How many of the series' next meetings the paper lists cover."""
+
+    n = forms.IntegerField(min_value=1, max_value=26, required=False)

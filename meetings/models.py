@@ -374,6 +374,9 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+    # When the deciding tap was made (on the device, possibly offline); the latest tap by
+    # this time wins (docs/decisions.md, decision 34). Empty for marks made before.
+    tapped_at = models.DateTimeField(_("tapped at"), null=True, blank=True)
 
     objects = AttendanceQuerySet.as_manager()
 
@@ -664,3 +667,78 @@ class AgreementText(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class TapOutcome(models.TextChoices):
+    """What became of one tap sent by a device (meetings.services_attendance)."""
+
+    APPLIED = "applied", _("saved")
+    SUPERSEDED = "superseded", _("a later tap decided")
+    KEPT = "kept", _("an earlier mark stayed")
+    HELD = "held", _("kept aside")
+    RESOLVED = "resolved", _("applied after the meeting moved")
+    DISCARDED = "discarded", _("discarded")
+
+
+class AttendanceTapQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(meeting__in=Meeting.objects.workable_by(user))
+
+    def held(self):
+        """Taps kept aside because the meeting was cancelled or moved meanwhile."""
+        return self.filter(outcome=TapOutcome.HELD)
+
+
+class AttendanceTap(models.Model):
+    """One tap sent from a device's queue (the offline attendance sheet), kept so that
+    the same tap sent twice counts once (its `client_id` is unique) and so that taps for
+    a meeting cancelled or moved meanwhile wait for the facilitator (outcome "held")."""
+
+    client_id = models.UUIDField(unique=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="taps", verbose_name=_("meeting")
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
+    )
+    guest_name = models.CharField(_("guest or newcomer"), max_length=150, blank=True)
+    is_trial = models.BooleanField(_("newcomer on trial"), default=False)
+    status = models.CharField(_("status"), max_length=8, choices=AttendanceStatus.choices)
+    only_if_unmarked = models.BooleanField(default=False)
+    base = models.CharField(max_length=8, blank=True)
+    tapped_at = models.DateTimeField(_("tapped at"))
+    seen_starts_at = models.DateTimeField(null=True, blank=True)
+    tapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=TapOutcome.choices)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AttendanceTapQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance tap")
+        verbose_name_plural = _("attendance taps")
+        indexes = [models.Index(fields=["meeting", "outcome"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participant__isnull=False) | ~Q(guest_name=""),
+                name="attendance_tap_participant_or_guest",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.client_id}: {self.outcome}"

@@ -167,3 +167,58 @@ def attendance_over_time(*, group: Group, limit: int = 12) -> list[AttendancePoi
     return [
         AttendancePoint(meeting=m, present=m.present, marked=m.marked) for m in reversed(meetings)
     ]
+
+
+# --- the offline attendance sheet (docs/offline.md) -------------------------------------
+
+OFFLINE_PAST_DAYS = 7
+
+
+def offline_window(*, now: dt.datetime | None = None) -> Q:
+    """The one rule for which meetings' sheets a phone may keep for use without a
+    connection: meetings that started in the last 7 days or start today (local time).
+    A condition on Meeting rows."""
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
+    end = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
+    return Q(starts_at__gte=now - dt.timedelta(days=OFFLINE_PAST_DAYS), starts_at__lt=end)
+
+
+def offline_meetings(*, user, now: dt.datetime | None = None):
+    """The meetings of the groups the user facilitates or volunteers in whose sheets the
+    phone keeps for offline use; cancelled ones never. (Project leads take attendance
+    online only: they are not in the room.)"""
+    from groups.roles import GROUP_STAFF
+
+    return (
+        Meeting.objects.filter(group__in=Group.objects.reached_by(user, GROUP_STAFF))
+        .filter(offline_window(now=now))
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("group")
+        .order_by("starts_at", "pk")
+    )
+
+
+def held_taps(*, meeting: Meeting):
+    """Taps kept aside for this meeting (cancelled or moved after they were made), oldest
+    first, with who they are about and who made them."""
+    from .models import AttendanceTap
+
+    return (
+        AttendanceTap.objects.held()
+        .filter(meeting=meeting)
+        .select_related("participant", "tapped_by")
+        .order_by("tapped_at", "pk")
+    )
+
+
+def series_get_for_user(*, user, pk):
+    """A meeting series of a group the user works in (takes attendance for); 404 else."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import MeetingSeries
+
+    return get_object_or_404(
+        MeetingSeries.objects.filter(group__in=groups_worked_in(user)).select_related("group"),
+        pk=pk,
+    )

@@ -49,6 +49,28 @@ urlpatterns = [
         views_attendance.attendance_guest,
         name="attendance_guest",
     ),
+    path(
+        "meetings/<int:pk>/attendance/sync",
+        views_attendance.attendance_sync,
+        name="attendance_sync",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/kept/",
+        views_attendance.held_taps_resolve,
+        name="held_taps_resolve",
+    ),
+    path(
+        "meetings/<int:pk>/attendance.pdf",
+        views_attendance.attendance_pdf,
+        name="attendance_pdf",
+    ),
+    path(
+        "series/<int:pk>/attendance.pdf",
+        views_attendance.series_attendance_pdf,
+        name="series_attendance_pdf",
+    ),
+    path("meetings/offline.json", views_attendance.offline_data, name="offline_data"),
+    path("meetings/offline/", views_attendance.offline_list, name="offline_list"),
     path("follow-ups/", views_attendance.follow_up_list, name="follow_up_list"),
     path(
         "participants/<int:pk>/calls/new/",

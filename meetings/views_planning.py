@@ -27,7 +27,7 @@ from groups.models import Group, Organisation
 from stetapp.access import PUBLIC, access, get_visible_or_404
 from stetapp.forms import apply_validation_error
 
-from . import selectors, selectors_planning, services_planning
+from . import selectors, selectors_attendance, selectors_planning, services_planning
 from .feeds import feed_resolve, feed_token
 from .forms_planning import (
     FIRST_YEAR,
@@ -242,6 +242,7 @@ def meeting_detail(request, pk):
         "organiser_count": len(organisers),
         "clashes": [_event_label(e) for e in conflicts.get(meeting.date, [])],
         "language": meeting.get_language_display() if meeting.language else "",
+        "held_count": (selectors_attendance.held_taps(meeting=meeting).count() if is_staff else 0),
     }
     return render(request, "meetings/meeting_detail.html", ctx)
 

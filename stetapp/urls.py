@@ -17,6 +17,8 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("pages.urls")),

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
@@ -99,3 +99,50 @@ def error_500(request):
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+# --- the service worker and the web app manifest (docs/offline.md) ---------------------
+
+
+@access(PUBLIC)
+@require_GET
+def service_worker(request):
+    """static/js/sw.js served at /sw.js, so that it may control every page (scope "/").
+    Read from the static files; never cached long (browsers check it for updates)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("js/sw.js")
+    if not path:
+        raise Http404
+    with open(path, "rb") as handle:
+        body = handle.read()
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@access(PUBLIC)
+@require_GET
+def manifest(request):
+    """The web app manifest: lets a facilitator put stetapp on the home screen."""
+    from django.templatetags.static import static
+
+    data = {
+        "name": "Samen tegen Eenzaamheid",
+        "short_name": "stetapp",
+        "lang": "nl",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1f5f7a",
+        "icons": [
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    response = JsonResponse(data, content_type="application/manifest+json")
+    response["Cache-Control"] = "max-age=3600"
+    return response

@@ -38,6 +38,22 @@ def row(
     )
 
 
+def _series(world):
+    """A meeting series of group A1 (the world has none)."""
+    import datetime as dt
+
+    from meetings.models import MeetingSeries
+
+    series, _ = MeetingSeries.objects.get_or_create(
+        group=world.group_a1,
+        first_date=dt.date(2026, 3, 3),
+        until_date=dt.date(2026, 6, 30),
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+    )
+    return series
+
+
 # name: {"kwargs": callable(world) -> dict, "GET": row, "POST": row}
 MATRIX = {
     "home": {
@@ -301,6 +317,43 @@ MATRIX = {
         "kwargs": lambda w: {"pk": w.meeting_a1.pk},
         "GET": row(R, NO, NA, NA, NA, NA, NO, NO),
         "POST": row(R, NO, R, R, NF, R, NO, NO),
+    },
+    # the offline sheet (docs/offline.md): taps from a phone's queue, marks kept aside
+    "attendance_sync": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, NA, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, BAD, BAD, NF, BAD, NO, NO),
+    },
+    "held_taps_resolve": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, NO, NA, NA, NA, NO, NO),
+        "POST": row(R, NO, NO, BAD, NF, BAD, NO, NO),
+    },
+    "offline_data": {
+        "GET": row(R, OK, OK, OK, OK, OK, OK, OK),
+        "POST": row(R, NA, NA, NA, NA, NA, NA, NA),
+    },
+    "offline_list": {
+        "GET": row(R, NO, OK, OK, OK, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "attendance_pdf": {
+        "kwargs": lambda w: {"pk": w.meeting_a1.pk},
+        "GET": row(R, NO, OK, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "series_attendance_pdf": {
+        "kwargs": lambda w: {"pk": _series(w).pk},
+        "GET": row(R, NO, OK, OK, NF, OK, NO, NO),
+        "POST": row(R, NO, NA, NA, NA, NA, NO, NO),
+    },
+    "service_worker": {
+        "GET": row(OK, OK, OK, OK, OK, OK, OK, OK),
+        "POST": row(NA, NA, NA, NA, NA, NA, NA, NA),
+    },
+    "manifest": {
+        "GET": row(OK, OK, OK, OK, OK, OK, OK, OK),
+        "POST": row(NA, NA, NA, NA, NA, NA, NA, NA),
     },
     "follow_up_list": {
         "GET": row(R, NO, NO, OK, OK, OK, NO, NO),
