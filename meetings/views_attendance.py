@@ -146,7 +146,7 @@ def _offline_config(meeting) -> dict:
             "guest": _("guest"),
             "trial": _("newcomer on trial"),
             "unmarked": _("not marked yet"),
-            "pending": _("not sent yet"),
+            "changed": _("%(name)s: %(by)s changed the mark to %(status)s."),
         },
     }
 

@@ -133,7 +133,7 @@ self.addEventListener("fetch", function (event) {
     );
     return;
   }
-  if (url.pathname.indexOf("/static/") === 0) {
+  if (url.pathname.indexOf("/static/") === 0 && !request.headers.get("X-Stetapp-Refresh")) {
     event.respondWith(
       kept(SHELL, request).then(function (response) {
         return response || fetch(request);
