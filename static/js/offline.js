@@ -216,7 +216,12 @@
 
   // Refresh one page, only if it is kept already.
   function keepOne(url) {
-    return caches.open(PAGES).then(function (cache) {
+    return caches.has(PAGES).then(function (exists) {
+      return exists ? caches.open(PAGES) : null;
+    }).then(function (cache) {
+      if (!cache) {
+        return;
+      }
       return cache.match(url).then(function (old) {
         if (!old) {
           return;

@@ -41,11 +41,12 @@ function fresh(response) {
 }
 
 // A kept copy, or null; a copy older than 48 hours removes everything kept.
+// (caches.open would create an empty cache: look without creating one.)
 function kept(cacheName, request) {
   return caches
-    .open(cacheName)
-    .then(function (cache) {
-      return cache.match(request, { ignoreSearch: true });
+    .has(cacheName)
+    .then(function (exists) {
+      return exists ? caches.match(request, { cacheName: cacheName, ignoreSearch: true }) : null;
     })
     .then(function (response) {
       if (!response) {
@@ -67,7 +68,12 @@ function refresh(path, response) {
   if (response.redirected && new URL(response.url).pathname.indexOf("/accounts/login") === 0) {
     return caches.delete(PAGES);
   }
-  return caches.open(PAGES).then(function (cache) {
+  return caches.has(PAGES).then(function (exists) {
+    return exists ? caches.open(PAGES) : null;
+  }).then(function (cache) {
+    if (!cache) {
+      return;
+    }
     return cache.match(path).then(function (old) {
       if (!old) {
         return;

@@ -75,6 +75,7 @@ def test_fifteen_people_in_at_most_sixteen_taps_on_a_phone(open_page, world, tod
     again = tap(f"#mark-{excused[0].pk}-excused")
     expect(again).to_have_attribute("aria-pressed", "true")
     assert taps <= MAX_TAPS, f"{taps} taps for 15 people"
+    expect(page.locator("#attendance-offline-status")).to_have_text("All marks saved.")
     watched.screenshot("attendance-sheet-marked-phone")
 
     # Reload: every mark is still there, in the page and in the database.
@@ -103,6 +104,8 @@ def test_a_guest_is_added_on_the_spot(open_page, world, todays_meeting):
     page.locator("#id_is_trial").check()
     page.locator(".attendance-guest-form button[type=submit]").click()
     expect(page.get_by_text("Hatice Arslan · newcomer on trial")).to_be_visible()
+    # The tap goes through the phone's queue (static/js/offline.js): wait until it is sent.
+    expect(page.locator("#attendance-offline-status")).to_have_text("All marks saved.")
     guest = Attendance.objects.get(meeting=todays_meeting, participant__isnull=True)
     assert (guest.guest_name, guest.is_trial) == ("Hatice Arslan", True)
     assert_clean(watched)
