@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,8 +26,11 @@ from .models import (
     TapOutcome,
 )
 
+if TYPE_CHECKING:
+    from stetapp.models import User
 
-def _who(user) -> str:
+
+def _who(user: User | None) -> str:
     return str(user) if user is not None else ""
 
 
@@ -34,7 +39,7 @@ def _apply_mark(
     meeting: Meeting,
     participant: Participant,
     status: str,
-    marked_by,
+    marked_by: User | None,
     tapped_at: dt.datetime,
     only_if_unmarked: bool = False,
 ) -> tuple[str, Attendance]:
@@ -203,7 +208,7 @@ def _result_for(tap: AttendanceTap, outcome: str) -> TapResult:
     )
 
 
-def _sync_one(*, meeting: Meeting, tap: TapIn, tapped_by, now: dt.datetime) -> TapResult:
+def _sync_one(*, meeting: Meeting, tap: TapIn, tapped_by: User, now: dt.datetime) -> TapResult:
     known = AttendanceTap.objects.filter(client_id=tap.client_id).first()
     if known is not None:
         return _result_for(known, DUPLICATE)
@@ -245,7 +250,7 @@ def _sync_one(*, meeting: Meeting, tap: TapIn, tapped_by, now: dt.datetime) -> T
     return _result_for(record, record.outcome)
 
 
-def attendance_sync(*, meeting: Meeting, taps: list[TapIn], tapped_by) -> list[TapResult]:
+def attendance_sync(*, meeting: Meeting, taps: Sequence[TapIn], tapped_by: User) -> list[TapResult]:
     """Apply a batch of taps from a device's queue, in the order they were made. A tap
     whose client id was seen before changes nothing ("duplicate"); a tap arriving late
     still counts by the time it was made (decision 34); a tap for a meeting cancelled or
@@ -268,7 +273,13 @@ def attendance_sync(*, meeting: Meeting, taps: list[TapIn], tapped_by) -> list[T
 
 
 @transaction.atomic
-def held_taps_apply(*, meeting: Meeting, taps, participants, resolved_by) -> int:
+def held_taps_apply(
+    *,
+    meeting: Meeting,
+    taps: Sequence[AttendanceTap],
+    participants: Sequence[Participant],
+    resolved_by: User,
+) -> int:
     """Apply taps kept aside to the meeting at its new date, by the same rule as every
     tap (the latest by the time it was made wins). `participants` are the people enrolled
     on the new date; a tap for anyone else stays aside. Returns how many were applied."""
@@ -304,7 +315,7 @@ def held_taps_apply(*, meeting: Meeting, taps, participants, resolved_by) -> int
 
 
 @transaction.atomic
-def held_taps_discard(*, meeting: Meeting, taps, resolved_by) -> int:
+def held_taps_discard(*, meeting: Meeting, taps: Sequence[AttendanceTap], resolved_by: User) -> int:
     """Discard taps kept aside, explicitly: they stay in the table, marked discarded, with
     who decided and when. Returns how many."""
     ids = [t.pk for t in taps]

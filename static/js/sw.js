@@ -102,7 +102,7 @@ function noConnection() {
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     "<title>Geen verbinding · stetapp</title></head><body>" +
     "<h1>Geen verbinding</h1><p>Deze pagina is niet op deze telefoon bewaard. " +
-    "Probeer het opnieuw als u online bent.</p>" +
+    "Probeer het opnieuw als je online bent.</p>" +
     '<h1 lang="en">No connection</h1><p lang="en">This page is not kept on this ' +
     "phone. Try again when you are online.</p></body></html>";
   return new Response(html, {
