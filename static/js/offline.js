@@ -185,6 +185,10 @@
   }
 
   function keep(cacheName, urls) {
+    if (!urls.length) {
+      // Nothing to keep (no meetings in the window, or not a facilitator or volunteer).
+      return caches.delete(cacheName);
+    }
     return caches.open(cacheName).then(function (cache) {
       return cache.keys().then(function (old) {
         var wanted = urls.map(function (url) {
@@ -444,6 +448,7 @@
     this.text = config.text;
     this.meeting = config.meeting;
     this.pending = {};
+    this.touched = false;
   }
 
   Sheet.prototype.row = function (participant) {
@@ -573,6 +578,7 @@
     if (item.participant) {
       this.pending[item.participant] = true;
     }
+    this.touched = true;
     return withStore("queue", "readwrite", function (store) {
       store.put(item);
     });
@@ -731,11 +737,21 @@
         self.say(n === 1 ? self.text.offlineOne : format(self.text.offline, { n: n }));
       } else if (n) {
         self.say(format(self.text.sending, { n: n }));
-      } else {
+      } else if (self.touched) {
         self.say(self.text.saved);
       }
     });
   };
+
+  var lastClicked = null;
+  document.addEventListener(
+    "click",
+    function (event) {
+      var button = event.target && event.target.closest ? event.target.closest("button") : null;
+      lastClicked = button && button.type === "submit" ? button : lastClicked;
+    },
+    true
+  );
 
   Sheet.prototype.start = function () {
     var self = this;
@@ -750,10 +766,10 @@
         if (!target || !self.element.contains(target)) {
           return;
         }
-        var action = target.getAttribute("action") || "";
         var work = null;
         if (target.querySelector("input[name=participant]")) {
-          var button = event.submitter || document.activeElement;
+          // event.submitter: Safari 15.4 and later; before that, the button last clicked.
+          var button = event.submitter || lastClicked;
           var participant = target.querySelector("input[name=participant]").value;
           if (button && button.name === "status") {
             work = self.tap(participant, button.value);
@@ -765,10 +781,11 @@
         } else {
           return;
         }
-        if (action) {
-          event.preventDefault();
-          event.stopPropagation();
+        if (!work) {
+          return; // not understood: let the form post as before
         }
+        event.preventDefault();
+        event.stopPropagation();
         if (work) {
           work.then(function () {
             return self.report(navigator.onLine ? null : "offline");
@@ -790,7 +807,8 @@
       }
     });
     return this.overlay().then(function (n) {
-      return self.report(navigator.onLine ? (n ? null : null) : "offline");
+      self.touched = self.touched || n > 0;
+      return self.report(navigator.onLine ? null : "offline");
     });
   };
 
