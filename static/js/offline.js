@@ -680,7 +680,7 @@
           item.removeAttribute("data-pending-guest");
         });
       }
-    });
+    }).catch(function () {});
     result.results.forEach(function (r) {
       self.note(r.message);
     });
@@ -787,16 +787,25 @@
         event.preventDefault();
         event.stopPropagation();
         if (work) {
-          work.then(function () {
-            return self.report(navigator.onLine ? null : "offline");
-          }).then(syncAll);
+          work
+            .then(function () {
+              return self.report(navigator.onLine ? null : "offline");
+            })
+            .then(syncAll)
+            .catch(function () {
+              // The phone refused to store the tap (storage full or switched off).
+              var region = self.element.querySelector("#attendance-error");
+              if (region) {
+                region.textContent = self.element.getAttribute("data-error-message") || "";
+              }
+            });
         }
       },
       true
     );
     listeners.push(function (result) {
       if (result.state && result.meeting === self.meeting) {
-        self.received(result);
+        self.received(result).catch(function () {});
       }
       if (result.finished) {
         self.report(result.problem);

@@ -330,3 +330,34 @@ def test_offline_pages_have_no_serious_accessibility_problems(open_page, world, 
     problems += blocking_violations(page, "offline list")
     assert problems == [], "axe found:\n" + "\n".join(problems)
     assert_clean(watched)
+
+
+def test_a_paper_list_is_entered_with_one_tap_per_person_not_present(open_page, world):
+    """The meeting was three days ago and attendance was kept on paper: everyone else
+    present, then one tap per person who was absent or excused."""
+    for i in range(14):
+        participant_in(world.group_a1, full_name=f"Deelnemer {i + 1:02d}")
+    now = timezone.now()
+    past = MeetingFactory(
+        group=world.group_a1,
+        starts_at=now - dt.timedelta(days=3),
+        ends_at=now - dt.timedelta(days=3) + dt.timedelta(hours=2),
+    )
+    people = _people(world)
+    not_present = {people[2].pk: "absent", people[7].pk: "excused"}
+    watched = open_page(PHONE)
+    page = watched.page
+    sign_in(watched, world.users["facilitator_a1"].email)
+    page.goto(watched.url("attendance_sheet", past.pk))
+    page.locator("[data-offline-ready]").wait_for(state="attached")
+    taps = 1
+    page.locator("#rest-present").click()
+    for pk, status in not_present.items():
+        page.locator(f"#mark-{pk}-{status}").click()
+        taps += 1
+    expect(page.locator("#attendance-offline-status")).to_have_text(SAVED)
+    expect(page.locator("#attendance-count")).to_have_text("15 of 15 marked · 13 present")
+    assert taps == 1 + len(not_present)
+    stored = dict(Attendance.objects.filter(meeting=past).values_list("participant_id", "status"))
+    assert stored == {p.pk: not_present.get(p.pk, "present") for p in people}
+    assert_clean(watched)
