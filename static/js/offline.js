@@ -184,7 +184,9 @@
     });
   }
 
-  function keep(cacheName, urls) {
+  // Keep exactly `urls` in the cache: remove any other, fetch the missing ones (and, when
+  // `full`, fetch every one again).
+  function keep(cacheName, urls, full) {
     if (!urls.length) {
       // Nothing to keep (no meetings in the window, or not a facilitator or volunteer).
       return caches.delete(cacheName);
@@ -201,7 +203,12 @@
           .map(function (request) {
             return cache.delete(request);
           });
-        var additions = urls.map(function (url) {
+        var have = old.map(function (request) {
+          return request.url;
+        });
+        var additions = urls.filter(function (url, i) {
+          return full || have.indexOf(wanted[i]) === -1;
+        }).map(function (url) {
           return fetch(url, { credentials: "same-origin", headers: { "X-Stetapp-Refresh": "1" } })
             .then(function (response) {
               if (!response.ok || response.redirected) {
@@ -245,7 +252,7 @@
   // (signed in), a redirect to sign-in (signed out), anything else (try again later).
   var csrfToken = null;
 
-  function contact() {
+  function contact(full) {
     var url = body.getAttribute("data-offline-data");
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(
       function (response) {
@@ -269,7 +276,7 @@
                 return setMeta("contactAt", Date.now());
               })
               .then(function () {
-                return Promise.all([keep(SHELL, data.shell), keep(PAGES, data.pages)]);
+                return Promise.all([keep(SHELL, data.shell, full), keep(PAGES, data.pages, full)]);
               })
               .then(function () {
                 return data;
@@ -280,14 +287,15 @@
     );
   }
 
+  // Every page asks (a role that ended removes the sheets on the next contact); the kept
+  // pages themselves are fetched again at most every two minutes.
   function refreshKept() {
     return getMeta("refreshedAt").then(function (at) {
-      if (at && Date.now() - at < REFRESH_MS) {
-        return null;
-      }
-      return contact().then(function (answer) {
+      var full = !at || Date.now() - at >= REFRESH_MS;
+      return contact(full).then(function (answer) {
         // Only a completed contact counts (a page left half-way keeps nothing).
-        return answer && answer.user !== undefined ? setMeta("refreshedAt", Date.now()) : null;
+        var done = full && answer && answer.user !== undefined;
+        return done ? setMeta("refreshedAt", Date.now()) : null;
       });
     });
   }
@@ -314,7 +322,7 @@
     return send(items, token).then(function (response) {
       if (response.status === 403 && !response.redirected) {
         // A stale CSRF token, or the role ended: ask the server which.
-        return contact().then(function (answer) {
+        return contact(false).then(function (answer) {
           if (answer === "signed-out") {
             return { problem: "signed-out" };
           }
@@ -381,7 +389,7 @@
     }
     sending = true;
     again = false;
-    var outcome = { problem: null };
+    var outcome = { problem: null, sent: false };
     return queued()
       .then(function (items) {
         if (!items.length || !navigator.onLine) {
@@ -397,6 +405,8 @@
             return syncMeeting(byMeeting[meeting]).then(function (result) {
               if (result.problem) {
                 outcome.problem = outcome.problem || result.problem;
+              } else {
+                outcome.sent = true;
               }
               listeners.forEach(function (listener) {
                 listener(result);
@@ -411,7 +421,7 @@
       .then(function () {
         sending = false;
         listeners.forEach(function (listener) {
-          listener({ finished: true, problem: outcome.problem });
+          listener({ finished: true, problem: outcome.problem, sent: outcome.sent });
         });
         if (again) {
           return syncAll();
@@ -809,7 +819,7 @@
       }
       if (result.finished) {
         self.report(result.problem);
-        if (!result.problem && navigator.onLine) {
+        if (result.sent && !result.problem && navigator.onLine) {
           // Keep the copy on the phone as fresh as the server.
           keepOne(location.pathname);
         }

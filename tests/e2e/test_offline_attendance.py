@@ -84,6 +84,7 @@ def _open_sheet_ready(watched, meeting):
     _wait_for(page, "() => !!navigator.serviceWorker.controller", bool)
     sheet = watched.url("attendance_sheet", meeting.pk).removeprefix(watched.base_url)
     _wait_for(page, KEPT_PAGES, lambda kept: sheet in kept)
+    page.wait_for_load_state("networkidle")
 
 
 def _expected(people):
@@ -361,3 +362,18 @@ def test_a_paper_list_is_entered_with_one_tap_per_person_not_present(open_page, 
     stored = dict(Attendance.objects.filter(meeting=past).values_list("participant_id", "status"))
     assert stored == {p.pk: not_present.get(p.pk, "present") for p in people}
     assert_clean(watched)
+
+
+def test_when_the_role_ends_the_sheets_go_on_the_next_contact(open_page, world, meeting):
+    from groups.models import Membership
+
+    watched = open_page(PHONE)
+    page = watched.page
+    sign_in(watched, world.users["volunteer_a1"].email)
+    _open_sheet_ready(watched, meeting)
+    Membership.objects.filter(user=world.users["volunteer_a1"], group=world.group_a1).delete()
+    page.goto(watched.url("home"))
+    assert _wait_for(page, KEPT_PAGES, lambda kept: kept == []) == []
+    page.context.set_offline(True)
+    page.goto(watched.url("attendance_sheet", meeting.pk))
+    expect(page.locator("h1").first).to_have_text("Geen verbinding")
