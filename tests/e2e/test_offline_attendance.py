@@ -10,12 +10,13 @@ a batch sent twice stays 15; two phones marking one person differently follow de
 import datetime as dt
 import json
 import time
+import uuid
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from meetings.models import Attendance, AttendanceTap
+from meetings.models import Attendance, AttendanceTap, TapOutcome
 from tests.e2e.helpers import (
     PHONE,
     SIZES,
@@ -317,6 +318,16 @@ def test_without_indexeddb_the_sheet_posts_each_tap_as_before(open_page, world, 
 
 @pytest.mark.parametrize("viewport", SIZES)
 def test_offline_pages_have_no_serious_accessibility_problems(open_page, world, meeting, viewport):
+    # A mark kept aside (made offline before the meeting moved) shows its own section.
+    AttendanceTap.objects.create(
+        client_id=uuid.uuid4(),
+        meeting=meeting,
+        participant=world.participant_a1,
+        status="present",
+        tapped_at=meeting.starts_at,
+        tapped_by=world.users["volunteer_a1"],
+        outcome=TapOutcome.HELD,
+    )
     watched = open_page(viewport)
     page = watched.page
     sign_in(watched, world.users["facilitator_a1"].email)
@@ -324,6 +335,7 @@ def test_offline_pages_have_no_serious_accessibility_problems(open_page, world, 
     page.context.set_offline(True)
     page.locator(f"#mark-{world.participant_a1.pk}-absent").click()
     expect(page.locator("#attendance-offline-status")).to_contain_text("No connection")
+    expect(page.locator("#held-heading")).to_be_visible()
     problems = blocking_violations(page, "offline sheet")
     watched.screenshot(f"attendance-offline-{size_name(viewport)}")
     page.goto(watched.url("offline_list"))  # kept: served by the service worker
