@@ -110,12 +110,17 @@ def service_worker(request):
     """static/js/sw.js served at /sw.js, so that it may control every page (scope "/").
     Read from the static files; never cached long (browsers check it for updates)."""
     from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
 
     path = finders.find("js/sw.js")
-    if not path:
+    if path:
+        with open(path, "rb") as handle:
+            body = handle.read()
+    elif staticfiles_storage.exists("js/sw.js"):  # only the collected files are there
+        with staticfiles_storage.open("js/sw.js") as handle:
+            body = handle.read()
+    else:
         raise Http404
-    with open(path, "rb") as handle:
-        body = handle.read()
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
