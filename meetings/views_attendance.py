@@ -141,6 +141,9 @@ def _offline_config(meeting) -> dict:
                 "You are signed out: %(n)s marks are kept on this phone. Sign in again "
                 "to send them."
             ),
+            "signedOutOne": _(
+                "You are signed out: 1 mark is kept on this phone. Sign in again to send it."
+            ),
             "refused": _("Some marks could not be saved; see the notes below."),
             "count": _("%(marked)s of %(enrolled)s marked · %(present)s present"),
             "guest": _("guest"),

@@ -740,7 +740,7 @@
     return queued(this.meeting).then(function (left) {
       var n = left.length;
       if (problem === "signed-out" && n) {
-        self.say(format(self.text.signedOut, { n: n }));
+        self.say(n === 1 ? self.text.signedOutOne : format(self.text.signedOut, { n: n }));
       } else if (problem === "refused") {
         self.say(self.text.refused);
       } else if (n && (problem === "offline" || problem === "unavailable" || !navigator.onLine)) {

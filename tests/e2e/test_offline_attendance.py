@@ -389,3 +389,32 @@ def test_when_the_role_ends_the_sheets_go_on_the_next_contact(open_page, world, 
     page.context.set_offline(True)
     page.goto(watched.url("attendance_sheet", meeting.pk))
     expect(page.locator("h1").first).to_have_text("Geen verbinding")
+
+
+def test_marks_made_after_the_session_ended_are_sent_after_signing_in(open_page, world, meeting):
+    from django.contrib.sessions.models import Session
+
+    watched = open_page(PHONE)
+    page = watched.page
+    sign_in(watched, world.users["facilitator_a1"].email)
+    _open_sheet_ready(watched, meeting)
+    page.context.set_offline(True)
+    page.locator(f"#mark-{world.participant_a1.pk}-excused").click()
+    expect(page.locator("#attendance-offline-status")).to_contain_text("No connection — 1 mark")
+    Session.objects.all().delete()  # the session ends while the phone is offline
+    page.context.set_offline(False)
+    expect(page.locator("#attendance-offline-status")).to_have_text(
+        "You are signed out: 1 mark is kept on this phone. Sign in again to send it.",
+        timeout=30_000,
+    )
+    # The names went at once; the tap (no names) stays for the same user.
+    assert _wait_for(page, KEPT_PAGES, lambda kept: kept == []) == []
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+    sign_in(watched, world.users["facilitator_a1"].email)
+    deadline = time.monotonic() + 20
+    while not Attendance.objects.filter(meeting=meeting).exists():
+        assert time.monotonic() < deadline, "the kept tap was not sent after signing in"
+        page.wait_for_timeout(200)
+    mark = Attendance.objects.get(meeting=meeting, participant=world.participant_a1)
+    assert mark.status == "excused"
+    assert_clean(watched)
