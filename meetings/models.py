@@ -375,7 +375,7 @@ class Attendance(models.Model):
     )
     marked_at = models.DateTimeField(_("marked at"), auto_now=True)
     # When the deciding tap was made (on the device, possibly offline); the latest tap by
-    # this time wins (docs/decisions.md, decision 34). Empty for marks made before.
+    # this time wins (docs/decisions.md, decision 40). Empty for marks made before.
     tapped_at = models.DateTimeField(_("tapped at"), null=True, blank=True)
 
     objects = AttendanceQuerySet.as_manager()

@@ -43,7 +43,7 @@ def _apply_mark(
     tapped_at: dt.datetime,
     only_if_unmarked: bool = False,
 ) -> tuple[str, Attendance]:
-    """The conflict rule (docs/decisions.md, decision 34), in one place: the tap made
+    """The conflict rule (docs/decisions.md, decision 40), in one place: the tap made
     latest (by the time it was made, `tapped_at`) decides a person's mark, whatever order
     the taps arrive in; an "everyone else present" tap never replaces a mark. Returns the
     outcome (TapOutcome) and the person's mark as it now is. A concurrent insert of the
@@ -106,7 +106,7 @@ def attendance_mark(
     """Mark one person. Repeating the same tap changes nothing; two people marking the
     same sheet at once never lose each other's marks (one row per person, created or
     updated). A tap made now (the default) is the latest and decides; an older
-    `tapped_at` loses to a later tap already saved (decision 34)."""
+    `tapped_at` loses to a later tap already saved (decision 40)."""
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": _("Unknown attendance status.")})
     ensure_open(meeting)
@@ -253,7 +253,7 @@ def _sync_one(*, meeting: Meeting, tap: TapIn, tapped_by: User, now: dt.datetime
 def attendance_sync(*, meeting: Meeting, taps: Sequence[TapIn], tapped_by: User) -> list[TapResult]:
     """Apply a batch of taps from a device's queue, in the order they were made. A tap
     whose client id was seen before changes nothing ("duplicate"); a tap arriving late
-    still counts by the time it was made (decision 34); a tap for a meeting cancelled or
+    still counts by the time it was made (decision 40); a tap for a meeting cancelled or
     moved meanwhile is kept aside ("held") for the facilitator (`held_taps_apply`,
     `held_taps_discard`). Each tap is its own transaction: one bad tap never loses the
     others."""

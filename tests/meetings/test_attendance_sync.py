@@ -1,6 +1,6 @@
 """POST /meetings/<pk>/attendance/sync — taps from a phone's queue (the offline sheet):
 a tap sent twice counts once, a late tap counts by the time it was made, the latest tap
-wins (docs/decisions.md, decision 34) and the loser is told, and taps for a meeting
+wins (docs/decisions.md, decision 40) and the loser is told, and taps for a meeting
 moved or cancelled meanwhile are kept aside for the facilitator."""
 
 import datetime as dt
