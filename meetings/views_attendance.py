@@ -293,8 +293,8 @@ def _outcome_message(outcome: str, *, name: str, result) -> str:
         }
     if outcome == TapOutcome.HELD:
         return _(
-            "%(name)s: the meeting was moved or cancelled after you marked. Your mark is "
-            "kept aside for the facilitator to apply or discard."
+            "%(name)s: the meeting was moved or cancelled after you marked, or has not "
+            "started yet. Your mark is kept aside for the facilitator to apply or discard."
         ) % {"name": name}
     return ""
 

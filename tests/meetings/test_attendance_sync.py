@@ -236,3 +236,20 @@ def test_the_one_tap_path_uses_the_same_rule(world):
     )
     mark = Attendance.objects.get(participant=person)
     assert mark.status == "present" and mark.tapped_at > T0
+
+
+def test_a_tap_for_a_meeting_not_started_is_kept_aside_not_counted(world):
+    """Nothing is recorded before it happens (decision 35), offline neither: the tap is
+    kept aside for the facilitator, never applied and never dropped."""
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    meeting = MeetingFactory(group=world.group_a1, day=tomorrow)
+    client = world.client_for("facilitator_a1")
+    response = _send(
+        client,
+        meeting,
+        [_mark(world.participant_a1, "present", seen_starts_at=meeting.starts_at.isoformat())],
+    )
+    assert response.json()["results"][0]["outcome"] == "held"
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+    assert AttendanceTap.objects.get(meeting=meeting).outcome == TapOutcome.HELD
+    assert not meeting.__class__.objects.filter(pk=meeting.pk).held().exists()
