@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .languages import LANGUAGE_CHOICES
 from .models import Group, Organisation, Programme, Role, SchoolRegion, Venue
-from .services import GROUP_FIELDS, ORGANISATION_FIELDS, PROGRAMME_FIELDS, VENUE_FIELDS
+from .services import (
+    GROUP_FIELDS,
+    IDENTITY_CHECKS,
+    ORGANISATION_FIELDS,
+    PROGRAMME_FIELDS,
+    VENUE_FIELDS,
+)
 
 
 class GroupForm(forms.ModelForm):
@@ -203,3 +209,23 @@ class OrganisationImportForm(ImportForm):
         self.fields["file"].help_text = _(
             "A .csv or .xlsx file with one organisation per row; see the format below."
         )
+
+
+IDENTITY_CHECK_LABELS = {
+    "in_person": _("In person, face to face"),
+    "video_call": _("In a video call, I recognised them"),
+    "phone_known_number": _("I called them on the number I already had"),
+}
+
+
+class SecondFactorResetForm(forms.Form):
+    """A project lead resets someone's second factor after checking who they are."""
+
+    identity_checked = forms.BooleanField(
+        label=_("I have checked that this is really the person asking for the reset."),
+        required=True,
+    )
+    how_checked = forms.ChoiceField(
+        label=_("How did you check?"),
+        choices=[(code, IDENTITY_CHECK_LABELS[code]) for code in IDENTITY_CHECKS],
+    )

@@ -420,6 +420,27 @@ class MembershipQuerySet(models.QuerySet):
             | Q(role=Role.FUNDER, fund_id__in=funds_granting_to_staff_of(user))
         )
 
+    def second_factor_resettable_by(self, user):
+        """Memberships whose holder's second factor the user may reset (issue 15, item 5).
+
+        Project leads: the facilitators and volunteers of the groups of their
+        organisations — never themselves, a site administrator, or someone who also holds
+        a project lead's or coordinator's role anywhere (a reset would reach further than
+        the lead's own organisation; the site administrator does those).
+        """
+        if no_access(user):
+            return self.none()
+        led = memberships_of(user, Role.PROJECT_LEAD).values("organisation_id")
+        wider = Membership.objects.filter(
+            role__in=(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR)
+        ).values("user_id")
+        return (
+            self.filter(role__in=GROUP_STAFF, group__organisation_id__in=led)
+            .exclude(user=user)
+            .exclude(user_id__in=wider)
+            .exclude(Q(user__is_staff=True) | Q(user__is_superuser=True))
+        )
+
 
 class Membership(models.Model):
     """A role a user holds in one scope: a programme, an organisation, a group or a fund."""

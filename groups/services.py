@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from .models import (
 from .roles import GROUP_STAFF, ROLE_SCOPE
 
 User = get_user_model()
+security_log = logging.getLogger("stetapp.security")
 
 GROUP_FIELDS = (
     "organisation",
@@ -365,3 +367,39 @@ def membership_revoke(*, membership: Membership) -> None:
     """Remove a role. Access ends on the person's next request (roles are read per
     request)."""
     membership.delete()
+
+
+# How a project lead checked that the person asking for a second-factor reset is who they
+# say they are. Codes only: the log entry must not hold free text (no personal data).
+IDENTITY_CHECKS = ("in_person", "video_call", "phone_known_number")
+
+
+@transaction.atomic
+def second_factor_reset(*, membership: Membership, reset_by, how_checked: str) -> int:
+    """Remove every second factor (passkeys, authenticator app, recovery codes) of the
+    membership's holder, so that they set up a new one at their next sign-in (when their
+    role requires one). The caller has loaded `membership` through
+    `Membership.objects.second_factor_resettable_by(reset_by)`.
+
+    Logged on "stetapp.security" with who, whom, when and how the identity was checked —
+    ids and codes only, never a name, address or secret. Returns how many were removed.
+    """
+    from allauth.mfa.models import Authenticator
+
+    if how_checked not in IDENTITY_CHECKS:
+        raise ValidationError(_("Choose how you checked who they are."))
+    removed, _per_model = Authenticator.objects.filter(user_id=membership.user_id).delete()
+    security_log.info(
+        "mfa.reset",
+        extra={
+            "event": "mfa.reset",
+            "actor_id": reset_by.pk,
+            "actor_role": Role.PROJECT_LEAD.value,
+            "target_user_id": membership.user_id,
+            "target_role": membership.role,
+            "membership_id": membership.pk,
+            "identity_checked": how_checked,
+            "removed": removed,
+        },
+    )
+    return removed

@@ -31,4 +31,9 @@ urlpatterns = [
     path("programmes/<int:pk>/people/", views.programme_people, name="programme_people"),
     path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
     path("memberships/<int:pk>/resend/", views.membership_resend, name="membership_resend"),
+    path(
+        "memberships/<int:pk>/second-factor/reset/",
+        views.membership_reset_second_factor,
+        name="membership_reset_second_factor",
+    ),
 ]

@@ -31,6 +31,7 @@ from .forms import (
     OrganisationForm,
     OrganisationImportForm,
     ProgrammeForm,
+    SecondFactorResetForm,
     VenueForm,
 )
 from .importers import ImportFileError, import_groups, import_organisations
@@ -329,7 +330,7 @@ def venue_edit(request, pk):
 # --- people and roles ----------------------------------------------------------------
 
 
-def _people_page(request, *, template, ctx, form, members):
+def _people_page(request, *, template, ctx, form, members, resettable=frozenset()):
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.member_invite(
@@ -349,7 +350,14 @@ def _people_page(request, *, template, ctx, form, members):
                 % {"email": membership.user.email, "role": membership.get_role_display()},
             )
             return redirect(request.path)
-    ctx.update({"form": form, "members": members})
+    ctx.update(
+        {
+            "form": form,
+            "members": members,
+            "resettable": resettable,
+            "reset_form": SecondFactorResetForm(),
+        }
+    )
     return render(request, template, ctx)
 
 
@@ -364,6 +372,11 @@ def organisation_people(request, pk):
         ctx={"organisation": organisation, "programme": None},
         form=form,
         members=selectors.members_of_organisation(organisation=organisation),
+        resettable=frozenset(
+            Membership.objects.second_factor_resettable_by(request.user)
+            .filter(group__organisation=organisation)
+            .values_list("pk", flat=True)
+        ),
     )
 
 
@@ -422,4 +435,37 @@ def membership_resend(request, pk):
         membership=membership, invited_by=request.user, base_url=_base_url(request)
     )
     messages.success(request, _("The e-mail was sent again."))
+    return _back(request)
+
+
+@access(LEADS)
+@require_POST
+def membership_reset_second_factor(request, pk):
+    """A project lead removes a facilitator's or volunteer's second factor after checking
+    who they are; they set up a new one at their next sign-in."""
+    try:
+        membership = (
+            Membership.objects.second_factor_resettable_by(request.user)
+            .select_related("user")
+            .get(pk=pk)
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    form = SecondFactorResetForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Nothing was reset: first check who they are, then tick the box and say how."),
+        )
+        return _back(request)
+    services.second_factor_reset(
+        membership=membership,
+        reset_by=request.user,
+        how_checked=form.cleaned_data["how_checked"],
+    )
+    messages.success(
+        request,
+        _("The second factor of %(email)s was reset; they set up a new one when they sign in.")
+        % {"email": membership.user.email},
+    )
     return _back(request)

@@ -57,11 +57,11 @@ class UserLanguageMiddleware:
 
 
 class RequireMFAMiddleware:
-    """Send members of the roles in STETAPP_MFA_REQUIRED_ROLES (and site administrators
-    when STETAPP_MFA_REQUIRED_FOR_STAFF is on) to two-factor set-up.
+    """Send a user who must have a second factor (stetapp.mfa.second_factor_required) and
+    has none to the set-up page, which explains why and offers a passkey or an app.
 
-    Until they have an authenticator they can reach only the account pages (two-factor
-    set-up, sign-out), the language switch and static files.
+    Until they have one they can reach only the account pages (second-factor set-up and
+    its help page, sign-out), the language switch and static files.
     """
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/language/")
@@ -70,27 +70,17 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        required = set(settings.STETAPP_MFA_REQUIRED_ROLES)
-        for_staff = settings.STETAPP_MFA_REQUIRED_FOR_STAFF
         user = getattr(request, "user", None)
         if (
-            (required or for_staff)
+            (settings.STETAPP_MFA_REQUIRED_ROLES or settings.STETAPP_MFA_REQUIRED_FOR_STAFF)
             and user is not None
             and user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
-            from allauth.mfa.models import Authenticator
+            from .mfa import has_second_factor, second_factor_required
 
-            from .access import user_roles
-
-            must = (for_staff and user.is_staff) or bool(user_roles(user) & required)
-            if (
-                must
-                and not Authenticator.objects.filter(
-                    user=user, type=Authenticator.Type.TOTP
-                ).exists()
-            ):
-                return redirect(reverse("mfa_activate_totp"))
+            if second_factor_required(user) and not has_second_factor(user):
+                return redirect(reverse("mfa_setup"))
         return self.get_response(request)
 
 

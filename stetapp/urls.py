@@ -19,6 +19,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
+    # Under /accounts/ so that people who still have to set up a factor can reach them.
+    path("accounts/second-factor/", views.mfa_setup, name="mfa_setup"),
+    path("accounts/second-factor/help/", views.mfa_help, name="mfa_help"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("pages.urls")),

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from groups.services import invitation_token_generator
 
-from .access import PUBLIC, access
+from .access import PUBLIC, SIGNED_IN, access
+from .mfa import FACTOR_TYPES, second_factor_required
 
 User = get_user_model()
 
@@ -66,6 +67,33 @@ def invitation_accept(request, uidb64, token):
         messages.success(request, _("Your password is set. You can sign in now."))
         return redirect("account_login")
     return render(request, "stetapp/invitation_accept.html", {"form": form, "invitee": user})
+
+
+@access(SIGNED_IN)
+@require_GET
+def mfa_setup(request):
+    """The second factor in plain words: why (required or optional for this user), what
+    they have, and the two ways to add one — a passkey first, an authenticator app next.
+    The required-factor middleware sends people here."""
+    from allauth.mfa.models import Authenticator
+
+    types = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
+    ctx = {
+        "required": second_factor_required(request.user),
+        "has_factor": bool(types & set(FACTOR_TYPES)),
+        "has_passkey": Authenticator.Type.WEBAUTHN in types,
+        "has_app": Authenticator.Type.TOTP in types,
+        "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in types,
+    }
+    return render(request, "stetapp/mfa_setup.html", ctx)
+
+
+@access(PUBLIC)
+@require_GET
+def mfa_help(request):
+    """Step-by-step help for people who never used a second factor (no personal data, so
+    readable before signing in too)."""
+    return render(request, "stetapp/mfa_help.html")
 
 
 @access(PUBLIC)

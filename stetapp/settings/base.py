@@ -133,11 +133,24 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/5m/key",
     "reset_password_from_key": "20/m/ip",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# --- second factor (issue 15, item 5; docs/deployment.md "Two-factor sign-in") -----------
+# Passkeys (WebAuthn, through the `fido2` package) are the easy way; an authenticator app
+# (TOTP) is the alternative; recovery codes are the way back in when both are lost.
+MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "stetapp"
-# Roles whose members must set up two-factor sign-in before using the application.
+# A passkey is the second step after the password (passkey-only sign-in stays off: the
+# sign-in page and its rate limits are built around e-mail and password).
+MFA_PASSKEY_LOGIN_ENABLED = False
+# The phone or laptop must check it is its owner (fingerprint, face or PIN) when it can.
+MFA_WEBAUTHN_USER_VERIFICATION = "preferred"
+# Roles whose members must set up a second factor before using the application: the one
+# setting per role (codes as in groups/roles.py). Off here (development); production sets
+# its default in settings/production.py; the environment overrides both.
 STETAPP_MFA_REQUIRED_ROLES = env.list("STETAPP_MFA_REQUIRED_ROLES", default=[])
 STETAPP_MFA_REQUIRED_FOR_STAFF = env.bool("STETAPP_MFA_REQUIRED_FOR_STAFF", default=False)
+# --- end of the second-factor block ------------------------------------------------------
+
 # Behind a reverse proxy, how many proxies to trust for the client address that allauth's
 # per-address rate limits use (0: use REMOTE_ADDR).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)

@@ -16,9 +16,12 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-# Project leads and programme coordinators must use two-factor sign-in.
+# Everyone who sees special-category data (health notes, religion) must use a second
+# factor: facilitators, project leads, programme coordinators. Volunteers and funders may
+# set one up; add "volunteer" or "funder" here (or in the environment) to require it.
 STETAPP_MFA_REQUIRED_ROLES = env.list(
-    "STETAPP_MFA_REQUIRED_ROLES", default=["project_lead", "programme_coordinator"]
+    "STETAPP_MFA_REQUIRED_ROLES",
+    default=["facilitator", "project_lead", "programme_coordinator"],
 )
 
 STETAPP_MFA_REQUIRED_FOR_STAFF = env.bool("STETAPP_MFA_REQUIRED_FOR_STAFF", default=True)

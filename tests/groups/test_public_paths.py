@@ -24,6 +24,7 @@ PATHS = {
     ("programme_people", (1,)): "/programmes/1/people/",
     ("membership_revoke", (1,)): "/memberships/1/revoke/",
     ("membership_resend", (1,)): "/memberships/1/resend/",
+    ("membership_reset_second_factor", (1,)): "/memberships/1/second-factor/reset/",
 }
 
 

@@ -154,6 +154,22 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, NA, NA, NO),
         "POST": row(R, NO, NO, NO, NO, R, NF, NO),
     },
+    # Project leads only, for the facilitators and volunteers of their organisation's
+    # groups; an empty POST (no identity check) resets nothing and goes back.
+    "membership_reset_second_factor": {
+        "kwargs": lambda w: {"pk": _facilitator_a1_membership(w)},
+        "GET": row(R, NO, NO, NO, NO, NA, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, R, NO, NO),
+    },
+    # Second factor: the set-up page for everyone signed in, the help page for anyone.
+    "mfa_setup": {
+        "GET": row(R, OK, OK, OK, OK, OK, OK, OK),
+        "POST": row(R, NA, NA, NA, NA, NA, NA, NA),
+    },
+    "mfa_help": {
+        "GET": row(OK, OK, OK, OK, OK, OK, OK, OK),
+        "POST": row(NA, NA, NA, NA, NA, NA, NA, NA),
+    },
     # --- participants: never for coordinators or funders; volunteers read-only --------
     "participant_list": {
         "GET": row(R, NO, OK, OK, OK, OK, NO, NO),
