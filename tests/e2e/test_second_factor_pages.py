@@ -1,0 +1,89 @@
+"""The second-factor pages in a browser at phone and desktop size (issue 15, item 5): a
+facilitator who must set one up lands on the set-up page, reads the help, opens the
+passkey and app pages; a project lead opens the reset on the people page. axe finds
+nothing serious, the CSP blocks nothing and a phone never scrolls sideways."""
+
+import pytest
+from django.urls import reverse
+
+from groups.models import Membership
+from tests.e2e.helpers import (
+    PASSWORD,
+    PHONE,
+    SIZES,
+    assert_clean,
+    blocking_violations,
+    sign_in,
+    size_name,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def _check(page, viewport, label) -> list[str]:
+    problems = blocking_violations(page, label)
+    if viewport == PHONE:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"] + 1:
+            problems.append(f"{label}: {width} px wide")
+    return problems
+
+
+def _open_allauth_page(watched, name: str) -> None:
+    """allauth may ask for the password once more before adding a factor."""
+    page = watched.page
+    page.goto(watched.url(name))
+    if reverse("account_reauthenticate") in page.url:
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("form:has(input[name=password]) [type=submit]").click()
+        page.wait_for_url(watched.url(name))
+
+
+@pytest.mark.parametrize("viewport", SIZES)
+def test_facilitator_is_led_to_set_up_a_second_factor(open_page, world, settings, viewport):
+    settings.STETAPP_MFA_REQUIRED_ROLES = ["facilitator"]
+    watched = open_page(viewport)
+    page = watched.page
+    page.goto(watched.url("account_login"))
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=login]").fill(world.users["facilitator_a1"].email)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("[type=submit]").click()
+    page.wait_for_url(watched.url("mfa_setup"))
+    problems = _check(page, viewport, "second factor set-up")
+    watched.screenshot(f"mfa-setup-{size_name(viewport)}")
+    # Anything else sends them back here.
+    page.goto(watched.url("group_list"))
+    page.wait_for_url(watched.url("mfa_setup"))
+
+    page.locator(f'a[href="{reverse("mfa_help")}"]').first.click()
+    page.wait_for_url(watched.url("mfa_help"))
+    problems += _check(page, viewport, "second factor help")
+    watched.screenshot(f"mfa-help-{size_name(viewport)}")
+
+    _open_allauth_page(watched, "mfa_add_webauthn")
+    assert page.locator("#mfa_webauthn_add").is_visible()
+    problems += _check(page, viewport, "add a passkey")
+    _open_allauth_page(watched, "mfa_activate_totp")
+    assert page.locator("input[name=code]").is_visible()
+    problems += _check(page, viewport, "set up an app")
+
+    assert problems == [], "found:\n" + "\n".join(problems)
+    assert_clean(watched)
+
+
+@pytest.mark.parametrize("viewport", SIZES)
+def test_lead_opens_the_reset_on_the_people_page(open_page, world, viewport):
+    watched = open_page(viewport)
+    page = watched.page
+    sign_in(watched, world.users["lead_a"].email)
+    page.goto(watched.url("organisation_people", world.org_a.pk))
+    membership = Membership.objects.get(user=world.users["facilitator_a1"])
+    action = reverse("membership_reset_second_factor", args=[membership.pk])
+    details = page.locator(f'details:has(form[action="{action}"])')
+    details.locator("summary").click()
+    assert details.locator("input[name=identity_checked]").is_visible()
+    problems = _check(page, viewport, "people page, reset open")
+    watched.screenshot(f"mfa-reset-{size_name(viewport)}")
+    assert problems == [], "found:\n" + "\n".join(problems)
+    assert_clean(watched)
