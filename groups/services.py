@@ -402,4 +402,17 @@ def second_factor_reset(*, membership: Membership, reset_by, how_checked: str) -
             "removed": removed,
         },
     )
+    transaction.on_commit(
+        lambda: _send_second_factor_reset(user=membership.user, reset_by=reset_by)
+    )
     return removed
+
+
+def _send_second_factor_reset(*, user, reset_by) -> None:
+    """Tell the person their factor was reset, so a reset they did not ask for (someone
+    who fooled the lead) does not go unnoticed."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        ctx = {"user": user, "reset_by": reset_by.get_full_name() or reset_by.email}
+        subject = render_to_string("groups/email/second_factor_reset_subject.txt", ctx).strip()
+        body = render_to_string("groups/email/second_factor_reset_body.txt", ctx)
+    send_mail(subject, body, None, [user.email])

@@ -30,7 +30,9 @@ def _url(membership):
 
 
 @override_settings(STETAPP_MFA_REQUIRED_ROLES=["facilitator"])
-def test_lead_resets_a_facilitator_of_their_organisation(world, caplog):
+def test_lead_resets_a_facilitator_of_their_organisation(
+    world, caplog, mailoutbox, django_capture_on_commit_callbacks
+):
     facilitator = world.users["facilitator_a1"]
     _give_factors(facilitator)
     membership = _membership(world, "facilitator_a1")
@@ -38,12 +40,19 @@ def test_lead_resets_a_facilitator_of_their_organisation(world, caplog):
     lead = world.client_for("lead_a")
     page = lead.get(people).content.decode()
     assert _url(membership) in page
-    with caplog.at_level(logging.INFO, logger="stetapp.security"):
+    with (
+        caplog.at_level(logging.INFO, logger="stetapp.security"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = lead.post(_url(membership), {**CHECKED, "next": people})
     assert response.status_code == 302
     assert response["Location"] == people
     assert not Authenticator.objects.filter(user=facilitator).exists()
-    # The facilitator has to set up a new factor before anything else.
+    # The facilitator is told by e-mail (a reset they did not ask for stands out) ...
+    [mail] = mailoutbox
+    assert mail.to == [facilitator.email]
+    assert "second factor" in mail.subject
+    # ... and has to set up a new factor before anything else.
     assert world.client_for("facilitator_a1").get(reverse("home"))["Location"] == reverse(
         "mfa_setup"
     )

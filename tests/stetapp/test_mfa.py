@@ -163,3 +163,13 @@ def test_help_page_is_plain_dutch_and_public(client):
     text = client.get(reverse("mfa_help")).content.decode()
     for words in ["Wat is een passkey?", "Android", "iPhone", "authenticator-app", "Herstelcodes"]:
         assert words in text
+
+
+@override_settings(STETAPP_MFA_REQUIRED_ROLES=REQUIRED)
+def test_setup_page_speaks_dutch_to_a_dutch_facilitator(world):
+    facilitator = world.users["facilitator_a1"]
+    facilitator.language = "nl"
+    facilitator.save(update_fields=["language"])
+    text = world.client_for("facilitator_a1").get(reverse("mfa_setup")).content.decode()
+    assert "Voordat je verdergaat: stel eerst een tweede factor in." in text
+    assert "Passkey toevoegen" in text
