@@ -87,3 +87,56 @@ def test_lead_opens_the_reset_on_the_people_page(open_page, world, viewport):
     watched.screenshot(f"mfa-reset-{size_name(viewport)}")
     assert problems == [], "found:\n" + "\n".join(problems)
     assert_clean(watched)
+
+
+def test_passkey_ceremony_with_a_virtual_authenticator(open_page, world, settings):
+    """A whole WebAuthn ceremony through the real pages: Chromium's virtual authenticator
+    (DevTools protocol) plays the phone. Add a passkey, sign out, sign in with password +
+    passkey."""
+    from allauth.mfa.models import Authenticator
+
+    settings.STETAPP_MFA_REQUIRED_ROLES = ["facilitator"]
+    facilitator = world.users["facilitator_a1"]
+    watched = open_page({"width": 390, "height": 844})
+    page = watched.page
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    page.goto(watched.url("account_login"))
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=login]").fill(facilitator.email)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("[type=submit]").click()
+    page.wait_for_url(watched.url("mfa_setup"))
+    page.locator(f'a[href="{reverse("mfa_add_webauthn")}"]').click()
+    if reverse("account_reauthenticate") in page.url:
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("form:has(input[name=password]) [type=submit]").click()
+    page.locator("#mfa_webauthn_add").click()
+    page.wait_for_url(watched.url("mfa_view_recovery_codes"))
+    assert Authenticator.objects.filter(user=facilitator, type=Authenticator.Type.WEBAUTHN).exists()
+    page.goto(watched.url("home"))
+    assert page.url == watched.url("home")
+
+    # Sign out, then in again: the password, then the passkey.
+    page.context.clear_cookies()
+    page.goto(watched.url("account_login"))
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=login]").fill(facilitator.email)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("[type=submit]").click()
+    page.wait_for_url(watched.url("mfa_authenticate"))
+    page.locator("#mfa_webauthn_authenticate").click()
+    page.wait_for_url(watched.url("home"))
+    assert_clean(watched)
