@@ -191,6 +191,13 @@ def budget_against_actual(
     ]
 
 
+def _hours_shown(hours: Decimal) -> Decimal:
+    """Hours without trailing zeros, however the database returns the sum: 7.50 from
+    PostgreSQL and 7.5 from SQLite are both shown as 7.5 (7,5 in Dutch); 10.00 as 10."""
+    whole = hours.to_integral_value()
+    return whole if hours == whole else hours.normalize()
+
+
 def allowance_warnings(*, volunteer: Volunteer, on: dt.date, extra: Decimal = ZERO) -> list[str]:
     """Warnings when the volunteer's allowances (plus `extra`) would pass the tax-free
     maximum for the month or the year of `on`, or the hourly maximum given the hours
@@ -238,7 +245,7 @@ def allowance_warnings(*, volunteer: Volunteer, on: dt.date, extra: Decimal = ZE
                 "above the tax-free maximum of %(max)s an hour."
             )
             % {
-                "hours": number_format(hours, use_l10n=True, force_grouping=True),
+                "hours": number_format(_hours_shown(hours), use_l10n=True, force_grouping=True),
                 "rate": euros(year_total / hours),
                 "max": euros(per_hour),
             }
