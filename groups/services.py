@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from stetapp.security_log import log_event
 from stetapp.services import UNSET, Unset, given, model_update
 
 from .models import (
@@ -33,7 +33,6 @@ from .models import (
 from .roles import GROUP_STAFF, ROLE_SCOPE
 
 User = get_user_model()
-security_log = logging.getLogger("stetapp.security")
 
 GROUP_FIELDS = (
     "organisation",
@@ -353,6 +352,9 @@ def member_invite(
             user=user, membership=membership, invited_by=invited_by, base_url=base_url
         )
     )
+    # Logged at the change: the atomic block of this service is the outermost one (no
+    # ATOMIC_REQUESTS) and nothing after the save can fail.
+    log_event("role.granted", user=invited_by, **_role_fields(membership))
     return membership
 
 
@@ -366,7 +368,28 @@ def invitation_resend(*, membership: Membership, invited_by, base_url: str) -> N
 def membership_revoke(*, membership: Membership) -> None:
     """Remove a role. Access ends on the person's next request (roles are read per
     request)."""
+    fields = _role_fields(membership)
     membership.delete()
+    log_event("role.revoked", **fields)
+
+
+def _role_fields(membership: Membership) -> dict:
+    """What the security log records of a role change: ids and codes only."""
+    scope = next(
+        (
+            name
+            for name in ("programme", "organisation", "group", "fund")
+            if getattr(membership, f"{name}_id", None)
+        ),
+        None,
+    )
+    return {
+        "membership_id": membership.pk,
+        "subject_user_id": membership.user_id,
+        "role": membership.role,
+        "scope": scope,
+        "scope_id": getattr(membership, f"{scope}_id") if scope else None,
+    }
 
 
 # How a project lead checked that the person asking for a second-factor reset is who they
@@ -381,7 +404,7 @@ def second_factor_reset(*, membership: Membership, reset_by, how_checked: str) -
     role requires one). The caller has loaded `membership` through
     `Membership.objects.second_factor_resettable_by(reset_by)`.
 
-    Logged on "stetapp.security" with who, whom, when and how the identity was checked —
+    Logged as a security event (stetapp.security_log) with who, whom, when and how the identity was checked —
     ids and codes only, never a name, address or secret. Returns how many were removed.
     """
     from allauth.mfa.models import Authenticator
@@ -389,18 +412,16 @@ def second_factor_reset(*, membership: Membership, reset_by, how_checked: str) -
     if how_checked not in IDENTITY_CHECKS:
         raise ValidationError(_("Choose how you checked who they are."))
     removed, _per_model = Authenticator.objects.filter(user_id=membership.user_id).delete()
-    security_log.info(
+    log_event(
         "mfa.reset",
-        extra={
-            "event": "mfa.reset",
-            "actor_id": reset_by.pk,
-            "actor_role": Role.PROJECT_LEAD.value,
-            "target_user_id": membership.user_id,
-            "target_role": membership.role,
-            "membership_id": membership.pk,
-            "identity_checked": how_checked,
-            "removed": removed,
-        },
+        user=reset_by,
+        actor_id=reset_by.pk,
+        actor_role=Role.PROJECT_LEAD.value,
+        target_user_id=membership.user_id,
+        target_role=membership.role,
+        membership_id=membership.pk,
+        identity_checked=how_checked,
+        removed=removed,
     )
     transaction.on_commit(
         lambda: _send_second_factor_reset(user=membership.user, reset_by=reset_by)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from funding.models import Grant
+from stetapp.logs import enqueue
 
 from .models import BatchStatus, ReportBatch
 
@@ -89,7 +90,7 @@ def batch_request(
     # The task is queued after the batch is committed, so a worker always finds it.
     # The reports come out in the language of the page they were asked for from.
     try:
-        result = make_report_batch.enqueue(str(batch.pk), translation.get_language())
+        result = enqueue(make_report_batch, str(batch.pk), translation.get_language())
     except Exception as exc:  # noqa: BLE001 - the batch must not wait for ever
         logger.error("Report batch %s could not be queued: %s", batch.pk, type(exc).__name__)
         ReportBatch.objects.filter(pk=batch.pk).update(

@@ -6,17 +6,21 @@ them (docs/deployment.md); in development and tests they run at once.
 
 from django_tasks import task
 
+from stetapp.logs import carries_request_id
+
 from . import services_batches
 
 
 @task()
+@carries_request_id
 def make_report_batch(batch_id: str, language: str | None = None) -> dict:
     """Make the fund reports of one ReportBatch (in the formats it asks for), in
     `language`, as one ZIP file.
 
     A failure is recorded on the batch (status failed, a short message) and logged; the
     task itself then still ends normally, so the worker's own log never repeats an
-    exception message that might quote personal data.
+    exception message that might quote personal data. Queued with
+    `stetapp.logs.enqueue`, it runs under the id of the request that asked for it.
     """
     batch = services_batches.batch_run(batch_id, language)
     return {"status": batch.status, "done": batch.done, "total": batch.total}

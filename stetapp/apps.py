@@ -18,5 +18,8 @@ class StetappConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
+        from .security_log import connect_signals
+
+        connect_signals()
 
         user_logged_in.connect(_stamp_login, dispatch_uid="stetapp_stamp_login")

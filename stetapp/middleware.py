@@ -96,3 +96,51 @@ class NoStoreWhenSignedInMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class RequestIdMiddleware:
+    """Give every request an id (stetapp/logs.py): a well-formed incoming X-Request-ID
+    from the proxy, or a new one. Log lines, security events, background tasks and the
+    server error page carry it; the response sends it back in X-Request-ID."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .logs import REQUEST_ID_HEADER, request_context, safe_request_id
+
+        request_id = safe_request_id(request.headers.get(REQUEST_ID_HEADER))
+        request.request_id = request_id
+        with request_context(request_id, request):
+            response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+class RefusedRequestLogMiddleware:
+    """Log every 403 and 404 that a view raises (the access layer: `@access`,
+    `get_visible_or_404`, `group_get_for_user`, …) as one `access.refused` event, with
+    the URL's name rather than its path or query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from .security_log import log_event
+
+        if isinstance(exception, PermissionDenied | Http404):
+            match = getattr(request, "resolver_match", None)
+            log_event(
+                "access.refused",
+                request=request,
+                status=403 if isinstance(exception, PermissionDenied) else 404,
+                view=match.view_name if match is not None else None,
+                method=request.method,
+            )
+        return None

@@ -123,10 +123,14 @@ def error_404(request, exception=None):
 
 def error_500(request):
     # Rendered without a request context on purpose: nothing about the user or the data
-    # can reach this page.
+    # can reach this page. Only the request id, so that the user can quote it and the
+    # log lines of this request can be found (stetapp/logs.py).
     from django.template import loader
 
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    from .logs import get_request_id
+
+    context = {"request_id": get_request_id()}
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)
 
 
 # --- the service worker and the web app manifest (docs/offline.md) ---------------------

@@ -11,6 +11,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from ..logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stetapp.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "stetapp.middleware.UserLanguageMiddleware",
     "stetapp.middleware.RequireMFAMiddleware",
     "stetapp.middleware.NoStoreWhenSignedInMiddleware",
+    "stetapp.middleware.RefusedRequestLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -228,15 +232,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- logging: no personal data, only what happened and where --------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-    },
-}
+# One handler to stdout with the request id and the scrub filter (stetapp/logs.py); the
+# security events of stetapp/security_log.py always pass. Production writes JSON lines.
+LOGGING = logging_config(json_lines=False, level="WARNING")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

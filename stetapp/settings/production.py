@@ -6,6 +6,7 @@ docs/deployment.md for every variable.
 
 from django.core.exceptions import ImproperlyConfigured
 
+from ..logs import logging_config
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -64,14 +65,6 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-    },
-}
+# JSON lines to stdout, each with its request id; security events included
+# (docs/deployment.md, "Logs").
+LOGGING = logging_config(json_lines=True, level=env("DJANGO_LOG_LEVEL", default="INFO"))
