@@ -277,6 +277,9 @@ def logging_config(*, json_lines: bool, level: str = "INFO", stream: Any = None)
         "loggers": {
             # Server errors with their (scrubbed) tracebacks; 4xx warnings are left to the
             # security log's access.refused events.
+            # Django's own default handlers (mail to ADMINS, a debug console) would see
+            # records before the scrub filter: replaced by the one handler.
+            "django": {"handlers": ["console"], "level": level, "propagate": False},
             "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
             "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
             # The security events (stetapp/security_log.py), always written.

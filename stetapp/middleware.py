@@ -119,28 +119,35 @@ class RequestIdMiddleware:
 
 class RefusedRequestLogMiddleware:
     """Log every 403 and 404 that a view raises (the access layer: `@access`,
-    `get_visible_or_404`, `group_get_for_user`, …) as one `access.refused` event, with
-    the URL's name rather than its path or query."""
+    `get_visible_or_404`, `group_get_for_user`, …), and every 429 answer, as one
+    `access.refused` event, with the URL's name rather than its path or query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 429:  # a rate limit (allauth answers 429 itself)
+            self._log(request, 429)
+        return response
 
     def process_exception(self, request, exception):
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
 
+        if isinstance(exception, PermissionDenied | Http404):
+            self._log(request, 403 if isinstance(exception, PermissionDenied) else 404)
+        return None
+
+    @staticmethod
+    def _log(request, status: int) -> None:
         from .security_log import log_event
 
-        if isinstance(exception, PermissionDenied | Http404):
-            match = getattr(request, "resolver_match", None)
-            log_event(
-                "access.refused",
-                request=request,
-                status=403 if isinstance(exception, PermissionDenied) else 404,
-                view=match.view_name if match is not None else None,
-                method=request.method,
-            )
-        return None
+        match = getattr(request, "resolver_match", None)
+        log_event(
+            "access.refused",
+            request=request,
+            status=status,
+            view=match.view_name if match is not None else None,
+            method=request.method,
+        )

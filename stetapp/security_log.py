@@ -76,15 +76,25 @@ def _signed_out(sender, request, user, **kwargs):
 
 
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    log_event("signin.failed", request=request, user=None, account_hash=_typed_account(credentials))
+
+
+def _typed_account(credentials: dict) -> str | None:
     typed = next(
         (credentials[key] for key in ("email", "login", "username") if credentials.get(key)),
         "",
     )
+    return account_hash(str(typed)) if typed else None
+
+
+def sign_in_rate_limited(request, credentials: dict) -> None:
+    """A sign-in refused before the password was checked: too many failures for this
+    account or from this address (called by the account adapter)."""
     log_event(
-        "signin.failed",
+        "signin.rate_limited",
         request=request,
         user=None,
-        account_hash=account_hash(str(typed)) if typed else None,
+        account_hash=_typed_account(credentials),
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_tasks import task
@@ -22,6 +23,8 @@ from stetapp.logs import (
     logging_config,
     request_context,
 )
+from tests.stetapp.test_production_settings import PRODUCTION, output, run
+from tests.stetapp.test_production_settings import prod_env as prod_env  # the fixture
 from tests.stetapp.urls_boom import CANARY_NAME, CANARY_PHONE
 
 PASSWORD = "a-long-test-password"  # noqa: S105 (the test users' password)
@@ -105,6 +108,23 @@ def test_extra_fields_are_written_but_not_objects(log):
     assert "object" not in record
 
 
+def test_production_writes_scrubbed_json_lines_to_stdout(prod_env):
+    """The production settings themselves (in a fresh process): JSON lines on stdout,
+    security events included, errors without their messages."""
+    code = (
+        "import django, logging; django.setup();"
+        "logging.getLogger('stetapp.security').info('probe', extra={'event': 'probe'});"
+        "logging.getLogger('django.request').error("
+        f"'failed', exc_info=ValueError({CANARY_NAME!r}))"
+    )
+    result = run(["-c", code], {**prod_env, "DJANGO_SETTINGS_MODULE": PRODUCTION})
+    assert result.returncode == 0, output(result)
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [line.get("event") for line in lines] == ["probe", None]
+    assert lines[1]["exc"].endswith("ValueError")
+    assert CANARY_NAME not in result.stdout + result.stderr
+
+
 # --- scrubbing: canary values in a failing view ----------------------------------------
 
 
@@ -186,6 +206,21 @@ def test_failed_sign_ins_are_logged_without_the_typed_address(world, client, log
     assert first["account_hash"] == again["account_hash"] != unknown["account_hash"]
     _assert_no_personal_data(log, lead.email, CANARY_EMAIL, "wrong-password", "wrong-again!")
     _assert_no_personal_data(log, "canary.zwaluwstaart", "a1@example")
+
+
+def test_sign_ins_refused_by_the_rate_limit_are_logged(world, client, log):
+    cache.clear()
+    volunteer = world.users["volunteer_a1"]
+    for _ in range(6):  # 5 failed sign-ins per account in 5 minutes
+        client.post(reverse("account_login"), {"login": volunteer.email, "password": "nope"})
+    cache.clear()
+    failed = log.events("signin.failed")
+    (limited,) = log.events("signin.rate_limited")
+    assert len(failed) == 5
+    assert limited["account_hash"] == failed[0]["account_hash"]
+    assert limited["ip"] == "127.0.0.1"
+    assert limited["user_id"] is None
+    _assert_no_personal_data(log, volunteer.email)
 
 
 def test_refused_requests_are_logged_with_the_url_name(world, log):
