@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from stetapp.security_log import log_event
+
 from .models import City, Group, Membership, Organisation, Programme, Venue
+from .services import role_fields
 
 
 @admin.register(City)
@@ -47,3 +50,20 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     autocomplete_fields = ["user", "programme", "organisation", "group", "fund"]
     list_select_related = ["user", "programme", "organisation", "group", "fund"]
+
+    # Role changes made here are security events too (stetapp/security_log.py).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        event = "role.changed" if change else "role.granted"
+        log_event(event, request=request, via="admin", **role_fields(obj))
+
+    def delete_model(self, request, obj):
+        fields = role_fields(obj)
+        super().delete_model(request, obj)
+        log_event("role.revoked", request=request, via="admin", **fields)
+
+    def delete_queryset(self, request, queryset):
+        removed = [role_fields(membership) for membership in queryset]
+        super().delete_queryset(request, queryset)
+        for fields in removed:
+            log_event("role.revoked", request=request, via="admin", **fields)

@@ -354,7 +354,7 @@ def member_invite(
     )
     # Logged at the change: the atomic block of this service is the outermost one (no
     # ATOMIC_REQUESTS) and nothing after the save can fail.
-    log_event("role.granted", user=invited_by, **_role_fields(membership))
+    log_event("role.granted", user=invited_by, **role_fields(membership))
     return membership
 
 
@@ -368,13 +368,14 @@ def invitation_resend(*, membership: Membership, invited_by, base_url: str) -> N
 def membership_revoke(*, membership: Membership) -> None:
     """Remove a role. Access ends on the person's next request (roles are read per
     request)."""
-    fields = _role_fields(membership)
+    fields = role_fields(membership)
     membership.delete()
     log_event("role.revoked", **fields)
 
 
-def _role_fields(membership: Membership) -> dict:
-    """What the security log records of a role change: ids and codes only."""
+def role_fields(membership: Membership) -> dict:
+    """What the security log records of a role change: ids and codes only (also used by
+    the admin's membership pages)."""
     scope = next(
         (
             name

@@ -285,6 +285,31 @@ def test_role_changes_are_logged_with_ids_only(world, log, django_capture_on_com
     _assert_no_personal_data(log, CANARY_EMAIL, CANARY_NAME)
 
 
+def test_role_changes_in_the_admin_are_logged(world, log):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(email="site.admin@example.org", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    one = Membership.objects.get(user=world.users["facilitator_a1"])
+    two = Membership.objects.get(user=world.users["volunteer_a1"])
+    response = client.post(
+        reverse("admin:groups_membership_delete", args=[one.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    client.post(
+        reverse("admin:groups_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [two.pk], "post": "yes"},
+    )
+    first, second = log.events("role.revoked")
+    assert (first["membership_id"], second["membership_id"]) == (one.pk, two.pk)
+    assert first["via"] == second["via"] == "admin"
+    assert first["user_id"] == second["user_id"] == admin.pk
+    assert first["site_admin"] is True
+    assert first["subject_user_id"] == world.users["facilitator_a1"].pk
+    assert first["request_id"] == response["X-Request-ID"]
+
+
 @pytest.mark.parametrize(
     ("signal", "name"),
     [
