@@ -405,8 +405,9 @@ def second_factor_reset(*, membership: Membership, reset_by, how_checked: str) -
     role requires one). The caller has loaded `membership` through
     `Membership.objects.second_factor_resettable_by(reset_by)`.
 
-    Logged as a security event (stetapp.security_log) with who, whom, when and how the identity was checked —
-    ids and codes only, never a name, address or secret. Returns how many were removed.
+    Logged as a security event (stetapp.security_log) with who, whom, when and how the
+    identity was checked — ids and codes only, never a name, address or secret. Returns
+    how many were removed.
     """
     from allauth.mfa.models import Authenticator
 
