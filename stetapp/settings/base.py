@@ -156,8 +156,13 @@ STETAPP_MFA_REQUIRED_FOR_STAFF = env.bool("STETAPP_MFA_REQUIRED_FOR_STAFF", defa
 # --- end of the second-factor block ------------------------------------------------------
 
 # Behind a reverse proxy, how many proxies to trust for the client address that allauth's
-# per-address rate limits use (0: use REMOTE_ADDR).
+# per-address rate limits use: the address that many entries from the right of
+# X-Forwarded-For (entries further left are the client's own claim and are ignored).
+# 0: use REMOTE_ADDR. Development has no proxy; production defaults to 1 (docs/deployment.md).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# A password reset asked for an address without an account sends nothing: allauth would
+# otherwise mail "you have no account" to any address someone types in.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
 # --- sessions ------------------------------------------------------------------------
 # 30 minutes idle, 12 hours in all (docs/deployment.md, sessions); enforced server-side by

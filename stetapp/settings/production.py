@@ -27,6 +27,12 @@ STETAPP_MFA_REQUIRED_ROLES = env.list(
 
 STETAPP_MFA_REQUIRED_FOR_STAFF = env.bool("STETAPP_MFA_REQUIRED_FOR_STAFF", default=True)
 
+# The app runs behind one TLS-terminating proxy (SECURE_PROXY_SSL_HEADER below trusts it
+# too), which appends the client's address to X-Forwarded-For. Without this every client
+# would share the proxy's address for the per-address sign-in limits, and one person's
+# failed sign-ins would block everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
+
 # HTTPS everywhere; the load balancer sets X-Forwarded-Proto. Health probes may use
 # plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

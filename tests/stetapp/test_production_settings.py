@@ -182,3 +182,16 @@ def test_shared_cache_check_runs_only_with_deploy():
     assert shared_cache_check not in checks.registry.registry.get_checks(
         include_deployment_checks=False
     )
+
+
+# --- the client address behind the proxy (sign-in limits) -------------------------------
+
+
+@pytest.mark.skipif(
+    _dotenv_defines("ALLAUTH_TRUSTED_PROXY_COUNT"),
+    reason="the project's .env sets ALLAUTH_TRUSTED_PROXY_COUNT",
+)
+def test_production_trusts_one_proxy_by_default(prod_env):
+    result = production_setting("settings.ALLAUTH_TRUSTED_PROXY_COUNT", prod_env)
+    assert result.returncode == 0, output(result)
+    assert result.stdout.strip() == "1", output(result)
