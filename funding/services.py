@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from groups.models import Group, Organisation, Programme
 from stetapp.services import UNSET, Unset, given, model_update
 
+from . import receipts
 from .models import (
     MANUAL_READINESS,
     STATUS_FLOW,
@@ -101,18 +102,11 @@ GRANT_FIELDS = (
     "report_due",
 )
 
-# What a receipt may be, recognised by its first bytes (the name and the browser's claim
-# are not trusted).
-RECEIPT_SIGNATURES = {
-    b"%PDF-": ".pdf",
-    b"\x89PNG\r\n\x1a\n": ".png",
-    b"\xff\xd8\xff": ".jpg",
-}
-
 
 def receipt_check(upload: UploadedFile[Any]) -> str:
     """Raise ValidationError unless the upload is a non-empty PDF, PNG or JPEG within
-    STETAPP_RECEIPT_MAX_BYTES; return the file suffix that fits its content."""
+    STETAPP_RECEIPT_MAX_BYTES that opens as a whole (funding.receipts); return the file
+    suffix that fits its content."""
     size = upload.size or 0
     if size == 0:
         raise ValidationError({"receipt": _("The file is empty.")})
@@ -124,12 +118,15 @@ def receipt_check(upload: UploadedFile[Any]) -> str:
             }
         )
     upload.seek(0)
-    head = upload.read(16)
+    data = upload.read(settings.STETAPP_RECEIPT_MAX_BYTES + 1)
     upload.seek(0)
-    for signature, suffix in RECEIPT_SIGNATURES.items():
-        if head.startswith(signature):
-            return suffix
-    raise ValidationError({"receipt": _("Upload a PDF, JPG or PNG file.")})
+    suffix = receipts.suffix_for(data[:16])
+    if suffix is None:
+        raise ValidationError({"receipt": _("Upload a PDF, JPG or PNG file.")})
+    problem = receipts.content_problem(data, suffix)
+    if problem is not None:
+        raise ValidationError({"receipt": problem})
+    return suffix
 
 
 @transaction.atomic

@@ -199,6 +199,9 @@ STETAPP_PRIVATE_MEDIA_ROOT = env.path(
     "STETAPP_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media"
 )
 STETAPP_RECEIPT_MAX_BYTES = 5 * 1024 * 1024
+# An image receipt is decoded in full to check it; larger photos are refused before that
+# (a 50-megapixel photo takes about 150 MB of memory while it is checked).
+STETAPP_RECEIPT_MAX_PIXELS = 50_000_000
 
 # --- forms ---------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -10,13 +10,14 @@ from django.urls import reverse
 
 from funding.models import Expense
 from tests.factories import ApplicationFactory, BudgetLineFactory, GrantFactory, MeetingFactory
+from tests.funding.receipt_files import make_image, make_pdf
 from tests.helpers import HOSTILE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("expense_create")
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = make_pdf()
+PNG = make_image("PNG")
 
 
 def files_on_disk() -> set[str]:
