@@ -742,3 +742,41 @@ class AttendanceTap(models.Model):
 
     def __str__(self):
         return f"{self.meeting} · {self.client_id}: {self.outcome}"
+
+
+class CalendarFeed(models.Model):
+    """The current link of one person's calendar feed for one group (meetings.feeds).
+
+    The link is signed and names the generation; renewing it counts the generation up, so
+    every older link stops working. A link works until `expires_at`
+    (STETAPP_CALENDAR_FEED_DAYS after it was made or renewed). The row is made the first
+    time the person's link is shown or used."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("user"),
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="calendar_feeds", verbose_name=_("group")
+    )
+    generation = models.PositiveIntegerField(_("generation"), default=0)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="calendar_feed_one_per_group")
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.user_id} · {self.generation}"
+
+    def accepts(self, generation: int, *, now: dt.datetime) -> bool:
+        """Does a link of this generation still work at `now`?"""
+        return generation == self.generation and now < self.expires_at
+
+    def is_expired(self, *, now: dt.datetime) -> bool:
+        return now >= self.expires_at

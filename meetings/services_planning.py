@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -23,6 +24,7 @@ from .models import (
     ACTIVITY_CODES,
     Attendance,
     CalendarEvent,
+    CalendarFeed,
     EventSource,
     GroupBreak,
     Icebreaker,
@@ -329,3 +331,32 @@ def calendar_event_save(
         return event
     event, _changed = model_update(instance=event, fields=CALENDAR_EVENT_FIELDS, data=data)
     return event
+
+
+# --- calendar feed links (meetings.feeds) ----------------------------------------------
+
+
+def _feed_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.STETAPP_CALENDAR_FEED_DAYS)
+
+
+def calendar_feed_current(*, user: User, group: Group) -> CalendarFeed:
+    """The person's current feed link for the group; the first time, a link of
+    generation 0 that expires STETAPP_CALENDAR_FEED_DAYS from now (which also dates the
+    links made before links expired). The caller has checked that the user sees the group."""
+    feed, _created = CalendarFeed.objects.get_or_create(
+        user=user, group=group, defaults={"expires_at": _feed_expiry()}
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user: User, group: Group) -> CalendarFeed:
+    """A new link for the person's feed: every older link stops working at once, and the
+    new one works for STETAPP_CALENDAR_FEED_DAYS."""
+    current = calendar_feed_current(user=user, group=group)
+    feed = CalendarFeed.objects.select_for_update().get(pk=current.pk)
+    feed.generation += 1
+    feed.expires_at = _feed_expiry()
+    feed.save(update_fields=["generation", "expires_at"])
+    return feed

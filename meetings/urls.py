@@ -28,6 +28,11 @@ urlpatterns = [
         name="calendar_event_edit",
     ),
     path("calendar/<str:token>.ics", views_planning.group_ical_feed, name="group_ical_feed"),
+    path(
+        "groups/<int:pk>/calendar-feed/renew/",
+        views_planning.calendar_feed_renew,
+        name="calendar_feed_renew",
+    ),
     # attendance and follow-up calls (views_attendance.py)
     path(
         "meetings/<int:pk>/attendance/",

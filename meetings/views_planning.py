@@ -46,6 +46,7 @@ from .forms_planning import (
 from .models import (
     ActivityKind,
     CalendarEvent,
+    CalendarFeed,
     GroupBreak,
     Meeting,
     MeetingStatus,
@@ -120,9 +121,10 @@ def group_meetings(request, pk):
     breaks = list(GroupBreak.objects.filter(group=group).order_by("starts_on"))
     # 1 query: may this user plan?
     can_plan = can(user, group, Need.EDIT)
-    feed_url = request.build_absolute_uri(
-        reverse("group_ical_feed", kwargs={"token": feed_token(user=user, group=group)})
-    )
+    # 1 query (2 the first time): the person's feed link, made on first sight.
+    feed = services_planning.calendar_feed_current(user=user, group=group)
+    token = feed_token(user=user, group=group, generation=feed.generation)
+    feed_url = request.build_absolute_uri(reverse("group_ical_feed", kwargs={"token": token}))
     ctx = {
         "group": group,
         "upcoming": upcoming,
@@ -134,8 +136,28 @@ def group_meetings(request, pk):
         "breaks": breaks,
         "can_plan": can_plan,
         "feed_url": feed_url,
+        "feed_expires_at": feed.expires_at,
+        "feed_expired": feed.is_expired(now=now),
     }
     return render(request, "meetings/group_meetings.html", ctx)
+
+
+@access(READERS)
+@require_http_methods(["POST"])
+def calendar_feed_renew(request, pk):
+    """The person's own feed link for the group is replaced: the old one stops working
+    (a link that was shared by mistake, or one that expired)."""
+    group = group_get_for_user(user=request.user, pk=pk)
+    feed = services_planning.calendar_feed_renew(user=request.user, group=group)
+    messages.success(
+        request,
+        _(
+            "You have a new calendar address, valid until %(date)s. The old one no longer "
+            "works: replace it in your calendar app."
+        )
+        % {"date": formats.date_format(timezone.localdate(feed.expires_at), "DATE_FORMAT")},
+    )
+    return redirect(reverse("group_meetings", args=[group.pk]) + "#feed-heading")
 
 
 # --- planning --------------------------------------------------------------------------
@@ -581,12 +603,20 @@ def group_ical_feed(request, token):
     resolved = feed_resolve(token)
     if resolved is None:
         raise Http404
-    user_id, group_id = resolved
+    user_id, group_id, generation = resolved
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         raise Http404
     group = Group.objects.visible_to(user).filter(pk=group_id).first()
     if group is None:
+        raise Http404
+    # The link must be the current one and not expired; a renewed or expired link answers
+    # like an unknown one. A generation-0 link seen for the first time gets its row (and
+    # its expiry) now.
+    feed = CalendarFeed.objects.filter(user=user, group=group).first()
+    if feed is None and generation == 0:
+        feed = services_planning.calendar_feed_current(user=user, group=group)
+    if feed is None or not feed.accepts(generation, now=timezone.now()):
         raise Http404
     meetings = Meeting.objects.filter(group=group).select_related("venue").order_by("starts_at")
     response = HttpResponse(_ical(group, meetings), content_type="text/calendar; charset=utf-8")

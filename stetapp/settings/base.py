@@ -202,6 +202,8 @@ STETAPP_RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 # An image receipt is decoded in full to check it; larger photos are refused before that
 # (a 50-megapixel photo takes about 150 MB of memory while it is checked).
 STETAPP_RECEIPT_MAX_PIXELS = 50_000_000
+# A personal calendar feed link works this many days after it was made or renewed.
+STETAPP_CALENDAR_FEED_DAYS = 180
 
 # --- forms ---------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

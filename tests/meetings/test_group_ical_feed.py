@@ -3,12 +3,18 @@
 import datetime as dt
 
 import pytest
+import time_machine
+from django.conf import settings
+from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar
 
 from groups.models import Membership
 from meetings import services_planning
-from meetings.feeds import feed_token
+from meetings.feeds import LEGACY_SALT, feed_token
+from meetings.models import CalendarFeed
 from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +122,105 @@ def test_query_count(world, client, feed_url, count, django_assert_num_queries):
             day=dt.date(2026, 4, 1) + dt.timedelta(weeks=i),
             venue=world.venue_a,
         )
-    # 1 the user, 2 the group (visible_to), 3 its meetings with venues
-    with django_assert_num_queries(3):
+    client.get(feed_url)  # the first use makes the link's row
+    # 1 the user, 2 the group (visible_to), 3 the link's row, 4 its meetings with venues
+    with django_assert_num_queries(4):
         response = client.get(feed_url)
     assert len(_events(response)) == count
+
+
+# --- links expire and can be renewed (issue 15, item 0) ----------------------------------
+
+
+def _page(client, world):
+    return client.get(reverse("group_meetings", args=[world.group_a1.pk]))
+
+
+def _renew(client, world):
+    return client.post(reverse("calendar_feed_renew", args=[world.group_a1.pk]))
+
+
+def test_the_page_shows_until_when_the_link_works(world, login, settings):
+    settings.STETAPP_CALENDAR_FEED_DAYS = 180
+    user = world.users["facilitator_a1"]
+    client = login(user)
+    before = timezone.now()
+    response = _page(client, world)
+    feed = CalendarFeed.objects.get(user=user, group=world.group_a1)
+    assert (
+        before + dt.timedelta(days=180)
+        <= feed.expires_at
+        <= timezone.now() + dt.timedelta(days=180)
+    )
+    content = response.content.decode()
+    assert "It works until" in content
+    assert date_format(timezone.localdate(feed.expires_at), "DATE_FORMAT") in content
+    # The same link on every visit (a calendar app keeps the address it was given).
+    assert _page(client, world).context["feed_url"] == response.context["feed_url"]
+
+
+def test_an_expired_link_is_404_and_the_page_says_so(world, client, login, feed_url):
+    user = world.users["facilitator_a1"]
+    assert client.get(feed_url).status_code == 200
+    with time_machine.travel(timezone.now() + dt.timedelta(days=181), tick=False):
+        assert client.get(feed_url).status_code == 404
+        content = _page(login(user), world).content.decode()
+    assert "stopped working on" in content
+    assert feed_url not in content
+
+
+def test_renewing_ends_the_old_link_and_gives_a_new_one(world, client, login, feed_url):
+    user = world.users["facilitator_a1"]
+    owner = login(user)
+    assert client.get(feed_url).status_code == 200
+    # Ten days left on the old link; the new one gets the whole period again.
+    CalendarFeed.objects.filter(user=user).update(expires_at=timezone.now() + dt.timedelta(days=10))
+    before = timezone.now()
+    response = _renew(owner, world)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("group_meetings", args=[world.group_a1.pk]))
+    assert client.get(feed_url).status_code == 404
+    page = _page(owner, world)
+    assert "You have a new calendar address" in page.content.decode()
+    new_url = page.context["feed_url"]
+    assert new_url.removeprefix("http://testserver") != feed_url
+    assert client.get(new_url).status_code == 200
+    feed = CalendarFeed.objects.get(user=user, group=world.group_a1)
+    assert feed.generation == 1
+    assert feed.expires_at >= before + dt.timedelta(days=settings.STETAPP_CALENDAR_FEED_DAYS)
+    # Renewing again ends this one too.
+    _renew(owner, world)
+    assert client.get(new_url).status_code == 404
+
+
+def test_renewing_touches_only_ones_own_link(world, client, login):
+    volunteer_url = _url(world.users["volunteer_a1"], world.group_a1)
+    assert client.get(volunteer_url).status_code == 200
+    assert _renew(login(world.users["facilitator_a1"]), world).status_code == 302
+    assert client.get(volunteer_url).status_code == 200
+
+
+def test_renewing_needs_a_post(world, login):
+    client = login(world.users["facilitator_a1"])
+    assert client.get(reverse("calendar_feed_renew", args=[world.group_a1.pk])).status_code == 405
+
+
+def test_a_link_from_before_expiry_works_and_expires_from_its_first_use(world, client):
+    """Links handed out before links expired (signed with a time stamp, no generation)
+    keep working; their expiry counts from the first time they are used after the change."""
+    user = world.users["facilitator_a1"]
+    token = signing.dumps({"u": user.pk, "g": world.group_a1.pk}, salt=LEGACY_SALT, compress=True)
+    url = reverse("group_ical_feed", kwargs={"token": token})
+    assert client.get(url).status_code == 200
+    feed = CalendarFeed.objects.get(user=user, group=world.group_a1)
+    assert feed.generation == 0
+    assert feed.expires_at > timezone.now() + dt.timedelta(days=179)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=181), tick=False):
+        assert client.get(url).status_code == 404
+
+
+def test_a_renewed_generation_without_its_row_is_404(world, client):
+    user = world.users["facilitator_a1"]
+    token = feed_token(user=user, group=world.group_a1, generation=1)
+    url = reverse("group_ical_feed", kwargs={"token": token})
+    assert client.get(url).status_code == 404

@@ -92,7 +92,7 @@ def test_the_feed_link_is_personal_and_absolute(world, login):
     feed = response.context["feed_url"]
     assert feed.startswith("http://testserver/calendar/")
     token = feed.rsplit("/", 1)[1].removesuffix(".ics")
-    assert feed_resolve(token) == (user.pk, world.group_a1.pk)
+    assert feed_resolve(token) == (user.pk, world.group_a1.pk, 0)
     assert "personal" in response.content.decode()
 
 
@@ -170,7 +170,7 @@ def test_query_count_does_not_grow_with_meetings(
     warm(client, _url(world))
     # 1 session, 2 user, 3 the user's roles (access rule), 4 the group (visible_to),
     # 5 its meetings with venues, 6 holiday clashes, 7 cadence meetings, 8 cadence breaks,
-    # 9 the breaks to list, 10 may the user plan?
-    with django_assert_num_queries(10):
+    # 9 the breaks to list, 10 may the user plan?, 11 the user's calendar feed link
+    with django_assert_num_queries(11):
         response = client.get(_url(world))
     assert response.status_code == 200

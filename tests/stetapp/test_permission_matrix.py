@@ -313,6 +313,12 @@ MATRIX = {
         "GET": row(OK, OK, OK, OK, OK, OK, OK, OK),
         "POST": row(NA, NA, NA, NA, NA, NA, NA, NA),
     },
+    "calendar_feed_renew": {
+        # POST only; each reader of the group renews their own link.
+        "kwargs": lambda w: {"pk": w.group_a1.pk},
+        "GET": row(R, NO, NA, NA, NA, NA, NA, NO),
+        "POST": row(R, NO, R, R, NF, R, R, NO),
+    },
     # attendance: volunteers may mark it; nobody outside the group sees it
     "attendance_sheet": {
         "kwargs": lambda w: {"pk": w.meeting_a1.pk},
