@@ -17,3 +17,23 @@ def shared_cache_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def trusted_proxy_check(app_configs, **kwargs):
+    """Behind the proxy every request comes from the proxy's address: with no proxy
+    trusted, the per-address sign-in limit counts all clients as one (docs/deployment.md,
+    The reverse proxy)."""
+    if getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0) < 1 and not getattr(
+        settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None
+    ):
+        return [
+            Warning(
+                "No reverse proxy is trusted for the client address.",
+                hint="Set ALLAUTH_TRUSTED_PROXY_COUNT to the number of proxies in front of "
+                "the app (1 for one nginx): otherwise one client's failed sign-ins block "
+                "everyone's.",
+                id="stetapp.W002",
+            )
+        ]
+    return []

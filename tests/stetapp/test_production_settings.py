@@ -19,7 +19,7 @@ import pytest
 from django.core import checks
 from django.test import override_settings
 
-from stetapp.checks import shared_cache_check
+from stetapp.checks import shared_cache_check, trusted_proxy_check
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = "stetapp.settings.production"
@@ -195,3 +195,27 @@ def test_production_trusts_one_proxy_by_default(prod_env):
     result = production_setting("settings.ALLAUTH_TRUSTED_PROXY_COUNT", prod_env)
     assert result.returncode == 0, output(result)
     assert result.stdout.strip() == "1", output(result)
+
+
+def test_deploy_check_fails_when_no_proxy_is_trusted(prod_env):
+    env = {**prod_env, "ALLAUTH_TRUSTED_PROXY_COUNT": "0"}
+    result = manage(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode != 0, output(result)
+    assert "stetapp.W002" in result.stderr + result.stdout, output(result)
+
+
+@pytest.mark.parametrize(
+    "overrides, warns",
+    [
+        ({"ALLAUTH_TRUSTED_PROXY_COUNT": 0}, True),
+        ({"ALLAUTH_TRUSTED_PROXY_COUNT": 1}, False),
+        ({"ALLAUTH_TRUSTED_PROXY_COUNT": 2}, False),
+        (
+            {"ALLAUTH_TRUSTED_PROXY_COUNT": 0, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"},
+            False,
+        ),
+    ],
+)
+def test_trusted_proxy_check(overrides, warns):
+    with override_settings(**overrides):
+        assert [w.id for w in trusted_proxy_check(None)] == (["stetapp.W002"] if warns else [])
