@@ -72,3 +72,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     def invitation_pending(self) -> bool:
         """True until the person has set a password through their invitation link."""
         return not self.has_usable_password()
+
+
+class Submission(models.Model):
+    """A create form's one-time token, used once (stetapp/submission.py).
+
+    The first request with a token inserts this row in the same transaction as the record
+    it creates; a repeat (a double click, a resent form, a parallel request that waited on
+    the unique index) finds the row and is sent to `url`, the page of what was created.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "token"], name="submission_user_token_unique")
+        ]
+
+    def __str__(self):
+        return str(self.token)
