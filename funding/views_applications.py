@@ -28,6 +28,7 @@ from stetapp.access import access, get_visible_or_404, roles, user_roles
 from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
 from stetapp.pdf import render_pdf
+from stetapp.submission import submission_once
 
 from . import selectors, services
 from .forms_applications import (
@@ -259,6 +260,7 @@ def fund_readers(request, pk):
 
 @access(FUND_KEEPERS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def fund_create(request):
     form = FundForm(
         request.POST or None,
@@ -339,6 +341,7 @@ def application_list(request):
 
 @access(APPLICATION_MANAGERS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def application_create(request):
     user = request.user
     form = ApplicationForm(request.POST or None, organisations=_led_organisations(user))

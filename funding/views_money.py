@@ -22,6 +22,7 @@ from groups.models import Programme, Role
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
 from stetapp.money import euros
+from stetapp.submission import submission_once
 
 from . import selectors, services
 from .forms_money import (
@@ -106,6 +107,7 @@ def grant_edit(request, pk):
 
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def grant_payment_create(request, pk):
     grant = get_visible_or_404(
         Grant.objects.select_related("application__fund", "application__organisation"),
@@ -240,6 +242,7 @@ def expense_list(request):
 
 @access(LEADS_AND_FACILITATORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def expense_create(request):
     bound = request.method == "POST"
     form = ExpenseForm(

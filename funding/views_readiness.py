@@ -27,6 +27,7 @@ from groups.selectors import organisations_led_by
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
 from stetapp.money import euros
+from stetapp.submission import submission_once
 
 from . import selectors, services
 from .forms_readiness import (
@@ -109,6 +110,7 @@ def readiness_tick(request, pk):
 
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def need_signal_create(request, pk):
     user = request.user
     group = group_get_for_user(user=user, pk=pk, need=Need.MANAGE)
@@ -239,6 +241,7 @@ def _organisation_for_create(request):
 
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def volunteer_create(request):
     organisation, organisations = _organisation_for_create(request)
     form = VolunteerForm(
@@ -343,6 +346,7 @@ def volunteer_detail(request, pk):
 
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def volunteer_hours_create(request, pk):
     volunteer = _volunteer_for(request.user, pk)
     form = VolunteerHoursForm(
@@ -363,6 +367,7 @@ def volunteer_hours_create(request, pk):
 
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def allowance_create(request, pk):
     """Pay an allowance. When it passes a tax-free maximum nothing is saved: the form
     comes back with the warnings and a "pay anyway" checkbox."""

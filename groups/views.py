@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from stetapp.access import SITE_ADMIN, access, get_visible_or_404, roles, user_roles
 from stetapp.forms import apply_validation_error
+from stetapp.submission import submission_once
 
 from . import selectors, services
 from .access import (
@@ -72,6 +73,7 @@ def group_list(request):
 
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def group_create(request):
     form = GroupForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -172,6 +174,7 @@ def organisation_detail(request, pk):
 
 @access(SITE_ADMIN)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def programme_create(request):
     """A site administrator starts a programme; next they invite its first coordinator
     on the programme's people page."""
@@ -193,6 +196,7 @@ def programme_create(request):
 
 @access(COORDINATORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def organisation_create(request, programme_pk):
     programme = get_visible_or_404(Programme.objects, user=request.user, pk=programme_pk)
     posted = request.method == "POST"
@@ -292,6 +296,7 @@ def _led_organisation(user, pk) -> Organisation:
 
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def venue_create(request, organisation_pk):
     organisation = _led_organisation(request.user, organisation_pk)
     form = VenueForm(request.POST or None, organisation=organisation)
@@ -363,6 +368,7 @@ def _people_page(request, *, template, ctx, form, members, resettable=frozenset(
 
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def organisation_people(request, pk):
     organisation = _led_organisation(request.user, pk)
     form = InviteForm(request.POST or None, organisation=organisation)
@@ -382,6 +388,7 @@ def organisation_people(request, pk):
 
 @access(COORDINATORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def programme_people(request, pk):
     programme = get_visible_or_404(Programme.objects, user=request.user, pk=pk)
     form = InviteForm(request.POST or None, programme=programme)

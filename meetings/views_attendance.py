@@ -32,6 +32,7 @@ from participants.selectors import participant_get_for_user
 from stetapp.access import SIGNED_IN, access
 from stetapp.exports import safe_filename
 from stetapp.pdf import render_pdf
+from stetapp.submission import submission_created, submission_once
 
 from . import selectors, selectors_attendance, services_attendance
 from .forms_attendance import (
@@ -240,6 +241,7 @@ def attendance_rest_present(request, pk):
 
 @access(MARKERS)
 @require_POST
+@submission_once(explicit=True)
 def attendance_guest(request, pk):
     """Add a guest or a newcomer on trial, marked present."""
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk, need=Need.WORK)
@@ -257,6 +259,7 @@ def attendance_guest(request, pk):
         except ValidationError as exc:
             form.add_error("name", " ".join(exc.messages))
         else:
+            submission_created(request, reverse("attendance_sheet", args=[meeting.pk]))
             if request.htmx:
                 form = None
             else:
@@ -534,6 +537,7 @@ def follow_up_list(request):
 
 @access(CALLERS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def follow_up_call_create(request, pk):
     participant = participant_get_for_user(user=request.user, pk=pk, write=True)
     form = FollowUpCallForm(request.POST if request.method == "POST" else None)

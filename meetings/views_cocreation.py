@@ -25,6 +25,7 @@ from stetapp.access import access
 from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
 from stetapp.pdf import render_pdf
+from stetapp.submission import submission_once
 
 from . import selectors_cocreation, services_cocreation
 from .forms_cocreation import AgreementForm, IdeaForm
@@ -65,6 +66,7 @@ def idea_board(request, pk):
 
 @access(EDITORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def idea_create(request, pk):
     user = request.user
     group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
@@ -143,6 +145,7 @@ def agreement_list(request, pk):
 
 @access(EDITORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def agreement_create(request, pk):
     """A new agreement; or, from the empty list's button (basics=1), the three basics."""
     group = group_get_for_user(user=request.user, pk=pk, need=Need.EDIT)

@@ -26,6 +26,7 @@ from groups.access import Need, can, group_get_for_user, groups_worked_in, rule_
 from groups.models import Group, Organisation
 from stetapp.access import PUBLIC, access, get_visible_or_404
 from stetapp.forms import apply_validation_error
+from stetapp.submission import submission_once
 
 from . import selectors, selectors_attendance, selectors_planning, services_planning
 from .feeds import feed_resolve, feed_token
@@ -165,6 +166,7 @@ def calendar_feed_renew(request, pk):
 
 @access(PLANNERS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def series_create(request, pk):
     group = group_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     form = SeriesForm(_posted(request), group=group)
@@ -190,6 +192,7 @@ def series_create(request, pk):
 
 @access(PLANNERS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def meeting_create(request, pk):
     group = group_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     form = MeetingForm(_posted(request), group=group)
@@ -218,6 +221,7 @@ def meeting_create(request, pk):
 
 @access(PLANNERS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def break_create(request, pk):
     group = group_get_for_user(user=request.user, pk=pk, need=Need.EDIT)
     form = BreakForm(_posted(request))

@@ -32,6 +32,7 @@ from stetapp.access import access, roles
 from stetapp.charts import bar_chart
 from stetapp.exports import table_response
 from stetapp.forms import apply_validation_error
+from stetapp.submission import submission_once
 from stetapp.suppression import suppress
 
 from . import selectors, selectors_overview, services_overview
@@ -253,6 +254,7 @@ def social_map(request):
 
 @access(SOCIAL_MAP_WRITERS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def social_service_create(request):
     user = request.user
     form = SocialServiceForm(request.POST if request.method == "POST" else None, user=user)

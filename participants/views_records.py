@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from groups.access import Need, rule_for
 from stetapp.access import access, get_visible_or_404
 from stetapp.forms import apply_validation_error
+from stetapp.submission import submission_once
 
 from . import selectors, selectors_records, services_records
 from .forms_records import (
@@ -91,6 +92,7 @@ def participant_list(request):
 
 @access(EDITORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def participant_create(request):
     form = ParticipantForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -251,6 +253,7 @@ def participant_status(request, pk):
 
 @access(EDITORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def consent_create(request, pk):
     participant = selectors.participant_get_for_user(user=request.user, pk=pk, write=True)
     form = ConsentForm(request.POST or None)
@@ -301,6 +304,7 @@ def consent_withdraw(request, pk):
 
 @access(EDITORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def intake_create(request, pk):
     participant = selectors.participant_get_for_user(user=request.user, pk=pk, write=True)
     form = IntakeForm(request.POST or None)
@@ -320,6 +324,7 @@ def intake_create(request, pk):
 
 @access(EDITORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def participant_enrol(request, pk):
     user = request.user
     participant = selectors.participant_get_for_user(user=user, pk=pk, write=True)

@@ -22,6 +22,7 @@ from groups.models import Role
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.dates import short_date
 from stetapp.forms import apply_validation_error
+from stetapp.submission import submission_once
 
 from . import services_batches
 from .models import BatchStatus, ReportBatch
@@ -117,6 +118,7 @@ def _initial_from_query(query) -> dict:
 
 @access(REQUESTERS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def report_batch_create(request):
     grants = _visible_grants(request.user)
     if request.method == "POST":

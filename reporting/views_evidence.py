@@ -23,6 +23,7 @@ from groups.access import Need, group_get_for_user, groups_worked_in, rule_for
 from participants.models import Participant
 from stetapp.access import access, get_visible_or_404
 from stetapp.forms import apply_validation_error
+from stetapp.submission import submission_once
 
 from . import services_evidence as services
 from .forms_evidence import ObservationForm, SelectionRoundForm, StoryEditForm, StoryForm
@@ -106,6 +107,7 @@ def story_list(request, pk):
 
 @access(EVIDENCE)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def story_create(request, pk):
     user = request.user
     group = group_get_for_user(user=user, pk=pk, need=Need.EDIT)
@@ -254,6 +256,7 @@ def selection_list(request):
 
 @access(EVIDENCE)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def selection_create(request):
     user = request.user
     initial = {}

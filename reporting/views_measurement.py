@@ -30,6 +30,7 @@ from groups.models import Group
 from participants.models import Enrolment, Participant
 from stetapp.access import access, get_visible_or_404
 from stetapp.forms import apply_validation_error
+from stetapp.submission import submission_once
 
 from . import scoring
 from . import services_measurement as services
@@ -229,6 +230,7 @@ def _form_ctx(form: AdministrationForm, instrument: str) -> dict:
 
 @access(STAFF)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def administration_create(request, pk):
     """Record a filled-in questionnaire: ?instrument=djg6|who5 picks the questionnaire;
     ?participant=, ?timepoint= and ?mode= fill in the form (mode=self shows the five

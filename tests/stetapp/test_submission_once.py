@@ -1,0 +1,297 @@
+"""The same create form sent twice saves once (stetapp/submission.py, issue 15 item 3).
+
+Every create form carries a one-time `submission_token`; a repeat of the same token
+creates nothing and is sent to what the first one saved. The parallel case (five requests
+at the same moment; twenty identical guests) needs real connections: tests/stetapp/
+test_submission_parallel.py, on PostgreSQL.
+"""
+
+import datetime as dt
+import io
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from funding.models import Expense, Fund, FundingApplication, GrantPayment, NeedSignal
+from meetings.models import Attendance, FollowUpCall, Idea
+from participants.models import Participant
+from reporting.models import Story
+from stetapp.models import Submission
+from stetapp.submission import KEEP
+from tests.helpers import all_patterns
+
+FIELD = "submission_token"
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile("receipt.png", buffer.getvalue(), content_type="image/png")
+
+
+# name: (persona, kwargs(world), data(world), the records it makes(world))
+CASES = {
+    "participant_create": (
+        "facilitator_a1",
+        lambda w: {},
+        lambda w: {"full_name": "Nadia El Idrissi", "group": w.group_a1.pk, "status": "contacted"},
+        lambda w: Participant.objects.filter(full_name="Nadia El Idrissi"),
+    ),
+    "idea_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.group_a1.pk},
+        lambda w: {
+            "title": "Cook together",
+            "description": "Everyone brings a dish.",
+            "activity_kind": "cooking",
+            "source": "meeting",
+            "proposer": "staff",
+            "votes": "3",
+            "status": "idea",
+        },
+        lambda w: Idea.objects.filter(title="Cook together"),
+    ),
+    "expense_create": (
+        "facilitator_a1",
+        lambda w: {},
+        lambda w: {
+            "group": w.group_a1.pk,
+            "spent_on": "2026-03-03",
+            "amount": "12.50",
+            "description": "Tea and biscuits",
+            "category": "catering",
+            "grant": w.grant_a.pk,
+            "receipt": _png(),
+        },
+        lambda w: Expense.objects.filter(description="Tea and biscuits"),
+    ),
+    "follow_up_call_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.participant_a1.pk},
+        lambda w: {
+            "outcome": "coming_back",
+            "notes": "Comes next week",
+            "called_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+        lambda w: FollowUpCall.objects.filter(participant=w.participant_a1),
+    ),
+    "story_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.group_a1.pk},
+        lambda w: {
+            "domain": "growth",
+            "title": "I speak up now",
+            "text": "In the group I learnt to say what I think.",
+            "language": "nl",
+            "significance": "She feels heard again.",
+            "quote": "Now I say what I think.",
+            "event_period": "this spring",
+            "collected_on": "2026-04-02",
+            "consent_scope": "internal",
+        },
+        lambda w: Story.objects.filter(title="I speak up now"),
+    ),
+    "attendance_guest": (
+        "facilitator_a1",
+        lambda w: {"pk": w.meeting_a1.pk},
+        lambda w: {"name": "Hatice Arslan", "is_trial": "on"},
+        lambda w: Attendance.objects.filter(meeting=w.meeting_a1, guest_name="Hatice Arslan"),
+    ),
+    "fund_create": (
+        "lead_a",
+        lambda w: {},
+        lambda w: {
+            "name": "Oranje Fonds",
+            "focus": "loneliness",
+            "scope": "national",
+            "max_amount": "15000.00",
+            "deadlines": "1 March",
+            "advance_percentage": "80",
+            "accountant_statement_above": "25000",
+            "website": "https://example.org",
+        },
+        lambda w: Fund.objects.filter(name="Oranje Fonds"),
+    ),
+    "application_create": (
+        "lead_a",
+        lambda w: {},
+        lambda w: {
+            "organisation": w.org_a.pk,
+            "fund": w.fund.pk,
+            "title": "Tea together",
+            "groups": [w.group_a1.pk],
+            "amount_requested": "7500.00",
+            "deadline": "2026-09-01",
+        },
+        lambda w: FundingApplication.objects.filter(title="Tea together"),
+    ),
+    "grant_payment_create": (
+        "lead_a",
+        lambda w: {"pk": w.grant_a.pk},
+        lambda w: {"received_on": "2026-02-01", "amount": "250.50", "note": "Advance"},
+        lambda w: GrantPayment.objects.filter(grant=w.grant_a, note="Advance"),
+    ),
+    "need_signal_create": (
+        "lead_a",
+        lambda w: {"pk": w.group_a1.pk},
+        lambda w: {
+            "community": "Moroccan",
+            "signs": "Women no longer come to the market",
+            "key_figures": "The neighbourhood worker",
+            "signalled_on": "2026-02-01",
+        },
+        lambda w: NeedSignal.objects.filter(group=w.group_a1, community="Moroccan"),
+    ),
+}
+
+# The views that create something from a form, besides those named "…_create".
+OTHER_CREATE_VIEWS = {
+    "participant_enrol",
+    "attendance_guest",
+    "organisation_people",
+    "programme_people",
+}
+
+
+def _post(world, name, token, **headers):
+    persona, kwargs, data, _records = CASES[name]
+    payload = data(world)
+    if token is not None:
+        payload[FIELD] = token
+    return world.client_for(persona).post(reverse(name, kwargs=kwargs(world)), payload, **headers)
+
+
+def _records(world, name):
+    return CASES[name][3](world)
+
+
+def test_every_create_view_takes_a_token():
+    names = {
+        pattern.name
+        for _route, pattern in all_patterns()
+        if pattern.name and (pattern.name.endswith("_create") or pattern.name in OTHER_CREATE_VIEWS)
+    }
+    assert len(names) >= 30
+    missing = sorted(
+        n
+        for n, p in ((p.name, p) for _r, p in all_patterns())
+        if n in names and not getattr(p.callback, "submission_once", False)
+    )
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_form_carries_a_fresh_token(world, name):
+    persona, kwargs, _data, _records = CASES[name]
+    url = reverse(name, kwargs=kwargs(world))
+    if name == "attendance_guest":
+        url = reverse("attendance_sheet", kwargs=kwargs(world))
+    client = world.client_for(persona)
+    first, second = client.get(url).text, client.get(url).text
+    assert f'name="{FIELD}"' in first
+    assert _token_in(first) != _token_in(second)
+
+
+def _token_in(html: str) -> str:
+    start = html.index(f'name="{FIELD}" value="') + len(f'name="{FIELD}" value="')
+    return str(uuid.UUID(html[start : start + 36]))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_same_submission_twice_saves_once_and_shows_it(world, name):
+    token = str(uuid.uuid4())
+    first = _post(world, name, token)
+    assert first.status_code == 302
+    assert _records(world, name).count() == 1
+    second = _post(world, name, token)
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert _records(world, name).count() == 1
+    persona = CASES[name][0]
+    shown = world.client_for(persona).get(second["Location"])
+    assert shown.status_code == 200
+
+
+def test_the_repeat_says_it_was_already_sent(world, english):
+    token = str(uuid.uuid4())
+    client = world.client_for("facilitator_a1")
+    data = CASES["participant_create"][2](world) | {FIELD: token}
+    client.post(reverse("participant_create"), data)
+    page = client.post(reverse("participant_create"), data, follow=True)
+    assert "This form was already sent; this is what it saved." in page.text
+    assert "Nadia El Idrissi" in page.text
+
+
+def test_a_guest_added_twice_with_htmx_is_added_once(world):
+    token = str(uuid.uuid4())
+    first = _post(world, "attendance_guest", token, HTTP_HX_REQUEST="true")
+    assert first.status_code == 200
+    assert "Hatice Arslan" in first.text
+    second = _post(world, "attendance_guest", token, HTTP_HX_REQUEST="true")
+    assert second["HX-Redirect"] == reverse("attendance_sheet", args=[world.meeting_a1.pk])
+    assert _records(world, "attendance_guest").count() == 1
+
+
+def test_a_form_with_errors_keeps_the_token_free(world):
+    token = str(uuid.uuid4())
+    client = world.client_for("facilitator_a1")
+    url = reverse("participant_create")
+    good = CASES["participant_create"][2](world)
+    refused = client.post(url, good | {"full_name": "", FIELD: token})
+    assert refused.status_code == 200
+    assert not Submission.objects.filter(token=token).exists()
+    assert client.post(url, good | {FIELD: token}).status_code == 302
+    assert _records(world, "participant_create").count() == 1
+
+
+def test_a_guest_refused_keeps_the_token_free(world):
+    token = str(uuid.uuid4())
+    client = world.client_for("facilitator_a1")
+    url = reverse("attendance_guest", args=[world.meeting_a1.pk])
+    client.post(url, {"name": "", FIELD: token})
+    assert not Submission.objects.filter(token=token).exists()
+    client.post(url, {"name": "Hatice Arslan", FIELD: token})
+    assert _records(world, "attendance_guest").count() == 1
+
+
+def test_tokens_are_per_user(world):
+    token = str(uuid.uuid4())
+    _post(world, "fund_create", token)
+    other = world.client_for("coordinator").post(
+        reverse("fund_create"), CASES["fund_create"][2](world) | {"name": "VSB Fonds", FIELD: token}
+    )
+    assert other.status_code == 302
+    assert other["Location"] != reverse("fund_create")
+    assert Submission.objects.filter(token=token).count() == 2
+
+
+def test_without_a_token_a_post_is_handled_as_before(world):
+    """No token (a script, a page from before tokens): saved each time, nothing recorded."""
+    _post(world, "idea_create", None)
+    _post(world, "idea_create", None)
+    assert _records(world, "idea_create").count() == 2
+    assert not Submission.objects.exists()
+
+
+def test_a_broken_token_is_ignored(world):
+    assert _post(world, "idea_create", "not-a-uuid").status_code == 302
+    assert not Submission.objects.exists()
+
+
+def test_old_tokens_are_removed_on_the_next_submission(world):
+    old = Submission.objects.create(
+        user=world.users["lead_a"],
+        token=uuid.uuid4(),
+        url="/",
+        created_at=timezone.now() - KEEP - dt.timedelta(minutes=1),
+    )
+    recent = Submission.objects.create(
+        user=world.users["lead_a"], token=uuid.uuid4(), url="/", created_at=timezone.now()
+    )
+    _post(world, "idea_create", str(uuid.uuid4()))
+    assert not Submission.objects.filter(pk=old.pk).exists()
+    assert Submission.objects.filter(pk=recent.pk).exists()
