@@ -63,9 +63,11 @@ def _result_url(request, response, *, explicit: bool) -> str | None:
     url = getattr(request, _CREATED, None)
     if url is not None or explicit:
         return url
+    if response.has_header("HX-Redirect"):  # htmx's redirect (also a RedirectBase)
+        return response["HX-Redirect"]
     if isinstance(response, HttpResponseRedirectBase):
         return response["Location"]
-    return response.headers.get("HX-Redirect")
+    return None
 
 
 def _repeat(request, submission: Submission):
