@@ -16,12 +16,30 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from funding.models import Expense, Fund, FundingApplication, GrantPayment, NeedSignal
-from meetings.models import Attendance, FollowUpCall, Idea
-from participants.models import Participant
+from funding.models import (
+    Expense,
+    Fund,
+    FundingApplication,
+    GrantPayment,
+    NeedSignal,
+    Volunteer,
+    VolunteerHours,
+)
+from groups.models import Group, Membership, Organisation, Venue
+from meetings.models import (
+    Attendance,
+    FollowUpCall,
+    GroupAgreement,
+    GroupBreak,
+    Idea,
+    Meeting,
+    MeetingSeries,
+)
+from participants.models import Participant, SocialService
 from reporting.models import Story
 from stetapp.models import Submission
 from stetapp.submission import KEEP
+from tests.factories import city
 from tests.helpers import all_patterns
 
 FIELD = "submission_token"
@@ -145,6 +163,131 @@ CASES = {
             "signalled_on": "2026-02-01",
         },
         lambda w: NeedSignal.objects.filter(group=w.group_a1, community="Moroccan"),
+    ),
+    "group_create": (
+        "lead_a",
+        lambda w: {},
+        lambda w: {
+            "organisation": w.org_a.pk,
+            "name": "Koffieochtend Feijenoord",
+            "city": city("GM0599").pk,
+            "community": "Turkish women",
+            "composition": "women",
+            "languages": ["tr", "nl"],
+            "target_size": 14,
+            "status": "preparing",
+            "start_date": "2025-03-04",
+        },
+        lambda w: Group.objects.filter(name="Koffieochtend Feijenoord"),
+    ),
+    "venue_create": (
+        "lead_a",
+        lambda w: {"organisation_pk": w.org_a.pk},
+        lambda w: {
+            "name": "Wijkcentrum De Esch",
+            "address": "Esch 12",
+            "postcode": "3011ab",
+            "city": city("GM0599").pk,
+            "capacity": "20",
+        },
+        lambda w: Venue.objects.filter(name="Wijkcentrum De Esch"),
+    ),
+    "organisation_create": (
+        "coordinator",
+        lambda w: {"programme_pk": w.programme.pk},
+        lambda w: {
+            "name": "Stichting Brug Amsterdam-Oost",
+            "city": city("GM0363").pk,
+            "kvk_number": "90000004",
+        },
+        lambda w: Organisation.objects.filter(name="Stichting Brug Amsterdam-Oost"),
+    ),
+    "meeting_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.group_a1.pk},
+        lambda w: {"date": "2026-06-02", "start_time": "10:00", "end_time": "12:00"},
+        lambda w: Meeting.objects.filter(group=w.group_a1, starts_at__date=dt.date(2026, 6, 2)),
+    ),
+    "series_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.group_a1.pk},
+        lambda w: {
+            "first_date": "2026-09-01",
+            "until_date": "2026-12-22",
+            "interval_weeks": "2",
+            "start_time": "10:00",
+            "end_time": "12:00",
+        },
+        lambda w: MeetingSeries.objects.filter(group=w.group_a1),
+    ),
+    "break_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.group_a1.pk},
+        lambda w: {"starts_on": "2026-07-18", "ends_on": "2026-08-30", "reason": "Summer"},
+        lambda w: GroupBreak.objects.filter(group=w.group_a1),
+    ),
+    "agreement_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.group_a1.pk},
+        lambda w: {"agreed_on": "2026-02-03", "text_nl": "We zetten de telefoon op stil."},
+        lambda w: GroupAgreement.objects.filter(group=w.group_a1).exclude(pk=w.agreement_a1.pk),
+    ),
+    "consent_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.participant_a1.pk},
+        lambda w: {
+            "purpose": "data_processing",
+            "method": "oral",
+            "language": "tr",
+            "info_version": "2025-01",
+            "given_on": "2025-02-03",
+        },
+        lambda w: w.participant_a1.consents.filter(purpose="data_processing"),
+    ),
+    "intake_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.participant_a1.pk},
+        lambda w: {"held_on": "2025-02-10", "location": "home", "group_fits": "yes"},
+        lambda w: w.participant_a1.intakes.all(),
+    ),
+    "participant_enrol": (
+        "lead_a",
+        lambda w: {"pk": w.participant_a1.pk},
+        lambda w: {"group": w.group_a2.pk, "joined_on": "2025-03-01"},
+        lambda w: w.participant_a1.enrolments.filter(group=w.group_a2),
+    ),
+    "social_service_create": (
+        "lead_a",
+        lambda w: {},
+        lambda w: {
+            "organisation": w.org_a.pk,
+            "name": "Moskee Mevlana",
+            "kind": "mosque",
+            "city": city("GM0599").pk,
+        },
+        lambda w: SocialService.objects.filter(name="Moskee Mevlana"),
+    ),
+    "volunteer_create": (
+        "lead_a",
+        lambda w: {},
+        lambda w: {"full_name": "Piet"},
+        lambda w: Volunteer.objects.filter(full_name="Piet"),
+    ),
+    "volunteer_hours_create": (
+        "lead_a",
+        lambda w: {"pk": w.volunteer_a.pk},
+        lambda w: {"group": w.group_a1.pk, "worked_on": "2026-03-03", "hours": "2.5"},
+        lambda w: VolunteerHours.objects.filter(volunteer=w.volunteer_a),
+    ),
+    "organisation_people": (
+        "lead_a",
+        lambda w: {"pk": w.org_a.pk},
+        lambda w: {
+            "email": "nieuw@example.org",
+            "full_name": "Nadia Nieuw",
+            "role": "project_lead",
+        },
+        lambda w: Membership.objects.filter(user__email="nieuw@example.org"),
     ),
 }
 
