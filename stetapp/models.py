@@ -83,6 +83,7 @@ class Submission(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The form's token together with a digest of the values sent (uuid5), never the values.
     token = models.UUIDField()
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

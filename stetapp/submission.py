@@ -6,9 +6,11 @@ Every create form renders `{% include "partials/submission_token.html" %}`, a hi
 - the first POST with a token inserts a `Submission` row and runs the view in one
   transaction; when the view answers with a redirect (its "saved, look here") the row
   keeps that address and commits with the record;
-- a repeat of the same token by the same user (in sequence, or in parallel: the second
-  INSERT waits on the unique index until the first commits) creates nothing and is sent to
-  that address with a short message, so the second answer shows what the first saved;
+- a repeat of the same token with the same values by the same user (in sequence, or in
+  parallel: the second INSERT waits on the unique index until the first commits) creates
+  nothing and is sent to that address with a short message, so the second answer shows
+  what the first saved; the same page sent again with other values (back, change, send)
+  is a new submission;
 - when the view answers otherwise (the form with errors), the token row is dropped, so
   correcting the form and sending it again with the same token works.
 
@@ -18,11 +20,12 @@ only that call counts.
 
 A POST without a token (a script, an old page) is handled as before: the token protects
 people's double clicks and resends, it is not an access rule (docs/decisions.md).
-Rows older than `KEEP` are deleted on each new submission.
+A user's rows older than `KEEP` are deleted with their next submission.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -47,11 +50,20 @@ def new_token() -> str:
     return str(uuid.uuid4())
 
 
-def _token(request) -> uuid.UUID | None:
+def _key(request) -> uuid.UUID | None:
+    """The form's token together with what was sent: the same submission gives the same
+    key; the same page sent again with other values (back, change, send) is a new one."""
     try:
-        return uuid.UUID(request.POST.get(FIELD, ""))
+        token = uuid.UUID(request.POST.get(FIELD, ""))
     except ValueError:
         return None
+    values = sorted(
+        (name, request.POST.getlist(name))
+        for name in request.POST
+        if name not in (FIELD, "csrfmiddlewaretoken")
+    )
+    files = sorted((name, f.name, f.size) for name, f in request.FILES.items())
+    return uuid.uuid5(token, json.dumps([values, files]))
 
 
 def submission_created(request, url: str) -> None:
@@ -84,7 +96,7 @@ def submission_once(view: Callable | None = None, *, explicit: bool = False):
     def decorate(view_func):
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
-            token = _token(request) if request.method == "POST" else None
+            token = _key(request) if request.method == "POST" else None
             if token is None or not request.user.is_authenticated:
                 return view_func(request, *args, **kwargs)
             with transaction.atomic():
@@ -95,7 +107,10 @@ def submission_once(view: Callable | None = None, *, explicit: bool = False):
                     # Sent before (or at the same moment, and that one has committed).
                     seen = Submission.objects.get(user=request.user, token=token)
                     return _repeat(request, seen)
-                Submission.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+                # The user's own old rows only: other people's requests never wait on it.
+                Submission.objects.filter(
+                    user=request.user, created_at__lt=timezone.now() - KEEP
+                ).delete()
                 response = view_func(request, *args, **kwargs)
                 url = _result_url(request, response, explicit=explicit)
                 if url is None:

@@ -152,7 +152,7 @@ def test_five_at_once_save_once(world, form):
     assert records(world).count() == 1
     assert [r.status_code for r in responses] == [302] * 5
     assert len({r["Location"] for r in responses}) == 1
-    assert Submission.objects.filter(token=token).count() == 1
+    assert Submission.objects.count() == 1
 
 
 def test_twenty_identical_guests_at_once_add_one(world):
