@@ -36,7 +36,7 @@ from meetings.models import (
     MeetingSeries,
 )
 from participants.models import Participant, SocialService
-from reporting.models import Story
+from reporting.models import ReportBatch, SelectionRound, Story
 from stetapp.models import Submission
 from stetapp.submission import KEEP
 from tests.factories import city
@@ -288,6 +288,29 @@ CASES = {
             "role": "project_lead",
         },
         lambda w: Membership.objects.filter(user__email="nieuw@example.org"),
+    ),
+    "selection_create": (
+        "facilitator_a1",
+        lambda w: {},
+        lambda w: {
+            "organisation": w.org_a.pk,
+            "group": w.group_a1.pk,
+            "level": "group",
+            "held_on": "2026-06-10",
+            "panel": "Two facilitators and three participants",
+            "candidates": [w.story_a1.pk],
+            "selected": w.story_a1.pk,
+            "reasons": "It shows how someone found her place again.",
+        },
+        lambda w: SelectionRound.objects.exclude(pk=w.selection_a.pk),
+    ),
+    "report_batch_create": (
+        "lead_a",
+        lambda w: {},
+        lambda w: {"grants": [w.grant_a.pk], "formats": ["xlsx"]},
+        lambda w: ReportBatch.objects.filter(requested_by=w.users["lead_a"]).exclude(
+            pk=w.batch_a.pk
+        ),
     ),
 }
 
