@@ -20,18 +20,7 @@ from stetapp.forms import LocalDecimalField, money
 User = get_user_model()
 
 
-class _CleanText:
-    """Strip NUL bytes, which PostgreSQL cannot store, from every text field."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str):
-                cleaned[name] = value.replace("\x00", "")
-        return cleaned
-
-
-class NeedSignalForm(_CleanText, forms.Form):
+class NeedSignalForm(forms.Form):
     community = forms.CharField(label=_("Community"), max_length=100)
     signs = forms.CharField(
         label=_("Signs of loneliness"),
@@ -51,7 +40,7 @@ class NeedSignalForm(_CleanText, forms.Form):
     )
 
 
-class FacilitatorProfileForm(_CleanText, forms.Form):
+class FacilitatorProfileForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages you speak"),
         choices=LANGUAGE_CHOICES,
@@ -92,7 +81,7 @@ class FacilitatorProfileForm(_CleanText, forms.Form):
         return {name: getattr(profile, name) for name in cls.base_fields}
 
 
-class VolunteerForm(_CleanText, forms.Form):
+class VolunteerForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=150)
     user = forms.ModelChoiceField(
         label=_("Account"),
@@ -170,7 +159,7 @@ class VolunteerHoursForm(forms.Form):
         )
 
 
-class AllowanceForm(_CleanText, forms.Form):
+class AllowanceForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Paid on"),
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -28,6 +28,7 @@ from stetapp.access import access, get_visible_or_404, roles
 from stetapp.forms import apply_validation_error
 from stetapp.money import euros
 from stetapp.submission import submission_once
+from stetapp.text import clean_text
 
 from . import selectors, services
 from .forms_readiness import (
@@ -92,7 +93,7 @@ def readiness_tick(request, pk):
     user = request.user
     group = group_get_for_user(user=user, pk=pk, need=Need.MANAGE)
     key = request.POST.get("key", "").strip()
-    note = request.POST.get("note", "").replace("\x00", "").strip()
+    note = clean_text(request.POST.get("note", ""), multiline=False).strip()
     if key not in {k.value for k in MANUAL_READINESS}:
         messages.error(request, _("Choose one of the items to tick."))
         return redirect("group_readiness", pk=group.pk)

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from stetapp.text import clean_text
+
 from .models import City, Composition, Group, GroupStatus, Organisation, Programme, SchoolRegion
 from .services import group_create, organisation_create
 
@@ -337,7 +339,9 @@ def import_groups(*, data: bytes, filename: str, organisations=None) -> ImportRe
 
         def get(key, cells=cells):
             index = positions.get(key)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
+            if index is None or index >= len(cells):
+                return ""
+            return clean_text(cells[index], multiline=False).strip()
 
         messages = []
         org = orgs.get(get("organisation").casefold())
@@ -465,7 +469,9 @@ def import_organisations(*, data: bytes, filename: str, programme: Programme) ->
 
         def get(key, cells=cells):
             index = positions.get(key)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
+            if index is None or index >= len(cells):
+                return ""
+            return clean_text(cells[index], multiline=False).strip()
 
         messages = []
         name = " ".join(get("name").split())

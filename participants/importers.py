@@ -28,6 +28,7 @@ from groups.importers import (
 )
 from groups.languages import LANGUAGE_CHOICES
 from groups.models import Group
+from stetapp.text import clean_text
 
 from .models import Channel, FunnelStatus, Gender, Participant
 from .services_records import participant_create, participant_enrol, participant_set_status
@@ -164,7 +165,9 @@ def import_participants(*, data: bytes, filename: str, groups, created_by=None) 
 
         def get(key, cells=cells):
             index = positions.get(key)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
+            if index is None or index >= len(cells):
+                return ""
+            return clean_text(cells[index], multiline=False).strip()
 
         messages = []
         full_name = " ".join(get("full_name").split())

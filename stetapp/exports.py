@@ -5,7 +5,9 @@ sheets of one XLSX workbook (a fund report), with the same cell rules.
 CSV is UTF-8 with a byte-order mark and commas, so that Excel (also the Dutch one) opens it
 with the right characters. Both formats neutralise spreadsheet formula injection: a text
 cell that starts with = + - @ (or a tab or carriage return) gets a leading apostrophe and,
-in XLSX, is written as a string, never as a formula. Amounts wrapped in
+in XLSX, is written as a string, never as a formula. Both drop the control characters
+that text stored before stetapp.text's rule may still hold (without_controls): openpyxl
+refuses them, and one of them in a name made every export fail. Amounts wrapped in
 stetapp.money.Euros stay numbers in XLSX, with the one money number format. The response
 is an attachment that is never cached (exports hold personal data).
 """
@@ -25,6 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import pgettext
 
 from .money import XLSX_EUROS_FORMAT, Euros
+from .text import clean_text, without_controls
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,8 +42,13 @@ MAX_WIDTH = 50
 
 
 def neutralise(value):
-    """A text value that a spreadsheet would read as a formula, made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A text value made safe for a spreadsheet: without control characters (an XLSX
+    file cannot hold them; stetapp.text.without_controls) and inert when a spreadsheet
+    would read it as a formula."""
+    if not isinstance(value, str):
+        return value
+    value = without_controls(value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -170,7 +178,8 @@ SHEET_TITLE_MAX = 31
 def sheet_title(title: str, taken: set[str] | None = None) -> str:
     """A title Excel accepts: no \\ / * ? : [ ], at most 31 characters, not empty, not
     starting or ending with an apostrophe, and (case-insensitively) unlike `taken`."""
-    clean = _SHEET_TITLE_FORBIDDEN.sub(" ", str(title)).strip().strip("'").strip()
+    clean = _SHEET_TITLE_FORBIDDEN.sub(" ", clean_text(str(title), multiline=False))
+    clean = clean.strip().strip("'").strip()
     clean = clean[:SHEET_TITLE_MAX].strip() or default_sheet_title()
     taken_lower = {t.lower() for t in taken or ()}
     candidate, number = clean, 2

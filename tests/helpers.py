@@ -32,6 +32,23 @@ HOSTILE = [
     "١٢٣ مرحبا",
 ]
 
+# Control characters and other text no field keeps (docs/decisions.md 41): every form
+# strips them, every export survives them when they were stored before that rule.
+CONTROL_CHARACTERS = [
+    "Fatma\x01Yilmaz",
+    "nul\x00in the middle\x00",
+    "\x1b[31mred\x1b[0m",
+    "bell\x07 and backspace\x08",
+    "vertical\x0btab and form\x0cfeed",
+    "tab\tand\r\nline break",
+    "delete\x7f and C1\x85\x9b",
+    "not a character\ufffe\uffff",
+    "line\u2028separator",
+    '=HYPERLINK("http://x")\x01',
+    "Cafe\u0301 Zu\u0308rich",  # decomposed: stored composed (NFC)
+    "\x01\x02\x03",
+]
+
 
 def assert_escaped(response) -> None:
     """No hostile markup came back unescaped."""

@@ -6,6 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from groups.models import Group, Organisation, Venue
+from stetapp.text import clean_text
+from tests.helpers import CONTROL_CHARACTERS
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -17,6 +19,7 @@ HOSTILE = [
     "{{ request.user.email }}",
     "   ",
     "١٢٣ مرحبا",
+    *CONTROL_CHARACTERS,
 ]
 
 
@@ -53,7 +56,8 @@ def test_group_edit(world, value):
     assert response.status_code in (200, 302)
     assert "<script>alert(1)</script>" not in response.content.decode()
     world.group_a1.refresh_from_db()
-    assert "\x00" not in world.group_a1.name
+    for text in (world.group_a1.name, world.group_a1.community):
+        assert clean_text(text, multiline=False) == text
 
 
 @pytest.mark.parametrize("value", HOSTILE)
