@@ -35,6 +35,8 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
+from .text import without_controls
+
 # Relative URLs in a PDF template resolve against this base. The .invalid top-level
 # domain never resolves, and the fetcher below never asks the network anyway.
 BASE_URL = "https://pdf.stetapp.invalid/"
@@ -158,7 +160,9 @@ def layout_pdf(template_name: str, context: dict, *, request=None, resources: di
     written: render_pdf writes them; tests read the pages' boxes (what lands on which
     page, in which type size)."""
     resources = _check_resources(resources)
-    html = render_to_string(template_name, context, request=request)
+    # Text stored before stetapp.text's rule may hold control characters: without them,
+    # not as the boxes of a missing glyph (docs/decisions.md 41).
+    html = without_controls(render_to_string(template_name, context, request=request))
     return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(resources)).render(
         pdf_variant=PDF_VARIANT
     )
