@@ -270,3 +270,25 @@ def test_text_sent_through_the_doors_is_stored_clean(world):
     assert Participant.objects.filter(full_name="Ayse Cafe\u0301 Zu\u0308rich").count() == 0
     assert Participant.objects.filter(full_name="New Café Zürich").count() == 1
     _assert_renders(world)
+
+
+def test_a_lone_surrogate_from_the_phone_is_dropped(world):
+    """JSON can carry a lone surrogate ("\\ud800"), which no database can store."""
+    response = world.client_for("facilitator_a1").post(
+        reverse("attendance_sync", args=[world.meeting_a1.pk]),
+        json.dumps(
+            {
+                "marks": [
+                    {
+                        "client_id": str(uuid.uuid4()),
+                        "tapped_at": "2026-03-03T10:30:00+00:00",
+                        "status": "present",
+                        "guest_name": "Hatice\ud800 Arslan\x00",
+                    }
+                ]
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert Attendance.objects.get(meeting=world.meeting_a1).guest_name == "Hatice Arslan"
