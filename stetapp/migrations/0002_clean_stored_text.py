@@ -13,7 +13,7 @@ import re
 import sys
 import unicodedata
 
-from django.db import migrations, models
+from django.db import IntegrityError, migrations, models, transaction
 
 APPS = ("stetapp", "groups", "funding", "participants", "meetings", "reporting")
 BATCH = 1000
@@ -66,7 +66,24 @@ def clean_stored_text(apps, schema_editor):
                     if cleaned != values:
                         changed.append(model(pk=pk, **dict(zip(fields, cleaned, strict=True))))
                 if changed:
-                    manager.bulk_update(changed, fields)
+                    _save(manager, changed, fields)
+
+
+def _save(manager, changed, fields):
+    """Write the cleaned rows. A clean value that equals one another row holds in a
+    unique field ("Café" stored once composed, once decomposed) would stop the migration
+    and with it the deployment: such a row keeps its value (exports and PDFs drop its
+    control characters anyway), every other row is cleaned."""
+    try:
+        with transaction.atomic():
+            manager.bulk_update(changed, fields)
+    except IntegrityError:
+        for row in changed:
+            try:
+                with transaction.atomic():
+                    manager.bulk_update([row], fields)
+            except IntegrityError:
+                continue
 
 
 class Migration(migrations.Migration):

@@ -23,6 +23,7 @@ from meetings.models import Attendance
 from participants.models import Participant
 from reporting.models import ReportBatch, Story
 from stetapp.text import clean_text
+from tests.factories import FundFactory
 from tests.helpers import CONTROL_CHARACTERS
 
 DIRTY = "\x01\x0b\x1b\x7f\x9f\ufffe"
@@ -292,3 +293,17 @@ def test_a_lone_surrogate_from_the_phone_is_dropped(world):
     )
     assert response.status_code == 200
     assert Attendance.objects.get(meeting=world.meeting_a1).guest_name == "Hatice Arslan"
+
+
+def test_the_data_migration_leaves_a_row_whose_clean_name_is_taken(world):
+    """Fund names are unique: "Demo\\x01 Fund" next to "Demo Fund" stays as it is rather
+    than stop the migration; every other row is still cleaned."""
+    Fund.objects.filter(pk=world.fund.pk).update(name="Demo\x01 Fund")
+    other = FundFactory(name="Demo Fund")
+    third = FundFactory(name="Third\x01 Fund")
+    Participant.objects.filter(pk=world.participant_a1.pk).update(full_name="Ayse\x01 Demir")
+    _migration.clean_stored_text(apps, None)
+    assert Fund.objects.get(pk=world.fund.pk).name == "Demo\x01 Fund"
+    assert Fund.objects.get(pk=other.pk).name == "Demo Fund"
+    assert Fund.objects.get(pk=third.pk).name == "Third Fund"
+    assert Participant.objects.get(pk=world.participant_a1.pk).full_name == "Ayse Demir"
