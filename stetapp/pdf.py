@@ -161,7 +161,7 @@ def layout_pdf(template_name: str, context: dict, *, request=None, resources: di
     page, in which type size)."""
     resources = _check_resources(resources)
     # Text stored before stetapp.text's rule may hold control characters: without them,
-    # not as the boxes of a missing glyph (docs/decisions.md 41).
+    # not as the boxes of a missing glyph (docs/decisions.md 45).
     html = without_controls(render_to_string(template_name, context, request=request))
     return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(resources)).render(
         pdf_variant=PDF_VARIANT

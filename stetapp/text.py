@@ -1,4 +1,4 @@
-"""Text is clean at the door (docs/decisions.md 41): the one rule for what text stetapp
+"""Text is clean at the door (docs/decisions.md 45): the one rule for what text stetapp
 keeps, `clean_text`, and where it is applied to every form.
 
 Control characters are stripped silently, never refused: nobody types them on purpose,

@@ -32,7 +32,7 @@ HOSTILE = [
     "١٢٣ مرحبا",
 ]
 
-# Control characters and other text no field keeps (docs/decisions.md 41): every form
+# Control characters and other text no field keeps (docs/decisions.md 45): every form
 # strips them, every export survives them when they were stored before that rule.
 CONTROL_CHARACTERS = [
     "Fatma\x01Yilmaz",

@@ -1,4 +1,4 @@
-"""Control characters never break a page for good (issue 15, item 1; docs/decisions.md 41).
+"""Control characters never break a page for good (issue 15, item 1; docs/decisions.md 45).
 
 Text stored before the rule (a name with U+0001 once made every XLSX export fail with a
 500) still exports, the data migration cleans it, and text sent through the forms, the
@@ -27,7 +27,7 @@ from tests.factories import FundFactory
 from tests.helpers import CONTROL_CHARACTERS
 
 DIRTY = "\x01\x0b\x1b\x7f\x9f\ufffe"
-_migration = importlib.import_module("stetapp.migrations.0002_clean_stored_text")
+_migration = importlib.import_module("stetapp.migrations.0003_clean_stored_text")
 
 
 def _dirty(world):

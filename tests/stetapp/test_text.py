@@ -1,4 +1,4 @@
-"""stetapp.text: the one rule for the text stetapp keeps (docs/decisions.md 41)."""
+"""stetapp.text: the one rule for the text stetapp keeps (docs/decisions.md 45)."""
 
 import unicodedata
 

@@ -1,4 +1,4 @@
-"""Clean the text stored before stetapp.text's rule (docs/decisions.md 41): every CharField
+"""Clean the text stored before stetapp.text's rule (docs/decisions.md 45): every CharField
 and TextField of stetapp's own apps loses its control characters, lone surrogates and
 noncharacters, line breaks become "\\n", and the text is put in Unicode NFC.
 
@@ -88,11 +88,11 @@ def _save(manager, changed, fields):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stetapp", "0001_initial"),
+        ("stetapp", "0002_submission_token"),
         ("groups", "0006_organisation_logo"),
         ("funding", "0005_fund_keepers"),
         ("participants", "0002_status_since_from_known_dates"),
-        ("meetings", "0003_offline_attendance_taps"),
+        ("meetings", "0004_calendar_feed_expiry"),
         ("reporting", "0002_report_summary"),
     ]
 
