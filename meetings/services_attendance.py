@@ -34,6 +34,28 @@ def _who(user: User | None) -> str:
     return str(user) if user is not None else ""
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """A mark someone else made after the tapping device showed the sheet, which the tap
+    replaced: what it was, who made it and when (docs/decisions.md 41)."""
+
+    status: str
+    by: str
+    at: dt.datetime
+
+
+def _replaced(mark: Attendance, *, base: str | None, status: str, marked_by) -> Replaced | None:
+    """Whether saving `status` over `mark` replaces what someone else decided since the
+    device showed `base` ("" for not marked; None: the device did not say)."""
+    if base is None or mark.status in (base, status):
+        return None
+    if marked_by is not None and mark.marked_by_id == marked_by.pk:
+        return None
+    return Replaced(
+        status=mark.status, by=_who(mark.marked_by), at=mark.tapped_at or mark.marked_at
+    )
+
+
 def _apply_mark(
     *,
     meeting: Meeting,
@@ -42,16 +64,19 @@ def _apply_mark(
     marked_by: User | None,
     tapped_at: dt.datetime,
     only_if_unmarked: bool = False,
-) -> tuple[str, Attendance]:
+    base: str | None = None,
+) -> tuple[str, Attendance, Replaced | None]:
     """The conflict rule (docs/decisions.md, decision 40), in one place: the tap made
     latest (by the time it was made, `tapped_at`) decides a person's mark, whatever order
     the taps arrive in; an "everyone else present" tap never replaces a mark. Returns the
-    outcome (TapOutcome) and the person's mark as it now is. A concurrent insert of the
-    same row is retried as an update."""
+    outcome (TapOutcome), the person's mark as it now is and, when the tap replaced a mark
+    someone else made since the device showed `base`, that mark (decision 41). A
+    concurrent insert of the same row is retried as an update."""
     try:
         with transaction.atomic():
             mark = (
-                Attendance.objects.select_for_update()
+                Attendance.objects.select_for_update(of=("self",))
+                .select_related("marked_by")
                 .filter(meeting=meeting, participant=participant)
                 .first()
             )
@@ -63,17 +88,22 @@ def _apply_mark(
                     marked_by=marked_by,
                     tapped_at=tapped_at,
                 )
-                return TapOutcome.APPLIED, mark
+                return TapOutcome.APPLIED, mark, None
     except IntegrityError:
         # Someone else inserted this person's row between our look-up and insert.
-        mark = Attendance.objects.select_for_update().get(meeting=meeting, participant=participant)
+        mark = (
+            Attendance.objects.select_for_update(of=("self",))
+            .select_related("marked_by")
+            .get(meeting=meeting, participant=participant)
+        )
     if only_if_unmarked:
-        return TapOutcome.KEPT, mark
+        return TapOutcome.KEPT, mark, None
     if tapped_at < (mark.tapped_at or mark.marked_at):
-        return TapOutcome.SUPERSEDED, mark
+        return TapOutcome.SUPERSEDED, mark, None
+    replaced = _replaced(mark, base=base, status=status, marked_by=marked_by)
     mark.status, mark.marked_by, mark.tapped_at = status, marked_by, tapped_at
     mark.save(update_fields=["status", "marked_by", "tapped_at", "marked_at"])
-    return TapOutcome.APPLIED, mark
+    return TapOutcome.APPLIED, mark, replaced
 
 
 def ensure_open(meeting: Meeting) -> None:
@@ -94,6 +124,15 @@ def ensure_open(meeting: Meeting) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A saved tap: the person's mark as it now is and, if the tap replaced a mark
+    someone else made after the sheet was shown, that mark."""
+
+    mark: Attendance
+    replaced: Replaced | None = None
+
+
 @transaction.atomic
 def attendance_mark(
     *,
@@ -102,23 +141,27 @@ def attendance_mark(
     status: str,
     marked_by,
     tapped_at: dt.datetime | None = None,
-) -> Attendance:
+    base: str | None = None,
+) -> Marked:
     """Mark one person. Repeating the same tap changes nothing; two people marking the
     same sheet at once never lose each other's marks (one row per person, created or
     updated). A tap made now (the default) is the latest and decides; an older
-    `tapped_at` loses to a later tap already saved (decision 40)."""
+    `tapped_at` loses to a later tap already saved (decision 40). `base` is the mark the
+    sheet showed ("" for none): when someone else changed it meanwhile, the tap still
+    saves and the answer says what it replaced (decision 41)."""
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": _("Unknown attendance status.")})
     ensure_open(meeting)
     now = timezone.now()
-    _outcome, mark = _apply_mark(
+    _outcome, mark, replaced = _apply_mark(
         meeting=meeting,
         participant=participant,
         status=status,
         marked_by=marked_by,
         tapped_at=min(tapped_at or now, now),
+        base=base,
     )
-    return mark
+    return Marked(mark=mark, replaced=replaced)
 
 
 @transaction.atomic
@@ -177,6 +220,7 @@ class TapResult:
     status: str = ""
     by: str = ""
     participant_id: int | None = None
+    replaced: Replaced | None = None
 
 
 DUPLICATE = "duplicate"
@@ -191,7 +235,7 @@ def _moved_or_cancelled(meeting: Meeting, tap: TapIn, now: dt.datetime) -> bool:
     return tap.seen_starts_at is not None and tap.seen_starts_at != meeting.starts_at
 
 
-def _result_for(tap: AttendanceTap, outcome: str) -> TapResult:
+def _result_for(tap: AttendanceTap, outcome: str, replaced: Replaced | None = None) -> TapResult:
     mark = None
     if tap.participant_id is not None:
         mark = (
@@ -205,6 +249,7 @@ def _result_for(tap: AttendanceTap, outcome: str) -> TapResult:
         status=mark.status if mark else "",
         by=_who(mark.marked_by) if mark else "",
         participant_id=tap.participant_id,
+        replaced=replaced,
     )
 
 
@@ -212,6 +257,7 @@ def _sync_one(*, meeting: Meeting, tap: TapIn, tapped_by: User, now: dt.datetime
     known = AttendanceTap.objects.filter(client_id=tap.client_id).first()
     if known is not None:
         return _result_for(known, DUPLICATE)
+    replaced = None
     record = AttendanceTap(
         client_id=tap.client_id,
         meeting=meeting,
@@ -238,16 +284,17 @@ def _sync_one(*, meeting: Meeting, tap: TapIn, tapped_by: User, now: dt.datetime
         )
         record.outcome = TapOutcome.APPLIED
     else:
-        record.outcome, _mark = _apply_mark(
+        record.outcome, _mark, replaced = _apply_mark(
             meeting=meeting,
             participant=tap.participant,
             status=tap.status,
             marked_by=tapped_by,
             tapped_at=record.tapped_at,
             only_if_unmarked=tap.only_if_unmarked,
+            base=tap.base,
         )
     record.save()
-    return _result_for(record, record.outcome)
+    return _result_for(record, record.outcome, replaced)
 
 
 def attendance_sync(*, meeting: Meeting, taps: Sequence[TapIn], tapped_by: User) -> list[TapResult]:

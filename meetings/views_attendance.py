@@ -21,7 +21,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +30,7 @@ from groups.access import Need, can, rule_for
 from participants.models import Enrolment, Participant
 from participants.selectors import participant_get_for_user
 from stetapp.access import SIGNED_IN, access
+from stetapp.dates import short_datetime
 from stetapp.exports import safe_filename
 from stetapp.pdf import render_pdf
 from stetapp.submission import submission_created, submission_once
@@ -155,6 +156,25 @@ def _offline_config(meeting) -> dict:
     }
 
 
+def _when(moment) -> str:
+    """A mark's time as the sheet says it: the time on the day it was made, the date too
+    on another day."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return formats.date_format(local, "H:i")
+    return short_datetime(local)
+
+
+def _replaced_text(replaced: services_attendance.Replaced) -> str:
+    """One short line for the person whose tap replaced someone else's newer mark: who
+    had marked what, and when (docs/decisions.md 41)."""
+    return _("%(by)s had marked %(status)s at %(time)s") % {
+        "by": replaced.by or _("someone else"),
+        "status": AttendanceStatus(replaced.status).label,
+        "time": _when(replaced.at),
+    }
+
+
 def _bad_request(request, message: str):
     messages.error(request, message)
     return render(request, "400.html", status=400)
@@ -190,15 +210,20 @@ def attendance_mark(request, pk):
     if participant is None:
         return _bad_request(request, _("This person is not in the group on the meeting's date."))
     try:
-        mark = services_attendance.attendance_mark(
+        saved = services_attendance.attendance_mark(
             meeting=meeting,
             participant=participant,
             status=form.cleaned_data["status"],
             marked_by=request.user,
+            # An older page without the field: nothing to compare with.
+            base=form.cleaned_data["base"] if "base" in request.POST else None,
         )
     except ValidationError as exc:
         return _bad_request(request, " ".join(exc.messages))
+    note = _replaced_text(saved.replaced) if saved.replaced else ""
     if not request.htmx:
+        if note:
+            messages.info(request, f"{participant.full_name}: {note}")
         return redirect("attendance_sheet", pk=meeting.pk)
     marks = dict(
         Attendance.objects.filter(meeting=meeting, participant__isnull=False).values_list(
@@ -207,10 +232,11 @@ def attendance_mark(request, pk):
     )
     ctx = {
         "meeting": meeting,
-        "row": Row(participant=participant, status=mark.status),
+        "row": Row(participant=participant, status=saved.mark.status),
         "count": _count(people, marks),
         "statuses": AttendanceStatus,
         "oob": True,
+        "note": note,
     }
     return render(request, "meetings/_attendance_row.html", ctx)
 
@@ -282,6 +308,8 @@ MAX_BATCH = 500
 
 def _outcome_message(outcome: str, *, name: str, result) -> str:
     status = str(AttendanceStatus(result.status).label) if result.status else ""
+    if outcome == TapOutcome.APPLIED and result.replaced:
+        return f"{name}: {_replaced_text(result.replaced)}"
     if outcome == TapOutcome.SUPERSEDED:
         return _("%(name)s: %(by)s marked %(status)s later; that mark stays.") % {
             "name": name,

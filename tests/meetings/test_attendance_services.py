@@ -22,7 +22,7 @@ def test_mark_creates_then_updates_one_row(world, facilitator):
     second = services_attendance.attendance_mark(
         meeting=meeting, participant=person, status="present", marked_by=world.users["lead_a"]
     )
-    assert first.pk == second.pk
+    assert first.mark.pk == second.mark.pk
     mark = Attendance.objects.get()
     assert (mark.status, mark.marked_by) == ("present", world.users["lead_a"])
 
