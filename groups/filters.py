@@ -2,6 +2,7 @@ import django_filters
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .communities import community_code, community_label, community_order
 from .models import City, Composition, Group, GroupStatus, Organisation
 
 
@@ -20,7 +21,10 @@ class GroupFilter(django_filters.FilterSet):
     composition = django_filters.ChoiceFilter(
         label=_("composition"), choices=Composition.choices, empty_label=_("All")
     )
-    community = django_filters.ChoiceFilter(label=_("community"), choices=[], empty_label=_("All"))
+    # By coded community (groups/communities.py): the typed text is not a choice.
+    community = django_filters.ChoiceFilter(
+        label=_("community"), choices=[], empty_label=_("All"), method="filter_community"
+    )
 
     class Meta:
         model = Group
@@ -35,8 +39,15 @@ class GroupFilter(django_filters.FilterSet):
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=visible.values("organisation_id")
         ).order_by("name")
-        communities = visible.order_by("community").values_list("community", flat=True).distinct()
-        self.filters["community"].extra["choices"] = [(c, c) for c in communities]
+        self._texts: dict[str, list[str]] = {}
+        for text in visible.order_by().values_list("community", flat=True).distinct():
+            self._texts.setdefault(community_code(text), []).append(text)
+        self.filters["community"].extra["choices"] = [
+            (code, capfirst(community_label(code)))
+            for code in sorted(
+                self._texts, key=lambda c: (community_order(c), community_label(c).lower())
+            )
+        ]
         for name, choices in (
             ("status", GroupStatus.choices),
             ("composition", Composition.choices),
@@ -44,6 +55,9 @@ class GroupFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = [(v, capfirst(label)) for v, label in choices]
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+    def filter_community(self, queryset, name, value):
+        return queryset.filter(community__in=self._texts.get(value, []))
 
     @property
     def active_count(self) -> int:

@@ -22,8 +22,10 @@ from . import selectors, services
 from .access import (
     Need,
     group_get_for_user,
+    groups_worked_in,
     rule_for,
 )
+from .communities import coded_community
 from .filters import GroupFilter
 from .forms import (
     GroupForm,
@@ -59,6 +61,15 @@ def group_list(request):
         request.GET or None, queryset=selectors.group_list_for_user(user=user), user=user
     )
     page = Paginator(group_filter.qs, 50).get_page(request.GET.get("page"))
+    # The typed community for those who work in a group; the coded one for the rest
+    # (coordinators, funders: groups/communities.py).
+    worked = set(
+        groups_worked_in(user).filter(pk__in=[g.pk for g in page]).values_list("pk", flat=True)
+    )
+    for group in page:
+        group.shown_community = (
+            group.community if group.pk in worked else coded_community(group.community)
+        )
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {

@@ -21,6 +21,7 @@ from groups.access import (
     roles_in_group,
     rule_for,
 )
+from groups.communities import coded_community
 from groups.models import Programme, Role
 from meetings.sections import attendance_section, cocreation_section, home_section
 from participants.sections import people_section
@@ -78,6 +79,11 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "group": group,
         "can_edit": bool(standing & GROUP_MANAGERS),
+        # The typed community for those who work in the group; the coded one for the
+        # rest (coordinators, funders: groups/communities.py).
+        "community": group.community
+        if standing & GROUP_WORKERS
+        else coded_community(group.community),
         "staff": staff if standing & GROUP_WORKERS else None,
         "staff_count": len(staff),
         **people_section(group=group, standing=standing),

@@ -34,6 +34,7 @@ from django.utils.translation import pgettext
 
 from funding.models import FundingApplication, Grant, VolunteerHours, leap_days
 from funding.selectors import BudgetAgainstActual, budget_against_actual
+from groups.communities import community_code, community_label, community_order
 from groups.languages import language_direction
 from groups.models import Group, Organisation
 from meetings.models import ActivityKind, Meeting, MeetingStatus
@@ -483,15 +484,13 @@ def _participants(ids, start, end) -> ParticipantSection:
         age_labels["unknown"] = _("not recorded")
         age_counts["unknown"] = ages["unknown"]
 
-    communities = Counter(
-        (r["participant__community"] or "").strip() or "" for r in people.values()
+    # Coded categories only: typed text never reaches a funder (groups/communities.py).
+    communities = Counter(community_code(r["participant__community"]) for r in people.values())
+    community_keys = sorted(
+        communities, key=lambda k: (community_order(k), -communities[k], community_label(k))
     )
-    community_keys = sorted((k for k in communities if k), key=lambda k: (-communities[k], k))
-    community_labels = {k: k for k in community_keys}
+    community_labels = {k: community_label(k) for k in community_keys}
     community_counts = {k: communities[k] for k in community_keys}
-    if communities.get(""):
-        community_labels[""] = _("not recorded")
-        community_counts[""] = communities[""]
 
     return ParticipantSection(
         unique=CountCell(unique, suppress(unique)),

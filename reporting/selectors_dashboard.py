@@ -31,6 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from groups.communities import coded_community
 from groups.models import Composition, Group, GroupStatus, Programme
 from meetings.models import AttendanceStatus, Meeting, MeetingStatus
 from meetings.selectors_planning import MIN_MEETINGS_PER_YEAR
@@ -581,8 +582,9 @@ def build_dashboard(
         city=dict(scope.cities).get(city_id, "") if city_id else "",
         group_count=len(groups),
         by_city_status=cross_table(groups, lambda g: g.city_name, "status", list(GroupStatus)),
+        # Coded categories only, never the typed text (groups/communities.py).
         by_community_composition=cross_table(
-            groups, lambda g: g.community, "composition", list(Composition)
+            groups, lambda g: coded_community(g.community), "composition", list(Composition)
         ),
         norm_rows=norm_rows,
         trend=months,

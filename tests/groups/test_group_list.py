@@ -84,8 +84,8 @@ def test_buttons_by_role(world):
         ({"status": lambda w: GroupStatus.ENDED}, []),
         ({"composition": lambda w: Composition.MEN}, ["Group A2"]),
         ({"composition": lambda w: Composition.WOMEN}, ["Group A1"]),
-        ({"community": lambda w: "Moroccan"}, ["Group A2"]),
-        ({"community": lambda w: "Surinamese"}, ["Group B1"]),
+        ({"community": lambda w: "moroccan"}, ["Group A2"]),  # coded
+        ({"community": lambda w: "surinamese"}, ["Group B1"]),
         (
             {"organisation": lambda w: w.org_a.pk, "composition": lambda w: Composition.WOMEN},
             ["Group A1"],
@@ -105,8 +105,8 @@ def test_filter_choices_are_limited_to_what_the_user_sees(world, org_c):
     assert [o.name for o in form.fields["organisation"].queryset] == ["Organisation A"]
     assert [c.name for c in form.fields["city"].queryset] == ["Rotterdam"]
     assert [value for value, _label in form.fields["community"].choices if value] == [
-        "Moroccan",
-        "Turkish",
+        "moroccan",
+        "turkish",
     ]
 
 
@@ -211,7 +211,7 @@ def test_query_count_is_the_same_for_3_and_30_groups(
 ):
     client = world.client_for(persona)
     warm(client, URL)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule; cached on the user for the request)
@@ -220,6 +220,7 @@ def test_query_count_is_the_same_for_3_and_30_groups(
         # 6. the cities of the visible groups (filter choices)
         # 7. the organisations of the visible groups (filter choices)
         # 8. the page of groups, joined with organisation, city and venue
+        # 9. which of them the user works in (typed or coded community)
         response = client.get(URL)
     assert response.status_code == 200
     assert len(_names(response)) == visible[group_total]

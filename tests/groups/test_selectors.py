@@ -206,12 +206,13 @@ def test_community_by_composition(known_groups, django_assert_num_queries):
         # 1. one aggregate over the groups, grouped by community
         compositions, rows, totals = selectors.community_by_composition(known_groups)
     assert [c.value for c in compositions] == ["women", "men", "mixed"]
-    # Sorted case-insensitively: lower-case "chinees" still comes first.
+    # By coded community (groups/communities.py), sorted by label: the typed Dutch
+    # words ("Turks", lower-case "chinees") land on their codes.
     assert rows == [
-        {"label": "chinees", "counts": [0, 0, 1], "total": 1},
-        {"label": "Marokkaans", "counts": [1, 0, 1], "total": 2},
-        {"label": "Moluks", "counts": [0, 0, 1], "total": 1},
-        {"label": "Turks", "counts": [3, 1, 0], "total": 4},
+        {"label": "Chinese", "counts": [0, 0, 1], "total": 1},
+        {"label": "Moluccan", "counts": [0, 0, 1], "total": 1},
+        {"label": "Moroccan", "counts": [1, 0, 1], "total": 2},
+        {"label": "Turkish", "counts": [3, 1, 0], "total": 4},
     ]
     assert totals == {"counts": [4, 1, 3], "total": 8}
 
