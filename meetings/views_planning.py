@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from groups.access import Need, can, group_get_for_user, groups_worked_in, rule_for
 from groups.models import Group, Organisation
 from stetapp.access import PUBLIC, access, get_visible_or_404
+from stetapp.conflicts import saved_by
 from stetapp.forms import apply_validation_error
 from stetapp.submission import submission_once
 
@@ -429,14 +430,14 @@ def meeting_record(request, pk):
             data["version"] = str(current.version)
             form = MeetingRecordForm(data, meeting=current)
             form.is_valid()
-            messages.error(
-                request,
-                _(
-                    "Someone else saved this meeting while you were filling it in. Your "
-                    "answers are not saved yet: they are still in the form below. Check "
-                    "the meeting page if you like, then press Save again."
-                ),
+            message = _(
+                "Someone else saved this meeting while you were filling it in. Your "
+                "answers are not saved yet: they are still in the form below. Check "
+                "the meeting page if you like, then press Save again."
             )
+            # When (docs/decisions.md 41). Not who: a move or a cancellation also
+            # changes the meeting and does not record who made it.
+            messages.error(request, f"{message} {saved_by(who=None, at=current.updated_at)}")
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

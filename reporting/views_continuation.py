@@ -25,6 +25,7 @@ from funding.models import FundingApplication
 from groups.access import Need, group_get_for_user, rule_for
 from groups.models import Group
 from stetapp.access import access
+from stetapp.conflicts import saved_by
 from stetapp.forms import apply_validation_error
 
 from . import services_continuation as services
@@ -131,14 +132,15 @@ def continuation_plan(request, pk):
                 form.is_valid()
                 steps = ContinuationStepFormSet(data, instance=plan, prefix=STEPS_PREFIX)
                 steps.is_valid()
-                messages.error(
-                    request,
-                    _(
-                        "Someone else saved this plan while you were editing it. Your "
-                        "changes are not saved yet: they are still in the form below. "
-                        "Compare them with the saved plan and press Save again."
-                    ),
+                message = _(
+                    "Someone else saved this plan while you were editing it. Your "
+                    "changes are not saved yet: they are still in the form below. "
+                    "Compare them with the saved plan and press Save again."
                 )
+                if plan:
+                    # Who and when (docs/decisions.md 41); the values are in the form.
+                    message = f"{message} {saved_by(who=plan.updated_by, at=plan.updated_at)}"
+                messages.error(request, message)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from meetings import services_planning
 from meetings.models import ActivityKind, Icebreaker, MeetingStatus, Theme
+from stetapp.dates import short_datetime
 from tests.factories import (
     OrganisationFactory,
     SocialServiceFactory,
@@ -82,6 +83,8 @@ def test_a_stale_version_keeps_the_input_and_saves_nothing(world, login):
     assert "My guest" in content
     assert response.context["form"]["version"].value() == "2"
     world.meeting_a1.refresh_from_db()
+    # When it was saved (issue 15, item 4).
+    assert f"Last saved on {short_datetime(world.meeting_a1.updated_at)}." in content
     assert world.meeting_a1.guest == "Someone else"
     # Saving again now works.
     response = client.post(_url(world), _data(world, version=2, guest="My guest"))

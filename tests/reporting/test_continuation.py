@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from reporting.models import ContinuationPlan, ContinuationStep
+from stetapp.dates import short_datetime
 from tests.factories import ApplicationFactory, Role, UserFactory, grant_role
 
 
@@ -146,6 +147,9 @@ def test_stale_version_is_a_conflict_and_loses_nothing(world):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Someone else saved this plan while you were editing it." in body
+    # Who saved and when (issue 15, item 4).
+    plan = ContinuationPlan.objects.get(group=world.group_a1)
+    assert f"Last saved on {short_datetime(plan.updated_at)} by {world.users['lead_a']}." in body
     assert "Saved values that differ from yours" in body
     assert "The lead&#x27;s summary" in body
     plan = ContinuationPlan.objects.get(group=world.group_a1)
