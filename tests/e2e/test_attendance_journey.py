@@ -136,3 +136,27 @@ def test_attendance_pages_have_no_serious_accessibility_problems(
         watched.screenshot(f"facilitator-{label.replace(' ', '-')}-{size}")
     assert problems == [], "axe found:\n" + "\n".join(problems)
     assert_clean(watched)
+
+
+@pytest.mark.parametrize("viewport", SIZES)
+def test_a_tap_over_someone_elses_newer_mark_says_who(open_page, world, todays_meeting, viewport):
+    """Issue 15, item 4: the volunteer marks Ayse absent after the facilitator loaded the
+    sheet; the facilitator's tap still saves and the sheet says who had marked what."""
+    from meetings import services_attendance
+
+    meeting, person = todays_meeting, world.participant_a1
+    watched = open_page(viewport)
+    page = watched.page
+    sign_in(watched, world.users["facilitator_a1"].email)
+    page.goto(watched.url("attendance_sheet", meeting.pk))
+    expect(page.locator("#attendance-count")).to_have_text("0 of 15 marked · 0 present")
+    services_attendance.attendance_mark(
+        meeting=meeting, participant=person, status="absent", marked_by=world.users["volunteer_a1"]
+    )
+    page.locator(f"#mark-{person.pk}-present").click()
+    expect(page.get_by_text(f"{world.users['volunteer_a1']} had marked absent")).to_be_visible()
+    mark = Attendance.objects.get(meeting=meeting, participant=person)
+    assert (mark.status, mark.marked_by) == ("present", world.users["facilitator_a1"])
+    problems = blocking_violations(page, f"attendance conflict {size_name(viewport)}")
+    assert problems == [], "\n".join(problems)
+    assert_clean(watched)
