@@ -5,7 +5,7 @@ A group's and a participant's community is typed as free text by the project lea
 programme coordinators — the grant report (page, PDF, XLSX), the programme dashboard
 (page, XLSX) and the coordinator's home — never show that text: they group by the code
 `community_code` gives, and every text not on this list counts as "other"
-(docs/decisions.md 42). The project lead's own pages still show what was typed.
+(docs/decisions.md 47). The project lead's own pages still show what was typed.
 
 One place: the codes, their translated labels and the spellings each code is recognised
 by (Dutch and English, adjective and country, compared without case, accents or extra

@@ -17,7 +17,7 @@ class AttendanceMarkForm(forms.Form):
     participant = forms.IntegerField(min_value=1)
     status = forms.ChoiceField(choices=AttendanceStatus.choices)
     # The mark the sheet showed ("" for none): to tell the tapper when someone else
-    # changed it meanwhile (docs/decisions.md 41).
+    # changed it meanwhile (docs/decisions.md 46).
     base = forms.ChoiceField(choices=[("", "")] + list(AttendanceStatus.choices), required=False)
 
 

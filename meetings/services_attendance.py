@@ -37,7 +37,7 @@ def _who(user: User | None) -> str:
 @dataclass(frozen=True)
 class Replaced:
     """A mark someone else made after the tapping device showed the sheet, which the tap
-    replaced: what it was, who made it and when (docs/decisions.md 41)."""
+    replaced: what it was, who made it and when (docs/decisions.md 46)."""
 
     status: str
     by: str
@@ -70,7 +70,7 @@ def _apply_mark(
     latest (by the time it was made, `tapped_at`) decides a person's mark, whatever order
     the taps arrive in; an "everyone else present" tap never replaces a mark. Returns the
     outcome (TapOutcome), the person's mark as it now is and, when the tap replaced a mark
-    someone else made since the device showed `base`, that mark (decision 41). A
+    someone else made since the device showed `base`, that mark (decision 46). A
     concurrent insert of the same row is retried as an update."""
     try:
         with transaction.atomic():
@@ -148,7 +148,7 @@ def attendance_mark(
     updated). A tap made now (the default) is the latest and decides; an older
     `tapped_at` loses to a later tap already saved (decision 40). `base` is the mark the
     sheet showed ("" for none): when someone else changed it meanwhile, the tap still
-    saves and the answer says what it replaced (decision 41)."""
+    saves and the answer says what it replaced (decision 46)."""
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": _("Unknown attendance status.")})
     ensure_open(meeting)

@@ -167,7 +167,7 @@ def _when(moment) -> str:
 
 def _replaced_text(replaced: services_attendance.Replaced) -> str:
     """One short line for the person whose tap replaced someone else's newer mark: who
-    had marked what, and when (docs/decisions.md 41)."""
+    had marked what, and when (docs/decisions.md 46)."""
     return _("%(by)s had marked %(status)s at %(time)s") % {
         "by": replaced.by or _("someone else"),
         "status": AttendanceStatus(replaced.status).label,

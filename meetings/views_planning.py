@@ -435,7 +435,7 @@ def meeting_record(request, pk):
                 "answers are not saved yet: they are still in the form below. Check "
                 "the meeting page if you like, then press Save again."
             )
-            # When (docs/decisions.md 41). Not who: a move or a cancellation also
+            # When (docs/decisions.md 46). Not who: a move or a cancellation also
             # changes the meeting and does not record who made it.
             messages.error(request, f"{message} {saved_by(who=None, at=current.updated_at)}")
         except ValidationError as exc:

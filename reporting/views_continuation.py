@@ -138,7 +138,7 @@ def continuation_plan(request, pk):
                     "Compare them with the saved plan and press Save again."
                 )
                 if plan:
-                    # Who and when (docs/decisions.md 41); the values are in the form.
+                    # Who and when (docs/decisions.md 46); the values are in the form.
                     message = f"{message} {saved_by(who=plan.updated_by, at=plan.updated_at)}"
                 messages.error(request, message)
             except ValidationError as exc:

@@ -1,5 +1,5 @@
 """The sentence an optimistic-locking page adds when a save is refused because someone
-else saved first (docs/decisions.md 41): who saved, and when. Never a value of what they
+else saved first (docs/decisions.md 46): who saved, and when. Never a value of what they
 saved: the page shows the differences in the form itself, for the fields the user may
 read."""
 

@@ -1,4 +1,4 @@
-"""Conflicts are visible (issue 15, item 4; docs/decisions.md 41): when someone else
+"""Conflicts are visible (issue 15, item 4; docs/decisions.md 46): when someone else
 changed a person's mark after the sheet was shown, a tap still saves and the answer says
 in one short line who had marked what, and when. Two clients, as two phones."""
 

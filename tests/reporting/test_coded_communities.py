@@ -1,5 +1,5 @@
 """Funder and coordinator outputs use only coded communities (issue 15, item 7;
-docs/decisions.md 42): a typed community ("Canary Street 12") never reaches the grant
+docs/decisions.md 47): a typed community ("Canary Street 12") never reaches the grant
 report (page, PDF, XLSX), the programme dashboard (page, XLSX), the coordinator's home,
 group list or group page; it is counted under "other", and small numbers are still
 suppressed. Those who work in the group still see what was typed."""
