@@ -1,19 +1,17 @@
 """Import groups from a CSV or XLSX file: all rows or none.
 
-The format is described in docs/import-formats.md. `read_table` turns a file into rows
-(shared by every import); `import_groups` validates every row first and writes only when
-no row has an error. Errors name the line as a spreadsheet shows it (the header is line 1).
+The format is described in docs/import-formats.md. `stetapp.tabular.read_table` turns a
+file into rows (shared by every import, with its limits); `import_groups` validates every
+row first and writes only when no row has an error. Errors name the line as a spreadsheet
+shows it (the header is line 1).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,14 +20,11 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from stetapp.tabular import ImportFileError, read_table
 from stetapp.text import clean_text
 
 from .models import City, Composition, Group, GroupStatus, Organisation, Programme, SchoolRegion
 from .services import group_create, organisation_create
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not a spreadsheet, too large, no header…)."""
 
 
 @dataclass
@@ -52,98 +47,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Return (header, [(line_number, cells)]) from CSV or XLSX bytes.
-
-    Raises ImportFileError with a message for the user when the file cannot be read.
-    Empty lines are skipped. CSV may be UTF-8 (with or without BOM) or Windows-1252 and
-    separated by commas or semicolons (Dutch Excel writes semicolons).
-    """
-    if not data:
-        raise ImportFileError(_("The file is empty."))
-    if len(data) > settings.STETAPP_IMPORT_MAX_BYTES:
-        raise ImportFileError(
-            _("The file is too large (at most %(mb)d MB).")
-            % {"mb": settings.STETAPP_IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
-    name = (filename or "").lower()
-    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        rows = _read_xlsx(data)
-    elif name.endswith((".csv", ".txt")) or not name:
-        rows = _read_csv(data)
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    numbered = [(i, cells) for i, cells in enumerate(rows, start=1) if any(c for c in cells)]
-    if not numbered:
-        raise ImportFileError(_("The file is empty."))
-    (_line, header), body = numbered[0], numbered[1:]
-    if len(body) > settings.STETAPP_IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            _("The file has too many rows (at most %(n)d).")
-            % {"n": settings.STETAPP_IMPORT_MAX_ROWS}
-        )
-    return [h.strip().lower() for h in header], body
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    if b"\x00" in data:
-        raise ImportFileError(_("This is not a CSV or Excel file."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise ImportFileError(_("The file's characters could not be read; save it as UTF-8."))
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return [
-            [_cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The CSV file could not be read: %(error)s") % {"error": exc}
-        ) from None
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        filled = 0
-        for row in sheet.iter_rows(values_only=True):
-            cells = [_cell(c) for c in row]
-            # Empty rows keep their place (line numbers) but do not count towards the
-            # limit; counting them dropped data rows silently instead of refusing the file.
-            rows.append(cells if any(cells) else [])
-            filled += bool(any(cells))
-            if filled > settings.STETAPP_IMPORT_MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
 
 
 # Column names: English (canonical, listed first) and Dutch. When two names of one column

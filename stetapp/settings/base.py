@@ -211,6 +211,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Uploaded spreadsheets are read in memory; nothing larger than this is accepted.
 STETAPP_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 STETAPP_IMPORT_MAX_ROWS = 5000
+# Budgets checked before the work they bound (stetapp/tabular.py): columns per row, and
+# what an .xlsx (a zip of XML) may unpack to.
+STETAPP_IMPORT_MAX_COLUMNS = 100
+STETAPP_IMPORT_MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 
 # --- e-mail --------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
