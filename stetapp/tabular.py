@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 
@@ -186,10 +187,11 @@ def _too_large_unpacked() -> ImportFileError:
     )
 
 
-def check_xlsx_archive(data: bytes) -> None:
+def check_xlsx_archive(data: bytes) -> set[str]:
     """Refuse a zip that is not a plain spreadsheet, before anything is parsed: too many
     files, too much data once unpacked, packed like a bomb, or XML that declares
-    entities. Raises ImportFileError."""
+    entities. Raises ImportFileError. Returns the worksheets that state no dimension
+    before their rows (see _with_dimensions)."""
     budget = settings.STETAPP_IMPORT_MAX_UNPACKED_BYTES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -205,9 +207,12 @@ def check_xlsx_archive(data: bytes) -> None:
                     member.compress_size, 1
                 ):
                     raise _too_large_unpacked()
-            for member in members:
-                if member.filename.lower().endswith((".xml", ".rels", ".vml")):
-                    _check_xml_member(archive, member)
+            return {
+                member.filename
+                for member in members
+                if member.filename.lower().endswith((".xml", ".rels", ".vml"))
+                and not _check_xml_member(archive, member)
+            }
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
@@ -216,9 +221,15 @@ def check_xlsx_archive(data: bytes) -> None:
         raise _not_xlsx() from None
 
 
-def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    keep = max(len(m) for m in FORBIDDEN_MARKUP) - 1
+_FIRST_TAG = re.compile(rb"<(?:[\w.-]+:)?(dimension|sheetData)\b")
+
+
+def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Read a member as a stream; refuse entity declarations. False for a worksheet
+    whose rows come before any dimension, True otherwise."""
+    keep = 64
     tail = b""
+    first_tag = None
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
@@ -229,11 +240,40 @@ def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None
                         "not need (DOCTYPE or ENTITY); it is not read."
                     )
                 )
+            if first_tag is None and (found := _FIRST_TAG.search(window)):
+                first_tag = found.group(1)
             tail = window[-keep:]
+    return first_tag != b"sheetData"
+
+
+def _with_dimensions(data: bytes, worksheets: set[str]) -> bytes:
+    """The archive with a dimension put before the rows of each of `worksheets`.
+
+    openpyxl's read-only mode looks for a sheet's dimension first, and parses the whole
+    sheet when there is none: an upload could make the server parse its budget twice.
+    The value is never used (rows are as wide as their cells), only its place."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename in worksheets:
+                content = re.sub(
+                    rb"<([\w.-]+:)?sheetData\b",
+                    rb'<\1dimension ref="A1"/><\1sheetData',
+                    content,
+                    count=1,
+                )
+            target.writestr(member.filename, content)
+    return out.getvalue()
 
 
 def _read_xlsx(data: bytes, *, max_rows: int, max_columns: int) -> Rows:
-    check_xlsx_archive(data)
+    undimensioned = check_xlsx_archive(data)
+    if undimensioned:
+        data = _with_dimensions(data, undimensioned)
     from openpyxl import load_workbook
 
     try:

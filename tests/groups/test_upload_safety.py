@@ -205,7 +205,10 @@ def test_without_the_archive_check_openpyxl_still_refuses_entities(name, hostile
     # error is the user's message, not a ParseError (a 500).
     data, filename, _message = hostile_files[name]
     started = time.process_time()
-    with mock.patch.object(tabular, "check_xlsx_archive"), pytest.raises(ImportFileError) as exc:
+    with (
+        mock.patch.object(tabular, "check_xlsx_archive", return_value=set()),
+        pytest.raises(ImportFileError) as exc,
+    ):
         read_table(data, filename)
     assert str(exc.value) == "This is not a readable Excel (.xlsx) file."
     assert time.process_time() - started < 2
@@ -316,3 +319,34 @@ def test_upload_page_shows_the_message(world, hostile_files, page, name):
     assert response.context["file_error"] == message
     assert message.split(";")[0].split("(")[0] in response.text.replace("&#x27;", "'")
     assert count() == before
+
+
+def _without_dimension_sheet(rows_xml: str, *, prefix: str = "") -> bytes:
+    p = f"{prefix}:" if prefix else ""
+    ns = NS.replace("xmlns=", f"xmlns:{prefix}=") if prefix else NS
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {ns}><{p}sheetData>'
+        + rows_xml.replace("<", f"<{p}").replace(f"<{p}/", f"</{p}")
+        + f"</{p}sheetData></{p}worksheet>"
+    ).encode()
+
+
+@pytest.mark.parametrize("prefix", ["", "x"])
+def test_a_sheet_without_dimension_is_read_without_parsing_it_twice(prefix):
+    # openpyxl parses a whole sheet looking for its dimension when it has none; the
+    # archive gets one put in first, so a large sheet is parsed once, up to the budget.
+    rows = inline_row(1, HEADER) + "".join(inline_row(n, ROW) for n in range(3, 10_003))
+    data = replace_member(
+        xlsx_bytes([HEADER]), SHEET, _without_dimension_sheet(rows, prefix=prefix)
+    )
+    with override_settings(STETAPP_IMPORT_MAX_ROWS=3):
+        started = time.process_time()
+        with pytest.raises(ImportFileError, match="too many rows"):
+            read_table(data, "groups.xlsx")
+        assert time.process_time() - started < 0.5
+    rows = inline_row(1, HEADER) + "".join(inline_row(n, ROW) for n in range(3, 103))
+    sheet = _without_dimension_sheet(rows, prefix=prefix)
+    header, body = read_table(replace_member(xlsx_bytes([HEADER]), SHEET, sheet), "groups.xlsx")
+    assert header == HEADER
+    assert body[0] == (3, ROW)
+    assert len(body) == 100
