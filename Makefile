@@ -54,5 +54,10 @@ messages:
 	$(BIN)/python manage.py makemessages -l nl -l en --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+## Fuzz the importers with 10,000 examples per test (CI runs 100; tests/groups/test_import_fuzz.py)
+.PHONY: fuzz
+fuzz: install-dev
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -n $(PYTEST_WORKERS) tests/groups/test_import_fuzz.py $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3*

@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -217,7 +218,7 @@ def check_xlsx_archive(data: bytes) -> set[str]:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
         raise _not_xlsx() from None
-    except (EOFError, ValueError, RuntimeError):  # a truncated or encrypted member
+    except (EOFError, ValueError, RuntimeError, zlib.error):  # a damaged or encrypted member
         raise _not_xlsx() from None
 
 

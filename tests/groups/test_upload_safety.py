@@ -350,3 +350,14 @@ def test_a_sheet_without_dimension_is_read_without_parsing_it_twice(prefix):
     assert header == HEADER
     assert body[0] == (3, ROW)
     assert len(body) == 100
+
+
+def test_a_damaged_deflate_stream_is_unreadable():
+    # Found by the fuzz tests: zlib.error while the archive was checked.
+    data = bytearray(xlsx_bytes([HEADER, ROW]))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo(SHEET)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start : start + 8] = b"\xff" * 8
+    with pytest.raises(ImportFileError, match="not a readable Excel"):
+        read_table(bytes(data), "groups.xlsx")
