@@ -26,6 +26,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -39,6 +40,13 @@ MAX_MEMBERS = 500
 MAX_RATIO = 200
 # Members smaller than this are not checked for their ratio (tiny files pack oddly).
 RATIO_FLOOR = 1024 * 1024
+# Tags ("<", closing ones included) outside the worksheets: openpyxl reads styles, shared
+# strings and the workbook in full when it opens a file. A shared string costs about
+# 17 µs and four tags; 5,000 rows of 11 distinct texts need 55,000 (220,000 tags). Other
+# parts (styles above all, about 35 µs a tag) have a few thousand in a real file. Both
+# caps keep the cost under about 2 s.
+MAX_SHARED_STRING_TAGS = 400_000
+MAX_OTHER_TAGS = 50_000
 # Markup that declares entities; a spreadsheet never needs it.
 FORBIDDEN_MARKUP = (b"<!DOCTYPE", b"<!ENTITY")
 _CHUNK = 64 * 1024
@@ -208,12 +216,23 @@ def check_xlsx_archive(data: bytes) -> set[str]:
                     member.compress_size, 1
                 ):
                     raise _too_large_unpacked()
-            return {
-                member.filename
-                for member in members
-                if member.filename.lower().endswith((".xml", ".rels", ".vml"))
-                and not _check_xml_member(archive, member)
-            }
+            undimensioned = set()
+            # What is not a worksheet is read in full when the file is opened.
+            tags = {"strings": 0, "other": 0}
+            for member in members:
+                if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    continue
+                seen = _check_xml_member(archive, member)
+                if seen.root == b"sst":
+                    tags["strings"] += seen.tags
+                elif seen.root != b"worksheet" or seen.foreign:
+                    # A "worksheet" holding styles or strings may be read as those.
+                    tags["other"] += seen.tags
+                if seen.root == b"worksheet" and seen.rows_first:
+                    undimensioned.add(member.filename)
+            if tags["strings"] > MAX_SHARED_STRING_TAGS or tags["other"] > MAX_OTHER_TAGS:
+                raise _too_large_unpacked()
+            return undimensioned
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
@@ -222,15 +241,27 @@ def check_xlsx_archive(data: bytes) -> set[str]:
         raise _not_xlsx() from None
 
 
-_FIRST_TAG = re.compile(rb"<(?:[\w.-]+:)?(dimension|sheetData)\b")
+_DIMENSION_OR_ROWS = re.compile(rb"<(?:[\w.-]+:)?(dimension|sheetData)\b")
+_ROOT = re.compile(rb"<(?:[\w.-]+:)?([\w.-]+)")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+# Tags of styles and shared strings, which a worksheet never holds.
+_FOREIGN = re.compile(rb"<(?:[\w.-]+:)?(?:si|xf|font|fill|border|numFmt|dxf|cellStyle)[\s/>]")
 
 
-def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    """Read a member as a stream; refuse entity declarations. False for a worksheet
-    whose rows come before any dimension, True otherwise."""
+@dataclass
+class _Seen:
+    root: bytes | None = None  # the root element's name, without prefix
+    rows_first: bool = False  # sheetData comes before any dimension
+    foreign: bool = False  # holds tags of styles or shared strings
+    tags: int = 0
+
+
+def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Seen:
+    """Read a member as a stream; refuse entity declarations; note what it is."""
     keep = 64
     tail = b""
-    first_tag = None
+    seen = _Seen()
+    placed = None
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
@@ -241,10 +272,15 @@ def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool
                         "not need (DOCTYPE or ENTITY); it is not read."
                     )
                 )
-            if first_tag is None and (found := _FIRST_TAG.search(window)):
-                first_tag = found.group(1)
+            if seen.tags == 0 and (root := _ROOT.search(_COMMENT.sub(b"", window))):
+                seen.root = root.group(1)
+            if placed is None and (found := _DIMENSION_OR_ROWS.search(window)):
+                placed = found.group(1)
+            seen.foreign = seen.foreign or bool(_FOREIGN.search(window))
+            seen.tags += chunk.count(b"<")
             tail = window[-keep:]
-    return first_tag != b"sheetData"
+    seen.rows_first = placed == b"sheetData"
+    return seen
 
 
 def _with_dimensions(data: bytes, worksheets: set[str]) -> bytes:

@@ -361,3 +361,33 @@ def test_a_damaged_deflate_stream_is_unreadable():
     data[start : start + 8] = b"\xff" * 8
     with pytest.raises(ImportFileError, match="not a readable Excel"):
         read_table(bytes(data), "groups.xlsx")
+
+
+def _bloated_styles(count: int) -> bytes:
+    data = xlsx_bytes([HEADER, ROW])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        styles = archive.read("xl/styles.xml")
+    xfs = "".join(f'<xf numFmtId="{n % 997}" fontId="0" xfId="{n}"/>' for n in range(count))
+    at = styles.index(b"<cellXfs")
+    at = styles.index(b">", at) + 1
+    return replace_member(data, "xl/styles.xml", styles[:at] + xfs.encode() + styles[at:])
+
+
+@pytest.mark.parametrize("where", ["xl/styles.xml", "xl/worksheets/sheet2.xml"])
+def test_bloated_styles_are_refused_before_openpyxl_reads_them(where):
+    # openpyxl reads styles in full on opening (about 35 µs a tag); a "worksheet" that
+    # holds styles is counted as styles.
+    data = _bloated_styles(tabular.MAX_OTHER_TAGS)
+    if where != "xl/styles.xml":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            styles = archive.read("xl/styles.xml")
+        data = replace_member(data, where, styles.replace(b"<styleSheet", b"<worksheet", 1))
+    started = time.process_time()
+    with mock.patch("openpyxl.load_workbook") as load, pytest.raises(ImportFileError):
+        read_table(data, "groups.xlsx")
+    assert not load.called
+    assert time.process_time() - started < 1
+
+
+def test_ordinary_styles_are_read():
+    assert read_table(_bloated_styles(200), "groups.xlsx")[1] == [(2, ROW)]
