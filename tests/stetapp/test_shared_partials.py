@@ -1,5 +1,6 @@
-"""List pages draw their filter panel and pagination with one partial each
-(templates/partials/filter_panel.html, pagination.html): a copy in a page would drift."""
+"""List pages draw their filter panel and pagination, and import pages their upload form,
+with one partial each (templates/partials/filter_panel.html, pagination.html,
+import_upload.html): a copy in a page would drift."""
 
 from pathlib import Path
 
@@ -14,6 +15,7 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
     [
         ('class="pagination', "partials/pagination.html"),
         ("filter-panel", "partials/filter_panel.html"),
+        ("errorlist-rows", "partials/import_upload.html"),
     ],
 )
 def test_only_the_partial_draws_it(marker, partial):
