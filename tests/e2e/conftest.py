@@ -12,6 +12,7 @@ empty for the next run.
 
 import os
 import shutil
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -95,7 +96,24 @@ def _restore_migration_data(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _e2e_database(_restore_migration_data, django_db_serialized_rollback, live_server):
-    """Every browser test gets the live server and the migrations' data (municipalities)."""
+    """Every browser test gets the live server and the migrations' data (municipalities).
+
+    At the end it waits for the requests the server is still answering (a page the browser
+    asked for just before its context closed, the service worker's fetches): the database
+    flush that follows takes exclusive locks, and a request still reading in its own
+    connection would deadlock with it and leave the database unflushed for the next test.
+    """
+    yield
+    _wait_for_requests_in_flight(live_server)
+
+
+def _wait_for_requests_in_flight(live_server, timeout: float = 15.0) -> None:
+    server = getattr(live_server.thread, "httpd", None)
+    # socketserver.ThreadingMixIn keeps its request threads in `_threads` (block_on_close).
+    threads = list(getattr(server, "_threads", None) or [])
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture
