@@ -59,5 +59,12 @@ messages:
 fuzz: install-dev
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -n $(PYTEST_WORKERS) tests/groups/test_import_fuzz.py $(PYTEST_ARGS)
 
+## Back up the PostgreSQL database and the private files, restore both into an empty
+## database and directory, compare and smoke-test the copy (docs/deployment.md)
+.PHONY: backup-drill
+DRILL_ARGS ?=
+backup-drill: install
+	$(BIN)/python manage.py backup_drill $(DRILL_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3*
