@@ -439,6 +439,7 @@ def run_drill(
             report.files, report.file_bytes = source_files.count, source_files.bytes
 
             # 3. restore into an empty database and a fresh directory
+            started = time.monotonic()
             admin.execute(
                 sql.SQL(
                     "CREATE DATABASE {} TEMPLATE template0 ENCODING {} LC_COLLATE {} LC_CTYPE {}"
@@ -450,7 +451,6 @@ def run_drill(
                 )
             )
             created = True
-            started = time.monotonic()
             _run(
                 [
                     pg_restore,
