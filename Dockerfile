@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # System libraries WeasyPrint needs (Pango, HarfBuzz), fonts for Latin, Arabic and other
 # scripts, the emoji font (names and stories with emoji would print as boxes without it),
-# and GNU gettext for compilemessages.
+# GNU gettext for compilemessages, and pg_dump/pg_restore (postgresql-client, 15 on
+# bookworm, the server's version) for `manage.py backup_drill`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -21,6 +22,7 @@ RUN apt-get update \
         fonts-noto-core \
         fonts-noto-color-emoji \
         gettext \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # The application runs as an unprivileged user; the code stays owned by root (read-only).
