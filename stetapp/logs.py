@@ -40,6 +40,7 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 _request_id: ContextVar[str | None] = ContextVar("stetapp_request_id", default=None)
 _request: ContextVar[Any] = ContextVar("stetapp_request", default=None)
+_task_logger = logging.getLogger("stetapp.tasks")
 
 
 def new_request_id() -> str:
@@ -78,18 +79,41 @@ def request_context(request_id: str, request: Any = None) -> Iterator[str]:
 # --- background tasks ----------------------------------------------------------------
 
 
+class TaskFailed(Exception):  # noqa: N818 - the name says what is stored
+    """What a failed task leaves in the task results table: the class of what went wrong
+    and the request id, never its message (see `carries_request_id`)."""
+
+
 def carries_request_id(func: Callable[..., T]) -> Callable[..., T]:
     """Let a task function take `request_id=` and run under it (put it under `@task()`).
 
     Its log lines then carry the id of the request that queued it. Queue it with
     `enqueue(task, ...)`.
+
+    A failure is logged here, scrubbed (classes, files, lines and functions: where it
+    went wrong, not what it said), and re-raised as `TaskFailed("<class> (request id
+    <id>)")` without its cause, so that neither django-tasks-db's results table (its
+    `exception_class_path` and `traceback` columns) nor the worker's own log line holds
+    the message, which can quote a participant. Every task of the project uses this
+    (tests/stetapp/test_task_failures.py).
     """
+    name = f"{func.__module__}.{func.__qualname__}"
 
     @wraps(func)
     def wrapper(*args: Any, request_id: str | None = None, **kwargs: Any) -> T:
-        with request_context(safe_request_id(request_id)):
-            return func(*args, **kwargs)
+        with request_context(safe_request_id(request_id)) as current:
+            try:
+                return func(*args, **kwargs)
+            except Exception as exc:
+                failure = _class_name(exc)
+                _task_logger.error(
+                    "Task failed", exc_info=exc, extra={"task": name, "exception": failure}
+                )
+                scrubbed = TaskFailed(f"{failure} (request id {current})")
+            # Raised outside the except block: no cause, no context, nothing to print.
+            raise scrubbed
 
+    wrapper.scrubs_failures = True  # type: ignore[attr-defined]
     return wrapper
 
 
