@@ -519,6 +519,9 @@ def run_smoke(settings_dict: dict[str, Any], dbname: str, files_root: Path) -> d
     env = _environment(settings_dict)
     env["DATABASE_URL"] = _database_url(settings_dict, dbname)
     env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE
+    # The copy's own cache (production falls back to the database cache table), so that
+    # nothing the smoke test caches reaches the live Redis.
+    env["REDIS_URL"] = ""
     result = subprocess.run(  # noqa: S603
         [
             sys.executable,
