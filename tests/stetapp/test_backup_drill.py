@@ -9,6 +9,7 @@ their world (transaction=True) and put back what the migrations loaded afterward
 
 import functools
 import io
+import shutil
 from pathlib import Path
 
 import psycopg
@@ -57,6 +58,13 @@ def _drill_database_exists() -> bool:
         return cursor.fetchone() is not None
 
 
+def _drop_drill_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'DROP DATABASE IF EXISTS "{connection.settings_dict["NAME"] + DRILL_SUFFIX}"'
+        )
+
+
 @postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_clean_backup_restores_with_no_mismatch(_restore_migration_data, world):
@@ -64,7 +72,15 @@ def test_a_clean_backup_restores_with_no_mismatch(_restore_migration_data, world
     receipt = Path(world.expense_a1.receipt.path)
     assert receipt.is_file()
 
-    report = run_drill()
+    report = run_drill(keep=True)
+    try:
+        # --keep leaves the copy to look at: the database and the work folder.
+        assert _drill_database_exists()
+        assert (report.kept / "private-files" / world.expense_a1.receipt.name).is_file()
+        assert (report.kept / "database.dump").is_file()
+    finally:
+        _drop_drill_database()
+        shutil.rmtree(report.kept)
 
     assert report.mismatches == []
     assert report.clean
@@ -83,8 +99,9 @@ def test_a_clean_backup_restores_with_no_mismatch(_restore_migration_data, world
     assert smoke["referenced_files"] >= 2
     assert smoke["missing_files"] == []
     assert smoke["receipt"].startswith(f"opened ({receipt.stat().st_size} bytes")
-    assert not _drill_database_exists()
-    assert "result    OK: 0 mismatches" in backup_drill.format_report(report)
+    text = backup_drill.format_report(report)
+    assert "result    OK: 0 mismatches" in text
+    assert f"  kept      database {report.restored}, files in {report.kept}" in text
 
 
 def _damage(receipt_name: str, restored: psycopg.Connection, files: Path) -> None:
