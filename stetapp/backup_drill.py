@@ -15,9 +15,10 @@ restore") proves that a backup can be restored, rather than assuming it:
 4. It compares per table the row count and an ordered checksum (md5 over the md5 of each
    row's text, in primary-key order), checks that no sequence is behind its column, and
    compares the files by path and sha256.
-5. It runs `manage.py backup_drill_smoke` in a separate process against the restored
-   database and files: no pending migrations, counts, a group with its meetings, a few
-   pages rendered, every file the database refers to present, a receipt opened.
+5. It runs `manage.py backup_drill_smoke` (in `reporting`, the installed app that may
+   read every phase's models) in a separate process against the restored database and files: no
+   pending migrations, counts, a group with its meetings, a few pages rendered, every
+   file the database refers to present, a receipt opened.
 6. It drops the restored database and the work directory (unless `keep`).
 
 Every difference is a `mismatch`; the command exits non-zero when there is one. Nothing is

@@ -6,6 +6,8 @@ prints one line, `BACKUP-DRILL-SMOKE {json}`, with what it found: pending migrat
 counts, the status of a few pages rendered as the site administrator, the private files
 the database refers to that are missing, and whether a receipt opens. Run by hand it only
 reads, except for the sign-in of the page renders (a session row, the last sign-in time).
+It lives in `reporting`, the top installed layer, which may import every phase's models
+(docs/decisions.md, 30); the pages it renders are reached by URL name.
 """
 
 import hashlib
