@@ -1,4 +1,4 @@
-"""The coded list of communities and backgrounds: what funders and coordinators see.
+"""The coded lists of communities and backgrounds: what funders and coordinators see.
 
 A group's and a participant's community is typed as free text by the project lead
 ("Turks", "Marokkaans-Berbers", a street name by mistake). Outputs for funders and
@@ -9,14 +9,26 @@ programme coordinators — the grant report (page, PDF, XLSX), the programme das
 
 One place: the codes, their translated labels and the spellings each code is recognised
 by (Dutch and English, adjective and country, compared without case, accents or extra
-spaces). Add a spelling here when an organisation's usual word lands under "other".
+spaces). Add a spelling here when many organisations' usual word lands under "other".
+
+Each organisation keeps its own list (`OrganisationCommunity` rows, edited by its project
+lead): the shared defaults below, with labels it renamed and categories it hid, plus
+categories of its own. No rows means the defaults. `community_list(organisation_id)`
+loads one organisation's list, `community_lists(ids)` several in one query; a
+`CommunityList` maps typed text to a code (`code`), a code to its label (`label`), and
+for outputs across organisations to the shared code (`shared_code`: an organisation's
+own category counts as "other" there; docs/decisions.md, "An organisation's own list of
+communities").
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,7 +124,7 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _key(text: str) -> str:
+def community_key(text: str) -> str:
     """Lower case, without accents, punctuation as spaces, single spaces."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
@@ -124,33 +136,179 @@ def _index() -> dict[str, str]:
     for code in Community:
         if code == Community.OTHER:
             continue
-        index[_key(code.value)] = code.value
+        index[community_key(code.value)] = code.value
         for spelling in SPELLINGS.get(code, ()):
-            index[_key(spelling)] = code.value
+            index[community_key(spelling)] = code.value
     return index
 
 
 _INDEX = _index()
+DEFAULT_CODES: frozenset[str] = frozenset(Community.values)
 
 
-def community_code(text: str | None) -> str:
-    """The code of a typed community: "" when nothing was typed, a Community value when
-    the text is one of its spellings, else Community.OTHER."""
-    key = _key(text or "")
-    if not key:
-        return ""
-    return _INDEX.get(key, Community.OTHER.value)
+def default_labels(code: str) -> tuple[str, str]:
+    """A default code's (Dutch, English) label: the start of an organisation's row."""
+    label = Community(code).label
+    with override("nl"):
+        dutch = str(label)
+    with override("en"):
+        english = str(label)
+    return dutch, english
 
 
-def community_label(code: str) -> str:
+def _in_english() -> bool:
+    return (get_language() or "nl").startswith("en")
+
+
+@dataclass(frozen=True)
+class Category:
+    """One category of an organisation's list. `version` 0: a default nobody changed."""
+
+    code: str
+    label_nl: str = ""
+    label_en: str = ""
+    active: bool = True
+    aliases: tuple[str, ...] = ()
+    version: int = 0
+
+    @property
+    def own(self) -> bool:
+        """The organisation's own category, not one of the shared defaults."""
+        return self.code not in DEFAULT_CODES
+
+    @property
+    def label(self) -> str:
+        """The label in the active language, else the other one; a default nobody
+        changed has the translated shared label."""
+        if not self.version and not self.own:
+            return str(Community(self.code).label)
+        first, second = (
+            (self.label_en, self.label_nl) if _in_english() else (self.label_nl, self.label_en)
+        )
+        return first or second
+
+    def spellings(self) -> list[str]:
+        """The texts that are this category's own: its code, labels and former labels,
+        and for a default its shared labels (not the other shared spellings, so that an
+        organisation can count "Riffijns" apart)."""
+        shared = default_labels(self.code) if not self.own else ()
+        return [t for t in (self.code, self.label_nl, self.label_en, *self.aliases, *shared) if t]
+
+
+@dataclass
+class CommunityList:
+    """An organisation's categories: the defaults, changed by its rows, plus its own."""
+
+    categories: dict[str, Category] = field(default_factory=dict)
+    _index: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, rows: Iterable[Category] = ()) -> CommunityList:
+        categories = {code: Category(code=code) for code in Community.values}
+        categories.update({row.code: row for row in rows})
+        # The shared spellings first; the organisation's own labels and former labels
+        # win over them ("Berbers" may be a category of its own).
+        index = dict(_INDEX)
+        for category in categories.values():
+            if category.code == Community.OTHER:
+                continue
+            for text in category.spellings():
+                key = community_key(text)
+                if key:
+                    index[key] = category.code
+        return cls(categories=categories, _index=index)
+
+    def code(self, text: str | None) -> str:
+        """The code of a typed community: "" when nothing was typed, a code of this list
+        when the text is its code, label, former label or shared spelling, else "other".
+        A hidden category still keeps its code: hiding stops offering it."""
+        key = community_key(text or "")
+        if not key:
+            return ""
+        return self._index.get(key, Community.OTHER.value)
+
+    def shared_code(self, text: str | None) -> str:
+        """The code for outputs across organisations: a default code as such, the
+        organisation's own categories as "other"."""
+        code = self.code(text)
+        return code if not code or code in DEFAULT_CODES else Community.OTHER.value
+
+    def label(self, code: str) -> str:
+        """The label of a code on this list; "not recorded" for ""."""
+        if not code:
+            return str(_("not recorded"))
+        category = self.categories.get(code)
+        return category.label if category else str(Community.OTHER.label)
+
+    def sort_key(self, code: str) -> tuple[int, str]:
+        """The listed codes by label, then "other", then "not recorded"."""
+        return (community_order(code), self.label(code).lower())
+
+    def offered(self) -> list[Category]:
+        """The active categories, "other" left out (it is what anything else becomes),
+        sorted by label: the choices where a community is typed."""
+        return sorted(
+            (c for c in self.categories.values() if c.active and c.code != Community.OTHER),
+            key=lambda c: c.label.lower(),
+        )
+
+    def in_order(self) -> list[Category]:
+        """Every category, "other" last: the page where the project lead keeps the list."""
+        return sorted(self.categories.values(), key=lambda c: self.sort_key(c.code))
+
+
+DEFAULTS = CommunityList.build()
+
+
+def _category(row) -> Category:
+    return Category(
+        code=row.code,
+        label_nl=row.label_nl,
+        label_en=row.label_en,
+        active=row.active,
+        aliases=tuple(row.aliases or ()),
+        version=row.version,
+    )
+
+
+def community_lists(organisation_ids: Iterable[int]) -> dict[int, CommunityList]:
+    """The lists of these organisations, in one query (none for an empty list)."""
+    from .models import OrganisationCommunity
+
+    ids = set(organisation_ids)
+    rows: dict[int, list[Category]] = {pk: [] for pk in ids}
+    if ids:
+        for row in OrganisationCommunity.objects.filter(organisation_id__in=ids).order_by():
+            rows[row.organisation_id].append(_category(row))
+    return {pk: CommunityList.build(found) if found else DEFAULTS for pk, found in rows.items()}
+
+
+def community_list(organisation_id: int) -> CommunityList:
+    """One organisation's list (one query)."""
+    return community_lists([organisation_id])[organisation_id]
+
+
+def community_code(text: str | None, categories: CommunityList = DEFAULTS) -> str:
+    """The code of a typed community on `categories` (the shared defaults unless an
+    organisation's list is given): "", one of its codes, or Community.OTHER."""
+    return categories.code(text)
+
+
+def community_label(code: str, categories: CommunityList = DEFAULTS) -> str:
     """The translated label of a code; "not recorded" for ""."""
-    return str(Community(code).label) if code else str(_("not recorded"))
+    return categories.label(code)
 
 
-def coded_community(text: str | None) -> str:
-    """What a funder or coordinator sees for a typed community: its code's label, "other"
-    or "not recorded"; never the text itself."""
-    return community_label(community_code(text))
+def coded_community(text: str | None, categories: CommunityList = DEFAULTS) -> str:
+    """What a funder or coordinator sees for a typed community: its code's label on the
+    organisation's list, "other" or "not recorded"; never the text itself."""
+    return categories.label(categories.code(text))
+
+
+def shared_coded_community(text: str | None, categories: CommunityList) -> str:
+    """The same across organisations: a default's shared label, own categories as
+    "other" (docs/decisions.md, "An organisation's own list of communities")."""
+    return DEFAULTS.label(categories.shared_code(text))
 
 
 def community_order(code: str) -> int:
@@ -159,10 +317,19 @@ def community_order(code: str) -> int:
 
 
 __all__ = [
+    "DEFAULTS",
+    "DEFAULT_CODES",
     "SPELLINGS",
+    "Category",
     "Community",
+    "CommunityList",
     "coded_community",
     "community_code",
+    "community_key",
     "community_label",
+    "community_list",
+    "community_lists",
     "community_order",
+    "default_labels",
+    "shared_coded_community",
 ]

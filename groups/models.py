@@ -169,6 +169,50 @@ class Organisation(models.Model):
         return self.name
 
 
+class OrganisationCommunity(models.Model):
+    """One category of an organisation's list of communities (groups/communities.py,
+    docs/decisions.md 47 and the decision after it).
+
+    No rows means the shared default list. A row whose code is a default code changes
+    that default for this organisation (its labels, hidden or not); any other code is
+    the organisation's own category. A row is never deleted and its code never changes:
+    reports map typed text to codes when they are built. `aliases` keeps the labels a
+    category had before a rename, so text typed under an old label keeps its code.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="community_categories",
+        verbose_name=_("organisation"),
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label_nl = models.CharField(_("Dutch label"), max_length=100, blank=True)
+    label_en = models.CharField(_("English label"), max_length=100, blank=True)
+    active = models.BooleanField(_("offered as a choice"), default=True)
+    aliases = models.JSONField(default=list, blank=True)
+    # Optimistic concurrency: an update names the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("community category")
+        verbose_name_plural = _("community categories")
+        ordering = ["organisation", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="community_unique_code_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=~Q(label_nl="") | ~Q(label_en=""),
+                name="community_has_a_label",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
 class VenueQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(organisation__in=Organisation.objects.visible_to(user))
