@@ -229,3 +229,47 @@ class SecondFactorResetForm(forms.Form):
         label=_("How did you check?"),
         choices=[(code, IDENTITY_CHECK_LABELS[code]) for code in IDENTITY_CHECKS],
     )
+
+
+class CommunityCategoryForm(forms.Form):
+    """A category of the organisation's list of communities (groups/services_communities).
+
+    Adding asks for the code; editing shows it and sends the version it started from.
+    """
+
+    code = forms.CharField(
+        label=_("code"),
+        max_length=40,
+        help_text=_(
+            "A short name that never changes, in lower-case letters, digits or "
+            "underscores, e.g. berber_riffian."
+        ),
+    )
+    label_nl = forms.CharField(label=_("Dutch label"), max_length=100, required=False)
+    label_en = forms.CharField(
+        label=_("English label"),
+        max_length=100,
+        required=False,
+        help_text=_("Give at least one label; the other language shows it when it has none."),
+    )
+    active = forms.BooleanField(
+        label=_("offered as a choice"),
+        required=False,
+        initial=True,
+        help_text=_("Hide a category nobody has any more; a category in use stays offered."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"]
+        else:
+            del self.fields["active"]
+            del self.fields["version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("label_nl", "").strip() and not cleaned.get("label_en", "").strip():
+            self.add_error("label_nl", _("Give the category a Dutch or an English label."))
+        return cleaned

@@ -12,6 +12,21 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/people/", views.organisation_people, name="organisation_people"),
     path(
+        "organisations/<int:pk>/communities/",
+        views.organisation_communities,
+        name="organisation_communities",
+    ),
+    path(
+        "organisations/<int:pk>/communities/new/",
+        views.community_category_create,
+        name="community_category_create",
+    ),
+    path(
+        "organisations/<int:pk>/communities/<slug:code>/edit/",
+        views.community_category_edit,
+        name="community_category_edit",
+    ),
+    path(
         "organisations/<int:organisation_pk>/venues/new/",
         views.venue_create,
         name="venue_create",

@@ -18,16 +18,17 @@ from stetapp.access import SITE_ADMIN, access, get_visible_or_404, roles, user_r
 from stetapp.forms import apply_validation_error
 from stetapp.submission import submission_once
 
-from . import selectors, services
+from . import selectors, services, services_communities
 from .access import (
     Need,
     group_get_for_user,
     groups_worked_in,
     rule_for,
 )
-from .communities import coded_community
+from .communities import coded_community, community_list, default_labels
 from .filters import GroupFilter
 from .forms import (
+    CommunityCategoryForm,
     GroupForm,
     ImportForm,
     InviteForm,
@@ -341,6 +342,93 @@ def venue_edit(request, pk):
             return redirect("organisation_detail", pk=venue.organisation_id)
     ctx = {"form": form, "organisation": venue.organisation, "venue": venue}
     return render(request, "groups/venue_form.html", ctx)
+
+
+# --- the organisation's list of communities --------------------------------------------
+
+
+def _communities_page(request, organisation, *, form, status=200):
+    """The list with its usage, and the form to add one: three queries after access."""
+    categories = community_list(organisation.pk)
+    usage = services_communities.community_usage(organisation=organisation, categories=categories)
+    rows = [
+        {"category": category, "usage": usage.get(category.code, services_communities.Usage())}
+        for category in categories.in_order()
+    ]
+    ctx = {"organisation": organisation, "rows": rows, "form": form}
+    return render(request, "groups/organisation_communities.html", ctx, status=status)
+
+
+@access(LEADS)
+@require_GET
+def organisation_communities(request, pk):
+    """The organisation's categories of communities: what funders see of a typed
+    community (groups/communities.py). The project lead keeps the list."""
+    organisation = _led_organisation(request.user, pk)
+    return _communities_page(request, organisation, form=CommunityCategoryForm())
+
+
+@access(LEADS)
+@require_POST
+@submission_once
+def community_category_create(request, pk):
+    organisation = _led_organisation(request.user, pk)
+    form = CommunityCategoryForm(request.POST)
+    if form.is_valid():
+        try:
+            category = services_communities.community_category_add(
+                organisation=organisation,
+                code=form.cleaned_data["code"],
+                label_nl=form.cleaned_data["label_nl"],
+                label_en=form.cleaned_data["label_en"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Category “%(code)s” added.") % {"code": category.code})
+            return redirect("organisation_communities", pk=organisation.pk)
+    return _communities_page(request, organisation, form=form)
+
+
+@access(LEADS)
+@require_http_methods(["GET", "POST"])
+def community_category_edit(request, pk, code):
+    organisation = _led_organisation(request.user, pk)
+    current = community_list(organisation.pk).categories.get(code)
+    if current is None or current.code == "other":
+        raise Http404
+    if current.version:
+        initial_nl, initial_en = current.label_nl, current.label_en
+    else:
+        initial_nl, initial_en = default_labels(code) if not current.own else ("", "")
+    initial = {
+        "label_nl": initial_nl,
+        "label_en": initial_en,
+        "active": current.active,
+        "version": current.version,
+    }
+    form = CommunityCategoryForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_communities.community_category_update(
+                organisation=organisation, code=code, **form.cleaned_data
+            )
+        except services_communities.ConflictError:
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this category while you were editing it. "
+                    "This is what it is now; make your change again."
+                ),
+            )
+            return redirect("community_category_edit", pk=organisation.pk, code=code)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organisation_communities", pk=organisation.pk)
+    ctx = {"organisation": organisation, "category": current, "form": form}
+    return render(request, "groups/community_category_form.html", ctx)
 
 
 # --- people and roles ----------------------------------------------------------------

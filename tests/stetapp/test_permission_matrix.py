@@ -114,6 +114,21 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
         "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
     },
+    "organisation_communities": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NO, NO),
+    },
+    "community_category_create": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, NA, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "community_category_edit": {
+        "kwargs": lambda w: {"pk": w.org_a.pk, "code": "turkish"},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
     "venue_create": {
         "kwargs": lambda w: {"organisation_pk": w.org_a.pk},
         "GET": row(R, NO, NO, NO, NO, OK, NO, NO),

@@ -25,7 +25,7 @@ from funding.models import (
     Volunteer,
     VolunteerHours,
 )
-from groups.models import Group, Membership, Organisation, Venue
+from groups.models import Group, Membership, Organisation, OrganisationCommunity, Venue
 from meetings.models import (
     Attendance,
     FollowUpCall,
@@ -58,6 +58,12 @@ CASES = {
         lambda w: {},
         lambda w: {"full_name": "Nadia El Idrissi", "group": w.group_a1.pk, "status": "contacted"},
         lambda w: Participant.objects.filter(full_name="Nadia El Idrissi"),
+    ),
+    "community_category_create": (
+        "lead_a",
+        lambda w: {"pk": w.org_a.pk},
+        lambda w: {"code": "riffian", "label_nl": "Riffijns", "label_en": "Riffian"},
+        lambda w: OrganisationCommunity.objects.filter(code="riffian"),
     ),
     "idea_create": (
         "facilitator_a1",
@@ -356,6 +362,8 @@ def test_the_form_carries_a_fresh_token(world, name):
     url = reverse(name, kwargs=kwargs(world))
     if name == "attendance_guest":
         url = reverse("attendance_sheet", kwargs=kwargs(world))
+    if name == "community_category_create":  # the form is on the list page
+        url = reverse("organisation_communities", kwargs=kwargs(world))
     client = world.client_for(persona)
     first, second = client.get(url).text, client.get(url).text
     assert f'name="{FIELD}"' in first
