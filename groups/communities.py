@@ -288,6 +288,37 @@ def community_list(organisation_id: int) -> CommunityList:
     return community_lists([organisation_id])[organisation_id]
 
 
+class CodedCommunities:
+    """How one output codes typed communities (docs/decisions.md, "An organisation's own
+    list of communities"): an output about one organisation's groups uses that
+    organisation's list, its own categories and labels included; an output about the
+    groups of several organisations uses the shared codes and labels, and counts every
+    organisation's own categories as "other"."""
+
+    def __init__(self, lists: dict[int, CommunityList]):
+        self.lists = lists
+        self.single = next(iter(lists.values())) if len(lists) == 1 else None
+
+    def code(self, organisation_id: int, text: str | None) -> str:
+        categories = self.lists.get(organisation_id, DEFAULTS)
+        return categories.code(text) if self.single else categories.shared_code(text)
+
+    def label(self, code: str) -> str:
+        return (self.single or DEFAULTS).label(code)
+
+    def coded(self, organisation_id: int, text: str | None) -> str:
+        """The label shown for a typed community: never the text itself."""
+        return self.label(self.code(organisation_id, text))
+
+    def sort_key(self, code: str) -> tuple[int, str]:
+        return (self.single or DEFAULTS).sort_key(code)
+
+
+def coded_communities(organisation_ids: Iterable[int]) -> CodedCommunities:
+    """The coding for an output about these organisations' groups (one query)."""
+    return CodedCommunities(community_lists(organisation_ids))
+
+
 def community_code(text: str | None, categories: CommunityList = DEFAULTS) -> str:
     """The code of a typed community on `categories` (the shared defaults unless an
     organisation's list is given): "", one of its codes, or Community.OTHER."""
@@ -321,8 +352,10 @@ __all__ = [
     "DEFAULT_CODES",
     "SPELLINGS",
     "Category",
+    "CodedCommunities",
     "Community",
     "CommunityList",
+    "coded_communities",
     "coded_community",
     "community_code",
     "community_key",

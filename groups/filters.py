@@ -1,8 +1,9 @@
 import django_filters
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .communities import community_code, community_label, community_order
+from .communities import CodedCommunities, coded_communities
 from .models import City, Composition, Group, GroupStatus, Organisation
 
 
@@ -39,14 +40,16 @@ class GroupFilter(django_filters.FilterSet):
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=visible.values("organisation_id")
         ).order_by("name")
-        self._texts: dict[str, list[str]] = {}
-        for text in visible.order_by().values_list("community", flat=True).distinct():
-            self._texts.setdefault(community_code(text), []).append(text)
+        # The coding of the visible groups' communities: their organisation's list, or
+        # the shared codes when they are of several organisations (groups/communities.py).
+        pairs = list(visible.order_by().values_list("organisation_id", "community").distinct())
+        self.coding: CodedCommunities = coded_communities({org for org, _text in pairs})
+        self._texts: dict[str, list[tuple[int, str]]] = {}
+        for org, text in pairs:
+            self._texts.setdefault(self.coding.code(org, text), []).append((org, text))
         self.filters["community"].extra["choices"] = [
-            (code, capfirst(community_label(code)))
-            for code in sorted(
-                self._texts, key=lambda c: (community_order(c), community_label(c).lower())
-            )
+            (code, capfirst(self.coding.label(code)))
+            for code in sorted(self._texts, key=self.coding.sort_key)
         ]
         for name, choices in (
             ("status", GroupStatus.choices),
@@ -57,7 +60,10 @@ class GroupFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = "form-select"
 
     def filter_community(self, queryset, name, value):
-        return queryset.filter(community__in=self._texts.get(value, []))
+        match = Q(pk__in=[])
+        for org, text in self._texts.get(value, []):
+            match |= Q(organisation_id=org, community=text)
+        return queryset.filter(match)
 
     @property
     def active_count(self) -> int:

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from stetapp.access import get_visible_or_404
 
-from .communities import community_code, community_label, community_order
+from .communities import coded_communities
 from .models import (
     Composition,
     Group,
@@ -77,29 +77,32 @@ def community_by_composition(
     queryset: QuerySet[Group],
 ) -> tuple[list[Composition], list[dict[str, Any]], dict[str, Any]]:
     """Groups by coded community (groups/communities.py: never the typed text; text not
-    on the list counts as "other") × composition (women / men / mixed), with totals, as
-    in Table 1 of the manual. One aggregate query."""
+    on the list counts as "other"; groups of several organisations by the shared codes)
+    × composition (women / men / mixed), with totals, as in Table 1 of the manual. One
+    aggregate query and one for the organisations' lists of communities."""
     from .models import Composition
 
     compositions = list(Composition)
     annotations = {c.value: Count("pk", filter=Q(composition=c.value)) for c in compositions}
-    data = queryset.order_by().values("community").annotate(total=Count("pk"), **annotations)
+    data = list(
+        queryset.order_by()
+        .values("organisation_id", "community")
+        .annotate(total=Count("pk"), **annotations)
+    )
+    coding = coded_communities({row["organisation_id"] for row in data})
     by_code: dict[str, list[int]] = {}
     totals: dict[str, Any] = {"counts": [0] * len(compositions), "total": 0}
     for row in data:
         # The counts are annotated through **annotations, which django-stubs cannot see.
         counts = [row[c.value] for c in compositions]  # type: ignore[literal-required]
-        code = community_code(row["community"])
+        code = coding.code(row["organisation_id"], row["community"])
         merged = by_code.setdefault(code, [0] * len(compositions))
         by_code[code] = [a + b for a, b in zip(merged, counts, strict=True)]
         totals["counts"] = [a + b for a, b in zip(totals["counts"], counts, strict=True)]
         totals["total"] += row["total"]
     rows = [
-        {"label": community_label(code), "counts": counts, "total": sum(counts)}
-        for code, counts in sorted(
-            by_code.items(),
-            key=lambda item: (community_order(item[0]), community_label(item[0]).lower()),
-        )
+        {"label": coding.label(code), "counts": counts, "total": sum(counts)}
+        for code, counts in sorted(by_code.items(), key=lambda item: coding.sort_key(item[0]))
     ]
     return compositions, rows, totals
 

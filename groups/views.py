@@ -25,7 +25,7 @@ from .access import (
     groups_worked_in,
     rule_for,
 )
-from .communities import coded_community, community_list, default_labels
+from .communities import community_list, default_labels
 from .filters import GroupFilter
 from .forms import (
     CommunityCategoryForm,
@@ -69,7 +69,9 @@ def group_list(request):
     )
     for group in page:
         group.shown_community = (
-            group.community if group.pk in worked else coded_community(group.community)
+            group.community
+            if group.pk in worked
+            else group_filter.coding.coded(group.organisation_id, group.community)
         )
     query = request.GET.copy()
     query.pop("page", None)

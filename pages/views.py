@@ -21,7 +21,7 @@ from groups.access import (
     roles_in_group,
     rule_for,
 )
-from groups.communities import coded_community
+from groups.communities import coded_community, community_list
 from groups.models import Programme, Role
 from meetings.sections import attendance_section, cocreation_section, home_section
 from participants.sections import people_section
@@ -83,7 +83,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # rest (coordinators, funders: groups/communities.py).
         "community": group.community
         if standing & GROUP_WORKERS
-        else coded_community(group.community),
+        else coded_community(group.community, community_list(group.organisation_id)),
         "staff": staff if standing & GROUP_WORKERS else None,
         "staff_count": len(staff),
         **people_section(group=group, standing=standing),

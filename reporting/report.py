@@ -34,7 +34,7 @@ from django.utils.translation import pgettext
 
 from funding.models import FundingApplication, Grant, VolunteerHours, leap_days
 from funding.selectors import BudgetAgainstActual, budget_against_actual
-from groups.communities import community_code, community_label, community_order
+from groups.communities import CommunityList, community_list
 from groups.languages import language_direction
 from groups.models import Group, Organisation
 from meetings.models import ActivityKind, Meeting, MeetingStatus
@@ -66,7 +66,7 @@ from .selectors import measurement_results
 
 # The queries build_grant_report runs, whatever the size of the data (pinned in
 # tests/reporting/test_grant_report.py).
-REPORT_QUERIES = 16
+REPORT_QUERIES = 17
 # Up to this many held meetings with attendance, the chart shows every meeting; above
 # it, one bar per month.
 CHART_MEETINGS_MAX = 24
@@ -419,7 +419,7 @@ def build_grant_report(
         end=end,
         groups=[GroupLine(g.name, g.city.name) for g in groups],
         made_on=timezone.localdate(now),
-        participants=_participants(ids, start, end),
+        participants=_participants(ids, start, end, community_list(organisation.pk)),
         volunteers=_volunteers(ids, start, end),
         meetings=_meetings(groups, meeting_rows, held_rows, grant, start, end),
         attendance=_attendance(
@@ -443,10 +443,11 @@ def _summary(grant, start, end) -> dict:
     return {"summary": row["text"], "contact": row["contact"]} if row else {}
 
 
-def _participants(ids, start, end) -> ParticipantSection:
+def _participants(ids, start, end, communities_of: CommunityList) -> ParticipantSection:
     """One query: per participant with an enrolment in a report group overlapping the
     period, their first joining date among those enrolments and how many of them still
-    ran after the period."""
+    ran after the period. Communities are coded by `communities_of`, the organisation's
+    list (loaded by the caller: one query)."""
     rows = (
         Enrolment.objects.filter(group_id__in=ids, joined_on__lte=end)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
@@ -484,12 +485,14 @@ def _participants(ids, start, end) -> ParticipantSection:
         age_labels["unknown"] = _("not recorded")
         age_counts["unknown"] = ages["unknown"]
 
-    # Coded categories only: typed text never reaches a funder (groups/communities.py).
-    communities = Counter(community_code(r["participant__community"]) for r in people.values())
+    # The organisation's coded categories only: typed text never reaches a funder
+    # (groups/communities.py).
+    communities = Counter(communities_of.code(r["participant__community"]) for r in people.values())
     community_keys = sorted(
-        communities, key=lambda k: (community_order(k), -communities[k], community_label(k))
+        communities,
+        key=lambda k: (communities_of.sort_key(k)[0], -communities[k], communities_of.label(k)),
     )
-    community_labels = {k: community_label(k) for k in community_keys}
+    community_labels = {k: communities_of.label(k) for k in community_keys}
     community_counts = {k: communities[k] for k in community_keys}
 
     return ParticipantSection(

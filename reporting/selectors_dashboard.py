@@ -8,7 +8,8 @@ volunteers are only ever counted, and counts of people from 1 to 4 are shown as 
 The number of queries is fixed whatever the size of the programme (pinned in
 tests/reporting/test_dashboard.py):
 
-`programme_scope` (2): the programme's organisations; its groups (with city names).
+`programme_scope` (3): the programme's organisations; its groups (with city names); the
+organisations' lists of communities (groups/communities.py).
 `build_dashboard` (6): the meetings of the filtered groups from a year before today up to
 the end of the year, each with its attendance counted; enrolments per organisation and in
 total; volunteers per organisation and in total; volunteer hours per organisation.
@@ -31,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from groups.communities import coded_community
+from groups.communities import CodedCommunities, CommunityList, community_lists
 from groups.models import Composition, Group, GroupStatus, Programme
 from meetings.models import AttendanceStatus, Meeting, MeetingStatus
 from meetings.selectors_planning import MIN_MEETINGS_PER_YEAR
@@ -82,6 +83,14 @@ class ProgrammeScope:
     programme: Programme
     organisations: list[tuple[int, str]]  # (pk, name), by name
     groups: list[GroupRow]  # every group of the programme's organisations
+    # Each organisation's list of communities (groups/communities.py), by organisation pk.
+    communities: dict[int, CommunityList] = field(default_factory=dict)
+
+    def coded_communities(self, groups: list[GroupRow]) -> CodedCommunities:
+        """The coding of these groups' communities: their organisation's list when they
+        are of one organisation, else the shared codes (typed text never shows)."""
+        ids = {g.organisation_id for g in groups}
+        return CodedCommunities({pk: c for pk, c in self.communities.items() if pk in ids})
 
     @property
     def cities(self) -> list[tuple[int, str]]:
@@ -93,7 +102,8 @@ class ProgrammeScope:
 
 
 def programme_scope(programme: Programme) -> ProgrammeScope:
-    """The programme's organisations and all their groups. Two queries."""
+    """The programme's organisations, all their groups and the organisations' lists of
+    communities. Three queries."""
     organisations = list(programme.organisations.order_by("name").values_list("pk", "name"))
     rows = (
         Group.objects.filter(organisation_id__in=[pk for pk, _name in organisations])
@@ -113,6 +123,7 @@ def programme_scope(programme: Programme) -> ProgrammeScope:
         programme=programme,
         organisations=organisations,
         groups=[GroupRow(*row) for row in rows],
+        communities=community_lists(pk for pk, _name in organisations),
     )
 
 
@@ -515,6 +526,7 @@ def build_dashboard(
         and (city_id is None or g.city_id == city_id)
     ]
     by_pk = {g.pk: g for g in groups}
+    coding = scope.coded_communities(groups)
     since = today - YEAR
     jan1 = dt.date(today.year, 1, 1)
     trend_start = _months_back(today, TREND_MONTHS - 1)
@@ -584,7 +596,10 @@ def build_dashboard(
         by_city_status=cross_table(groups, lambda g: g.city_name, "status", list(GroupStatus)),
         # Coded categories only, never the typed text (groups/communities.py).
         by_community_composition=cross_table(
-            groups, lambda g: coded_community(g.community), "composition", list(Composition)
+            groups,
+            lambda g: coding.coded(g.organisation_id, g.community),
+            "composition",
+            list(Composition),
         ),
         norm_rows=norm_rows,
         trend=months,

@@ -141,7 +141,7 @@ def test_query_count_for_coordinator_and_facilitator(
 ):
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries({"coordinator": 11, "facilitator_a1": 15}[persona]):
+    with django_assert_num_queries({"coordinator": 12, "facilitator_a1": 15}[persona]):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
@@ -157,6 +157,8 @@ def test_query_count_for_coordinator_and_facilitator(
         #     funded, closed room, facilitators' languages, ticked items)
         # 15. (coordinator: 11.) impact and continuation: the plan with its next open
         #     step (subqueries)
+        # 12. the coordinator only: the organisation's list of communities (the coded
+        #     community it sees; groups/communities.py)
         response = client.get(_url(world.group_a1))
     assert response.context["staff_count"] == staff
 

@@ -211,11 +211,12 @@ def test_query_count_is_the_same_for_3_and_30_groups(
 ):
     client = world.client_for(persona)
     warm(client, URL)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule; cached on the user for the request)
         # 4. the distinct communities of the visible groups (filter choices)
+        # 4a. their organisations' lists of communities (groups/communities.py)
         # 5. the number of groups (paginator)
         # 6. the cities of the visible groups (filter choices)
         # 7. the organisations of the visible groups (filter choices)

@@ -202,8 +202,9 @@ def test_status_counts_by_empty(db):
 
 
 def test_community_by_composition(known_groups, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        # 1. one aggregate over the groups, grouped by community
+    with django_assert_num_queries(2):
+        # 1. one aggregate over the groups, grouped by organisation and community
+        # 2. the organisations' lists of communities (groups/communities.py)
         compositions, rows, totals = selectors.community_by_composition(known_groups)
     assert [c.value for c in compositions] == ["women", "men", "mixed"]
     # By coded community (groups/communities.py), sorted by label: the typed Dutch

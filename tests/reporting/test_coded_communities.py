@@ -127,3 +127,94 @@ def test_those_who_work_in_the_group_still_see_what_was_typed(canary):
     client = canary.client_for("lead_a")
     assert CANARY in client.get(reverse("group_detail", args=[canary.group_a2.pk])).text
     assert CANARY in client.get(reverse("group_list")).text
+
+
+# --- an organisation's own list (docs/decisions.md, "An organisation's own list of
+# communities") -------------------------------------------------------------------------
+
+OWN_CANARY = "Canary Lane 7, second floor"
+
+
+@pytest.fixture
+def own_list(world):
+    """Organisation A counts "Riffijns" as a category of its own ("Riffian") and calls
+    "turkish" "Turkish Dutch". Group A1 (the grant's group) has six Riffian participants,
+    six typed as an address and two "Turks"; group A2 is Riffian."""
+    from groups.services_communities import community_category_add, community_category_update
+
+    community_category_add(
+        organisation=world.org_a, code="riffian", label_nl="Riffijns", label_en="Riffian"
+    )
+    community_category_update(
+        organisation=world.org_a,
+        code="turkish",
+        label_nl="Turks-Nederlands",
+        label_en="Turkish Dutch",
+        active=True,
+        version=0,
+    )
+    Group.objects.filter(pk=world.group_a2.pk).update(community="Riffijns")
+    for i in range(6):
+        participant_in(world.group_a1, full_name=f"Rif {i}", community="Riffijns")
+        participant_in(world.group_a1, full_name=f"Lane {i}", community=OWN_CANARY)
+    for i in range(2):
+        participant_in(world.group_a1, full_name=f"Turks {i}", community="Turks")
+    return world
+
+
+def test_the_grant_report_uses_the_organisations_own_labels(own_list):
+    client = own_list.client_for("funder")
+    page = client.get(reverse("grant_report", args=[own_list.grant_a.pk]))
+    assert page.status_code == 200
+    assert OWN_CANARY not in page.text
+    rows = {row.label: row for row in page.context["report"].participants.by_community}
+    assert (rows["Riffian"].n, rows["Riffian"].shown) == (6, "6")
+    assert rows["other"].n == 6
+    # Three Turkish Dutch people (one from the shared world): still suppressed.
+    assert (rows["Turkish Dutch"].n, rows["Turkish Dutch"].shown) == (3, "<5")
+    assert "Turkish" not in rows
+
+    cells = _cells(client.get(reverse("grant_report_xlsx", args=[own_list.grant_a.pk])))
+    assert OWN_CANARY not in cells and "Riffian" in cells and "<5" in cells
+
+    text = _pdf_text(client.get(reverse("grant_report_pdf", args=[own_list.grant_a.pk])))
+    assert OWN_CANARY not in text and "Riffian" in text
+
+
+def test_the_programme_dashboard_counts_own_categories_as_other(own_list):
+    client = own_list.client_for("coordinator")
+    url = reverse("programme_dashboard", args=[own_list.programme.pk])
+    page = client.get(url)
+    assert OWN_CANARY not in page.text
+    labels = [row["label"] for row in page.context["dashboard"].by_community_composition.rows]
+    # Across organisations: the shared codes; organisation A's own category is "other".
+    assert "Riffian" not in labels and "Turkish Dutch" not in labels
+    assert {"other", "Turkish", "Surinamese"} <= set(labels)
+    cells = _cells(client.get(url + "?format=xlsx"))
+    assert OWN_CANARY not in cells and "Riffian" not in cells
+
+    # One organisation chosen: its own list.
+    one = client.get(url, {"organisation": own_list.org_a.pk})
+    labels = [row["label"] for row in one.context["dashboard"].by_community_composition.rows]
+    assert set(labels) == {"Riffian", "Turkish Dutch"}
+
+
+def test_the_coordinators_home_counts_own_categories_as_other(own_list):
+    home = own_list.client_for("coordinator").get(reverse("home"))
+    labels = [row["label"] for row in home.context["programme_by_community"]]
+    assert "Riffian" not in labels and "other" in labels and "Turkish" in labels
+    assert OWN_CANARY not in home.text
+
+
+def test_the_group_page_shows_the_own_label_to_the_coordinator(own_list):
+    detail = own_list.client_for("coordinator").get(
+        reverse("group_detail", args=[own_list.group_a2.pk])
+    )
+    assert detail.context["community"] == "Riffian"
+
+
+def test_the_group_list_filter_finds_own_categories_under_other(own_list):
+    client = own_list.client_for("coordinator")
+    listing = client.get(reverse("group_list"), {"community": "other"})
+    names = [g.name for g in listing.context["page"]]
+    assert names == ["Group A2"]

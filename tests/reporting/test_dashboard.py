@@ -682,7 +682,8 @@ BASE = 3
 # 7. the meetings of the last year and the rest of this one, with attendance counted
 # 8. enrolments per organisation  9. enrolments in total (distinct people)
 # 10. volunteers per organisation  11. volunteers in total  12. volunteer hours
-DASHBOARD = 9
+# 13. the organisations' lists of communities (groups/communities.py)
+DASHBOARD = 10
 
 
 def _grow(scripted, n):

@@ -43,7 +43,8 @@ EXPECTED = {
     #     facilitators' languages, ticked items)
     "lead_a": 11,
     # 4. groups by city × status  5. groups by community × composition
-    "coordinator": 3,
+    # 6. the organisations' lists of communities (groups/communities.py)
+    "coordinator": 4,
     # 4. the funds the funder represents
     "funder": 1,
 }
