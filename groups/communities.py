@@ -319,6 +319,14 @@ def coded_communities(organisation_ids: Iterable[int]) -> CodedCommunities:
     return CodedCommunities(community_lists(organisation_ids))
 
 
+def community_suggestions(organisation_ids: Iterable[int]) -> list[str]:
+    """The labels of these organisations' active categories, by label: what a community
+    field offers (typing something else stays possible; it counts as "other" for funders
+    and coordinators). One query."""
+    labels = {c.label for lst in community_lists(organisation_ids).values() for c in lst.offered()}
+    return sorted(labels, key=str.lower)
+
+
 def community_code(text: str | None, categories: CommunityList = DEFAULTS) -> str:
     """The code of a typed community on `categories` (the shared defaults unless an
     organisation's list is given): "", one of its codes, or Community.OTHER."""
@@ -363,6 +371,7 @@ __all__ = [
     "community_list",
     "community_lists",
     "community_order",
+    "community_suggestions",
     "default_labels",
     "shared_coded_community",
 ]

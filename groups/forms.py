@@ -1,6 +1,10 @@
+from collections.abc import Callable, Iterable
+
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .communities import community_suggestions
 from .languages import LANGUAGE_CHOICES
 from .models import Group, Organisation, Programme, Role, SchoolRegion, Venue
 from .services import (
@@ -10,6 +14,39 @@ from .services import (
     PROGRAMME_FIELDS,
     VENUE_FIELDS,
 )
+
+
+class CommunityInput(forms.TextInput):
+    """A text field for a community that suggests the organisation's active categories
+    (an HTML datalist): choosing one is one tap, typing something else stays possible
+    (groups/communities.py). `organisation_ids` is called when the field is drawn."""
+
+    def __init__(self, *args, organisation_ids: Callable[[], Iterable[int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_ids = organisation_ids
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or 'id_' + name}-choices"
+        attrs["list"] = list_id
+        attrs.setdefault("autocomplete", "off")
+        field = super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "", '<option value="{}"></option>', ((label,) for label in self._suggestions())
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+    def _suggestions(self) -> list[str]:
+        return community_suggestions(self.organisation_ids())
+
+
+def use_community_choices(form: forms.BaseForm, organisation_ids: Callable[[], Iterable[int]]):
+    """Give the form's `community` field the organisation's categories as suggestions."""
+    field = form.fields.get("community")
+    if field is not None:
+        widget = CommunityInput(attrs=field.widget.attrs, organisation_ids=organisation_ids)
+        widget.is_required = field.widget.is_required
+        field.widget = widget
 
 
 class GroupForm(forms.ModelForm):
@@ -41,6 +78,11 @@ class GroupForm(forms.ModelForm):
             del self.fields["organisation"]
         elif managed.count() == 1:
             self.fields["organisation"].initial = managed.first()
+        organisation_id = self.instance.organisation_id if self.instance.pk else None
+        use_community_choices(
+            self,
+            lambda: [organisation_id] if organisation_id else managed.values_list("pk", flat=True),
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from groups.access import Need, groups_worked_in
+from groups.forms import use_community_choices
 from groups.languages import LANGUAGE_CHOICES
 from groups.models import Group
 
@@ -159,6 +160,10 @@ class ParticipantForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].required = False
         self.fields["group"].queryset = groups.select_related("organisation").order_by("name")
+        # The organisations' categories as suggestions; typed text stays possible.
+        use_community_choices(
+            self, lambda: groups.order_by().values_list("organisation_id", flat=True).distinct()
+        )
         self.fields["group"].label_from_instance = lambda group: group.name
         if not editing:
             # Someone who works in one group registers people for that group.

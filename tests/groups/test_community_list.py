@@ -306,3 +306,40 @@ def test_a_stale_edit_on_the_page_saves_nothing_and_says_so(world):
 def test_other_has_no_edit_page(world):
     url = reverse("community_category_edit", args=[world.org_a.pk, "other"])
     assert world.client_for("lead_a").get(url).status_code == 404
+
+
+# --- where a community is typed ----------------------------------------------------------
+
+
+def test_the_group_form_offers_the_organisations_active_categories(world):
+    _add_riffian(world)
+    community_category_update(
+        organisation=world.org_a,
+        code="polish",
+        label_nl="Pools",
+        label_en="Polish",
+        active=False,
+        version=0,
+    )
+    page = world.client_for("lead_a").get(reverse("group_edit", args=[world.group_a1.pk]))
+    assert page.status_code == 200
+    assert 'list="id_community-choices"' in page.text
+    datalist = page.text.split('<datalist id="id_community-choices">')[1].split("</datalist>")[0]
+    assert '<option value="Riffian">' in datalist
+    assert '<option value="Turkish">' in datalist
+    assert "Polish" not in datalist and "other" not in datalist
+
+
+def test_the_participant_form_offers_them_and_free_text_still_saves(world):
+    _add_riffian(world)
+    client = world.client_for("facilitator_a1")
+    page = client.get(reverse("participant_create"))
+    assert '<option value="Riffian">' in page.text
+    response = client.post(
+        reverse("participant_create"),
+        {"full_name": "Lina", "group": world.group_a1.pk, "community": "Buurt Noord"},
+    )
+    assert response.status_code == 302
+    from participants.models import Participant
+
+    assert Participant.objects.get(full_name="Lina").community == "Buurt Noord"
