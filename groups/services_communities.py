@@ -113,19 +113,21 @@ def community_category_add(
     a code that is not a short lower-case slug, a code already on the list (the defaults
     included), or a label another category has."""
     code = code.strip().lower()
-    if not CODE_PATTERN.match(code):
-        raise ValidationError(
-            {
-                "code": _(
-                    "Use 2 to 40 lower-case letters, digits or underscores, starting with a letter."
-                )
-            }
-        )
     labels = _clean_labels(label_nl, label_en)
     categories = _lock(organisation)
-    if code in categories.categories:
-        raise ValidationError({"code": _("This code is already on the list.")})
-    _check_distinct(categories=categories, code=code, labels=labels)
+    errors: dict[str, list[str]] = {}
+    if not CODE_PATTERN.match(code):
+        errors["code"] = [
+            _("Use 2 to 40 lower-case letters, digits or underscores, starting with a letter.")
+        ]
+    elif code in categories.categories:
+        errors["code"] = [_("This code is already on the list.")]
+    try:
+        _check_distinct(categories=categories, code=code, labels=labels)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     try:
         with transaction.atomic():
             return OrganisationCommunity.objects.create(

@@ -272,13 +272,17 @@ def test_adding_twice_with_the_same_token_saves_once(world):
 
 
 def test_field_errors_are_in_the_users_language(world):
+    lead = world.users["lead_a"]
+    lead.language = "nl"
+    lead.save(update_fields=["language"])
     client = world.client_for("lead_a")
-    client.cookies["django_language"] = "nl"
     url = reverse("community_category_create", args=[world.org_a.pk])
-    page = client.post(url, {"code": "turkish", "label_nl": "Turks", "label_en": ""})
+    page = client.post(url, {"code": "turkish", "label_nl": "Marokkaans", "label_en": ""})
     assert page.status_code == 200
     assert page.context["form"].errors["code"] == ["Deze code staat al op de lijst."]
-    assert "label_nl" in page.context["form"].errors
+    assert page.context["form"].errors["label_nl"] == [
+        "Een andere categorie, “Marokkaans”, heeft deze naam al."
+    ]
     assert not OrganisationCommunity.objects.exists()
 
 
