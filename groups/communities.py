@@ -3,9 +3,10 @@
 A group's and a participant's community is typed as free text by the project lead
 ("Turks", "Marokkaans-Berbers", a street name by mistake). Outputs for funders and
 programme coordinators — the grant report (page, PDF, XLSX), the programme dashboard
-(page, XLSX) and the coordinator's home — never show that text: they group by the code
-`community_code` gives, and every text not on this list counts as "other"
-(docs/decisions.md 47). The project lead's own pages still show what was typed.
+(page, XLSX), the coordinator's home and the group list and page for those who do not
+work in the group — never show that text: they group by the code the organisation's
+list gives, and every text not on it counts as "other" (docs/decisions.md 47). The
+project lead's own pages still show what was typed.
 
 One place: the codes, their translated labels and the spellings each code is recognised
 by (Dutch and English, adjective and country, compared without case, accents or extra
@@ -17,8 +18,10 @@ categories of its own. No rows means the defaults. `community_list(organisation_
 loads one organisation's list, `community_lists(ids)` several in one query; a
 `CommunityList` maps typed text to a code (`code`), a code to its label (`label`), and
 for outputs across organisations to the shared code (`shared_code`: an organisation's
-own category counts as "other" there; docs/decisions.md, "An organisation's own list of
-communities").
+own category counts as "other" there). Every output codes through `CodedCommunities`
+(`coded_communities(organisation_ids)`): the organisation's own list when the output is
+about one organisation's groups, the shared codes when about several (docs/decisions.md,
+"An organisation's own list of communities").
 """
 
 from __future__ import annotations
@@ -200,23 +203,32 @@ class CommunityList:
     """An organisation's categories: the defaults, changed by its rows, plus its own."""
 
     categories: dict[str, Category] = field(default_factory=dict)
-    _index: dict[str, str] = field(default_factory=dict, repr=False)
+    _built: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, rows: Iterable[Category] = ()) -> CommunityList:
         categories = {code: Category(code=code) for code in Community.values}
         categories.update({row.code: row for row in rows})
-        # The shared spellings first; the organisation's own labels and former labels
-        # win over them ("Berbers" may be a category of its own).
-        index = dict(_INDEX)
-        for category in categories.values():
-            if category.code == Community.OTHER:
-                continue
-            for text in category.spellings():
-                key = community_key(text)
-                if key:
-                    index[key] = category.code
-        return cls(categories=categories, _index=index)
+        return cls(categories=categories)
+
+    @property
+    def _index(self) -> dict[str, str]:
+        """Spelling → code, made on first use (the shared labels need translations, so
+        not when the module is imported). The shared spellings first; every category's
+        code, labels (shared ones in Dutch and English too: the suggestions a form
+        offers) and former labels win over them ("Riffijns" may be a category of its
+        own)."""
+        if self._built is None:
+            index = dict(_INDEX)
+            for category in self.categories.values():
+                if category.code == Community.OTHER:
+                    continue
+                for text in category.spellings():
+                    key = community_key(text)
+                    if key:
+                        index[key] = category.code
+            self._built = index
+        return self._built
 
     def code(self, text: str | None) -> str:
         """The code of a typed community: "" when nothing was typed, a code of this list

@@ -347,3 +347,15 @@ def test_the_participant_form_offers_them_and_free_text_still_saves(world):
     from participants.models import Participant
 
     assert Participant.objects.get(full_name="Lina").community == "Buurt Noord"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_suggestion_maps_back_to_its_code(world, language):
+    """What a form suggests, chosen, is counted under that category."""
+    from django.utils import translation
+
+    _add_riffian(world)
+    with translation.override(language):
+        for categories in (DEFAULTS, community_list(world.org_a.pk)):
+            for category in categories.offered():
+                assert categories.code(category.label) == category.code, category.label
