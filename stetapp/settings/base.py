@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "participants",
     "meetings",
     "reporting",
+    "privacy",
     "synthetic",
 ]
 
