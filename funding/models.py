@@ -31,6 +31,7 @@ from groups.models import (
     memberships_of,
     no_access,
 )
+from privacy.history import HistoryQuerySet
 from stetapp.forms import MoneyField, money_widget
 from stetapp.storage import private_storage  # noqa: F401 (migrations refer to it here)
 
@@ -516,7 +517,7 @@ class ExpenseStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-class ExpenseQuerySet(models.QuerySet):
+class ExpenseQuerySet(HistoryQuerySet):
     def visible_to(self, user: Any) -> "ExpenseQuerySet":
         """Project leads: their organisations' expenses; facilitators: expenses of their
         groups."""
@@ -734,7 +735,7 @@ class FacilitatorProfile(models.Model):
 # --- volunteers -----------------------------------------------------------------------
 
 
-class VolunteerQuerySet(models.QuerySet):
+class VolunteerQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         if no_access(user):
             return self.none()
@@ -813,6 +814,8 @@ class VolunteerHours(models.Model):
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
     )
 
+    objects = HistoryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("volunteer hours")
         verbose_name_plural = _("volunteer hours")
@@ -832,6 +835,8 @@ class AllowancePayment(models.Model):
     paid_on = models.DateField(_("paid on"))
     amount = money_field(_("amount"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = HistoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("allowance paid")

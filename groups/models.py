@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from privacy.history import HistoryQuerySet
 from stetapp.storage import private_storage
 
 from .languages import LANGUAGE_CODES, language_label
@@ -438,7 +439,7 @@ def funds_granting_to_staff_of(user: Any) -> models.QuerySet:
     )
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(HistoryQuerySet):
     def manageable_by(self, user):
         """Memberships the user may grant or revoke.
 

@@ -21,6 +21,7 @@ from groups.access import groups_worked_in
 from groups.languages import LANGUAGE_CHOICES, LANGUAGE_CODES
 from groups.models import Group, Organisation, Venue
 from participants.models import Participant, SocialService
+from privacy.history import HistoryQuerySet
 
 
 class ActivityKind(models.TextChoices):
@@ -151,7 +152,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Meetings of the groups the user may see (coordinators included: meetings are
         group-level data; their notes are filtered by the pages)."""
@@ -343,7 +344,7 @@ class AttendanceStatus(models.TextChoices):
     EXCUSED = "excused", _("excused")
 
 
-class AttendanceQuerySet(models.QuerySet):
+class AttendanceQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         return self.filter(meeting__in=Meeting.objects.workable_by(user))
 
@@ -496,7 +497,7 @@ class CallOutcome(models.TextChoices):
     STOPPING = "stopping", _("wants to stop")
 
 
-class FollowUpCallQuerySet(models.QuerySet):
+class FollowUpCallQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         return self.filter(participant__in=Participant.objects.visible_to(user)).filter(
             participant__group__in=groups_worked_in(user)
@@ -546,7 +547,7 @@ class IdeaSource(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class IdeaQuerySet(models.QuerySet):
+class IdeaQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """The co-creation board belongs to the group's staff and project lead."""
         return self.filter(group__in=groups_worked_in(user))

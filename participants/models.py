@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.access import GROUP_STAFF
 from groups.languages import LANGUAGE_CHOICES, LANGUAGE_CODES, language_label
 from groups.models import City, Group, Organisation, Role, memberships_of, no_access
+from privacy.history import HistoryQuerySet
 
 # Fields a volunteer may see; everything else of a participant is for facilitators and
 # project leads.
@@ -69,7 +70,7 @@ class FunnelStatus(models.TextChoices):
 FUNNEL_ORDER = list(FunnelStatus)
 
 
-class ParticipantQuerySet(models.QuerySet):
+class ParticipantQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Participants the user may see.
 
@@ -274,7 +275,7 @@ class ConsentMethod(models.TextChoices):
     ORAL = "oral", _("spoken, with the facilitator present")
 
 
-class ConsentQuerySet(models.QuerySet):
+class ConsentQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         return self.filter(participant__in=Participant.objects.visible_to(user))
 
@@ -355,7 +356,7 @@ class GroupFit(models.TextChoices):
     UNSURE = "unsure", _("not sure yet")
 
 
-class IntakeQuerySet(models.QuerySet):
+class IntakeQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Intakes hold personal stories: facilitators and project leads only."""
         return self.filter(participant__in=Participant.objects.editable_by(user))
@@ -412,7 +413,7 @@ class LeaveReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class EnrolmentQuerySet(models.QuerySet):
+class EnrolmentQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         return self.filter(participant__in=Participant.objects.visible_to(user))
 

@@ -110,6 +110,12 @@ class Personal:
     def special(self) -> bool:
         return self.category in SPECIAL_CATEGORIES
 
+    @property
+    def masked(self) -> bool:
+        """A value no log or history may hold: special-category data, or a secret that
+        nobody sees (a password hash, a second factor's key)."""
+        return self.special or not self.seen_by
+
 
 @dataclass(frozen=True)
 class ModelDeclaration:
@@ -169,8 +175,10 @@ REGISTER: dict[str, ModelDeclaration] = {
             "needs_dutch_support": _p(C.BACKGROUND, P.GROUP_WORK, TEAM, R.PERSON),
             "country_of_origin": _p(C.ORIGIN, P.RECRUITMENT, TEAM, R.PERSON),
             "community": _p(C.ORIGIN, P.RECRUITMENT, TEAM, R.PERSON),
-            # Membership of a group that names a community can reveal origin or faith.
-            "group": _p(C.ORIGIN, P.GROUP_WORK, TEAM_AND_VOLUNTEERS, R.PERSON),
+            # Membership of a group that names a community can reveal origin or faith;
+            # it is kept as participation so that the history shows moves between groups
+            # (docs/privacy.md).
+            "group": ATTENDED,
             "lives_alone": _p(C.SITUATION, P.RECRUITMENT, TEAM, R.PERSON),
             "widowed": _p(C.SITUATION, P.RECRUITMENT, TEAM, R.PERSON),
             "interests": _p(C.SITUATION, P.GROUP_WORK, TEAM, R.PERSON),
@@ -224,7 +232,7 @@ REGISTER: dict[str, ModelDeclaration] = {
         subject=Subject.PARTICIPANT,
         personal={
             "participant": ATTENDED,
-            "group": _p(C.ORIGIN, P.GROUP_WORK, TEAM_AND_VOLUNTEERS, R.PERSON),
+            "group": ATTENDED,
             "joined_on": ATTENDED,
             "left_on": ATTENDED,
             "leave_reason": CARED,
@@ -603,6 +611,14 @@ def special_fields(model: type[models.Model]) -> frozenset[str]:
     if declared is None:
         return frozenset()
     return frozenset(name for name, d in declared.personal.items() if d.special)
+
+
+def masked_fields(model: type[models.Model]) -> frozenset[str]:
+    """Fields whose values the change history keeps out: it says only that they changed."""
+    declared = REGISTER.get(model._meta.label)
+    if declared is None:
+        return frozenset()
+    return frozenset(name for name, d in declared.personal.items() if d.masked)
 
 
 @dataclass(frozen=True)

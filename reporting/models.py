@@ -29,6 +29,7 @@ from groups.access import Need, groups_worked_in
 from groups.languages import LANGUAGE_CHOICES
 from groups.models import Group, Organisation, Role, memberships_of, no_access
 from participants.models import Participant
+from privacy.history import HistoryQuerySet
 from stetapp.storage import private_storage
 
 
@@ -65,7 +66,7 @@ SCOPE_CONSENT_PURPOSES = {
 SCOPES_FOR_FUNDERS = (ConsentScope.FUNDER, ConsentScope.PUBLIC)
 
 
-class StoryQuerySet(models.QuerySet):
+class StoryQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         return self.filter(group__in=_groups_of_staff(user))
 
@@ -253,7 +254,7 @@ class ObservationKind(models.TextChoices):
     CONVERSATION = "conversation", _("informal conversation")
 
 
-class ObservationQuerySet(models.QuerySet):
+class ObservationQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         return self.filter(group__in=_groups_of_staff(user))
 
@@ -326,7 +327,7 @@ class MeasurementPlan(models.Model):
         return f"{self.group}: {', '.join(self.instruments)}"
 
 
-class AdministrationQuerySet(models.QuerySet):
+class AdministrationQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         return self.filter(group__in=_groups_of_staff(user))
 

@@ -8,8 +8,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy.history import HistoryQuerySet
 
-class UserManager(BaseUserManager):
+
+class UserManager(BaseUserManager.from_queryset(HistoryQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):

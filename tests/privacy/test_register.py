@@ -90,7 +90,6 @@ def test_the_participant_fields_the_law_calls_special():
         "confidential_notes",
         "community",
         "country_of_origin",
-        "group",
     } == special_fields(Participant)
 
 

@@ -1,0 +1,51 @@
+"""The two append-only logs of issue 11: the change history of personal data and the
+access log of reads (docs/privacy.md). Rows are only ever inserted: the application has no
+code path that changes or deletes them except the erasure of one person (decision 49),
+and on PostgreSQL a trigger refuses UPDATE and DELETE outside that path (migration 0003).
+
+Neither log refers to users or participants by foreign key: a log row outlives the
+account and the record it mentions, and a foreign key would make the database update the
+row (SET NULL) or delete it (CASCADE) when they go.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", _("created")
+    UPDATED = "updated", _("changed")
+    DELETED = "deleted", _("deleted")
+
+
+class Change(models.Model):
+    """One create, update or delete of a record that holds personal data.
+
+    `fields` maps each field that changed to `[old, new]`; a special-category field (see
+    privacy.register) maps to None: the history says that it changed, never what it said.
+    For a many-to-many link, the value lists the ids added (`+`) or removed (`-`)."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor_id = models.BigIntegerField(_("by (account number)"), null=True, blank=True)
+    request_id = models.CharField(_("request"), max_length=64, blank=True)
+    model = models.CharField(_("record type"), max_length=64)
+    object_id = models.CharField(_("record number"), max_length=64)
+    participant_id = models.BigIntegerField(_("participant number"), null=True, blank=True)
+    action = models.CharField(_("what"), max_length=8, choices=ChangeAction.choices)
+    fields = models.JSONField(_("fields"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("change history")
+        indexes = [
+            models.Index(fields=["participant_id", "-at"], name="change_participant_at"),
+            models.Index(fields=["model", "object_id"], name="change_record"),
+            models.Index(fields=["actor_id", "-at"], name="change_actor_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.object_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
