@@ -7,6 +7,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("privacy")
 
     def ready(self) -> None:
-        from . import history
+        from . import access_log, history
 
         history.connect()
+        access_log.connect()

@@ -49,3 +49,40 @@ class Change(models.Model):
     def __str__(self):
         return f"{self.model} {self.object_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    EXPORT = "export", _("exported")
+    PDF = "pdf", _("PDF")
+    PRINT = "print", _("printed")
+    REFUSED = "refused", _("refused")
+    LOG = "log", _("read the logs")
+
+
+class Access(models.Model):
+    """One participant's data shown (or refused) in one request: a page listing fifteen
+    people writes fifteen rows, in one INSERT. A refused request, or reading the logs,
+    writes one row without a participant."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor_id = models.BigIntegerField(_("by (account number)"), null=True, blank=True)
+    roles = models.CharField(_("roles"), max_length=200, blank=True)
+    scope = models.CharField(_("scope"), max_length=500, blank=True)
+    action = models.CharField(_("what"), max_length=8, choices=AccessAction.choices)
+    view = models.CharField(_("page"), max_length=100, blank=True)
+    target = models.CharField(_("record"), max_length=100, blank=True)
+    status = models.PositiveSmallIntegerField(_("answer"), default=200)
+    request_id = models.CharField(_("request"), max_length=64, blank=True)
+    participant_id = models.BigIntegerField(_("participant number"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["participant_id", "-at"], name="access_participant_at"),
+            models.Index(fields=["actor_id", "-at"], name="access_actor_at"),
+            models.Index(fields=["-at"], name="access_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_id} {self.action} {self.view} {self.at:%Y-%m-%d %H:%M}"

@@ -29,20 +29,46 @@ from django_htmx.http import HttpResponseClientRedirect
 from groups.models import Membership, Role
 
 
-def user_roles(user) -> frozenset[str]:
-    """The roles a user holds anywhere, cached on the user object for the request."""
+@dataclass(frozen=True)
+class Held:
+    """One role a user holds, in one scope ("group", 12)."""
+
+    role: str
+    scope_kind: str
+    scope_id: int | None
+
+
+def user_memberships(user) -> tuple[Held, ...]:
+    """The roles a user holds and where, loaded once and cached on the user object for
+    the request (the access rule, the pages and the access log all read it)."""
     if not (user and user.is_authenticated and user.is_active):
-        return frozenset()
-    cached = getattr(user, "_stetapp_roles", None)
+        return ()
+    cached = getattr(user, "_stetapp_memberships", None)
     if cached is None:
-        cached = frozenset(
+        rows = (
             Membership.objects.filter(user=user)
             .order_by()
-            .values_list("role", flat=True)
-            .distinct()
+            .values_list("role", "programme_id", "organisation_id", "group_id", "fund_id")
         )
-        user._stetapp_roles = cached
+        held = []
+        for role, *ids in rows:
+            # A membership names exactly one scope (groups.roles.ROLE_SCOPE).
+            kind, scope_id = next(
+                ((k, i) for k, i in zip(_SCOPE_KINDS, ids, strict=True) if i is not None),
+                ("", None),
+            )
+            held.append(Held(role=role, scope_kind=kind, scope_id=scope_id))
+        cached = tuple(held)
+        user._stetapp_memberships = cached
     return cached
+
+
+_SCOPE_KINDS = ("programme", "organisation", "group", "fund")
+
+
+def user_roles(user) -> frozenset[str]:
+    """The roles a user holds anywhere (from `user_memberships`, cached)."""
+    return frozenset(held.role for held in user_memberships(user))
 
 
 @dataclass(frozen=True)

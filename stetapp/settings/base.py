@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "stetapp.middleware.RequireMFAMiddleware",
     "stetapp.middleware.NoStoreWhenSignedInMiddleware",
     "stetapp.middleware.RefusedRequestLogMiddleware",
+    "privacy.access_log.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -308,7 +308,8 @@ def test_query_count_full_record(world, history, persona, warm, django_assert_nu
     client = world.client_for(persona)
     url = _url(world.participant_a1)
     warm(client, url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
+        # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
@@ -326,7 +327,8 @@ def test_query_count_volunteer(world, history, warm, django_assert_num_queries):
     client = world.client_for("volunteer_a1")
     url = _url(world.participant_a1)
     warm(client, url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
+        # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session  2. the user  3. the user's roles
         # 4. the participant  5. its consents (prefetched by the access helper)
         # 6. may the user edit it, and so see all of it (no: a volunteer)

@@ -82,7 +82,10 @@ def test_home_query_count_is_fixed(world, persona, extra_groups, django_assert_n
     if extra_groups:
         _add_groups(world, extra_groups)
     client = world.client_for(persona)
-    with django_assert_num_queries(BASE + EXPECTED[persona]):
+    # With people to call listed (the extra groups add some to A1), one more: the access
+    # log's INSERT of the people shown (privacy/access_log.py), never one per person.
+    logged = 1 if extra_groups and persona in {"facilitator_a1", "lead_a"} else 0
+    with django_assert_num_queries(BASE + EXPECTED[persona] + logged):
         response = client.get(reverse("home"))
     assert response.status_code == 200
 

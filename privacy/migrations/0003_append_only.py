@@ -19,7 +19,7 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
-TABLES = ["privacy_change"]
+TABLES = ["privacy_change", "privacy_access"]
 
 
 def forwards(apps, schema_editor):
@@ -42,6 +42,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("privacy", "0001_history")]
+    dependencies = [("privacy", "0002_access_log")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
