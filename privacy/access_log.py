@@ -1,4 +1,4 @@
-"""The access log of reads (issue 11, item 2; decision 50).
+"""The access log of reads (issue 11, item 2; decision 53).
 
 Every request that loads a participant's data — a page, a list, an export, a PDF, a
 fragment — writes `privacy.models.Access` rows: who, with which roles and scopes, when,

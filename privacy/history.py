@@ -1,4 +1,4 @@
-"""The change history of personal data (issue 11, item 1; decision 49).
+"""The change history of personal data (issue 11, item 1; decision 52).
 
 Every create, update and delete of a record in `TRACKED` leaves a `privacy.models.Change`
 row in the same transaction: who (the signed-in user of the request, or `acting_as` in a

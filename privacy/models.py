@@ -1,6 +1,6 @@
 """The two append-only logs of issue 11: the change history of personal data and the
 access log of reads (docs/privacy.md). Rows are only ever inserted: the application has no
-code path that changes or deletes them except the erasure of one person (decision 49),
+code path that changes or deletes them except the erasure of one person (decision 52),
 and on PostgreSQL a trigger refuses UPDATE and DELETE outside that path (migration 0003).
 
 Neither log refers to users or participants by foreign key: a log row outlives the

@@ -498,6 +498,10 @@ REGISTER: dict[str, ModelDeclaration] = {
         },
         plain="programme organisation group fund",
     ),
+    "groups.OrganisationCommunity": ModelDeclaration(
+        subject=None,
+        plain="organisation code label_nl label_en active aliases version updated_at",
+    ),
     "groups.City": ModelDeclaration(subject=None, plain="cbs_code name province"),
     "groups.Programme": ModelDeclaration(subject=None, plain="name description organisations"),
     "groups.Organisation": ModelDeclaration(

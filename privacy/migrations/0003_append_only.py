@@ -1,5 +1,5 @@
 """On PostgreSQL the database itself refuses UPDATE and DELETE on the change history and
-the access log (decision 49). The one exception is the erasure of a person (AVG art. 17),
+the access log (decision 52). The one exception is the erasure of a person (AVG art. 17),
 which sets `stetapp.erasure` for its own transaction only."""
 
 from django.db import migrations
