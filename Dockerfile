@@ -68,6 +68,13 @@ RUN export DJANGO_SECRET_KEY="build-only-placeholder-not-a-secret-never-used-at-
 USER 10001:10001
 EXPOSE 8000
 
+# Liveness: /healthz answers while gunicorn serves requests (no database). The request
+# names an allowed host and says it came through HTTPS, as the proxy's would. Compose
+# checks /readyz for the web service instead and switches this off for the worker and
+# the scheduler, which serve no HTTP (docs/deployment.md, "Health and readiness").
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; host = os.environ['DJANGO_ALLOWED_HOSTS'].split(',')[0].strip().lstrip('.'); urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': host, 'X-Forwarded-Proto': 'https'}), timeout=5)"]
+
 # Workers: gunicorn reads WEB_CONCURRENCY (default above; override per host, e.g. 2 x cores
 # + 1). Put a TLS-terminating proxy in front that sets X-Forwarded-Proto.
 CMD ["gunicorn", "stetapp.wsgi", "--bind", "0.0.0.0:8000", "--chdir", "/app"]

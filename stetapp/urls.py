@@ -17,6 +17,7 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     # Under /accounts/ so that people who still have to set up a factor can reach them.

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
-from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.services import invitation_token_generator
@@ -98,11 +98,29 @@ def mfa_help(request):
 
 @access(PUBLIC)
 @require_GET
+@never_cache
 def healthz(request):
-    """For load balancers: the process runs and the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness, for load balancers and container supervisors: the process serves
+    requests. No database, no cache, no session: cheap, and a slow database never gets
+    app servers restarted (readiness is /readyz)."""
     return JsonResponse({"status": "ok"})
+
+
+@access(PUBLIC)
+@require_GET
+@never_cache
+def readyz(request):
+    """Readiness: the database, the cache, the private storage and the task queue each
+    answer (stetapp/health.py). 200 when all do, 503 when one does not; the body holds
+    each check's status and time, never what went wrong (that is logged, scrubbed)."""
+    from .health import readiness
+
+    ready, results = readiness()
+    body = {
+        "status": "ok" if ready else "fail",
+        "checks": {name: result.as_json() for name, result in results.items()},
+    }
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 def _error(request, template, status):

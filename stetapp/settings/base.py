@@ -207,6 +207,10 @@ STETAPP_RECEIPT_MAX_PIXELS = 50_000_000
 # A personal calendar feed link works this many days after it was made or renewed.
 STETAPP_CALENDAR_FEED_DAYS = 180
 
+# /readyz fails when the oldest task waiting in the queue has waited longer than this
+# (the workers are behind or stopped; docs/deployment.md, "Health and readiness").
+STETAPP_READYZ_MAX_TASK_AGE_SECONDS = env.int("STETAPP_READYZ_MAX_TASK_AGE_SECONDS", default=600)
+
 # --- forms ---------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -17,6 +17,13 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# Database connections are kept open and reused for up to a minute instead of opened per
+# request (a PostgreSQL connection costs a few milliseconds and a server process); a kept
+# connection is checked before reuse, so one the server closed is replaced instead of
+# failing the request (docs/decisions.md, "Persistent database connections").
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
 # Everyone who sees special-category data (health notes, religion) must use a second
 # factor: facilitators, project leads, programme coordinators. Volunteers and funders may
 # set one up; add "volunteer" or "funder" here (or in the environment) to require it.
@@ -35,7 +42,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 
 # HTTPS everywhere; the load balancer sets X-Forwarded-Proto. Health probes may use
 # plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 31536000

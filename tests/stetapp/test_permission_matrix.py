@@ -73,6 +73,10 @@ MATRIX = {
         "GET": row(OK, OK, OK, OK, OK, OK, OK, OK),
         "POST": row(NA, NA, NA, NA, NA, NA, NA, NA),
     },
+    "readyz": {
+        "GET": row(OK, OK, OK, OK, OK, OK, OK, OK),
+        "POST": row(NA, NA, NA, NA, NA, NA, NA, NA),
+    },
     "group_list": {
         "GET": row(R, NO, OK, OK, OK, OK, OK, NO),
         "POST": row(R, NO, NA, NA, NA, NA, NA, NO),

@@ -219,3 +219,36 @@ def test_deploy_check_fails_when_no_proxy_is_trusted(prod_env):
 def test_trusted_proxy_check(overrides, warns):
     with override_settings(**overrides):
         assert [w.id for w in trusted_proxy_check(None)] == (["stetapp.W002"] if warns else [])
+
+
+# --- database connections (docs/decisions.md, persistent connections) ------------------
+
+
+def test_production_reuses_database_connections_and_checks_them(prod_env):
+    result = production_setting(
+        "settings.DATABASES['default']['CONN_MAX_AGE'],"
+        " settings.DATABASES['default']['CONN_HEALTH_CHECKS']",
+        prod_env,
+    )
+    assert result.returncode == 0, output(result)
+    assert result.stdout.strip() == "60 True", output(result)
+
+
+def test_connection_age_comes_from_the_environment(prod_env):
+    env = {**prod_env, "DJANGO_CONN_MAX_AGE": "0"}
+    result = production_setting("settings.DATABASES['default']['CONN_MAX_AGE']", env)
+    assert result.returncode == 0, output(result)
+    assert result.stdout.strip() == "0", output(result)
+
+
+def test_health_probes_are_exempt_from_the_https_redirect(prod_env):
+    """Probes inside the network may ask over plain HTTP (docs/deployment.md)."""
+    code = (
+        "import re; from django.conf import settings; "
+        "print(all(any(re.search(p, path) for p in settings.SECURE_REDIRECT_EXEMPT) "
+        "for path in ('healthz', 'readyz')), "
+        "any(re.search(p, 'home') for p in settings.SECURE_REDIRECT_EXEMPT))"
+    )
+    result = production_setting(f"exec({code!r}) or ''", prod_env)
+    assert result.returncode == 0, output(result)
+    assert result.stdout.strip().splitlines()[0] == "True False", output(result)
