@@ -27,6 +27,7 @@ from groups.models import Membership, Organisation, Programme, Role
 from stetapp.access import access, get_visible_or_404, roles, user_roles
 from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
+from stetapp.limits import download_limit
 from stetapp.pdf import render_pdf
 from stetapp.submission import submission_once
 
@@ -459,6 +460,7 @@ def budget_edit(request, pk):
 
 @access(APPLICATION_MANAGERS)
 @require_GET
+@download_limit()
 def application_pdf(request, pk):
     """The proposal as an A4 PDF to send to the fund."""
     application = _application_for(request.user, pk, write=True)

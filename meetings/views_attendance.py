@@ -32,6 +32,7 @@ from participants.selectors import participant_get_for_user
 from stetapp.access import SIGNED_IN, access
 from stetapp.dates import short_datetime
 from stetapp.exports import safe_filename
+from stetapp.limits import download_limit
 from stetapp.pdf import render_pdf
 from stetapp.submission import submission_created, submission_once
 
@@ -524,6 +525,7 @@ def _pdf_response(pdf: bytes, stem: str) -> HttpResponse:
 
 @access(MARKERS)
 @require_GET
+@download_limit()
 def attendance_pdf(request, pk):
     """The meeting's attendance list on paper: the group's names with boxes for present,
     absent and excused, lines for guests, the date and the venue."""
@@ -536,6 +538,7 @@ def attendance_pdf(request, pk):
 
 @access(MARKERS)
 @require_GET
+@download_limit()
 def series_attendance_pdf(request, pk):
     """The paper lists of a series' next N meetings (?n=, 5 unless given), one per page."""
     series = selectors_attendance.series_get_for_user(user=request.user, pk=pk)

@@ -24,6 +24,7 @@ from groups.access import (
 from stetapp.access import access
 from stetapp.exports import safe_filename
 from stetapp.forms import apply_validation_error
+from stetapp.limits import download_limit
 from stetapp.pdf import render_pdf
 from stetapp.submission import submission_once
 
@@ -203,6 +204,7 @@ def agreement_edit(request, pk):
 
 @access(READERS)
 @require_GET
+@download_limit()
 def agreement_pdf(request, pk):
     """The agreements as an A4 PDF to print and hang up, in every language they are
     written in (right-to-left scripts included)."""

@@ -32,6 +32,7 @@ from stetapp.access import access, roles
 from stetapp.charts import bar_chart
 from stetapp.exports import table_response
 from stetapp.forms import apply_validation_error
+from stetapp.limits import download_limit
 from stetapp.submission import submission_once
 from stetapp.suppression import suppress
 
@@ -99,6 +100,7 @@ def _yes_no(value: bool) -> str:
 
 @access(GROUP_PEOPLE)
 @require_GET
+@download_limit()
 def group_participants_export(request, pk):
     """The group's current participants as CSV (default) or XLSX. Facilitators of the
     group and project leads get the full list; volunteers name and phone only. Never

@@ -22,6 +22,7 @@ from groups.models import Role
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.dates import short_date
 from stetapp.forms import apply_validation_error
+from stetapp.limits import download_limit
 from stetapp.submission import submission_once
 
 from . import services_batches
@@ -119,6 +120,7 @@ def _initial_from_query(query) -> dict:
 @access(REQUESTERS)
 @require_http_methods(["GET", "POST"])
 @submission_once
+@download_limit(when=lambda request: request.method == "POST")
 def report_batch_create(request):
     grants = _visible_grants(request.user)
     if request.method == "POST":
@@ -191,6 +193,7 @@ def report_batch_detail(request, pk):
 
 @access(REQUESTERS)
 @require_GET
+@download_limit()
 def report_batch_download(request, pk):
     """The ZIP, streamed after the access check; only when the batch is done."""
     batch = get_visible_or_404(ReportBatch.objects, user=request.user, pk=pk)

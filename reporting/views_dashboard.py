@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from groups.models import Programme, Role
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.exports import workbook_response
+from stetapp.limits import download_limit
 
 from . import selectors_dashboard as selectors
 
@@ -50,6 +51,7 @@ class DashboardFilterForm(forms.Form):
 
 @access(COORDINATORS)
 @require_GET
+@download_limit(when=lambda request: request.GET.get("format") == "xlsx")
 def programme_dashboard(request, pk):
     """Groups by city and status, Table 1, meetings against the norm, the attendance
     trend, groups at risk and reach; ?format=xlsx returns the same tables as a workbook.

@@ -25,6 +25,7 @@ from groups.models import Role
 from stetapp.access import access, get_visible_or_404, has_any_role, roles
 from stetapp.exports import CONTENT_TYPES
 from stetapp.forms import apply_validation_error
+from stetapp.limits import download_limit
 
 from . import report as reports
 from .forms_reports import ReportPeriodForm, ReportSummaryForm
@@ -137,12 +138,14 @@ def _download(request, pk, *, ext: str, make) -> HttpResponse:
 
 @access(REPORT_READERS)
 @require_GET
+@download_limit()
 def grant_report_pdf(request, pk):
     return _download(request, pk, ext="pdf", make=reports.report_pdf)
 
 
 @access(REPORT_READERS)
 @require_GET
+@download_limit()
 def grant_report_xlsx(request, pk):
     return _download(request, pk, ext="xlsx", make=reports.report_xlsx)
 

@@ -211,6 +211,12 @@ STETAPP_CALENDAR_FEED_DAYS = 180
 # (the workers are behind or stopped; docs/deployment.md, "Health and readiness").
 STETAPP_READYZ_MAX_TASK_AGE_SECONDS = env.int("STETAPP_READYZ_MAX_TASK_AGE_SECONDS", default=600)
 
+# Expensive downloads (PDFs, workbooks, exports, report ZIPs, asking for a report batch):
+# this many per user per window, all pages together (stetapp/limits.py); 0 switches the
+# limit off. The counters live in the shared cache.
+STETAPP_DOWNLOAD_LIMIT = env.int("STETAPP_DOWNLOAD_LIMIT", default=10)
+STETAPP_DOWNLOAD_WINDOW_SECONDS = env.int("STETAPP_DOWNLOAD_WINDOW_SECONDS", default=60)
+
 # --- forms ---------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -24,3 +24,7 @@ STETAPP_PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="stetapp-private-")
 
 # Background tasks run at once; tests of the queue switch to the database backend.
 TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # noqa: F405
+
+# The permission matrix and the export tests download far more than a person would in a
+# minute; tests/stetapp/test_download_limits.py sets the real limit itself.
+STETAPP_DOWNLOAD_LIMIT = 0
