@@ -97,3 +97,24 @@ class Submission(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class ScheduledJob(models.Model):
+    """The last run of one periodic job (stetapp/scheduler.py), shared by every scheduler.
+
+    A scheduler claims a due job with one conditional UPDATE of `last_started_at`, so of
+    several schedulers (or ticks) at the same moment exactly one runs it
+    (docs/decisions.md, "One scheduler command, a row per job").
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    # None until the first run has finished.
+    last_succeeded = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -217,6 +217,10 @@ STETAPP_READYZ_MAX_TASK_AGE_SECONDS = env.int("STETAPP_READYZ_MAX_TASK_AGE_SECON
 STETAPP_DOWNLOAD_LIMIT = env.int("STETAPP_DOWNLOAD_LIMIT", default=10)
 STETAPP_DOWNLOAD_WINDOW_SECONDS = env.int("STETAPP_DOWNLOAD_WINDOW_SECONDS", default=60)
 
+# The scheduler (`manage.py scheduler`, stetapp/jobs.py) deletes finished task results
+# older than this many days.
+STETAPP_TASK_RESULTS_KEEP_DAYS = env.int("STETAPP_TASK_RESULTS_KEEP_DAYS", default=14)
+
 # --- forms ---------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
