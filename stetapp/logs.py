@@ -10,6 +10,10 @@
   message or arguments (those can quote a participant's name, as openpyxl's and the
   database's error messages do). An exception passed as a log argument becomes its class
   name. Log messages themselves are written by us and hold ids, never names.
+- **Error reports.** `scrub_error_event` applies the same rule to an event for the optional
+  error tracker (Sentry; stetapp/sentry.py): exception classes and frames (file, line,
+  function) stay; messages, local variables, source lines, request bodies, cookies,
+  headers, query strings, breadcrumb texts and extra data go.
 - **Formats.** `JsonFormatter` writes one JSON object per line (production);
   `TextFormatter` a readable line (development). Both add the record's `extra` fields
   (ids, roles, event names) and the request id.
@@ -197,6 +201,111 @@ class ScrubFilter(logging.Filter):
                 for key, arg in record.args.items()
             }
         return True
+
+
+# --- error reports (Sentry events) ---------------------------------------------------
+
+# What stays of an event: where and what kind, never what it said about whom.
+_EVENT_KEYS = {
+    "event_id",
+    "timestamp",
+    "level",
+    "logger",
+    "platform",
+    "server_name",
+    "release",
+    "environment",
+    "dist",
+    "sdk",
+    "transaction",
+    "transaction_info",
+    "fingerprint",
+    "tags",
+    "type",
+}
+_FRAME_KEYS = {"filename", "abs_path", "module", "function", "lineno", "colno", "in_app"}
+_BREADCRUMB_KEYS = {"type", "category", "level", "timestamp"}
+_CONTEXT_KEYS = {"runtime", "os", "trace"}
+
+
+def _scrubbed_stacktrace(stacktrace: Any) -> dict | None:
+    if not isinstance(stacktrace, dict):
+        return None
+    frames = [
+        {key: value for key, value in frame.items() if key in _FRAME_KEYS}
+        for frame in stacktrace.get("frames") or []
+        if isinstance(frame, dict)
+    ]
+    return {"frames": frames}
+
+
+def _scrubbed_exception(value: dict) -> dict:
+    """Its class (type, module) and frames; the message (`value`) is left out."""
+    kept: dict[str, Any] = {key: value[key] for key in ("type", "module") if key in value}
+    mechanism = value.get("mechanism")
+    if isinstance(mechanism, dict):
+        kept["mechanism"] = {
+            key: mechanism[key]
+            for key in ("type", "handled", "exception_id", "parent_id")
+            if key in mechanism
+        }
+    stacktrace = _scrubbed_stacktrace(value.get("stacktrace"))
+    if stacktrace is not None:
+        kept["stacktrace"] = stacktrace
+    return kept
+
+
+def scrub_error_event(event: dict) -> dict:
+    """A copy of an error-tracker event with only what the logs may hold (see the module
+    docstring): the scrub rule of `scrubbed_traceback`, for Sentry's event format."""
+    scrubbed: dict[str, Any] = {key: event[key] for key in _EVENT_KEYS if key in event}
+    exception = event.get("exception")
+    if isinstance(exception, dict):
+        scrubbed["exception"] = {
+            "values": [
+                _scrubbed_exception(value)
+                for value in exception.get("values") or []
+                if isinstance(value, dict)
+            ]
+        }
+    threads = event.get("threads")
+    if isinstance(threads, dict):
+        scrubbed["threads"] = {
+            "values": [
+                {
+                    **{key: thread[key] for key in ("id", "current", "crashed") if key in thread},
+                    **(
+                        {"stacktrace": _scrubbed_stacktrace(thread["stacktrace"])}
+                        if isinstance(thread.get("stacktrace"), dict)
+                        else {}
+                    ),
+                }
+                for thread in threads.get("values") or []
+                if isinstance(thread, dict)
+            ]
+        }
+    logentry = event.get("logentry")
+    if isinstance(logentry, dict) and isinstance(logentry.get("message"), str):
+        # The message as written in our code ("Batch %s failed"), without its arguments.
+        scrubbed["logentry"] = {"message": logentry["message"]}
+    request = event.get("request")
+    if isinstance(request, dict) and "method" in request:
+        # Not the URL: some paths hold a secret (calendar feeds, invitation links); the
+        # transaction names the route instead.
+        scrubbed["request"] = {"method": request["method"]}
+    breadcrumbs = event.get("breadcrumbs")
+    if isinstance(breadcrumbs, dict):
+        scrubbed["breadcrumbs"] = {
+            "values": [
+                {key: crumb[key] for key in _BREADCRUMB_KEYS if key in crumb}
+                for crumb in breadcrumbs.get("values") or []
+                if isinstance(crumb, dict)
+            ]
+        }
+    contexts = event.get("contexts")
+    if isinstance(contexts, dict):
+        scrubbed["contexts"] = {key: contexts[key] for key in _CONTEXT_KEYS if key in contexts}
+    return scrubbed
 
 
 # --- formatters ----------------------------------------------------------------------

@@ -81,3 +81,15 @@ vars().update(EMAIL_CONFIG)
 # JSON lines to stdout, each with its request id; security events included
 # (docs/deployment.md, "Logs").
 LOGGING = logging_config(json_lines=True, level=env("DJANGO_LOG_LEVEL", default="INFO"))
+
+# Error reports to Sentry (or GlitchTip), only when SENTRY_DSN is set; every event is
+# scrubbed like the logs (stetapp/sentry.py; docs/deployment.md, "Error reports").
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from ..sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+    )

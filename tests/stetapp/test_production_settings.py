@@ -252,3 +252,24 @@ def test_health_probes_are_exempt_from_the_https_redirect(prod_env):
     result = production_setting(f"exec({code!r}) or ''", prod_env)
     assert result.returncode == 0, output(result)
     assert result.stdout.strip().splitlines()[0] == "True False", output(result)
+
+
+# --- error reports (stetapp/sentry.py) --------------------------------------------------
+
+
+def test_error_reports_are_off_without_a_dsn(prod_env):
+    env = {**prod_env, "SENTRY_DSN": ""}
+    result = production_setting("__import__('sentry_sdk').get_client().is_active()", env)
+    assert result.returncode == 0, output(result)
+    assert result.stdout.strip() == "False", output(result)
+
+
+def test_a_dsn_switches_scrubbed_error_reports_on(prod_env):
+    env = {**prod_env, "SENTRY_DSN": "https://public@sentry.invalid/1"}
+    expression = (
+        "(lambda o: (o['before_send'].__module__, o['data_collection']['user_info'],"
+        " o['environment']))(__import__('sentry_sdk').get_client().options)"
+    )
+    result = production_setting(expression, env)
+    assert result.returncode == 0, output(result)
+    assert result.stdout.strip() == "('stetapp.sentry', False, 'production')", output(result)
