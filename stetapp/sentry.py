@@ -47,16 +47,29 @@ def drop_transaction(event: dict, hint: dict | None = None) -> None:
     return None
 
 
+def _collection_options() -> dict[str, Any]:
+    """Collect nothing personal. sentry-sdk versions with the `data_collection` option
+    (which deprecates `send_default_pii`) get it, stricter: nothing about the user, no
+    cookies, headers, bodies, query strings, SQL parameters, local variables or source
+    lines. Older 2.x versions (pyproject allows them) get the options it replaces."""
+    from sentry_sdk.consts import DEFAULT_OPTIONS
+
+    if "data_collection" in DEFAULT_OPTIONS:
+        return {"data_collection": NO_DATA_COLLECTION}
+    return {
+        "send_default_pii": False,
+        "include_local_variables": False,
+        "include_source_context": False,
+    }
+
+
 def sentry_options(*, dsn: str, environment: str, release: str | None) -> dict[str, Any]:
     """The options for sentry_sdk.init (and for a client in the tests)."""
     return {
         "dsn": dsn,
         "environment": environment,
         "release": release,
-        # sentry-sdk 2.x's successor of `send_default_pii=False` (which it deprecates),
-        # stricter: nothing about the user, no cookies, headers, bodies, query strings,
-        # SQL parameters, local variables or source lines is collected at all.
-        "data_collection": NO_DATA_COLLECTION,
+        **_collection_options(),
         "max_request_body_size": "never",
         "before_send": before_send,
         "before_send_transaction": drop_transaction,

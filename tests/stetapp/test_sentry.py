@@ -195,6 +195,20 @@ def test_the_options_send_no_personal_data():
     assert options["before_send_transaction"]({"type": "transaction"}, {}) is None
 
 
+def test_older_sdks_get_send_default_pii_false(monkeypatch):
+    """sentry-sdk releases before `data_collection` (pyproject allows 2.20 on)."""
+    from sentry_sdk import consts
+
+    without = {k: v for k, v in consts.DEFAULT_OPTIONS.items() if k != "data_collection"}
+    monkeypatch.setattr(consts, "DEFAULT_OPTIONS", without)
+    options = sentry_options(dsn="https://public@sentry.invalid/1", environment="x", release=None)
+    assert options["send_default_pii"] is False
+    assert options["include_local_variables"] is False
+    assert options["include_source_context"] is False
+    assert "data_collection" not in options
+    assert options["before_send"] is before_send
+
+
 def test_without_a_dsn_nothing_is_set_up():
     """The test settings (like production without SENTRY_DSN) start no client."""
     assert not sentry_sdk.get_client().is_active()
