@@ -532,7 +532,7 @@ REGISTER: dict[str, ModelDeclaration] = {
         plain="is_superuser is_staff groups user_permissions",
     ),
     "stetapp.ScheduledJob": ModelDeclaration(
-        subject=None, plain="id name last_started_at last_finished_at last_succeeded"
+        subject=None, plain="name last_started_at last_finished_at last_succeeded"
     ),
     "stetapp.Submission": ModelDeclaration(
         subject=Subject.STAFF,
