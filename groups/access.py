@@ -11,6 +11,9 @@ re-exported here; this module turns it into queries:
 - `can(user, group, need)` — the same test as a boolean, for showing or hiding a button.
 - `groups_worked_in(user, need=...)` — the groups a user reaches with a need, as a
   queryset to filter other models with (meetings, stories, …).
+- `group_ids_for(user, need=...)` — the same groups as a list of ids, resolved once per
+  request (`group_scope`): what the lists and counts filter by first, so a page costs
+  what it shows and not what the database holds (decision 49 in `docs/decisions.md`).
 
 The rule is decision 26 in `docs/decisions.md`; `stetapp/access.py` explains the
 mechanism as a whole (declared rules, scoped querysets, access helpers).
@@ -18,15 +21,16 @@ mechanism as a whole (declared rules, scoped querysets, access helpers).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.http import Http404
 
 from stetapp.access import Rule, get_visible_or_404, roles
 
-from .models import Group, Membership, no_access
+from .models import Group, Membership, Programme, no_access
 from .roles import (
     GROUP_KEEPERS,
     GROUP_MANAGERS,
@@ -63,6 +67,8 @@ __all__ = [
     "can",
     "get_in_group_or_404",
     "group_get_for_user",
+    "group_ids_for",
+    "group_scope",
     "groups_worked_in",
     "roles_in_group",
     "rule_for",
@@ -148,3 +154,80 @@ def groups_worked_in(user: AnyUser, *, need: Need = Need.WORK) -> QuerySet[Group
     `Need.EDIT` — without volunteers; `Need.MANAGE` — the project lead only."""
     groups: QuerySet[Group] = Group.objects.reached_by(user, NEED_ROLES[need])
     return groups
+
+
+# --- the user's scope as group ids, once per request ---------------------------------
+
+SCOPE_MEMO = "_stetapp_scope_memo"
+
+
+def remember_scope(user: Any) -> None:
+    """Let `group_scope` keep its answer on this user object: called for `request.user`
+    by `stetapp.middleware.ScopeMemoMiddleware`, so the memo lives exactly as long as the
+    request. A user object without it (a shell, a background task, a test calling a
+    selector) gets a fresh answer on every call: it never sees a stale scope."""
+    setattr(user, SCOPE_MEMO, {})
+
+
+def group_scope(user: AnyUser) -> Mapping[int, frozenset[str]]:
+    """Every group the user reaches, with the roles through which they reach it (the
+    rule of `GroupQuerySet.reached_by`): one query (a UNION of the three ways in:
+    staff of the group, project lead of its organisation, coordinator of a programme it
+    belongs to), kept on `request.user` for the rest of the request."""
+    if no_access(user):
+        return {}
+    memo = getattr(user, SCOPE_MEMO, None)
+    if memo is not None and "groups" in memo:
+        cached: Mapping[int, frozenset[str]] = memo["groups"]
+        return cached
+    scope: dict[int, set[str]] = {}
+    if user.is_superuser:
+        every_role = set(Role.values)
+        for pk in Group.objects.order_by().values_list("pk", flat=True):
+            scope[pk] = every_role
+    else:
+        real = cast("User", user)
+        staff = (
+            Membership.objects.filter(user=real, role__in=GROUP_STAFF, group__isnull=False)
+            .order_by()
+            .values_list("group_id", "role")
+        )
+        led = (
+            Group.objects.filter(
+                organisation_id__in=Membership.objects.filter(
+                    user=real, role=Role.PROJECT_LEAD
+                ).values("organisation_id")
+            )
+            .order_by()
+            .annotate(via=Value(Role.PROJECT_LEAD.value, output_field=CharField()))
+            .values_list("pk", "via")
+        )
+        coordinated = (
+            Group.objects.filter(
+                organisation_id__in=Programme.organisations.through.objects.filter(
+                    programme_id__in=Membership.objects.filter(
+                        user=real, role=Role.PROGRAMME_COORDINATOR
+                    ).values("programme_id")
+                ).values("organisation_id")
+            )
+            .order_by()
+            .annotate(via=Value(Role.PROGRAMME_COORDINATOR.value, output_field=CharField()))
+            .values_list("pk", "via")
+        )
+        for pk, via in staff.union(led, coordinated, all=True):
+            scope.setdefault(pk, set()).add(via)
+    result = {pk: frozenset(via) for pk, via in scope.items()}
+    if memo is not None:
+        memo["groups"] = result
+    return result
+
+
+def group_ids_for(
+    user: AnyUser, *, need: Need = Need.READ, roles: Iterable[str] | None = None
+) -> list[int]:
+    """The ids of the groups the user reaches with `need` (or through one of `roles`),
+    sorted: the same groups as `groups_worked_in` / `Group.objects.reached_by`, as
+    literal ids a query can use as an index condition (`group_id IN (…)`). Free after
+    the first call in a request (see `group_scope`)."""
+    wanted = frozenset(roles) if roles is not None else NEED_ROLES[need]
+    return sorted(pk for pk, via in group_scope(user).items() if via & wanted)

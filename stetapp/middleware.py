@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 
 _LOGIN_AT = "stetapp_login_at"
 _SEEN_AT = "stetapp_seen_at"
@@ -151,3 +152,32 @@ class RefusedRequestLogMiddleware:
             view=match.view_name if match is not None else None,
             method=request.method,
         )
+
+
+class ScopeMemoMiddleware:
+    """Give `request.user` a place to keep the user's scope for this request
+    (`groups.access.group_scope`: the user's groups resolved to ids once, docs/decisions.md
+    decision 49). The user is still loaded lazily: the memo is attached when it is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from groups.access import remember_scope
+
+        user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject):
+            if user._wrapped is empty:
+                load = user.__dict__["_setupfunc"]
+
+                def load_and_remember():
+                    loaded = load()
+                    remember_scope(loaded)
+                    return loaded
+
+                user.__dict__["_setupfunc"] = load_and_remember
+            else:
+                remember_scope(user._wrapped)
+        elif user is not None:
+            remember_scope(user)
+        return self.get_response(request)

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stetapp.middleware.ScopeMemoMiddleware",
     "stetapp.middleware.SessionLifetimeMiddleware",
     "stetapp.middleware.UserLanguageMiddleware",
     "stetapp.middleware.RequireMFAMiddleware",
