@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from groups.access import Need, groups_worked_in
+from groups.access import Need, group_ids_for, groups_worked_in
 from groups.models import Group
 
 from .models import Meeting, MeetingStatus
@@ -45,11 +45,15 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
     - left without notice: their enrolment ended in the last 30 days with reason "other"
       and nothing written about leaving.
 
-    ONE query whatever the number of groups and people: the participants, with subqueries
-    for the absences, how they left and their last call. Volunteers are not included:
-    they do not make these calls."""
-    from django.db.models import CharField, Count, Exists, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce, NullIf
+    A page's cost is bounded by what it shows (docs/decisions.md, decision 49): the
+    user's groups are literal ids (`group_ids_for`, resolved once per request); the two
+    latest meetings of all those groups are ranked once (a window function), and the
+    query starts from the few people absent at both or gone quietly, never from everyone
+    the user may see. ONE query whatever the number of groups and people (after the
+    scope): the participants, with subqueries for the absences, how they left and their
+    last call. Volunteers are not included: they do not make these calls."""
+    from django.db.models import CharField, Count, Exists, F, OuterRef, Subquery, Value, Window
+    from django.db.models.functions import Coalesce, NullIf, Rank
 
     from participants.models import Enrolment, LeaveReason, Participant
 
@@ -57,26 +61,29 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
 
     today = today or timezone.localdate()
     now = timezone.now()
-    groups = groups_worked_in(user, need=Need.EDIT)
-    # The start of the second most recent past meeting with attendance of a group: the
-    # two latest meetings are the ones from then on.
-    second_latest = (
-        Meeting.objects.filter(group_id=OuterRef("meeting__group_id"))
+    group_ids = group_ids_for(user, need=Need.EDIT)
+    if not group_ids:
+        return []
+    # The two most recent started, not cancelled meetings with attendance of each group,
+    # ranked once for all the groups: rank 1 and 2 (meetings at the same time share a
+    # rank, as "starts at or after the second latest" would have it).
+    latest_two = (
+        Meeting.objects.filter(group_id__in=group_ids)
         .started(now)
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"))))
-        .order_by("-starts_at")
-        .values("starts_at")[1:2]
+        .annotate(
+            recency=Window(Rank(), partition_by=[F("group_id")], order_by=F("starts_at").desc())
+        )
+        .filter(recency__lte=2)
+        .values("pk")
     )
     absent_twice = (
         Attendance.objects.filter(
             status=AttendanceStatus.ABSENT,
             participant__isnull=False,
-            meeting__group__in=groups,
-            meeting__in=Meeting.objects.started(now),
-            meeting__starts_at__gte=Subquery(second_latest),
+            meeting_id__in=latest_two,
         )
-        .exclude(meeting__status=MeetingStatus.CANCELLED)
         .order_by()
         .values("participant_id")
         .annotate(times=Count("meeting_id", distinct=True))
@@ -84,20 +91,24 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
         .values("participant_id")
     )
     since = today - dt.timedelta(days=LEFT_WITHOUT_NOTICE_DAYS)
-    left_quietly = Enrolment.objects.filter(
-        participant=OuterRef("pk"),
-        group__in=groups,
+    gone_quietly = Enrolment.objects.filter(
+        group_id__in=group_ids,
         left_on__gte=since,
         left_on__lte=today,
         leave_reason=LeaveReason.OTHER,
         leave_notes="",
     )
+    left_quietly = gone_quietly.filter(participant=OuterRef("pk"))
     still_enrolled = Enrolment.objects.current(today).filter(
-        participant=OuterRef("pk"), group__in=groups
+        participant=OuterRef("pk"), group_id__in=group_ids
     )
     last_call = FollowUpCall.objects.filter(participant=OuterRef("pk")).order_by("-called_at")
+    # The few candidates first (an IN over a UNION, which the database drives the query
+    # from), then the visibility rule and the details for those few only.
+    candidates = absent_twice.union(gone_quietly.order_by().values("participant_id"))
     people = (
-        Participant.objects.visible_to(user)
+        Participant.objects.filter(pk__in=candidates)
+        .visible_to(user)
         .annotate(
             missed_twice=Exists(absent_twice.filter(participant_id=OuterRef("pk")))
             & Exists(still_enrolled),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from groups.access import groups_worked_in
+from groups.access import Need, group_ids_for
 from groups.models import Group
 
 from .models import Attendance, CalendarEvent, GroupBreak, Meeting, MeetingStatus
@@ -130,10 +130,11 @@ def calendar_conflicts(
 
 
 def upcoming_meetings_for(*, user, days: int = 14) -> QuerySet[Meeting]:
-    """The next meetings of the groups the user works in (facilitator's home page)."""
+    """The next meetings of the groups the user works in (facilitator's home page),
+    filtered by the user's group ids first (docs/decisions.md, decision 49)."""
     now = timezone.now()
     return (
-        Meeting.objects.filter(group__in=groups_worked_in(user))
+        Meeting.objects.filter(group_id__in=group_ids_for(user, need=Need.WORK))
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(starts_at__gte=now, starts_at__lte=now + dt.timedelta(days=days))
         .select_related("group", "venue")
@@ -144,10 +145,14 @@ def upcoming_meetings_for(*, user, days: int = 14) -> QuerySet[Meeting]:
 def meetings_to_record_for(*, user, with_record: bool = False) -> QuerySet[Meeting]:
     """Started meetings of the user's groups still to record, most recent first, each
     with `has_marks`: nobody marked attendance yet, or (`with_record`, for those who
-    write the record) marked but the record of what happened is not saved yet."""
+    write the record) marked but the record of what happened is not saved yet.
+
+    A page's cost is bounded by what it shows (docs/decisions.md, decision 49): the
+    user's group ids first (`group_id IN (…)`, resolved once per request), and "no marks"
+    is NOT EXISTS on the meeting's marks, never a NOT IN over all attendance."""
     marks = Attendance.objects.filter(meeting_id=OuterRef("pk"))
     meetings = (
-        Meeting.objects.filter(group__in=groups_worked_in(user))
+        Meeting.objects.filter(group_id__in=group_ids_for(user, need=Need.WORK))
         .started()
         .filter(status=MeetingStatus.PLANNED)
         .annotate(has_marks=Exists(marks))
@@ -155,5 +160,5 @@ def meetings_to_record_for(*, user, with_record: bool = False) -> QuerySet[Meeti
         .order_by("-starts_at")
     )
     if not with_record:
-        meetings = meetings.filter(has_marks=False)
+        meetings = meetings.filter(~Exists(marks))
     return meetings
