@@ -52,7 +52,18 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
     the user may see. ONE query whatever the number of groups and people (after the
     scope): the participants, with subqueries for the absences, how they left and their
     last call. Volunteers are not included: they do not make these calls."""
-    from django.db.models import CharField, Count, Exists, F, OuterRef, Subquery, Value, Window
+    from django.db.models import (
+        BooleanField,
+        CharField,
+        Count,
+        Exists,
+        ExpressionWrapper,
+        F,
+        OuterRef,
+        Subquery,
+        Value,
+        Window,
+    )
     from django.db.models.functions import Coalesce, NullIf, Rank
 
     from participants.models import Enrolment, LeaveReason, Participant
@@ -78,11 +89,14 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
         .filter(recency__lte=2)
         .values("pk")
     )
-    absent_twice = (
+    # Absent at both (excused does not count), and still enrolled in one of the groups.
+    missed_twice = (
         Attendance.objects.filter(
             status=AttendanceStatus.ABSENT,
-            participant__isnull=False,
             meeting_id__in=latest_two,
+            participant_id__in=Enrolment.objects.current(today)
+            .filter(group_id__in=group_ids)
+            .values("participant_id"),
         )
         .order_by()
         .values("participant_id")
@@ -99,22 +113,19 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
         leave_notes="",
     )
     left_quietly = gone_quietly.filter(participant=OuterRef("pk"))
-    still_enrolled = Enrolment.objects.current(today).filter(
-        participant=OuterRef("pk"), group_id__in=group_ids
-    )
     last_call = FollowUpCall.objects.filter(participant=OuterRef("pk")).order_by("-called_at")
-    # The few candidates first (an IN over a UNION, which the database drives the query
-    # from), then the visibility rule and the details for those few only.
-    candidates = absent_twice.union(gone_quietly.order_by().values("participant_id"))
+    # The few people to call first (an IN over a UNION, which the database drives the
+    # query from), then the visibility rule and the details for those few only.
+    to_call = missed_twice.union(gone_quietly.order_by().values("participant_id"))
     people = (
-        Participant.objects.filter(pk__in=candidates)
+        Participant.objects.filter(pk__in=to_call)
         .visible_to(user)
         .annotate(
-            missed_twice=Exists(absent_twice.filter(participant_id=OuterRef("pk")))
-            & Exists(still_enrolled),
+            # An IN over the absences (computed once), not EXISTS per person: the
+            # ranking of the meetings must not run again for every one of them.
+            missed_twice=ExpressionWrapper(Q(pk__in=missed_twice), output_field=BooleanField()),
             left_quietly=Exists(left_quietly),
         )
-        .filter(Q(missed_twice=True) | Q(left_quietly=True))
         .annotate(
             left_on=Subquery(left_quietly.order_by("-left_on").values("left_on")[:1]),
             last_call_at=Subquery(last_call.values("called_at")[:1]),
