@@ -71,9 +71,9 @@ class ParticipantFilter(django_filters.FilterSet):
     def __init__(self, *args, user, full_groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.full_groups = full_groups
-        visible = Participant.objects.visible_to(user)
+        visible = Participant.objects.visible_in_scope(user)
         self.filters["group"].queryset = Group.objects.filter(
-            pk__in=visible.values("group_id")
+            pk__in=visible.order_by().values("group_id")
         ).order_by("name")
         if full_groups:
             for name, choices in (("status", FunnelStatus.choices), ("channel", Channel.choices)):

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.access import Need, rule_for
+from groups.access import Need, group_ids_for, rule_for
 from stetapp.access import access, get_visible_or_404
 from stetapp.forms import apply_validation_error
 from stetapp.submission import submission_once
@@ -30,7 +30,6 @@ from .forms_records import (
     ParticipantFilter,
     ParticipantForm,
     StatusForm,
-    groups_for_participant_work,
 )
 from .models import (
     SENSITIVE_FIELD_PURPOSE,
@@ -64,8 +63,10 @@ def _warn_about_age(request, participant: Participant) -> None:
 @require_GET
 def participant_list(request):
     user = request.user
-    # Groups whose participants the user sees in full (facilitator, project lead).
-    full_groups = set(groups_for_participant_work(user).values_list("pk", flat=True))
+    # Groups whose participants the user sees in full (facilitator, project lead): the
+    # same rule as groups_for_participant_work, as the ids the list filters by first
+    # (resolved once for the request; docs/decisions.md, decision 49).
+    full_groups = set(group_ids_for(user, need=Need.EDIT))
     participant_filter = ParticipantFilter(
         request.GET or None,
         queryset=selectors_records.participant_list_for_user(user=user),

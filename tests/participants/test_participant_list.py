@@ -218,7 +218,8 @@ def test_query_count_is_the_same_for_3_and_30_participants(
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule; cached on the user for the request)
-        # 4. the groups whose participants the user sees in full
+        # 4. the user's groups as ids, with the roles that reach them (groups.access
+        #    .group_scope, once per request): which groups the user sees in full
         # 5. the number of participants (paginator)
         # 6. the page of participants, joined with group and organisation
         # 7. the groups of the visible participants (filter choices)
