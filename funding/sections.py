@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from groups.access import GROUP_KEEPERS, GROUP_MANAGERS
 from groups.models import Group, GroupStatus
 
 from .models import ApplicationStatus, FundingApplication, Grant
-from .selectors import readiness_for_groups, readiness_progress
+from .selectors import readiness_for_groups, readiness_of, readiness_progress
 
 # How far ahead the lead's home page looks for deadlines and reports due.
 DEADLINE_DAYS = 60
@@ -28,11 +29,12 @@ def readiness_section(*, group: Group, standing: frozenset[str]) -> dict[str, An
 
 
 def lead_home_section(
-    *, user: Any, roles: frozenset[str], lead_groups: list[Group]
+    *, user: Any, roles: frozenset[str], lead_groups: QuerySet[Group]
 ) -> dict[str, Any]:
     """The project lead's deadlines (two queries: draft applications with a deadline soon,
     grants with a report due soon) and the readiness of the groups not yet running (four
-    queries whatever the number of groups)."""
+    queries whatever the number of groups: the first reads those groups themselves, not
+    every group the lead has, which the home page shows a page at a time)."""
     if not roles & GROUP_MANAGERS:
         return {}
     today = timezone.localdate()
@@ -52,15 +54,10 @@ def lead_home_section(
         .select_related("application", "application__fund")
         .order_by("report_due", "pk")
     )
-    starting = [
-        group
-        for group in lead_groups
-        if group.status in (GroupStatus.PREPARING, GroupStatus.RECRUITING)
-    ]
-    readiness = readiness_for_groups(groups=starting)
+    starting = lead_groups.filter(status__in=[GroupStatus.PREPARING, GroupStatus.RECRUITING])
     rows = []
-    for group in starting:
-        done, total = readiness_progress(readiness[group.pk])
+    for group, items in readiness_of(groups=starting):
+        done, total = readiness_progress(items)
         rows.append({"group": group, "done": done, "total": total})
     return {
         "lead_deadlines": deadlines,

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -136,6 +137,20 @@ def members_of_programme(*, programme: Programme) -> QuerySet[Membership]:
         .select_related("user", "organisation", "programme")
         .order_by("user__email", "role")
     )
+
+
+# How many of their groups the project lead's home page lists at a time.
+LEAD_HOME_GROUPS_PER_PAGE = 20
+
+
+def page_of_counted(queryset: QuerySet[Any], *, count: int, number: Any, per_page: int) -> Page[Any]:
+    """One page of `queryset` (the project's Paginator, so `partials/pagination.html`
+    shows it) when the page already knows how many rows there are — from an aggregate it
+    shows anyway — so that paging costs one query, not two. A page number out of range
+    gives the last page, as `Paginator.get_page` does."""
+    paginator = Paginator(queryset, per_page)
+    paginator.__dict__["count"] = count  # Paginator.count is a cached property
+    return paginator.get_page(number)
 
 
 def groups_led_by(*, user: Any) -> GroupQuerySet[Group]:

@@ -44,8 +44,17 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["lead_statuses"], ctx["lead_by_city"] = group_selectors.status_counts_by(
             led, "city__name"
         )
-        ctx["lead_groups"] = list(led.with_related().order_by("city__name", "name"))
-        ctx.update(lead_home_section(user=user, roles=roles, lead_groups=ctx["lead_groups"]))
+        # A page of the groups, not all of them (docs/decisions.md, decision 49); the
+        # cross table already counted them.
+        listed = led.with_related().order_by("city__name", "name", "pk")
+        ctx["lead_page"] = group_selectors.page_of_counted(
+            listed,
+            count=sum(row["total"] for row in ctx["lead_by_city"]),
+            number=request.GET.get("page"),
+            per_page=group_selectors.LEAD_HOME_GROUPS_PER_PAGE,
+        )
+        ctx["lead_groups"] = list(ctx["lead_page"].object_list)
+        ctx.update(lead_home_section(user=user, roles=roles, lead_groups=listed))
     if Role.PROGRAMME_COORDINATOR in roles:
         ctx["coordinated_programmes"] = list(group_selectors.programmes_coordinated_by(user=user))
         programme_groups = group_selectors.groups_in_programmes_of(user=user)

@@ -27,21 +27,25 @@ EXPECTED = {
     # (none) — an outsider has no sections
     "outsider": 0,
     # 4. the groups the volunteer works in (with organisation, city, venue)
-    # 5. next meetings of those groups (with group and venue)
-    # 6. past meetings without attendance (with group)
-    "volunteer_a1": 3,
-    # 4. the groups the facilitator works in  5. next meetings  6. attendance to record
-    # 7. people to call (meetings.selectors_attendance.people_to_call: one query, counted)
-    "facilitator_a1": 4,
-    "facilitator_b1": 4,
-    # 4. next meetings  5. attendance to record  6. people to call
-    # 7. groups by city × status (one aggregate)  8. the organisation's groups listed
-    # 9. draft applications with a deadline in the next 60 days
-    # 10. grants with a report due in the next 60 days
-    # 11-14. readiness of the groups preparing or recruiting
-    #     (funding.selectors.readiness_for_groups: funded groups, closed rooms,
-    #     facilitators' languages, ticked items)
-    "lead_a": 11,
+    # 5. the user's groups as ids (groups.access.group_scope: once per request, what
+    #    the sections below filter by first; docs/decisions.md, decision 49)
+    # 6. next meetings of those groups (with group and venue)
+    # 7. past meetings without attendance (with group)
+    "volunteer_a1": 4,
+    # 4. the groups the facilitator works in  5. the user's groups as ids (once)
+    # 6. next meetings  7. attendance to record
+    # 8. people to call (meetings.selectors_attendance.people_to_call: one query, counted)
+    "facilitator_a1": 5,
+    "facilitator_b1": 5,
+    # 4. the user's groups as ids (once)  5. next meetings  6. attendance to record
+    # 7. people to call  8. groups by city × status (one aggregate; it also counts the
+    #    groups for the pages)  9. one page of the organisation's groups
+    # 10. draft applications with a deadline in the next 60 days
+    # 11. grants with a report due in the next 60 days
+    # 12-15. readiness of the groups preparing or recruiting
+    #     (funding.selectors.readiness_of: those groups with their closed-room flag,
+    #     funded groups, facilitators' languages, ticked items)
+    "lead_a": 12,
     # 4. groups by city × status  5. groups by community × composition
     # 6. the organisations' lists of communities (groups/communities.py)
     "coordinator": 4,
