@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from groups.access import group_ids_for
 from groups.models import (
     Group,
     Organisation,
@@ -534,6 +535,19 @@ class ExpenseQuerySet(HistoryQuerySet):
             | Q(group_id__in=memberships_of(user, Role.FACILITATOR).values("group_id"))
         )
 
+    def visible_in_scope(self, user: Any) -> "ExpenseQuerySet":
+        """The rule of `visible_to` (the groups of the organisations the user leads, the
+        groups they facilitate), from the user's group ids resolved once per request
+        (groups.access.group_ids_for): a literal `group_id IN (…)` for the lists
+        (docs/decisions.md, decision 49)."""
+        if no_access(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            group_id__in=group_ids_for(user, roles={Role.PROJECT_LEAD, Role.FACILITATOR})
+        )
+
     def approvable_by(self, user: Any) -> "ExpenseQuerySet":
         """Expenses the user may approve or reject: those of the groups of the
         organisations they lead (site administrators: all)."""
@@ -621,6 +635,8 @@ class Expense(models.Model):
         verbose_name = _("expense")
         verbose_name_plural = _("expenses")
         ordering = ["-spent_on", "-pk"]
+        # The expense list of a group's keepers, in its order (decision 49).
+        indexes = [models.Index(fields=["group", "-spent_on"], name="expense_group_spent")]
 
     def __str__(self):
         return f"{self.spent_on} · {self.description}: {self.amount}"

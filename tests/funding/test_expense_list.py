@@ -83,9 +83,11 @@ def test_query_count(world, login, warm, django_assert_num_queries, n):
         _expense(world)
     client = login(world.users["lead_a"])
     warm(client, URL)
-    # session, user, roles (access rule), totals per status, count (paginator), page of
-    # expenses with their groups, the lead's organisations, groups for the filter
-    with django_assert_num_queries(8):
+    # session, user, roles (access rule), the user's groups as ids (groups.access
+    # .group_scope, once per request: what the list filters by first), totals per
+    # status, count (paginator), page of expenses with their groups, the lead's
+    # organisations, groups for the filter
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert len(response.context["rows"]) == n
 
