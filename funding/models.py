@@ -539,7 +539,7 @@ class ExpenseQuerySet(HistoryQuerySet):
         """The rule of `visible_to` (the groups of the organisations the user leads, the
         groups they facilitate), from the user's group ids resolved once per request
         (groups.access.group_ids_for): a literal `group_id IN (…)` for the lists
-        (docs/decisions.md, decision 49)."""
+        (docs/decisions.md, decision 57)."""
         if no_access(user):
             return self.none()
         if user.is_superuser:
@@ -635,7 +635,7 @@ class Expense(models.Model):
         verbose_name = _("expense")
         verbose_name_plural = _("expenses")
         ordering = ["-spent_on", "-pk"]
-        # The expense list of a group's keepers, in its order (decision 49).
+        # The expense list of a group's keepers, in its order (decision 57).
         indexes = [models.Index(fields=["group", "-spent_on"], name="expense_group_spent")]
 
     def __str__(self):

@@ -488,7 +488,7 @@ def expenses_for_list(
     *, user: Any, group: Group | None = None, status: str = ""
 ) -> QuerySet[Expense]:
     """The expenses the user may see, of one group and/or in one status when given,
-    filtered by the user's group ids first (docs/decisions.md, decision 49: a page's
+    filtered by the user's group ids first (docs/decisions.md, decision 57: a page's
     cost is bounded by what it shows)."""
     expenses: QuerySet[Expense] = Expense.objects.visible_in_scope(user)
     if group is not None:

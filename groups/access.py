@@ -13,7 +13,7 @@ re-exported here; this module turns it into queries:
   queryset to filter other models with (meetings, stories, …).
 - `group_ids_for(user, need=...)` — the same groups as a list of ids, resolved once per
   request (`group_scope`): what the lists and counts filter by first, so a page costs
-  what it shows and not what the database holds (decision 49 in `docs/decisions.md`).
+  what it shows and not what the database holds (decision 57 in `docs/decisions.md`).
 
 The rule is decision 26 in `docs/decisions.md`; `stetapp/access.py` explains the
 mechanism as a whole (declared rules, scoped querysets, access helpers).

@@ -45,7 +45,7 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
     - left without notice: their enrolment ended in the last 30 days with reason "other"
       and nothing written about leaving.
 
-    A page's cost is bounded by what it shows (docs/decisions.md, decision 49): the
+    A page's cost is bounded by what it shows (docs/decisions.md, decision 57): the
     user's groups are literal ids (`group_ids_for`, resolved once per request); the two
     latest meetings of all those groups are ranked once (a window function), and the
     query starts from the few people absent at both or gone quietly, never from everyone

@@ -131,7 +131,7 @@ def calendar_conflicts(
 
 def upcoming_meetings_for(*, user, days: int = 14) -> QuerySet[Meeting]:
     """The next meetings of the groups the user works in (facilitator's home page),
-    filtered by the user's group ids first (docs/decisions.md, decision 49)."""
+    filtered by the user's group ids first (docs/decisions.md, decision 57)."""
     now = timezone.now()
     return (
         Meeting.objects.filter(group_id__in=group_ids_for(user, need=Need.WORK))
@@ -147,7 +147,7 @@ def meetings_to_record_for(*, user, with_record: bool = False) -> QuerySet[Meeti
     with `has_marks`: nobody marked attendance yet, or (`with_record`, for those who
     write the record) marked but the record of what happened is not saved yet.
 
-    A page's cost is bounded by what it shows (docs/decisions.md, decision 49): the
+    A page's cost is bounded by what it shows (docs/decisions.md, decision 57): the
     user's group ids first (`group_id IN (…)`, resolved once per request), and "no marks"
     is NOT EXISTS on the meeting's marks, never a NOT IN over all attendance."""
     marks = Attendance.objects.filter(meeting_id=OuterRef("pk"))

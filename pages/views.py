@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["lead_statuses"], ctx["lead_by_city"] = group_selectors.status_counts_by(
             led, "city__name"
         )
-        # A page of the groups, not all of them (docs/decisions.md, decision 49); the
+        # A page of the groups, not all of them (docs/decisions.md, decision 57); the
         # cross table already counted them.
         listed = led.with_related().order_by("city__name", "name", "pk")
         ctx["lead_page"] = group_selectors.page_of_counted(

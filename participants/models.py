@@ -101,7 +101,7 @@ class ParticipantQuerySet(HistoryQuerySet):
         enrolled in a group the user works in. For lists that page and sort: the ids
         are an index condition, and the IN over a UNION lets the database start from
         the user's own people instead of reading everyone first (docs/decisions.md,
-        decision 49)."""
+        decision 57)."""
         if no_access(user):
             return self.none()
         if user.is_superuser:
@@ -240,7 +240,7 @@ class Participant(models.Model):
         ordering = ["full_name"]
         indexes = [
             models.Index(fields=["group", "status"]),
-            # The participant list of a facilitator, in its order (decision 49).
+            # The participant list of a facilitator, in its order (decision 57).
             models.Index(fields=["group", "full_name"], name="participant_group_name"),
         ]
 

@@ -24,7 +24,7 @@ def sees_full_record(*, user, group: Group) -> bool:
 def participant_list_for_user(*, user) -> QuerySet[Participant]:
     """Participants the user may see, with their group (one query after the scope).
 
-    A page's cost is bounded by what it shows (docs/decisions.md, decision 49): the
+    A page's cost is bounded by what it shows (docs/decisions.md, decision 57): the
     user's group ids first (`Participant.objects.visible_in_scope`), and the index on
     (group, name) serves a one-group list in its order."""
     return Participant.objects.visible_in_scope(user).with_related().order_by("full_name")

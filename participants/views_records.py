@@ -65,7 +65,7 @@ def participant_list(request):
     user = request.user
     # Groups whose participants the user sees in full (facilitator, project lead): the
     # same rule as groups_for_participant_work, as the ids the list filters by first
-    # (resolved once for the request; docs/decisions.md, decision 49).
+    # (resolved once for the request; docs/decisions.md, decision 57).
     full_groups = set(group_ids_for(user, need=Need.EDIT))
     participant_filter = ParticipantFilter(
         request.GET or None,

@@ -157,7 +157,7 @@ class RefusedRequestLogMiddleware:
 class ScopeMemoMiddleware:
     """Give `request.user` a place to keep the user's scope for this request
     (`groups.access.group_scope`: the user's groups resolved to ids once, docs/decisions.md
-    decision 49). The user is still loaded lazily: the memo is attached when it is."""
+    decision 57). The user is still loaded lazily: the memo is attached when it is."""
 
     def __init__(self, get_response):
         self.get_response = get_response

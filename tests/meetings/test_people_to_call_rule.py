@@ -1,6 +1,6 @@
 """people_to_call's rule at the edges (meetings.selectors_attendance): the two latest
 started, not cancelled meetings with attendance of each group, computed once for all the
-user's groups (docs/decisions.md, decision 49)."""
+user's groups (docs/decisions.md, decision 57)."""
 
 import datetime as dt
 

@@ -28,7 +28,7 @@ EXPECTED = {
     "outsider": 0,
     # 4. the groups the volunteer works in (with organisation, city, venue)
     # 5. the user's groups as ids (groups.access.group_scope: once per request, what
-    #    the sections below filter by first; docs/decisions.md, decision 49)
+    #    the sections below filter by first; docs/decisions.md, decision 57)
     # 6. next meetings of those groups (with group and venue)
     # 7. past meetings without attendance (with group)
     "volunteer_a1": 4,

@@ -1,5 +1,5 @@
 """The project lead's home page lists their groups a page at a time (docs/decisions.md,
-decision 49): what it costs is bounded by what it shows."""
+decision 57): what it costs is bounded by what it shows."""
 
 from django.urls import reverse
 
