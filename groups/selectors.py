@@ -143,7 +143,9 @@ def members_of_programme(*, programme: Programme) -> QuerySet[Membership]:
 LEAD_HOME_GROUPS_PER_PAGE = 20
 
 
-def page_of_counted(queryset: QuerySet[Any], *, count: int, number: Any, per_page: int) -> Page[Any]:
+def page_of_counted(
+    queryset: QuerySet[Any], *, count: int, number: Any, per_page: int
+) -> Page[Any]:
     """One page of `queryset` (the project's Paginator, so `partials/pagination.html`
     shows it) when the page already knows how many rows there are — from an aggregate it
     shows anyway — so that paging costs one query, not two. A page number out of range
