@@ -23,7 +23,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     search_fields = ["full_name"]
     autocomplete_fields = ["group", "referred_by", "created_by"]
     list_select_related = ["group"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["version", "created_at", "updated_at", "updated_by"]
     inlines = [ConsentInline, EnrolmentInline]
 
 

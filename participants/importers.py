@@ -291,9 +291,13 @@ def import_participants(*, data: bytes, filename: str, groups, created_by=None) 
                 try:
                     participant = participant_create(group=group, created_by=created_by, **fields)
                     if status == FunnelStatus.JOINED:
-                        participant_enrol(participant=participant, group=group, joined_on=today)
+                        participant_enrol(
+                            participant=participant, group=group, by=created_by, joined_on=today
+                        )
                     elif status != FunnelStatus.CONTACTED:
-                        participant_set_status(participant=participant, status=status)
+                        participant_set_status(
+                            participant=participant, status=status, by=created_by
+                        )
                 except ValidationError as exc:
                     result.errors.append(RowError(line, _flatten(exc)))
                 else:

@@ -229,6 +229,11 @@ class Participant(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who raised the version last (with updated_at): named when a stale save is refused
+    # (docs/decisions.md 46). Set by every write that raises the version.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Optimistic locking: every update must name the version it started from.
     version = models.PositiveIntegerField(default=1)
 

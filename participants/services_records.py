@@ -151,10 +151,17 @@ def participant_create(
     return participant
 
 
+def _raised(by: User | None) -> dict[str, Any]:
+    """The columns every write that raises a participant's version sets with it: who and
+    when, named when someone's stale save is refused (docs/decisions.md 46)."""
+    return {"version": F("version") + 1, "updated_by": by, "updated_at": timezone.now()}
+
+
 @transaction.atomic
 def participant_update(
     *,
     participant: Participant,
+    by: User,
     version: int,
     full_name: str | Unset = UNSET,
     phone: str | Unset = UNSET,
@@ -179,7 +186,7 @@ def participant_update(
     group: Group | Unset = UNSET,
 ) -> Participant:
     """Change a participant's record (PROFILE_FIELDS) if nobody else changed it since
-    `version`.
+    `version`; `by` is who changes it.
 
     The row is locked, the version compared and raised by one; a stale version raises
     ConflictError and saves nothing. Only the fields given are set, and only changed
@@ -220,7 +227,7 @@ def participant_update(
     _check_sensitive(current, active_purposes(current), data)
     current, changed = model_update(instance=current, fields=PROFILE_FIELDS, data=data)
     if changed:
-        Participant.objects.filter(pk=current.pk).update(version=F("version") + 1)
+        Participant.objects.filter(pk=current.pk).update(**_raised(by))
         current.refresh_from_db()
     return current
 
@@ -236,16 +243,16 @@ def status_moment(day: dt.date | None) -> dt.datetime:
 
 @transaction.atomic
 def participant_set_status(
-    *, participant: Participant, status: str, on: dt.date | None = None
+    *, participant: Participant, status: str, by: User | None, on: dt.date | None = None
 ) -> Participant:
     """Move a candidate through the recruitment funnel. "Status since" is the moment of
     the last real change: choosing the status a person already has changes nothing.
     `on`: the day the change happened, when that was not today (an intake recorded
-    afterwards)."""
+    afterwards). `by`: who changes it (None: no person, e.g. a command)."""
     if status not in FunnelStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     Participant.objects.filter(pk=participant.pk).exclude(status=status).update(
-        status=status, status_changed_at=status_moment(on), version=F("version") + 1
+        status=status, status_changed_at=status_moment(on), **_raised(by)
     )
     participant.refresh_from_db()
     return participant
@@ -305,7 +312,7 @@ def consent_withdraw(*, consent: Consent, withdrawn_by: User) -> Consent:
     ]
     if erase:
         Participant.objects.filter(pk=consent.participant_id).update(
-            **dict.fromkeys(erase, ""), version=F("version") + 1
+            **dict.fromkeys(erase, ""), **_raised(withdrawn_by)
         )
     return consent
 
@@ -353,14 +360,17 @@ def intake_record(
     intake.save()
     if participant.status in (FunnelStatus.CONTACTED, FunnelStatus.INTAKE_PLANNED):
         participant_set_status(
-            participant=participant, status=FunnelStatus.INTAKE_DONE, on=intake.held_on
+            participant=participant,
+            status=FunnelStatus.INTAKE_DONE,
+            by=conducted_by,
+            on=intake.held_on,
         )
     return intake
 
 
 @transaction.atomic
 def participant_enrol(
-    *, participant: Participant, group: Group, joined_on: dt.date | None = None
+    *, participant: Participant, group: Group, by: User | None, joined_on: dt.date | None = None
 ) -> Enrolment:
     """Enrol a participant in a group of the same organisation; their status becomes
     "joined" and the group becomes their group."""
@@ -375,7 +385,7 @@ def participant_enrol(
             enrolment.save()
     except IntegrityError:
         raise ValidationError({"group": _("This person is already in this group.")}) from None
-    Participant.objects.filter(pk=participant.pk).update(group=group, version=F("version") + 1)
+    Participant.objects.filter(pk=participant.pk).update(group=group, **_raised(by))
     # Joining is a status change only for someone who had not joined yet (not for a
     # second group); it happened on the day they joined.
     Participant.objects.filter(pk=participant.pk).exclude(status=FunnelStatus.JOINED).update(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from groups.access import Need, group_ids_for, rule_for
 from stetapp.access import access, get_visible_or_404
+from stetapp.conflicts import saved_by
 from stetapp.forms import apply_validation_error
 from stetapp.submission import submission_once
 
@@ -202,7 +203,10 @@ def participant_edit(request, pk):
         }
         try:
             services_records.participant_update(
-                participant=participant, version=form.cleaned_data["version"], **changed
+                participant=participant,
+                by=user,
+                version=form.cleaned_data["version"],
+                **changed,
             )
         except services_records.ConflictError:
             current = selectors.participant_get_for_user(user=user, pk=pk, write=True)
@@ -213,14 +217,14 @@ def participant_edit(request, pk):
             options["purposes"] = services_records.active_purposes(current)
             form = ParticipantEditForm(data, instance=copy.copy(current), **options)
             form.is_valid()
-            messages.error(
-                request,
-                _(
-                    "Someone else changed this record while you were editing it. Your "
-                    "changes are not saved yet: they are still in the form below. Compare "
-                    "them with the saved values and press Save again."
-                ),
+            message = _(
+                "Someone else changed this record while you were editing it. Your "
+                "changes are not saved yet: they are still in the form below. Compare "
+                "them with the saved values and press Save again."
             )
+            # Who and when (docs/decisions.md 46); the values are in the form.
+            who = saved_by(who=current.updated_by, at=current.updated_at)
+            messages.error(request, f"{message} {who}")
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -237,7 +241,7 @@ def participant_status(request, pk):
     form = StatusForm(request.POST)
     if form.is_valid():
         services_records.participant_set_status(
-            participant=participant, status=form.cleaned_data["status"]
+            participant=participant, status=form.cleaned_data["status"], by=request.user
         )
         messages.success(
             request,
@@ -333,7 +337,7 @@ def participant_enrol(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services_records.participant_enrol(
-                participant=participant, **form.cleaned_data
+                participant=participant, by=user, **form.cleaned_data
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)

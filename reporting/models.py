@@ -138,6 +138,11 @@ class Story(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who saved last (with updated_at): named when a stale save is refused
+    # (docs/decisions.md 46). Set by every write that raises the version.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = StoryQuerySet.as_manager()
@@ -361,6 +366,11 @@ class Administration(models.Model):
     answers = models.JSONField(_("answers"), default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who saved last (with updated_at): named when a stale save is refused
+    # (docs/decisions.md 46). Set by every write that raises the version.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = AdministrationQuerySet.as_manager()

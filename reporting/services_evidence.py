@@ -180,7 +180,10 @@ def story_save(
     _check_story_consent(value("storyteller"), value("consent_scope"))
     model_update(instance=story, fields=STORY_FIELDS, data=data)
     # Every edit counts, changed or not: the version always moves on.
-    Story.objects.filter(pk=story.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    # Who and when are named if someone's stale edit is refused (docs/decisions.md 46).
+    Story.objects.filter(pk=story.pk).update(
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
     story.refresh_from_db()
     return story
 

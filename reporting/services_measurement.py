@@ -164,10 +164,12 @@ def administration_update(
     language: str,
     administered_on: dt.date,
     answers: list[int | str | None],
+    by: User,
 ) -> Administration:
     """Correct a questionnaire if nobody else saved it since `version` (ConflictError
-    otherwise, saving nothing). The instrument, group and who recorded it stay; the same
-    checks as administration_create apply."""
+    otherwise, saving nothing). The instrument, group and who recorded it stay; `by`, who
+    corrects it, is kept as who saved it last (named if someone's stale correction is
+    refused, docs/decisions.md 46); the same checks as administration_create apply."""
     current = Administration.objects.select_for_update().get(pk=administration.pk)
     if current.version != version:
         raise ConflictError
@@ -184,6 +186,7 @@ def administration_update(
     current.language = language
     current.administered_on = administered_on
     current.answers = list(answers)
+    current.updated_by = by
     current.version = F("version") + 1
     _save_once(
         current,
@@ -195,6 +198,7 @@ def administration_update(
             "administered_on",
             "answers",
             "updated_at",
+            "updated_by",
             "version",
         ],
     )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from groups.access import Need, group_get_for_user, groups_worked_in, rule_for
 from participants.models import Participant
 from stetapp.access import access, get_visible_or_404
+from stetapp.conflicts import saved_by
 from stetapp.forms import apply_validation_error
 from stetapp.submission import submission_once
 
@@ -182,14 +183,14 @@ def story_edit(request, pk):
             data["version"] = str(story.version)
             form = StoryEditForm(data, group=group, user=user, story=story)
             form.is_valid()
-            messages.error(
-                request,
-                _(
-                    "Someone else saved this story while you were editing it. Your changes "
-                    "are not saved yet: they are still in the form below. Compare them with "
-                    "the saved values and press Save again."
-                ),
+            message = _(
+                "Someone else saved this story while you were editing it. Your changes "
+                "are not saved yet: they are still in the form below. Compare them with "
+                "the saved values and press Save again."
             )
+            # Who and when (docs/decisions.md 46); the values are in the form.
+            who = saved_by(who=story.updated_by, at=story.updated_at)
+            messages.error(request, f"{message} {who}")
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

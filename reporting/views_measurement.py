@@ -29,6 +29,7 @@ from groups.access import Need, group_get_for_user, rule_for
 from groups.models import Group
 from participants.models import Enrolment, Participant
 from stetapp.access import access, get_visible_or_404
+from stetapp.conflicts import saved_by
 from stetapp.forms import apply_validation_error
 from stetapp.submission import submission_once
 
@@ -357,6 +358,7 @@ def administration_edit(request, pk):
                 language=data["language"],
                 administered_on=data["administered_on"],
                 answers=data["answers"],
+                by=user,
             )
         except services.ConflictError:
             administration = _administration_for(user, pk)
@@ -366,14 +368,14 @@ def administration_edit(request, pk):
             posted["version"] = str(administration.version)
             form = AdministrationEditForm(posted, instrument=instrument, participants=participants)
             form.is_valid()
-            messages.error(
-                request,
-                _(
-                    "Someone else saved this questionnaire while you were editing it. Your "
-                    "answers are not saved yet: they are still in the form below. Compare "
-                    "them with the saved values and press Save again."
-                ),
+            message = _(
+                "Someone else saved this questionnaire while you were editing it. Your "
+                "answers are not saved yet: they are still in the form below. Compare "
+                "them with the saved values and press Save again."
             )
+            # Who and when (docs/decisions.md 46); the answers are in the form.
+            who = saved_by(who=administration.updated_by, at=administration.updated_at)
+            messages.error(request, f"{message} {who}")
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -115,6 +115,8 @@ def test_comma_csv(world):
     assert hassan.gender == "unknown"
     assert hassan.channel == "other"
     assert hassan.birth_year is None
+    # Enrolling raised the version: the importer is who saved last (decision 46).
+    assert (hassan.version, hassan.updated_by) == (2, world.users["lead_a"])
 
 
 def test_joined_people_are_enrolled_today(world):

@@ -201,7 +201,10 @@ def test_enrolment_history(world, rich):
         referred_to=service,
     )
     services_records.participant_enrol(
-        participant=rich, group=world.group_a2, joined_on=dt.date(2025, 3, 5)
+        by=world.users["lead_a"],
+        participant=rich,
+        group=world.group_a2,
+        joined_on=dt.date(2025, 3, 5),
     )
     response = world.client_for("lead_a").get(_url(rich))
     text = response.text

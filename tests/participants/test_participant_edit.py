@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from participants import services_records
 from participants.models import Participant
+from stetapp.dates import short_datetime
 from tests.factories import ConsentFactory, GroupFactory
 from tests.helpers import HOSTILE, assert_escaped
 
@@ -165,6 +166,14 @@ def test_two_editors_the_second_gets_a_conflict(world):
     assert conflict.status_code == 200
     text = conflict.text
     assert "Someone else changed this record while you were editing it" in text
+    # Who saved and when, and nothing else: no value of the record (decision 46).
+    p.refresh_from_db()
+    assert [str(m) for m in conflict.context["messages"]] == [
+        "Someone else changed this record while you were editing it. Your changes are not "
+        "saved yet: they are still in the form below. Compare them with the saved values "
+        "and press Save again. "
+        f"Last saved on {short_datetime(p.updated_at)} by {world.users['facilitator_a1']}."
+    ]
     # The second user's input is kept, the new version is in the form.
     form = conflict.context["form"]
     assert form["phone"].value() == "06 4444 5555"
@@ -199,6 +208,10 @@ def test_a_withdrawn_consent_in_between_is_a_conflict(world):
     assert response.status_code == 200
     assert "health_notes" not in response.context["form"].fields
     p.refresh_from_db()
+    # The withdrawal raised the version: its author is who saved last, and when.
+    saved = f"Last saved on {short_datetime(p.updated_at)} by {world.users['lead_a']}."
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert [e.endswith(saved) for e in errors] == [True]
     assert p.health_notes == ""
 
 

@@ -63,17 +63,25 @@ def test_create_refuses_unknown_fields(world, facilitator):
 
 def test_update_raises_the_version_and_writes_changes_only(world):
     p = world.participant_a1
-    updated = services_records.participant_update(participant=p, version=1, phone="06 0000 1111")
+    updated = services_records.participant_update(
+        by=world.users["lead_a"], participant=p, version=1, phone="06 0000 1111"
+    )
     assert (updated.phone, updated.version) == ("06 0000 1111", 2)
-    unchanged = services_records.participant_update(participant=p, version=2, phone="06 0000 1111")
+    unchanged = services_records.participant_update(
+        by=world.users["lead_a"], participant=p, version=2, phone="06 0000 1111"
+    )
     assert unchanged.version == 2
 
 
 def test_update_with_a_stale_version_saves_nothing(world):
     p = world.participant_a1
-    services_records.participant_update(participant=p, version=1, community="Kurdish")
+    services_records.participant_update(
+        by=world.users["lead_a"], participant=p, version=1, community="Kurdish"
+    )
     with pytest.raises(services_records.ConflictError):
-        services_records.participant_update(participant=p, version=1, community="Alevi")
+        services_records.participant_update(
+            by=world.users["lead_a"], participant=p, version=1, community="Alevi"
+        )
     p.refresh_from_db()
     assert (p.community, p.version) == ("Kurdish", 2)
 
@@ -81,28 +89,37 @@ def test_update_with_a_stale_version_saves_nothing(world):
 def test_update_needs_consent_for_sensitive_fields(world):
     p = world.participant_a1
     with pytest.raises(ValidationError) as error:
-        services_records.participant_update(participant=p, version=1, religion="Alevi")
+        services_records.participant_update(
+            by=world.users["lead_a"], participant=p, version=1, religion="Alevi"
+        )
     assert "religion" in error.value.message_dict
     ConsentFactory(participant=p, purpose="religion")
     p = Participant.objects.get(pk=p.pk)
     assert services_records.participant_update(
-        participant=p, version=1, religion="Alevi"
+        by=world.users["lead_a"], participant=p, version=1, religion="Alevi"
     ).religion == ("Alevi")
 
 
 def test_update_keeps_the_organisation(world):
     with pytest.raises(ValidationError) as error:
         services_records.participant_update(
-            participant=world.participant_a1, version=1, group=world.group_b1
+            by=world.users["lead_a"],
+            participant=world.participant_a1,
+            version=1,
+            group=world.group_b1,
         )
     assert "group" in error.value.message_dict
 
 
 def test_set_status(world):
-    p = services_records.participant_set_status(participant=world.participant_a1, status="declined")
+    p = services_records.participant_set_status(
+        by=world.users["lead_a"], participant=world.participant_a1, status="declined"
+    )
     assert (p.status, p.version) == ("declined", 2)
     with pytest.raises(ValidationError):
-        services_records.participant_set_status(participant=p, status="gone")
+        services_records.participant_set_status(
+            by=world.users["lead_a"], participant=p, status="gone"
+        )
 
 
 # --- consents --------------------------------------------------------------------------
@@ -146,6 +163,7 @@ def test_withdrawing_religion_consent_erases_religion_only(world):
     religion = _consent(world)
     _consent(world, purpose="health")
     p = services_records.participant_update(
+        by=world.users["lead_a"],
         participant=Participant.objects.get(pk=p.pk),
         version=1,
         religion="Alevi",
@@ -216,13 +234,17 @@ def test_intake_cannot_be_recorded_ahead(world):
 
 def test_enrol_in_another_organisation_is_refused(world):
     with pytest.raises(ValidationError) as error:
-        services_records.participant_enrol(participant=world.participant_a1, group=world.group_b1)
+        services_records.participant_enrol(
+            by=world.users["lead_a"], participant=world.participant_a1, group=world.group_b1
+        )
     assert "group" in error.value.message_dict
 
 
 def test_enrol_makes_the_group_theirs(world):
     p = ParticipantFactory(group=world.group_a1, status="intake_done")
-    enrolment = services_records.participant_enrol(participant=p, group=world.group_a2)
+    enrolment = services_records.participant_enrol(
+        by=world.users["lead_a"], participant=p, group=world.group_a2
+    )
     assert enrolment.joined_on == timezone.localdate()
     assert (p.group, p.status, p.version) == (world.group_a2, "joined", 2)
 
@@ -260,3 +282,52 @@ def test_leave_needs_a_date_after_joining(world):
             reason="moved",
         )
     assert "left_on" in error.value.message_dict
+
+
+# --- who raised the version last (docs/decisions.md 46) -------------------------------
+
+
+def _update(world, p, by):
+    services_records.participant_update(
+        participant=p, by=by, version=p.version, phone="06 9999 8888"
+    )
+
+
+def _set_status(world, p, by):
+    services_records.participant_set_status(participant=p, status="waiting_list", by=by)
+
+
+def _withdraw(world, p, by):
+    consent = ConsentFactory(participant=p, purpose="health")
+    services_records.consent_withdraw(consent=consent, withdrawn_by=by)
+
+
+def _enrol(world, p, by):
+    services_records.participant_enrol(participant=p, group=world.group_a2, by=by)
+
+
+def _intake(world, p, by):
+    Participant.objects.filter(pk=p.pk).update(status="contacted")
+    services_records.intake_record(
+        participant=Participant.objects.get(pk=p.pk),
+        conducted_by=by,
+        held_on=timezone.localdate(),
+        location="home",
+    )
+
+
+@pytest.mark.parametrize("write", [_update, _set_status, _withdraw, _enrol, _intake])
+def test_every_write_that_raises_the_version_keeps_who_and_when(world, write):
+    """A stale edit names who saved last and when: every service that raises a
+    participant's version sets updated_by and updated_at with it."""
+    long_ago = timezone.now() - dt.timedelta(days=30)
+    Participant.objects.filter(pk=world.participant_a1.pk).update(
+        updated_by=world.users["lead_a"], updated_at=long_ago
+    )
+    p = Participant.objects.get(pk=world.participant_a1.pk)
+    by, before = world.users["facilitator_a1"], p.version
+    write(world, p, by)
+    after = Participant.objects.get(pk=p.pk)
+    assert after.version == before + 1
+    assert after.updated_by == by
+    assert after.updated_at > timezone.now() - dt.timedelta(minutes=1)

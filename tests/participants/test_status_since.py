@@ -31,14 +31,18 @@ def _candidate(world, status="contacted"):
 
 def test_choosing_the_same_status_again_changes_nothing(world):
     person = _candidate(world, status="waiting_list")
-    services_records.participant_set_status(participant=person, status="waiting_list")
+    services_records.participant_set_status(
+        by=world.users["lead_a"], participant=person, status="waiting_list"
+    )
     assert _since(person) == dt.date(2025, 3, 3)
     assert person.version == 1
 
 
 def test_a_real_change_is_dated_today(world):
     person = _candidate(world)
-    services_records.participant_set_status(participant=person, status="waiting_list")
+    services_records.participant_set_status(
+        by=world.users["lead_a"], participant=person, status="waiting_list"
+    )
     assert _since(person) == timezone.localdate()
 
 
@@ -59,10 +63,12 @@ def test_joining_is_dated_on_the_day_of_joining_and_a_second_group_keeps_it(worl
     person = _candidate(world, status="intake_done")
     joined_on = timezone.localdate() - dt.timedelta(days=20)
     services_records.participant_enrol(
-        participant=person, group=world.group_a1, joined_on=joined_on
+        by=world.users["lead_a"], participant=person, group=world.group_a1, joined_on=joined_on
     )
     assert _since(person) == joined_on
-    services_records.participant_enrol(participant=person, group=world.group_a2)
+    services_records.participant_enrol(
+        by=world.users["lead_a"], participant=person, group=world.group_a2
+    )
     assert _since(person) == joined_on
     assert person.group == world.group_a2
 

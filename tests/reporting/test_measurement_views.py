@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from reporting.models import Administration, MeasurementPlan
+from stetapp.dates import short_datetime
 from tests.factories import Role, UserFactory, grant_role, participant_in
 
 NOT_LONELY = ["no", "yes", "yes", "no", "yes", "no"]  # every item scores 0
@@ -545,6 +546,14 @@ def test_a_stale_edit_keeps_the_answers_and_shows_the_saved_values(world):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Someone else saved this questionnaire while you were editing it" in body
+    # Who saved and when, and nothing else: no answer, no participant (decision 46).
+    world.administration_a1.refresh_from_db()
+    when = short_datetime(world.administration_a1.updated_at)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Someone else saved this questionnaire while you were editing it. Your answers are "
+        "not saved yet: they are still in the form below. Compare them with the saved "
+        f"values and press Save again. Last saved on {when} by {world.users['facilitator_a1']}."
+    ]
     form = response.context["form"]
     assert form["item_1"].value() == "yes"
     assert form["item_6"].value() == "none"

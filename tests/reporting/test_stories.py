@@ -11,6 +11,7 @@ from django.utils import timezone
 from participants.services_records import consent_withdraw
 from reporting.models import SelectionRound, Story
 from reporting.services_evidence import ConflictError, story_save
+from stetapp.dates import short_datetime
 from tests.factories import ConsentFactory, EnrolmentFactory, participant_in
 
 
@@ -377,6 +378,14 @@ def test_a_stale_edit_keeps_the_input_and_shows_the_saved_values(world):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Someone else saved this story while you were editing it" in body
+    # Who saved and when, and nothing else: no value of the story (decision 46).
+    world.story_a1.refresh_from_db()
+    assert [str(m) for m in response.context["messages"]] == [
+        "Someone else saved this story while you were editing it. Your changes are not "
+        "saved yet: they are still in the form below. Compare them with the saved values "
+        "and press Save again. Last saved on "
+        f"{short_datetime(world.story_a1.updated_at)} by {world.users['facilitator_a1']}."
+    ]
     form = response.context["form"]
     assert form["title"].value() == "Typed second"
     assert form["significance"].value() == "Typed by the lead."
