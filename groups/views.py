@@ -119,6 +119,7 @@ def group_edit(request, pk):
 
 @access(LEADS_AND_COORDINATORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def group_import(request):
     """Upload a CSV/XLSX of groups; all rows or none."""
     user = request.user
@@ -234,6 +235,7 @@ def organisation_create(request, programme_pk):
 
 @access(COORDINATORS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def organisation_import(request, programme_pk):
     """Upload a CSV/XLSX of organisations for a programme; all rows or none. Who may add
     one organisation to the programme (organisation_create) may import them."""

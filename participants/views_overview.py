@@ -57,6 +57,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 @access(LEADS)
 @require_http_methods(["GET", "POST"])
+@submission_once
 def participant_import(request):
     """Upload a CSV/XLSX of people for the lead's groups; all rows or none."""
     user = request.user

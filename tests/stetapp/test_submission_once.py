@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from funding.models import (
+    AllowancePayment,
     Expense,
     Fund,
     FundingApplication,
@@ -25,7 +26,14 @@ from funding.models import (
     Volunteer,
     VolunteerHours,
 )
-from groups.models import Group, Membership, Organisation, OrganisationCommunity, Venue
+from groups.models import (
+    Group,
+    Membership,
+    Organisation,
+    OrganisationCommunity,
+    Programme,
+    Venue,
+)
 from meetings.models import (
     Attendance,
     FollowUpCall,
@@ -36,13 +44,23 @@ from meetings.models import (
     MeetingSeries,
 )
 from participants.models import Participant, SocialService
-from reporting.models import ReportBatch, SelectionRound, Story
+from reporting.models import Administration, ReportBatch, SelectionRound, Story
 from stetapp.models import Submission
 from stetapp.submission import KEEP
-from tests.factories import city
+from tests.factories import UserFactory, city
 from tests.helpers import all_patterns
 
 FIELD = "submission_token"
+NOT_LONELY = ["no", "yes", "yes", "no", "yes", "no"]
+
+
+def _client(world, persona):
+    """A signed-in client; "site_admin" is a site administrator (no persona of the world)."""
+    if persona != "site_admin":
+        return world.client_for(persona)
+    client = world.client_for("anonymous")
+    client.force_login(UserFactory(email="beheer@example.org", is_staff=True, is_superuser=True))
+    return client
 
 
 def _png() -> SimpleUploadedFile:
@@ -310,6 +328,45 @@ CASES = {
         },
         lambda w: SelectionRound.objects.exclude(pk=w.selection_a.pk),
     ),
+    "programme_create": (
+        "site_admin",
+        lambda w: {},
+        lambda w: {"name": "Samen Utrecht", "description": "All groups in Utrecht"},
+        lambda w: Programme.objects.filter(name="Samen Utrecht"),
+    ),
+    "programme_people": (
+        "coordinator",
+        lambda w: {"pk": w.programme.pk},
+        lambda w: {
+            "email": "tweede.coordinator@example.org",
+            "full_name": "Tamara Tweede",
+            "role": "programme_coordinator",
+        },
+        lambda w: Membership.objects.filter(user__email="tweede.coordinator@example.org"),
+    ),
+    "allowance_create": (
+        "lead_a",
+        lambda w: {"pk": w.volunteer_a.pk},
+        # "Pay anyway": no hours are recorded, so any amount passes a maximum.
+        lambda w: {"paid_on": "2026-05-10", "amount": "25.00", "note": "May", "confirmed": "on"},
+        lambda w: AllowancePayment.objects.filter(volunteer=w.volunteer_a, note="May"),
+    ),
+    "administration_create": (
+        "facilitator_a1",
+        lambda w: {"pk": w.group_a1.pk},
+        lambda w: {
+            "instrument": "djg6",
+            "participant": w.participant_a1.pk,
+            "timepoint": "follow_up",
+            "mode": "interview",
+            "language": "tr",
+            "administered_on": "2026-09-15",
+            **{f"item_{n}": answer for n, answer in enumerate(NOT_LONELY, start=1)},
+        },
+        lambda w: Administration.objects.filter(
+            participant=w.participant_a1, timepoint="follow_up"
+        ),
+    ),
     "report_batch_create": (
         "lead_a",
         lambda w: {},
@@ -334,7 +391,7 @@ def _post(world, name, token, **headers):
     payload = data(world)
     if token is not None:
         payload[FIELD] = token
-    return world.client_for(persona).post(reverse(name, kwargs=kwargs(world)), payload, **headers)
+    return _client(world, persona).post(reverse(name, kwargs=kwargs(world)), payload, **headers)
 
 
 def _records(world, name):
@@ -364,7 +421,7 @@ def test_the_form_carries_a_fresh_token(world, name):
         url = reverse("attendance_sheet", kwargs=kwargs(world))
     if name == "community_category_create":  # the form is on the list page
         url = reverse("organisation_communities", kwargs=kwargs(world))
-    client = world.client_for(persona)
+    client = _client(world, persona)
     first, second = client.get(url).text, client.get(url).text
     assert f'name="{FIELD}"' in first
     assert _token_in(first) != _token_in(second)
@@ -386,7 +443,7 @@ def test_the_same_submission_twice_saves_once_and_shows_it(world, name):
     assert second["Location"] == first["Location"]
     assert _records(world, name).count() == 1
     persona = CASES[name][0]
-    shown = world.client_for(persona).get(second["Location"])
+    shown = _client(world, persona).get(second["Location"])
     assert shown.status_code == 200
 
 
@@ -437,7 +494,7 @@ def test_tokens_are_per_user(world):
     token = str(uuid.uuid4())
     data = CASES["participant_create"][2](world) | {FIELD: token}
     for persona in ("facilitator_a1", "lead_a"):
-        response = world.client_for(persona).post(reverse("participant_create"), data)
+        response = _client(world, persona).post(reverse("participant_create"), data)
         assert response.status_code == 302
     assert _records(world, "participant_create").count() == 2
     assert Submission.objects.count() == 2
@@ -482,3 +539,99 @@ def test_old_tokens_are_removed_with_the_users_next_submission(world):
     _post(world, "idea_create", str(uuid.uuid4()))  # by facilitator_a1
     assert not Submission.objects.filter(pk=old.pk).exists()
     assert Submission.objects.filter(pk__in=[recent.pk, someone_elses.pk]).count() == 2
+
+
+# --- imports: the same upload sent twice imports once -----------------------------------
+
+
+def _csv(name: str, rows: list[list[str]]) -> SimpleUploadedFile:
+    text = "\r\n".join(",".join(row) for row in rows) + "\r\n"
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+# name: (persona, kwargs(world), data(world), the records it makes(world), what it says)
+IMPORTS = {
+    "group_import": (
+        "lead_a",
+        lambda w: {},
+        lambda w: {
+            "file": _csv(
+                "groups.csv",
+                [
+                    ["organisation", "city", "group name", "community", "composition", "status"],
+                    ["Organisation A", "GM0599", "Koffie Charlois", "Turkish", "women", "running"],
+                ],
+            )
+        },
+        lambda w: Group.objects.filter(name="Koffie Charlois"),
+        "1 group imported.",
+    ),
+    "organisation_import": (
+        "coordinator",
+        lambda w: {"programme_pk": w.programme.pk},
+        lambda w: {"file": _csv("orgs.csv", [["name", "city"], ["Buurtwerk Bosch", "Den Bosch"]])},
+        lambda w: Organisation.objects.filter(name="Buurtwerk Bosch"),
+        "1 organisation imported.",
+    ),
+    "participant_import": (
+        "lead_a",
+        lambda w: {},
+        lambda w: {
+            "file": _csv(
+                "people.csv", [["name", "group", "phone"], ["Fatma Kaya", "Group A1", "0612345678"]]
+            )
+        },
+        lambda w: Participant.objects.filter(full_name="Fatma Kaya"),
+        "1 person imported.",
+    ),
+}
+
+
+def test_every_import_takes_a_token():
+    names = {p.name for _r, p in all_patterns() if p.name and p.name.endswith("_import")}
+    assert names == set(IMPORTS)
+    assert all(
+        getattr(p.callback, "submission_once", False)
+        for _r, p in all_patterns()
+        if p.name in IMPORTS
+    )
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTS))
+def test_the_upload_form_carries_a_fresh_token(world, name):
+    persona, kwargs, _data, _records, _said = IMPORTS[name]
+    client = world.client_for(persona)
+    url = reverse(name, kwargs=kwargs(world))
+    assert _token_in(client.get(url).text) != _token_in(client.get(url).text)
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTS))
+def test_the_same_upload_twice_imports_once_and_shows_what_it_imported(world, name, english):
+    """A double click: the first answer is never seen; the second shows what the first
+    imported."""
+    persona, kwargs, data, records, said = IMPORTS[name]
+    client = world.client_for(persona)
+    url = reverse(name, kwargs=kwargs(world))
+    token = str(uuid.uuid4())
+    first = client.post(url, data(world) | {FIELD: token})
+    assert first.status_code == 302
+    second = client.post(url, data(world) | {FIELD: token})
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert records(world).count() == 1
+    shown = client.get(second["Location"])
+    assert said in shown.text
+    assert "This form was already sent; this is what it saved." in shown.text
+
+
+def test_an_upload_with_errors_keeps_the_token_free(world):
+    """The file is corrected and sent again from the same page: that one imports."""
+    _persona, _kwargs, data, records, _said = IMPORTS["participant_import"]
+    client = world.client_for("lead_a")
+    url = reverse("participant_import")
+    token = str(uuid.uuid4())
+    wrong = _csv("people.csv", [["name", "group"], ["Fatma Kaya", "No such group"]])
+    assert client.post(url, {"file": wrong, FIELD: token}).status_code == 200
+    assert not Submission.objects.exists()
+    assert client.post(url, data(world) | {FIELD: token}).status_code == 302
+    assert records(world).count() == 1

@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from funding.models import Expense
+from groups.models import Group, Organisation
 from meetings.models import Attendance, FollowUpCall, Idea
 from participants.models import Participant
 from reporting.models import Story
@@ -174,3 +175,57 @@ def test_twenty_identical_guests_at_once_add_one(world):
     # One gets the sheet with the guest, the others are sent to the sheet.
     assert sorted(r.status_code for r in responses) == [200] * 20
     assert sum("HX-Redirect" in r for r in responses) == 19
+
+
+def _csv(name: str, rows: list[list[str]]) -> SimpleUploadedFile:
+    text = "\r\n".join(",".join(row) for row in rows) + "\r\n"
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+# name: (persona, url(world), file(), the records it makes)
+IMPORTS = {
+    "participants": (
+        "lead_a",
+        lambda w: reverse("participant_import"),
+        lambda: _csv("people.csv", [["name", "group"], ["Fatma Kaya", "Group A1"]]),
+        lambda: Participant.objects.filter(full_name="Fatma Kaya"),
+    ),
+    "groups": (
+        "lead_a",
+        lambda w: reverse("group_import"),
+        lambda: _csv(
+            "groups.csv",
+            [
+                ["organisation", "city", "group name", "community", "composition", "status"],
+                ["Organisation A", "GM0599", "Koffie Charlois", "Turkish", "women", "running"],
+            ],
+        ),
+        lambda: Group.objects.filter(name="Koffie Charlois"),
+    ),
+    "organisations": (
+        "coordinator",
+        lambda w: reverse("organisation_import", args=[w.programme.pk]),
+        lambda: _csv("orgs.csv", [["name", "city"], ["Buurtwerk Bosch", "Den Bosch"]]),
+        lambda: Organisation.objects.filter(name="Buurtwerk Bosch"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTS))
+def test_the_same_upload_five_times_at_once_imports_once(world, name):
+    persona, url, upload, records = IMPORTS[name]
+    token = str(uuid.uuid4())
+    target = url(world)
+    pending = [(world.client_for(persona), {"file": upload(), FIELD: token}) for _ in range(5)]
+    lock = threading.Lock()
+
+    def post():
+        with lock:
+            client, payload = pending.pop()
+        return client.post(target, payload)
+
+    responses = _in_parallel(5, post)
+    assert records().count() == 1
+    assert [r.status_code for r in responses] == [302] * 5
+    assert len({r["Location"] for r in responses}) == 1
+    assert Submission.objects.count() == 1
