@@ -19,19 +19,6 @@ PERSONAS = [
     "funder",
 ]
 
-# Strings every form must survive (never a 500, always escaped).
-HOSTILE = [
-    "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>',
-    "'; DROP TABLE participants_participant; --",
-    "\u202eevil\u200b",
-    "x" * 10_000,
-    "nul\x00byte",
-    "{{ request.user.email }}",
-    "   ",
-    "١٢٣ مرحبا",
-]
-
 # Control characters and other text no field keeps (docs/decisions.md 45): every form
 # strips them, every export survives them when they were stored before that rule.
 CONTROL_CHARACTERS = [
@@ -47,6 +34,52 @@ CONTROL_CHARACTERS = [
     '=HYPERLINK("http://x")\x01',
     "Cafe\u0301 Zu\u0308rich",  # decomposed: stored composed (NFC)
     "\x01\x02\x03",
+    # C0 controls not above on their own, inside a name; then all 32 in one string.
+    *(f"Ayse{chr(code)}Demir" for code in (0x04, 0x05, 0x06, 0x0E, 0x0F, 0x10, 0x11)),
+    *(f"Ayse{chr(code)}Demir" for code in (0x12, 0x1A, 0x1F)),
+    "every C0: " + "".join(chr(code) for code in range(0x20)),
+    "\x00",  # nothing but a NUL
+    "trailing NUL\x00",
+    "\x7f\x7fDEL first",
+    "C1 next line\x85and CSI\x9b31m",
+    "C1 \x80 to \x9f",
+    "carriage\ronly",
+    "paragraph\u2029separator",
+    "\ufeffbyte order mark first",
+    "zero\u200bwidth\u200cjoiners\u200d",
+    "\u202eright-to-left override\u202c",
+    "isolates \u2066left\u2069 \u2067right\u2069",
+    "A\u030angstr\u00f6m and n\u0303",  # combining ring and tilde: NFC composes them
+    "\u1100\u1161\u11a8",  # Hangul jamo: one syllable in NFC
+    "e\x01\u0301",  # a control between a letter and its accent
+    "\U0001f469\u200d\U0001f467 family and \ufffd",
+    "noncharacter\ufdd0\U0001fffe",
+    "=cmd|' /C calc'!A0\x07",
+]
+
+# Strings every form must survive (never a 500, always escaped; control characters are
+# stripped): markup, injection, size, script, and every kind of control character.
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE participants_participant; --",
+    "\u202eevil\u200b",
+    "x" * 10_000,
+    "nul\x00byte",
+    "{{ request.user.email }}",
+    "   ",
+    "١٢٣ مرحبا",
+    *CONTROL_CHARACTERS,
+]
+
+# One of each kind, for the tests that post to one form per string (each form of each
+# app): the whole HOSTILE list there would multiply their runtime by five. The whole list
+# goes through the forms and exports of tests/stetapp/test_hostile_input.py and
+# tests/stetapp/test_control_characters.py.
+HOSTILE_SAMPLE = [
+    *HOSTILE[:9],
+    "\x01\x08\x0b\x0c\x1b\x7f\x85\x9b\ufeff controls",
+    "Cafe\u0301 Zu\u0308rich",
 ]
 
 

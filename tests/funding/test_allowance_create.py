@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from funding.models import AllowancePayment
 from tests.factories import VolunteerFactory
-from tests.helpers import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_bad_input_shows_errors(world, data):
     assert not AllowancePayment.objects.exists()
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, text):
     data = {"paid_on": "2025-05-10", "amount": text, "note": text}
     response = world.client_for("lead_a").post(_url(world.volunteer_a), data)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import FundingApplication
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 URL = reverse("application_create")
 
@@ -77,7 +77,7 @@ def test_empty_post_rerenders(world):
     assert world.client_for("lead_a").post(URL, {}).status_code == 200
 
 
-@pytest.mark.parametrize("hostile", HOSTILE)
+@pytest.mark.parametrize("hostile", HOSTILE_SAMPLE)
 def test_hostile_titles_never_fail(world, hostile):
     response = world.client_for("lead_a").post(URL, _data(world, title=hostile))
     assert response.status_code in (200, 302)

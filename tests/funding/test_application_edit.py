@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from funding.forms_applications import SECTION_FIELDS
 from tests.factories import ApplicationFactory
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 
 def _url(application):
@@ -55,7 +55,7 @@ def test_groups_of_another_organisation_are_refused(world):
     assert list(world.application_a.groups.all()) == [world.group_a1]
 
 
-@pytest.mark.parametrize("hostile", HOSTILE)
+@pytest.mark.parametrize("hostile", HOSTILE_SAMPLE)
 def test_hostile_sections_never_fail(world, hostile):
     response = world.client_for("lead_a").post(
         _url(world.application_a), _data(world, introduction=hostile)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ExpenseFactory
-from tests.helpers import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_bad_filters_do_not_break(world, login, params):
     assert login(world.users["lead_a"]).get(URL, params).status_code == 200
 
 
-@pytest.mark.parametrize("hostile", HOSTILE)
+@pytest.mark.parametrize("hostile", HOSTILE_SAMPLE)
 def test_hostile_descriptions_escaped(world, login, hostile):
     _expense(world, description=hostile.replace("\x00", "")[:200])  # as the form stores it
     assert_escaped(login(world.users["lead_a"]).get(URL))

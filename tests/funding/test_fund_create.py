@@ -8,7 +8,7 @@ from django.urls import reverse
 from funding.models import Fund
 from groups.models import Role
 from tests.factories import UserFactory, grant_role
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 URL = reverse("fund_create")
 
@@ -109,7 +109,7 @@ def test_bad_input_rerenders_with_errors(world, bad):
     assert not Fund.objects.filter(name="Oranje Fonds").exists()
 
 
-@pytest.mark.parametrize("hostile", HOSTILE)
+@pytest.mark.parametrize("hostile", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, hostile):
     response = world.client_for("lead_a").post(URL, _data(name=hostile[:200], notes=hostile))
     assert response.status_code in (200, 302)

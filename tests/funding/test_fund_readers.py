@@ -10,7 +10,7 @@ from django.urls import reverse
 from funding.models import Fund
 from groups.models import Membership, Role
 from tests.factories import FundFactory, UserFactory, grant_role
-from tests.helpers import HOSTILE, assert_escaped, assert_invitation_link
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped, assert_invitation_link
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -83,7 +83,7 @@ def test_bad_input_shows_errors(world, data, field):
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("hostile", HOSTILE)
+@pytest.mark.parametrize("hostile", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, hostile):
     response = world.client_for("lead_a").post(url(world.fund), _invite(full_name=hostile))
     assert response.status_code in (200, 302)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import NeedSignal
-from tests.helpers import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_empty_post_shows_errors(world):
     assert not NeedSignal.objects.exists()
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, text):
     data = {**VALID, "community": text, "signs": text, "signalled_on": text[:20]}
     response = world.client_for("lead_a").post(_url(world.group_a1), data)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import Volunteer
-from tests.helpers import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_chosen_organisation_must_be_led(world):
     assert Volunteer.objects.get(full_name="Y").organisation == world.org_a
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, text):
     response = world.client_for("lead_a").post(URL, {"full_name": text, "phone": text})
     assert response.status_code in (200, 302)

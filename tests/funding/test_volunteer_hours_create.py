@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from funding.models import VolunteerHours
 from tests.factories import VolunteerFactory
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_group_of_another_organisation_is_refused(world):
     assert not VolunteerHours.objects.exists()
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, text):
     data = {"group": text, "meeting": text, "worked_on": text, "hours": text}
     assert world.client_for("lead_a").post(_url(world.volunteer_a), data).status_code == 200

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import AgreementText, GroupAgreement
-from tests.helpers import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped
 
 
 def _url(group):
@@ -87,7 +87,7 @@ def test_bad_input(world, field, value):
     assert field in response.context["form"].errors
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, value):
     data = {"agreed_on": "2026-02-03", "text_nl": value, "text_tr": value}
     response = world.client_for("facilitator_a1").post(_url(world.group_a1), data)

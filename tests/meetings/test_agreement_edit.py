@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings.models import GroupAgreement
 from tests.factories import AgreementTextFactory
-from tests.helpers import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped
 
 
 def _url(agreement):
@@ -72,7 +72,7 @@ def test_empty_post_rerenders_with_errors(world):
     assert "agreed_on" in response.context["form"].errors
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, value):
     data = {"agreed_on": "2025-11-04", "text_nl": value}
     response = world.client_for("facilitator_a1").post(_url(world.agreement_a1), data)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import GroupBreak
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_bad_input(world, login, data):
     assert not GroupBreak.objects.exists()
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, login, value):
     response = login(world.users["facilitator_a1"]).post(
         _url(world), {"starts_on": value, "ends_on": "2026-08-30", "reason": value}

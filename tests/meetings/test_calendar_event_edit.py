@@ -8,7 +8,7 @@ from django.urls import reverse
 from meetings import services_planning
 from meetings.models import CalendarEvent
 from tests.factories import CalendarEventFactory
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_bad_input_rerenders(world, login, data):
     assert world.event_a.starts_on == dt.date(2026, 6, 13)
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, login, value):
     response = login(world.users["facilitator_a1"]).post(_url(world.event_a), _data(name=value))
     assert response.status_code in (200, 302)

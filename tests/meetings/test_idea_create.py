@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings.models import Idea
 from tests.factories import MeetingFactory, participant_in
-from tests.helpers import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped
 
 
 def _url(group):
@@ -117,7 +117,7 @@ def test_blank_title_is_an_error(world):
     assert "title" in response.context["form"].errors
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, value):
     data = _data(title=value, description=value, look_back=value)
     response = world.client_for("facilitator_a1").post(_url(world.group_a1), data)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from meetings.models import Idea
 from participants.models import Enrolment
 from tests.factories import IdeaFactory, UserFactory, participant_in
-from tests.helpers import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped
 
 
 def _url(idea):
@@ -107,7 +107,7 @@ def test_empty_post_rerenders_with_errors(world):
     assert Idea.objects.get(pk=world.idea_a1.pk).title == "Cook together for Eid"
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, value):
     idea = world.idea_a1
     data = _data(idea, title=value, look_back=value)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import MeetingStatus
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_a_reason_is_required(world, login, data):
     assert world.meeting_a1.status == MeetingStatus.PLANNED
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, login, value):
     response = login(world.users["facilitator_a1"]).post(_url(world), {"reason": value})
     assert response.status_code in (200, 302)

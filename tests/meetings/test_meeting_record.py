@@ -12,7 +12,7 @@ from tests.factories import (
     SocialServiceFactory,
     participant_in,
 )
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_empty_post_shows_errors(world, login):
     assert response.context["form"].errors
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, login, value):
     response = login(world.users["facilitator_a1"]).post(
         _url(world), _data(world, guest=value, notes=value, other_themes=value, language=value)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from groups.models import Role
 from meetings.models import CalendarEvent, EventCategory, EventSource
 from tests.factories import grant_role
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_a_bad_suggest_year_does_nothing(world, login):
     assert CalendarEvent.objects.count() == 1
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, login, value):
     response = login(world.users["facilitator_a1"]).post(
         _url(world), {"name": value, "starts_on": "2026-10-05", "category": "local"}

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Meeting, MeetingSeries
-from tests.helpers import HOSTILE
+from tests.helpers import HOSTILE_SAMPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_bad_input_rerenders_with_errors(world, login, data):
     assert not MeetingSeries.objects.exists()
 
 
-@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("value", HOSTILE_SAMPLE)
 def test_hostile_input_never_fails(world, login, value):
     response = login(world.users["facilitator_a1"]).post(
         _url(world), _data(first_date=value, interval_weeks=value, venue=value)

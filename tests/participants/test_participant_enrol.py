@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from participants.models import Enrolment
 from tests.factories import ParticipantFactory
-from tests.helpers import HOSTILE, assert_escaped
+from tests.helpers import HOSTILE_SAMPLE, assert_escaped
 
 
 def _url(participant):
@@ -79,7 +79,7 @@ def test_already_in_the_group_is_a_field_error(world):
     assert p.enrolments.count() == 1
 
 
-@pytest.mark.parametrize("value", ["", "tomorrow", "2025-13-01", *HOSTILE])
+@pytest.mark.parametrize("value", ["", "tomorrow", "2025-13-01", *HOSTILE_SAMPLE])
 def test_bad_input(world, candidate, value):
     response = world.client_for("facilitator_a1").post(
         _url(candidate), {"group": value, "joined_on": value}

@@ -13,6 +13,7 @@ import zipfile
 
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -23,8 +24,8 @@ from meetings.models import Attendance
 from participants.models import Participant
 from reporting.models import ReportBatch, Story
 from stetapp.text import clean_text
-from tests.factories import FundFactory
-from tests.helpers import CONTROL_CHARACTERS
+from tests.factories import FundFactory, participant_in
+from tests.helpers import CONTROL_CHARACTERS, HOSTILE
 
 DIRTY = "\x01\x0b\x1b\x7f\x9f\ufffe"
 _migration = importlib.import_module("stetapp.migrations.0003_clean_stored_text")
@@ -129,6 +130,48 @@ def test_exports_survive_control_characters_stored_before_the_rule(world):
     ]
     # the name, without its control characters (the vertical tab is a line break)
     assert "Ayse Demir\n" in cells
+
+
+def _stored(model, field: str, value: str) -> str:
+    """`value` as the column can hold it: cut to its length, and without NUL on
+    PostgreSQL (which refuses it in text, so no stored row has one)."""
+    if connection.vendor == "postgresql":
+        value = value.replace("\x00", "")
+    return value[: model._meta.get_field(field).max_length or None]
+
+
+def test_exports_survive_every_hostile_string_stored(world):
+    """Every string of HOSTILE stored as it is (past the forms: rows from before the
+    rule, the admin, a script) as a participant's name and community, a guest's name and a
+    story's title: every export, PDF and XLSX still renders."""
+    for value in HOSTILE:
+        person = participant_in(
+            world.group_a1,
+            full_name=_stored(Participant, "full_name", "P " + value),
+            community=_stored(Participant, "community", value),
+        )
+        Attendance.objects.create(
+            meeting=world.meeting_a1,
+            guest_name=_stored(Attendance, "guest_name", "G " + value),
+            status="present",
+        )
+        Story.objects.create(
+            group=world.group_a1,
+            storyteller=person,
+            domain="support",
+            title=_stored(Story, "title", "S " + value),
+            text=_stored(Story, "text", value),
+            significance=_stored(Story, "significance", value),
+            collected_on=world.story_a1.collected_on,
+            consent_scope="internal",
+        )
+    _assert_renders(world)
+    participants = reverse("group_participants_export", args=[world.group_a1.pk])
+    sheet = load_workbook(
+        io.BytesIO(world.client_for("lead_a").get(participants + "?format=xlsx").content)
+    ).active
+    names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert sum(isinstance(n, str) and n.startswith("P ") for n in names) == len(HOSTILE)
 
 
 def test_the_data_migration_cleans_stored_rows(world):
