@@ -36,7 +36,7 @@ def test_participant_edit_form_and_participant_update_fields(world):
         purposes=set(SENSITIVE_FIELD_PURPOSE.values()),
     )
     assert set(form.fields) == {*services_records.PROFILE_FIELDS, "version"}
-    parameters = _parameters(services_records.participant_update, "participant")
+    parameters = _parameters(services_records.participant_update, "participant", "by")
     assert parameters == set(form.fields)
 
 
