@@ -37,7 +37,7 @@ from meetings.models import (
 from meetings.services_planning import calendar_suggest
 from participants.models import Enrolment
 
-from .base import BATCH, aware
+from .base import BATCH, aware, insert
 
 START, END = dt.time(10), dt.time(12)
 CANCEL_CHANCE = 0.05
@@ -256,19 +256,19 @@ def meetings(
     MeetingSeries.objects.bulk_create(series, batch_size=BATCH)
     GroupBreak.objects.bulk_create(breaks, batch_size=BATCH)
     Meeting.objects.bulk_create([m for ms in by_group.values() for m in ms], batch_size=BATCH)
-    Meeting.themes.through.objects.bulk_create(
+    insert(
+        Meeting.themes.through,
         (Meeting.themes.through(meeting_id=m.pk, theme_id=pk) for m, pk in theme_links),
-        batch_size=BATCH,
     )
-    Meeting.organisers.through.objects.bulk_create(
+    insert(
+        Meeting.organisers.through,
         (
             Meeting.organisers.through(meeting_id=m.pk, participant_id=pk)
             for m, pk in organiser_links
         ),
-        batch_size=BATCH,
     )
-    Attendance.objects.bulk_create(marks, batch_size=BATCH)
-    Idea.objects.bulk_create(ideas, batch_size=BATCH)
+    insert(Attendance, marks)
+    insert(Idea, ideas)
     GroupAgreement.objects.bulk_create(agreements, batch_size=BATCH)
-    AgreementText.objects.bulk_create(texts, batch_size=BATCH)
+    insert(AgreementText, texts)
     return by_group

@@ -33,7 +33,7 @@ from participants.models import (
 )
 from participants.services_records import status_moment
 
-from .base import BATCH, ensure
+from .base import BATCH, ensure, insert
 
 NAMES = {
     "Turks": (
@@ -254,9 +254,9 @@ def people(
         for row in (*r.consents, r.intake, r.enrolment):
             if row is not None:
                 row.participant = r.participant
-    Consent.objects.bulk_create([c for r in rows for c in r.consents], batch_size=BATCH)
-    Intake.objects.bulk_create([r.intake for r in rows if r.intake], batch_size=BATCH)
-    Enrolment.objects.bulk_create([r.enrolment for r in rows if r.enrolment], batch_size=BATCH)
+    insert(Consent, (c for r in rows for c in r.consents))
+    insert(Intake, (r.intake for r in rows if r.intake))
+    insert(Enrolment, (r.enrolment for r in rows if r.enrolment))
     return len(rows)
 
 

@@ -113,9 +113,20 @@ def start_programme(*, today: dt.date | None = None) -> Programme:
     )
 
 
-def add_groups(p: Programme, count: int) -> list[Group]:
+def add_groups(
+    p: Programme,
+    count: int,
+    *,
+    members: int = PARTICIPANTS_PER_GROUP,
+    in_funnel: int = 3,
+    weeks_back: int = WEEKS_BACK,
+    keep_held: bool = True,
+) -> list[Group]:
     """`count` more groups with their organisations (ten groups each), facilitators,
-    people, meetings with attendance and volunteers."""
+    people (`members` enrolled, `in_funnel` on their way in), `weeks_back` weeks of
+    weekly meetings with attendance, and volunteers. Without `keep_held` the held meetings
+    are not kept in `p.held` (a large programme, written batch by batch, would otherwise
+    hold them all in memory)."""
     first = len(p.groups)
     numbers = range(first, first + count)
     organisations: dict[int, Organisation] = {}
@@ -129,7 +140,8 @@ def add_groups(p: Programme, count: int) -> list[Group]:
         )
     stored = hub.organisations(programme=p.programme, rows=list(organisations.values()))
     organisation_of = dict(zip(organisations, stored, strict=True))
-    new_organisations = [org for org in stored if org not in p.organisations]
+    known = {org.pk for org in p.organisations}
+    new_organisations = [org for org in stored if org.pk not in known]
     p.organisations += new_organisations
     hub.memberships(
         [
@@ -163,7 +175,7 @@ def add_groups(p: Programme, count: int) -> list[Group]:
             for i in numbers
         ]
     )
-    start_date = p.today - dt.timedelta(days=7 * WEEKS_BACK + 30)
+    start_date = p.today - dt.timedelta(days=7 * weeks_back + 30)
     groups = hub.groups(
         [
             Group(
@@ -194,8 +206,9 @@ def add_groups(p: Programme, count: int) -> list[Group]:
         groups,
         staff_by_group=staff,
         fallback_user=p.lead,
-        members=PARTICIPANTS_PER_GROUP,
-        first_phone=first * (PARTICIPANTS_PER_GROUP + 3) + 1,
+        members=members,
+        in_funnel=in_funnel,
+        first_phone=first * (members + in_funnel) + 1,
     )
     planned = meetings.meetings(
         groups,
@@ -203,11 +216,11 @@ def add_groups(p: Programme, count: int) -> list[Group]:
         fallback_user=p.lead,
         today=p.today,
         interval_weeks=1,
-        weeks_back=WEEKS_BACK,
+        weeks_back=weeks_back,
         weeks_ahead=WEEKS_AHEAD,
         trial_guests=True,
     )
-    for group_id, group_meetings in planned.items():
+    for group_id, group_meetings in planned.items() if keep_held else ():
         p.held[group_id] = [m for m in group_meetings if m.status == MeetingStatus.HELD]
     funding.volunteers(
         new_organisations,
@@ -295,6 +308,56 @@ def add_grant(p: Programme) -> Grant:
     if grant is None:  # granted_application always makes the grant
         raise RuntimeError("the bench application has no grant")
     return grant
+
+
+def counts(groups) -> dict:
+    """How many groups, participants, meetings and attendance marks `groups` hold."""
+    return {
+        "groups": groups.count(),
+        "participants": Participant.objects.filter(group__in=groups).count(),
+        "meetings": Meeting.objects.filter(group__in=groups).count(),
+        "attendance marks": Attendance.objects.filter(meeting__group__in=groups).count(),
+    }
+
+
+def existing_bench(programme_id: int | None = None) -> Bench:
+    """What the timings need from a synthetic programme already in the database (made
+    by `manage.py seed_scale`): the one given, or the newest. Raises LookupError when
+    there is none, or when it is incomplete (no coordinator, grant or held meeting)."""
+    programmes = ProgrammeModel.objects.filter(name__startswith="Bench programme")
+    if programme_id is not None:
+        programmes = programmes.filter(pk=programme_id)
+    programme = programmes.order_by("-pk").first()
+    if programme is None:
+        raise LookupError("no synthetic programme (run seed_scale first)")
+    roles = Membership.objects.select_related("user")
+    coordinator = roles.filter(role=Role.PROGRAMME_COORDINATOR, programme=programme).first()
+    grant = (
+        Grant.objects.filter(application__organisation__in=programme.organisations.all())
+        .select_related("application")
+        .order_by("pk")
+        .first()
+    )
+    if coordinator is None or grant is None:
+        raise LookupError(f"programme {programme.pk} has no coordinator or no grant")
+    organisation_id = grant.application.organisation_id
+    lead = roles.filter(role=Role.PROJECT_LEAD, organisation_id=organisation_id).first()
+    group = Group.objects.filter(organisation_id=organisation_id).order_by("pk").first()
+    meeting = (
+        Meeting.objects.filter(group=group).held().order_by("-starts_at").first() if group else None
+    )
+    if lead is None or group is None or meeting is None:
+        raise LookupError(f"programme {programme.pk} has no lead, group or held meeting")
+    groups = Group.objects.filter(organisation__programmes=programme)
+    return Bench(
+        programme=programme,
+        coordinator=coordinator.user,
+        lead=lead.user,
+        group=group,
+        meeting=meeting,
+        grant=grant,
+        counts={**counts(groups), "expenses": grant.expenses.count()},
+    )
 
 
 def build_programme(n_groups: int) -> Bench:
