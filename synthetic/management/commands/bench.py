@@ -1,4 +1,5 @@
-"""python manage.py bench [--groups N] [--repeat R] [--strict] [--json FILE]
+"""python manage.py bench [--groups N | --existing [--programme PK]] [--repeat R] [--strict]
+[--json FILE]
 
 Speed targets live here, not in timed unit tests. The command builds a synthetic,
 fictional programme of N groups with the demo's builders (synthetic/programme.py: about
@@ -6,7 +7,13 @@ fictional programme of N groups with the demo's builders (synthetic/programme.py
 a grant covering five groups with its budget and approved expenses, stories, measurement
 and continuation plans) inside one transaction, times the heaviest pages and the fund
 report R times each, and rolls the transaction back: the database is left exactly as it
-was, also the demo database.
+was, also the demo database. With --existing it builds nothing and measures the newest
+synthetic programme already in the database (or the one given with --programme), as
+written by `manage.py seed_scale`; it still runs inside a transaction that is rolled back.
+
+Every run first times a bare view (no template, no query: the middleware and the test
+client) as the floor, and reports each page's median also as a multiple of it, so runs on
+machines of different speed (or under different load) can be compared.
 
 For every measurement it prints the median and the slowest time in milliseconds, the
 number of SQL queries and the target; a median above its target is SLOW. With --strict
@@ -32,7 +39,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from reporting import report as reports
-from synthetic.programme import Bench, build_programme
+from synthetic.programme import Bench, build_programme, existing_bench
 
 # The median each measurement should stay under, in milliseconds, with the default 40
 # groups on the smallest machine we support (2 cores): about twice the median measured
@@ -40,6 +47,7 @@ from synthetic.programme import Bench, build_programme
 # sheet 29, fund report page 71, building the report 46, PDF 760, XLSX 24), and at least
 # 100 ms, so a real slow-down shows and noise does not.
 TARGETS_MS = {
+    "bare_view": 50,
     "dashboard": 200,
     "group_list": 100,
     "group_detail": 100,
@@ -58,6 +66,13 @@ class Result:
     max_ms: float
     queries: int
     target_ms: int
+    floor_ms: float | None = None  # the bare view's median, for pages
+
+    @property
+    def times_floor(self) -> float | None:
+        if self.floor_ms is None or self.floor_ms <= 0:
+            return None
+        return self.median_ms / self.floor_ms
 
     @property
     def ok(self) -> bool:
@@ -71,6 +86,7 @@ class Result:
             "queries": self.queries,
             "target_ms": self.target_ms,
             "ok": self.ok,
+            "times_bare_view": None if self.times_floor is None else round(self.times_floor, 1),
         }
 
 
@@ -86,6 +102,16 @@ class Command(BaseCommand):
             type=int,
             default=40,
             help="How many groups the synthetic programme has (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--existing",
+            action="store_true",
+            help="Build nothing: measure a programme written by seed_scale.",
+        )
+        parser.add_argument(
+            "--programme",
+            type=int,
+            help="With --existing: the programme's id (default: the newest synthetic one).",
         )
         parser.add_argument(
             "--repeat",
@@ -108,7 +134,11 @@ class Command(BaseCommand):
             "--json", dest="json_path", metavar="FILE", help="Also write the results as JSON."
         )
 
-    def handle(self, *args, groups, repeat, warmup, strict, json_path, **options):
+    def handle(
+        self, *args, groups, existing, programme, repeat, warmup, strict, json_path, **options
+    ):
+        if programme is not None and not existing:
+            raise CommandError("--programme needs --existing.")
         if groups < 1:
             raise CommandError("--groups must be at least 1.")
         if repeat < 1:
@@ -121,15 +151,24 @@ class Command(BaseCommand):
         results: list[Result] = []
         with transaction.atomic():
             try:
-                self.stdout.write(f"building {groups} groups…")
                 started = time.perf_counter()
-                bench = build_programme(groups)
+                if existing:
+                    try:
+                        bench = existing_bench(programme)
+                    except LookupError as error:
+                        raise CommandError(str(error)) from None
+                    verb = f"found programme {bench.programme.pk}:"
+                else:
+                    self.stdout.write(f"building {groups} groups…")
+                    bench = build_programme(groups)
+                    verb = "built"
                 built_ms = (time.perf_counter() - started) * 1000
                 self.stdout.write(
-                    "built "
+                    f"{verb} "
                     + ", ".join(f"{n} {what}" for what, n in bench.counts.items())
                     + f" in {built_ms:.0f} ms"
                 )
+                groups = bench.counts["groups"]
                 results = self._time_all(bench, connection)
             finally:
                 # Whatever happened, nothing of the synthetic programme is kept.
@@ -164,13 +203,17 @@ class Command(BaseCommand):
         # The pages are measured, not two-factor set-up: a benchmark user has no
         # authenticator, so the two-factor requirement is switched off for the run.
         with override_settings(
-            ALLOWED_HOSTS=hosts, STETAPP_MFA_REQUIRED_ROLES=[], STETAPP_MFA_REQUIRED_FOR_STAFF=False
+            ALLOWED_HOSTS=hosts,
+            STETAPP_MFA_REQUIRED_ROLES=[],
+            STETAPP_MFA_REQUIRED_FOR_STAFF=False,
+            ROOT_URLCONF="synthetic.bench_urls",
         ):
             coordinator = Client(HTTP_HOST="localhost")
             coordinator.force_login(bench.coordinator)
             lead = Client(HTTP_HOST="localhost")
             lead.force_login(bench.lead)
             pages = [
+                ("bare_view", lead, reverse("bench_bare")),
                 (
                     "dashboard",
                     coordinator,
@@ -185,6 +228,9 @@ class Command(BaseCommand):
                 self._measure(name, self._page(name, client, url), connection)
                 for name, client, url in pages
             ]
+            floor = results[0].median_ms
+            for result in results[1:]:
+                result.floor_ms = floor
 
         with translation.override(settings.LANGUAGE_CODE):
             results.append(
@@ -243,3 +289,11 @@ class Command(BaseCommand):
                 f"{r.name:<20} {r.median_ms:>10.1f} {r.max_ms:>10.1f} {r.queries:>8} "
                 f"{r.target_ms:>10}  {'OK' if r.ok else 'SLOW'}"
             )
+        pages = [r for r in results if r.times_floor is not None]
+        if pages:
+            self.stdout.write("")
+            self.stdout.write(
+                f"page medians as a multiple of the bare view ({results[0].median_ms:.1f} ms):"
+            )
+            for r in pages:
+                self.stdout.write(f"  {r.name:<20} ×{r.times_floor:.1f}")
