@@ -322,6 +322,14 @@ class CodedCommunities:
         """The label shown for a typed community: never the text itself."""
         return self.label(self.code(organisation_id, text))
 
+    def relabel(self, code: str) -> str:
+        """The label shown for a community already coded on its organisation's list
+        (CommunityList.code): across organisations an own category counts as "other",
+        as `code` would have made it."""
+        if not self.single and code and code not in DEFAULT_CODES:
+            code = Community.OTHER.value
+        return self.label(code)
+
     def sort_key(self, code: str) -> tuple[int, str]:
         return (self.single or DEFAULTS).sort_key(code)
 

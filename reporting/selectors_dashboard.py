@@ -6,35 +6,46 @@ volunteers are only ever counted, and counts of people from 1 to 4 are shown as 
 (stetapp.suppression.suppress_breakdown). Group names are not personal data.
 
 The number of queries is fixed whatever the size of the programme (pinned in
-tests/reporting/test_dashboard.py):
+tests/reporting/test_dashboard.py), and the database does the counting: at 10,000 groups
+no query returns a row per meeting (docs/decisions.md, "The programme dashboard counts in
+the database"):
 
-`programme_scope` (3): the programme's organisations; its groups (with city names); the
-organisations' lists of communities (groups/communities.py).
-`build_dashboard` (6): the meetings of the filtered groups from a year before today up to
-the end of the year, each with its attendance counted; enrolments per organisation and in
-total; volunteers per organisation and in total; volunteer hours per organisation.
-Everything else (the cross tables, the norm, the trend, the groups at risk) is computed
-from those rows in Python.
+`programme_scope` (3): the programme's organisations; its groups (with city names, each
+group's community coded on its organisation's list); the organisations' lists of
+communities (groups/communities.py).
+`build_dashboard` (6): per group, its held and planned meetings (one row per group);
+participant marks and marks present per month (one row); per running group, its last six
+held meetings with attendance and their counts (the falling-attendance rule); enrolled
+people per organisation and in total; volunteers per organisation and in total; volunteer
+hours per organisation. The cross tables are counted from the scope's group rows.
+
+`cached_dashboard` keeps a built dashboard for STETAPP_DASHBOARD_CACHE_SECONDS per
+programme, filter and language: it holds counts, group and organisation names and coded
+communities only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groups.communities import CodedCommunities, CommunityList, community_lists
 from groups.models import Composition, Group, GroupStatus, Programme
-from meetings.models import AttendanceStatus, Meeting, MeetingStatus
+from meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from meetings.selectors_planning import MIN_MEETINGS_PER_YEAR
 from stetapp.dates import month_abbreviation
 from stetapp.exports import Sheet
@@ -67,6 +78,7 @@ class GroupRow:
     pk: int
     name: str
     status: str
+    # The code on the organisation's own list (groups/communities.py), never the text.
     community: str
     composition: str
     organisation_id: int
@@ -98,7 +110,11 @@ class ProgrammeScope:
         return sorted({(g.city_id, g.city_name) for g in self.groups}, key=lambda c: c[1])
 
     def organisation_name(self, pk: int) -> str:
-        return dict(self.organisations).get(pk, "")
+        return self.organisation_names.get(pk, "")
+
+    @functools.cached_property
+    def organisation_names(self) -> dict[int, str]:
+        return dict(self.organisations)
 
 
 def programme_scope(programme: Programme) -> ProgrammeScope:
@@ -119,11 +135,25 @@ def programme_scope(programme: Programme) -> ProgrammeScope:
             "city__name",
         )
     )
+    lists = community_lists(pk for pk, _name in organisations)
     return ProgrammeScope(
         programme=programme,
         organisations=organisations,
-        groups=[GroupRow(*row) for row in rows],
-        communities=community_lists(pk for pk, _name in organisations),
+        # Each group's community as the code of its organisation's list, never the text.
+        groups=[
+            GroupRow(
+                pk,
+                name,
+                status,
+                lists[organisation_id].code(community),
+                composition,
+                organisation_id,
+                city_id,
+                city_name,
+            )
+            for pk, name, status, community, composition, organisation_id, city_id, city_name in rows
+        ],
+        communities=lists,
     )
 
 
@@ -163,7 +193,9 @@ class GroupMeetings:
     held_this_year: int = 0  # held meetings since 1 January
     planned_rest_of_year: int = 0  # not cancelled, still to come this calendar year
     last_held: dt.date | None = None
-    rated: list[tuple[dt.datetime, int, int]] = field(default_factory=list)  # (at, present, marked)
+    # A running group's last 2 × FALLING_WINDOW held meetings with participant marks in
+    # the last 12 months, oldest first: (at, present, marked). Empty for other groups.
+    rated: list[tuple[dt.datetime, int, int]] = field(default_factory=list)
 
     @property
     def meets_norm(self) -> bool:
@@ -326,25 +358,90 @@ def _mean_rate(rated: list[tuple[dt.datetime, int, int]]) -> Fraction:
     return sum(rates, Fraction(0)) / len(rates)
 
 
-def _meeting_rows(group_ids: list[int], start: dt.datetime, end: dt.datetime, now: dt.datetime):
-    """Not cancelled meetings of the groups starting in [start, end), each flagged started
-    and held or not at `now` (Meeting.objects.started and held, docs/decisions.md 28 and
-    34) and with its participant marks and participant marks present counted. One query."""
-    participant = Q(attendance__participant__isnull=False)
-    return (
-        Meeting.objects.filter(group_id__in=group_ids, starts_at__gte=start, starts_at__lt=end)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("starts_at", "pk")
-        .with_held(now)
+def _in_groups(prefix: str, scope: ProgrammeScope, organisation_id, city_id) -> Q:
+    """Rows of the dashboard's groups, found by a join (no list of 10,000 ids): the groups
+    of the programme's organisations, optionally of one organisation and one city.
+    `prefix` is the path to the group ("group", "meeting__group")."""
+    condition = Q(**{f"{prefix}__organisation__programmes": scope.programme})
+    if organisation_id is not None:
+        condition &= Q(**{f"{prefix}__organisation_id": organisation_id})
+    if city_id is not None:
+        condition &= Q(**{f"{prefix}__city_id": city_id})
+    return condition
+
+
+PARTICIPANT_MARK = Q(attendance__participant__isnull=False)
+PRESENT_MARK = PARTICIPANT_MARK & Q(attendance__status=AttendanceStatus.PRESENT)
+
+
+def _per_group(meetings, *, now, since: dt.datetime, jan1: dt.datetime) -> dict[int, dict]:
+    """Per group: held meetings since `since` and since `jan1`, meetings still to come
+    from `jan1` on, and the start of the last held one. One query, a row per group;
+    held and started are the rules of Meeting.objects.with_held."""
+    rows = (
+        meetings.with_held(now)
+        .order_by()
+        .values("group_id")
         .annotate(
-            marked=Count("attendance", filter=participant),
-            present=Count(
-                "attendance",
-                filter=participant & Q(attendance__status=AttendanceStatus.PRESENT),
-            ),
+            held_last_year=Count("pk", filter=Q(is_held=True, starts_at__gte=since)),
+            held_this_year=Count("pk", filter=Q(is_held=True, starts_at__gte=jan1)),
+            planned_rest_of_year=Count("pk", filter=Q(is_started=False, starts_at__gte=jan1)),
+            last_held=Max("starts_at", filter=Q(is_held=True)),
         )
-        .values_list("group_id", "starts_at", "is_started", "is_held", "marked", "present")
     )
+    return {row["group_id"]: row for row in rows}
+
+
+def _marks_per_month(meetings, months: list[MonthAttendance], *, now) -> None:
+    """Participant marks and marks present at the started meetings, per month (added to
+    `months`). One query, one row: a filtered count per month."""
+    bounds = [_local_midnight(m.month) for m in months]
+    bounds.append(_local_midnight(_months_back(months[-1].month, -1)))
+    counts: dict[str, Any] = {}
+    for index in range(len(months)):
+        in_month = Q(
+            meeting__starts_at__gte=bounds[index], meeting__starts_at__lt=bounds[index + 1]
+        )
+        counts[f"marked_{index}"] = Count("pk", filter=in_month)
+        counts[f"present_{index}"] = Count(
+            "pk", filter=in_month & Q(status=AttendanceStatus.PRESENT)
+        )
+    totals = Attendance.objects.filter(
+        meeting__in=meetings.started(now).filter(starts_at__gte=bounds[0]),
+        participant__isnull=False,
+    ).aggregate(**counts)
+    for index, month in enumerate(months):
+        month.marked = totals[f"marked_{index}"] or 0
+        month.present = totals[f"present_{index}"] or 0
+
+
+def _last_rated(meetings, *, now, since: dt.datetime) -> dict[int, list]:
+    """Per running group, its last 2 × FALLING_WINDOW meetings held since `since` with
+    participant marks, oldest first, as (starts_at, present, marked). One query: the
+    meetings are counted and numbered per group in the database (a window function)."""
+    rows = (
+        meetings.held(now)
+        .filter(starts_at__gte=since, group__status=GroupStatus.RUNNING)
+        .order_by()
+        .annotate(
+            marked=Count("attendance", filter=PARTICIPANT_MARK),
+            present=Count("attendance", filter=PRESENT_MARK),
+        )
+        .filter(marked__gt=0)
+        .annotate(
+            latest=Window(
+                RowNumber(),
+                partition_by=F("group_id"),
+                order_by=[F("starts_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(latest__lte=2 * FALLING_WINDOW)
+        .values_list("group_id", "starts_at", "pk", "present", "marked")
+    )
+    rated: dict[int, list] = {}
+    for group_id, starts_at, _pk, present, marked in sorted(rows, key=lambda r: (r[1], r[2])):
+        rated.setdefault(group_id, []).append((starts_at, present, marked))
+    return rated
 
 
 def _trend_chart(months: list[MonthAttendance]) -> TrendChart:
@@ -426,58 +523,76 @@ def _risk_reasons(row: GroupMeetings, *, today: dt.date, year: int) -> list[Reas
     return reasons
 
 
-def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date) -> Reach:
+def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date, in_groups) -> Reach:
     """Participants (enrolled today; enrolled at any time this year), active volunteers of
-    the groups and volunteer hours this year, per organisation and in total. Five
-    queries: per organisation and distinct in total for people (someone can be in groups of
-    two organisations), per organisation for hours (they add up)."""
+    the groups and volunteer hours this year, per organisation and in total. Three
+    queries: people per organisation and distinct in total (someone can be in groups of
+    two organisations), the same for volunteers (each a UNION ALL of the two), hours per
+    organisation (they add up). `in_groups(prefix)` selects the dashboard's groups."""
     from funding.models import Volunteer, VolunteerHours
     from participants.models import Enrolment
 
-    ids = [g.pk for g in groups]
     jan1 = dt.date(today.year, 1, 1)
-    enrolments = Enrolment.objects.filter(group_id__in=ids, joined_on__lte=today).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=jan1)
+    enrolments = (
+        Enrolment.objects.filter(in_groups("group"), joined_on__lte=today)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=jan1))
+        .order_by()
     )
     current = Q(left_on__isnull=True) | Q(left_on__gt=today)
     people = {
         "now": Count("participant_id", distinct=True, filter=current),
         "year": Count("participant_id", distinct=True),
     }
-    # The counts are annotated through **people, which django-stubs cannot see.
-    per_org_people: dict[int, Mapping[str, Any]] = {
-        row["group__organisation_id"]: row
-        for row in enrolments.order_by().values("group__organisation_id").annotate(**people)
+    # One row per organisation, then the total (organisation None): UNION ALL. The
+    # counts are annotated through **people, which django-stubs cannot see.
+    per_org_people: dict[int | None, tuple[int, int]] = {
+        org: (now, year)
+        for org, now, year in enrolments.values("group__organisation_id")
+        .annotate(**people)
+        .values_list("group__organisation_id", "now", "year")  # type: ignore[misc]
+        .union(
+            enrolments.annotate(org=Value(None, output_field=IntegerField()))
+            .values("org")
+            .annotate(**people)
+            .values_list("org", "now", "year"),
+            all=True,
+        )
     }
-    total_people = enrolments.order_by().aggregate(**people)
-    helping = Volunteer.groups.through.objects.filter(group_id__in=ids, volunteer__active=True)
-    per_org_volunteers = dict(
-        helping.order_by()
-        .values("group__organisation_id")
-        .annotate(n=Count("volunteer_id", distinct=True))
-        # django-stubs does not see "n" annotated on the auto-created through model.
+    total_now, total_year = per_org_people.pop(None, (0, 0))
+    helping = Volunteer.groups.through.objects.filter(
+        in_groups("group"), volunteer__active=True
+    ).order_by()
+    volunteer_count = Count("volunteer_id", distinct=True)
+    # django-stubs does not see "n" and "org" annotated on the auto-created through model.
+    per_org_volunteers: dict[int | None, int] = dict(
+        helping.values("group__organisation_id")
+        .annotate(n=volunteer_count)
         .values_list("group__organisation_id", "n")  # type: ignore[misc]
+        .union(
+            helping.annotate(org=Value(None, output_field=IntegerField()))  # type: ignore[misc]
+            .values("org")
+            .annotate(n=volunteer_count)
+            .values_list("org", "n"),
+            all=True,
+        )
     )
-    total_volunteers = helping.order_by().aggregate(n=Count("volunteer_id", distinct=True))["n"]
+    total_volunteers = per_org_volunteers.pop(None, 0)
     per_org_hours = dict(
-        VolunteerHours.objects.filter(group_id__in=ids, worked_on__gte=jan1, worked_on__lte=today)
+        VolunteerHours.objects.filter(in_groups("group"), worked_on__gte=jan1, worked_on__lte=today)
         .order_by()
         .values("group__organisation_id")
         .annotate(hours=Sum("hours"))
         .values_list("group__organisation_id", "hours")
     )
 
-    organisations = [
-        (pk, name)
-        for pk, name in scope.organisations
-        if any(g.organisation_id == pk for g in groups)
-    ]
+    present = {g.organisation_id for g in groups}
+    organisations = [(pk, name) for pk, name in scope.organisations if pk in present]
 
     def column(values: dict) -> dict:
         return suppress_breakdown({pk: values.get(pk) or 0 for pk, _name in organisations})
 
-    now = column({pk: row["now"] for pk, row in per_org_people.items()})
-    year = column({pk: row["year"] for pk, row in per_org_people.items()})
+    now = column({pk: row[0] for pk, row in per_org_people.items()})
+    year = column({pk: row[1] for pk, row in per_org_people.items()})
     volunteers = column(per_org_volunteers)
     rows = [
         ReachRow(
@@ -490,8 +605,8 @@ def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date) -> Rea
         for pk, name in organisations
     ]
     hours = sum(per_org_hours.values(), Decimal("0"))
-    total_now = total_people["now"] or 0
-    total_year = total_people["year"] or 0
+    total_now = total_now or 0
+    total_year = total_year or 0
     total_volunteers = total_volunteers or 0
     return Reach(
         rows=rows,
@@ -525,7 +640,6 @@ def build_dashboard(
         if (organisation_id is None or g.organisation_id == organisation_id)
         and (city_id is None or g.city_id == city_id)
     ]
-    by_pk = {g.pk: g for g in groups}
     coding = scope.coded_communities(groups)
     since = today - YEAR
     jan1 = dt.date(today.year, 1, 1)
@@ -533,10 +647,15 @@ def build_dashboard(
     start = _local_midnight(min(since, jan1, trend_start))
     end = _local_midnight(dt.date(today.year + 1, 1, 1))
 
-    per_group = {
-        g.pk: GroupMeetings(group=g, organisation=scope.organisation_name(g.organisation_id))
-        for g in groups
-    }
+    def in_groups(prefix: str) -> Q:
+        return _in_groups(prefix, scope, organisation_id, city_id)
+
+    # Not cancelled meetings of the groups from the earliest day any figure needs up to
+    # the end of this year.
+    meetings = Meeting.objects.filter(
+        in_groups("group"), starts_at__gte=start, starts_at__lt=end
+    ).exclude(status=MeetingStatus.CANCELLED)
+
     months = []
     for index in range(TREND_MONTHS):
         first = _months_back(today, TREND_MONTHS - 1 - index)
@@ -547,30 +666,24 @@ def build_dashboard(
                 short_label=month_abbreviation(first),
             )
         )
-    month_of = {(m.month.year, m.month.month): m for m in months}
+    _marks_per_month(meetings, months, now=now)
 
-    rows = _meeting_rows(list(by_pk), start, end, now)
-    for group_id, starts_at, started, held, marked, present in rows:
-        row = per_group[group_id]
-        day = timezone.localtime(starts_at).date()
-        if not started:
-            if day.year == today.year:
-                row.planned_rest_of_year += 1
-            continue
-        month = month_of.get((day.year, day.month))
-        if month is not None:
-            month.marked += marked
-            month.present += present
-        if not held:
-            continue
-        if day >= since:
-            row.held_last_year += 1
-            if marked:
-                row.rated.append((starts_at, present, marked))
-        if day >= jan1:
-            row.held_this_year += 1
-        if row.last_held is None or day > row.last_held:
-            row.last_held = day
+    figures = _per_group(
+        meetings, now=now, since=_local_midnight(since), jan1=_local_midnight(jan1)
+    )
+    rated = _last_rated(meetings, now=now, since=_local_midnight(since))
+    per_group = {}
+    for g in groups:
+        row = GroupMeetings(group=g, organisation=scope.organisation_name(g.organisation_id))
+        found = figures.get(g.pk)
+        if found:
+            row.held_last_year = found["held_last_year"]
+            row.held_this_year = found["held_this_year"]
+            row.planned_rest_of_year = found["planned_rest_of_year"]
+            if found["last_held"] is not None:
+                row.last_held = timezone.localtime(found["last_held"]).date()
+        row.rated = rated.get(g.pk, [])
+        per_group[g.pk] = row
 
     norm_rows = [
         row for row in per_group.values() if row.group.status in NORM_STATUSES or row.held_last_year
@@ -597,7 +710,7 @@ def build_dashboard(
         # Coded categories only, never the typed text (groups/communities.py).
         by_community_composition=cross_table(
             groups,
-            lambda g: coding.coded(g.organisation_id, g.community),
+            lambda g: coding.relabel(g.community),
             "composition",
             list(Composition),
         ),
@@ -605,8 +718,38 @@ def build_dashboard(
         trend=months,
         trend_chart=_trend_chart(months),
         at_risk=at_risk,
-        reach=_reach(scope, groups, today),
+        reach=_reach(scope, groups, today, in_groups),
     )
+
+
+def cached_dashboard(
+    scope: ProgrammeScope,
+    *,
+    organisation_id: int | None = None,
+    city_id: int | None = None,
+) -> Dashboard:
+    """`build_dashboard`, kept in the cache for STETAPP_DASHBOARD_CACHE_SECONDS (0: not
+    cached) per programme, filter and language (the reasons are translated text). The
+    figures may be that many seconds old: nothing invalidates them earlier
+    (docs/decisions.md). The cached object holds counts, suppressed counts, group,
+    organisation and city names and coded communities: no personal data."""
+    seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
+    key = ":".join(
+        [
+            "dashboard",
+            str(scope.programme.pk),
+            str(organisation_id or ""),
+            str(city_id or ""),
+            translation.get_language() or "",
+        ]
+    )
+    dashboard = cache.get(key)
+    if dashboard is None:
+        dashboard = build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
+        cache.set(key, dashboard, seconds)
+    return dashboard
 
 
 # --- the workbook ----------------------------------------------------------------------

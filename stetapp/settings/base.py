@@ -207,6 +207,9 @@ STETAPP_RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 STETAPP_RECEIPT_MAX_PIXELS = 50_000_000
 # A personal calendar feed link works this many days after it was made or renewed.
 STETAPP_CALENDAR_FEED_DAYS = 180
+# The programme dashboard's figures are kept this many seconds per programme, filter and
+# language (reporting/selectors_dashboard.py, cached_dashboard); 0 builds them each time.
+STETAPP_DASHBOARD_CACHE_SECONDS = 300
 
 # /readyz fails when the oldest task waiting in the queue has waited longer than this
 # (the workers are behind or stopped; docs/deployment.md, "Health and readiness").

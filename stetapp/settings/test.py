@@ -9,6 +9,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 STETAPP_MFA_REQUIRED_ROLES = []
 STETAPP_MFA_REQUIRED_FOR_STAFF = False
+# Tests change data and look at the dashboard again at once; the cache is tested on its
+# own (tests/reporting/test_dashboard_scale.py).
+STETAPP_DASHBOARD_CACHE_SECONDS = 0
 
 # On SQLite the test database is a file (ignored by git), not memory, so that pytest's
 # --reuse-db (in pyproject.toml) keeps it between runs instead of migrating afresh each

@@ -1,0 +1,480 @@
+"""The programme dashboard at scale (reporting/selectors_dashboard.py): its figures,
+counted in the database, equal what the earlier version computed in Python from a row
+per meeting, on a varied programme (three organisations, two cities, cancelled, planned
+and early-recorded meetings, guests, people in groups of two organisations, small numbers
+suppressed); the figures are cached per programme, filter and language without personal
+data; the per-group lists are paged."""
+
+import datetime as dt
+import pickle
+import random
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from funding.models import Volunteer, VolunteerHours
+from groups.models import Role
+from meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
+from participants.models import Enrolment
+from reporting import selectors_dashboard as selectors
+from reporting import views_dashboard
+from stetapp.suppression import suppress, suppress_breakdown
+from tests.factories import (
+    AMSTERDAM,
+    EnrolmentFactory,
+    GroupFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    UserFactory,
+    VolunteerFactory,
+    city,
+    grant_role,
+)
+
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=AMSTERDAM)
+PERSON = "Fatma Scaleperson"
+TYPED_COMMUNITY = "Mevrouw Jansen, Dorpsstraat 1"  # a typing mistake: personal data
+
+
+# --- the earlier computation, kept here as the oracle -----------------------------------
+
+
+def _previous(scope, organisation_id=None, city_id=None):
+    """What the dashboard computed before it counted in the database: every meeting row
+    with its marks counted, folded per group and month in Python; reach per organisation
+    with the same suppression. Returns the figures `_figures` compares."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    groups = [
+        g
+        for g in scope.groups
+        if (organisation_id is None or g.organisation_id == organisation_id)
+        and (city_id is None or g.city_id == city_id)
+    ]
+    ids = [g.pk for g in groups]
+    since = today - selectors.YEAR
+    jan1 = dt.date(today.year, 1, 1)
+    trend_start = selectors._months_back(today, selectors.TREND_MONTHS - 1)
+    start = selectors._local_midnight(min(since, jan1, trend_start))
+    end = selectors._local_midnight(dt.date(today.year + 1, 1, 1))
+    participant = Q(attendance__participant__isnull=False)
+    rows = (
+        Meeting.objects.filter(group_id__in=ids, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at", "pk")
+        .with_held(now)
+        .annotate(
+            marked=Count("attendance", filter=participant),
+            present=Count(
+                "attendance", filter=participant & Q(attendance__status=AttendanceStatus.PRESENT)
+            ),
+        )
+        .values_list("group_id", "starts_at", "is_started", "is_held", "marked", "present")
+    )
+    per_group = {
+        pk: {"last_year": 0, "this_year": 0, "planned": 0, "last": None, "rated": []}
+        for pk in ids
+    }
+    months = {}
+    for index in range(selectors.TREND_MONTHS):
+        first = selectors._months_back(today, selectors.TREND_MONTHS - 1 - index)
+        months[(first.year, first.month)] = [0, 0]
+    for group_id, starts_at, started, held, marked, present in rows:
+        row = per_group[group_id]
+        day = timezone.localtime(starts_at).date()
+        if not started:
+            if day.year == today.year:
+                row["planned"] += 1
+            continue
+        if (day.year, day.month) in months:
+            months[(day.year, day.month)][0] += marked
+            months[(day.year, day.month)][1] += present
+        if not held:
+            continue
+        if day >= since:
+            row["last_year"] += 1
+            if marked:
+                row["rated"].append((starts_at, present, marked))
+        if day >= jan1:
+            row["this_year"] += 1
+        if row["last"] is None or day > row["last"]:
+            row["last"] = day
+
+    enrolments = Enrolment.objects.filter(group_id__in=ids, joined_on__lte=today).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=jan1)
+    )
+    current = Q(left_on__isnull=True) | Q(left_on__gt=today)
+    now_count = Count("participant_id", distinct=True, filter=current)
+    year_count = Count("participant_id", distinct=True)
+    per_org = {
+        r["group__organisation_id"]: r
+        for r in enrolments.order_by()
+        .values("group__organisation_id")
+        .annotate(now=now_count, year=year_count)
+    }
+    total = enrolments.aggregate(now=now_count, year=year_count)
+    helping = Volunteer.groups.through.objects.filter(group_id__in=ids, volunteer__active=True)
+    per_org_volunteers = {
+        r["group__organisation_id"]: r["n"]
+        for r in helping.order_by()
+        .values("group__organisation_id")
+        .annotate(n=Count("volunteer_id", distinct=True))
+    }
+    total_volunteers = helping.aggregate(n=Count("volunteer_id", distinct=True))["n"]
+    hours = {
+        r["group__organisation_id"]: r["h"]
+        for r in VolunteerHours.objects.filter(
+            group_id__in=ids, worked_on__gte=jan1, worked_on__lte=today
+        )
+        .order_by()
+        .values("group__organisation_id")
+        .annotate(h=Sum("hours"))
+    }
+    orgs = [pk for pk, _n in scope.organisations if any(g.organisation_id == pk for g in groups)]
+
+    def column(values):
+        return suppress_breakdown({pk: values.get(pk) or 0 for pk in orgs})
+
+    reach = list(
+        zip(
+            orgs,
+            column({pk: r["now"] for pk, r in per_org.items()}).values(),
+            column({pk: r["year"] for pk, r in per_org.items()}).values(),
+            column(per_org_volunteers).values(),
+            [hours.get(pk) or Decimal("0") for pk in orgs],
+            strict=True,
+        )
+    )
+    at_risk = []
+    for g in groups:  # the at-risk rule as it was applied, to the figures as they were
+        if g.status != "running":
+            continue
+        r = per_group[g.pk]
+        row = selectors.GroupMeetings(
+            group=g,
+            organisation="",
+            held_last_year=r["last_year"],
+            held_this_year=r["this_year"],
+            planned_rest_of_year=r["planned"],
+            last_held=r["last"],
+            rated=r["rated"],
+        )
+        reasons = selectors._risk_reasons(row, today=today, year=today.year)
+        if reasons:
+            at_risk.append((g.pk, [(x.code, x.text) for x in reasons]))
+    running = {g.pk for g in groups if g.status == "running"}
+    return {
+        "groups": {
+            pk: (
+                r["last_year"],
+                r["this_year"],
+                r["planned"],
+                r["last"],
+                r["rated"][-6:] if pk in running else [],
+            )
+            for pk, r in per_group.items()
+        },
+        "at_risk": at_risk,
+        "months": [tuple(v) for v in months.values()],
+        "reach": reach,
+        "totals": (
+            suppress(total["now"] or 0),
+            suppress(total["year"] or 0),
+            suppress(total_volunteers or 0),
+            sum(hours.values(), Decimal("0")),
+        ),
+    }
+
+
+def _figures(dashboard):
+    """The same figures from the dashboard as built now."""
+    names = {name: pk for pk, name in dashboard_scope.organisations}
+    return {
+        "groups": {
+            row.group.pk: (
+                row.held_last_year,
+                row.held_this_year,
+                row.planned_rest_of_year,
+                row.last_held,
+                row.rated[-6:],
+            )
+            for row in dashboard.norm_rows
+        },
+        "at_risk": [
+            (item.group.pk, [(x.code, x.text) for x in item.reasons])
+            for item in dashboard.at_risk
+        ],
+        "months": [(m.marked, m.present) for m in dashboard.trend],
+        "reach": [
+            (
+                names[r.label],
+                r.participants_now,
+                r.participants_year,
+                r.volunteers,
+                r.hours,
+            )
+            for r in dashboard.reach.rows
+        ],
+        "totals": (
+            dashboard.reach.total.participants_now,
+            dashboard.reach.total.participants_year,
+            dashboard.reach.total.volunteers,
+            dashboard.reach.total.hours,
+        ),
+    }
+
+
+dashboard_scope = None  # set by the test: _figures maps organisation names back to keys
+
+
+# --- the varied programme ---------------------------------------------------------------
+
+
+class Varied:
+    """Three organisations (two in Rotterdam, one in The Hague) with three groups each:
+    running, continuing, recruiting or ended, from 1 to 9 participants, meetings every
+    other week from 14 months ago to 7 weeks ahead, each planned, held, or cancelled at
+    random (a fixed seed), marks for past meetings and a few recorded ahead of time,
+    guests, volunteers and hours. One person is in groups of two organisations."""
+
+    def __init__(self):
+        rng = random.Random(14)
+        self.programme = ProgrammeFactory(name="Varied programme")
+        self.coordinator = UserFactory(email="varied.coordinator@example.org")
+        grant_role(self.coordinator, Role.PROGRAMME_COORDINATOR, self.programme)
+        self.organisations = [
+            OrganisationFactory(name=f"Varied {letter}", city=city(code))
+            for letter, code in (("A", "GM0599"), ("B", "GM0599"), ("C", "GM0518"))
+        ]
+        self.programme.organisations.add(*self.organisations)
+        statuses = ["running", "running", "continuing", "recruiting", "ended"]
+        self.groups = []
+        first_person = None
+        for o, organisation in enumerate(self.organisations):
+            for g in range(3):
+                group = GroupFactory(
+                    organisation=organisation,
+                    name=f"Varied {o}-{g}",
+                    city=city("GM0518" if (o + g) % 3 == 0 else "GM0599"),
+                    community=TYPED_COMMUNITY if (o, g) == (0, 0) else "Turks",
+                    status=statuses[(o * 3 + g) % len(statuses)],
+                )
+                self.groups.append(group)
+                people = []
+                for i in range(rng.randint(1, 9)):
+                    person = ParticipantFactory(
+                        group=group, full_name=f"{PERSON} {o}{g}{i}", status="joined"
+                    )
+                    left = rng.choice([None, None, None, dt.date(2026, 3, 1)])
+                    EnrolmentFactory(
+                        participant=person,
+                        group=group,
+                        joined_on=dt.date(2025, 6, 1),
+                        left_on=left,
+                        leave_reason="moved" if left else "",
+                    )
+                    people.append(person)
+                if first_person is None:
+                    first_person = people[0]
+                elif o == 1 and g == 0:  # someone in groups of two organisations
+                    EnrolmentFactory(
+                        participant=first_person, group=group, joined_on=dt.date(2026, 2, 1)
+                    )
+                day = dt.date(2025, 9, 2) + dt.timedelta(days=o + g)
+                while day < dt.date(2027, 1, 10):
+                    past = day < NOW.date()
+                    status = rng.choice(["planned", "held", "held", "cancelled"])
+                    meeting = MeetingFactory(group=group, day=day, status=status)
+                    if status != "cancelled" and (past or rng.random() < 0.1):
+                        marks = [
+                            Attendance(
+                                meeting=meeting,
+                                participant=p,
+                                status=rng.choice(["present", "present", "absent", "excused"]),
+                            )
+                            for p in people
+                            if rng.random() < 0.85
+                        ]
+                        if rng.random() < 0.2:
+                            marks.append(
+                                Attendance(meeting=meeting, guest_name="Guest", status="present")
+                            )
+                        Attendance.objects.bulk_create(marks)
+                    day += dt.timedelta(weeks=2)
+                if g < 2:
+                    volunteer = VolunteerFactory(
+                        organisation=organisation, full_name=f"Helper {o}{g}", active=g == 0
+                    )
+                    volunteer.groups.add(group)
+                    VolunteerHours.objects.create(
+                        volunteer=volunteer,
+                        group=group,
+                        worked_on=dt.date(2026, 4, 1 + g),
+                        hours=Decimal("1.5"),
+                    )
+
+    def url(self, **query):
+        base = reverse("programme_dashboard", args=[self.programme.pk])
+        return f"{base}?{urlencode(query)}" if query else base
+
+    def client(self):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(self.coordinator)
+        return client
+
+
+@pytest.fixture
+def varied(db):
+    with time_machine.travel(NOW, tick=False):
+        yield Varied()
+
+
+def _filters(varied):
+    a, _b, _c = varied.organisations
+    return [
+        {},
+        {"organisation_id": a.pk},
+        {"city_id": city("GM0518").pk},
+        {"organisation_id": a.pk, "city_id": city("GM0599").pk},
+    ]
+
+
+def test_the_figures_equal_the_earlier_computation(varied):
+    global dashboard_scope
+    scope = selectors.programme_scope(varied.programme)
+    dashboard_scope = scope
+    for filters in _filters(varied):
+        expected = _previous(scope, **filters)
+        dashboard = selectors.build_dashboard(scope, **filters)
+        got = _figures(dashboard)
+        # The norm table lists running and continuing groups and any that met; the
+        # earlier computation has every group: compare the listed ones, and the rest
+        # held nothing.
+        for pk, figures in expected["groups"].items():
+            assert got["groups"].get(pk, (0, 0, figures[2], None, [])) == figures, pk
+        assert got["at_risk"] == expected["at_risk"]
+        assert got["months"] == expected["months"]
+        assert got["reach"] == expected["reach"]
+        assert got["totals"] == expected["totals"]
+
+
+def test_the_varied_programme_has_what_the_comparison_needs(varied):
+    """The comparison means something: small numbers are suppressed, some groups are at
+    risk, some meetings are cancelled, planned, or recorded ahead of time."""
+    scope = selectors.programme_scope(varied.programme)
+    dashboard = selectors.build_dashboard(scope)
+    cells = [r.participants_now for r in dashboard.reach.rows] + [
+        r.volunteers for r in dashboard.reach.rows
+    ]
+    assert "<5" in cells
+    assert dashboard.at_risk
+    assert any("falling_attendance" in item.codes for item in dashboard.at_risk) or any(
+        len(row.rated) >= 6 for row in dashboard.norm_rows
+    )
+    meetings = Meeting.objects.filter(group__in=varied.groups)
+    assert meetings.filter(status="cancelled").exists()
+    assert meetings.filter(starts_at__gt=NOW, attendance__isnull=False).exists()
+    assert any(row.planned_rest_of_year for row in dashboard.norm_rows)
+
+
+def test_no_group_row_holds_typed_community_text(varied):
+    scope = selectors.programme_scope(varied.programme)
+    assert TYPED_COMMUNITY not in {g.community for g in scope.groups}
+    labels = {row["label"] for row in selectors.build_dashboard(scope).by_community_composition.rows}
+    assert TYPED_COMMUNITY not in labels
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+BASE = 3  # session, user, the user's roles
+DASHBOARD = 9  # tests/reporting/test_dashboard.py: the programme, the scope (2), six counts
+CACHED = 3  # the programme (access), its organisations, its groups
+
+
+@pytest.fixture
+def cached():
+    cache.clear()
+    with override_settings(STETAPP_DASHBOARD_CACHE_SECONDS=300):
+        yield
+    cache.clear()
+
+
+def test_a_second_look_comes_from_the_cache(varied, cached, django_assert_num_queries):
+    client = varied.client()
+    client.get(varied.url(city=city("GM0518").pk))  # another filter: its own entry
+    with django_assert_num_queries(BASE + DASHBOARD):
+        first = client.get(varied.url())
+    with django_assert_num_queries(BASE + CACHED):
+        second = client.get(varied.url())
+    assert first.status_code == second.status_code == 200
+    assert _plain(first.context["dashboard"]) == _plain(second.context["dashboard"])
+
+
+def test_the_cache_is_kept_per_language(varied, cached):
+    scope = selectors.programme_scope(varied.programme)
+    with translation.override("nl"):
+        dutch = selectors.cached_dashboard(scope)
+    with translation.override("en"):
+        english = selectors.cached_dashboard(scope)
+    assert dutch.trend[0].label != english.trend[0].label
+
+
+def test_cached_figures_are_as_old_as_the_time_to_live(varied, cached):
+    """Invalidation is by time only (docs/decisions.md): a change shows after the TTL."""
+    scope = selectors.programme_scope(varied.programme)
+    before = selectors.cached_dashboard(scope)
+    Meeting.objects.filter(group__in=varied.groups).update(status=MeetingStatus.CANCELLED)
+    assert _plain(selectors.cached_dashboard(scope)) == _plain(before)
+    cache.clear()
+    assert selectors.cached_dashboard(scope).meeting_norm_count == 0
+
+
+def test_the_cached_entry_holds_no_personal_data(varied, cached):
+    scope = selectors.programme_scope(varied.programme)
+    selectors.cached_dashboard(scope)
+    key = f"dashboard:{varied.programme.pk}:::{translation.get_language()}"
+    stored = pickle.dumps(cache.get(key))
+    assert stored
+    for text in (PERSON, "Helper", TYPED_COMMUNITY, "@example.org", "Dorpsstraat"):
+        assert text.encode() not in stored
+
+
+def _plain(dashboard):
+    return (
+        [(r.group.pk, r.held_last_year, r.planned_rest_of_year) for r in dashboard.norm_rows],
+        [(m.marked, m.present) for m in dashboard.trend],
+        [item.codes for item in dashboard.at_risk],
+    )
+
+
+# --- paging ----------------------------------------------------------------------------
+
+
+def test_the_per_group_lists_are_paged(varied, monkeypatch):
+    monkeypatch.setattr(views_dashboard, "PAGE_SIZE", 2)
+    client = varied.client()
+    response = client.get(varied.url())
+    dashboard = response.context["dashboard"]
+    assert len(dashboard.norm_rows) > 2
+    norm = response.context["norm_page"]
+    assert list(norm.object_list) == dashboard.norm_rows[:2]
+    body = response.content.decode()
+    assert "norm_page=2" in body
+    second = client.get(varied.url(norm_page=2, risk_page=2))
+    assert list(second.context["norm_page"].object_list) == dashboard.norm_rows[2:4]
+    assert list(second.context["risk_page"].object_list) == dashboard.at_risk[2:4]
+    # The other list's page and the filters stay in each list's links.
+    assert "risk_page=2&amp;norm_page=1" in second.content.decode()
+    workbook = client.get(varied.url(format="xlsx"))
+    assert workbook.status_code == 200  # the workbook has every group (test_dashboard.py)
