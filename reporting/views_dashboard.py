@@ -7,6 +7,7 @@ a volunteer by name (reporting/selectors_dashboard.py).
 """
 
 from django import forms
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,9 @@ from stetapp.limits import download_limit
 from . import selectors_dashboard as selectors
 
 COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
+# The two per-group lists (against the norm, at risk) show this many groups a page; the
+# workbook has them all.
+PAGE_SIZE = 50
 
 
 class DashboardFilterForm(forms.Form):
@@ -54,7 +58,8 @@ class DashboardFilterForm(forms.Form):
 @download_limit(when=lambda request: request.GET.get("format") == "xlsx")
 def programme_dashboard(request, pk):
     """Groups by city and status, Table 1, meetings against the norm, the attendance
-    trend, groups at risk and reach; ?format=xlsx returns the same tables as a workbook.
+    trend, groups at risk (both lists PAGE_SIZE groups a page) and reach; ?format=xlsx
+    returns the same tables as a workbook, with every group.
     A fixed number of queries (tests/reporting/test_dashboard.py)."""
     programme = get_visible_or_404(Programme.objects.all(), user=request.user, pk=pk)
     scope = selectors.programme_scope(programme)
@@ -66,7 +71,7 @@ def programme_dashboard(request, pk):
     if form.is_bound and form.is_valid():
         organisation_id = form.cleaned_data["organisation"]
         city_id = form.cleaned_data["city"]
-    data = selectors.build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
+    data = selectors.cached_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
 
     if request.GET.get("format") == "xlsx":
         stem = f"{programme.name} {_('dashboard')} {timezone.localdate().isoformat()}"
@@ -80,4 +85,10 @@ def programme_dashboard(request, pk):
         "dashboard": data,
         "export_query": export_query.urlencode(),
     }
+    for name, rows in (("norm", data.norm_rows), ("risk", data.at_risk)):
+        param = f"{name}_page"
+        others = request.GET.copy()
+        others.pop(param, None)
+        ctx[f"{name}_page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+        ctx[f"{name}_query"] = others.urlencode()
     return render(request, "reporting/programme_dashboard.html", ctx)
