@@ -20,7 +20,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from groups.models import Group
 from synthetic import programme as synthetic
@@ -85,6 +85,12 @@ class Command(BaseCommand):
                 f"{elapsed:.0f} s, about {left:.0f} s to go"
             )
             self.stdout.flush()
+        if connection.vendor == "postgresql":
+            # Millions of new rows: the planner's statistics are stale until autovacuum
+            # comes round; measuring right after needs them now.
+            self.stdout.write("analysing the tables…")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         summary = synthetic.counts(Group.objects.filter(organisation__programmes=p.programme))
         self.stdout.write(
             self.style.SUCCESS(
