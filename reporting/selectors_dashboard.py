@@ -37,7 +37,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
 from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -393,26 +393,28 @@ def _per_group(meetings, *, now, since: dt.datetime, jan1: dt.datetime) -> dict[
 
 
 def _marks_per_month(meetings, months: list[MonthAttendance], *, now) -> None:
-    """Participant marks and marks present at the started meetings, per month (added to
-    `months`). One query, one row: a filtered count per month."""
-    bounds = [_local_midnight(m.month) for m in months]
-    bounds.append(_local_midnight(_months_back(months[-1].month, -1)))
-    counts: dict[str, Any] = {}
-    for index in range(len(months)):
-        in_month = Q(
-            meeting__starts_at__gte=bounds[index], meeting__starts_at__lt=bounds[index + 1]
+    """Participant marks and marks present at the started meetings, per month of the
+    meeting's local date (added to `months`). One query, a row per month."""
+    first = _local_midnight(months[0].month)
+    rows = (
+        Attendance.objects.filter(
+            meeting__in=meetings.started(now).filter(starts_at__gte=first),
+            participant__isnull=False,
         )
-        counts[f"marked_{index}"] = Count("pk", filter=in_month)
-        counts[f"present_{index}"] = Count(
-            "pk", filter=in_month & Q(status=AttendanceStatus.PRESENT)
+        .annotate(month=TruncMonth("meeting__starts_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("month")
+        .annotate(
+            marked=Count("pk"), present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT))
         )
-    totals = Attendance.objects.filter(
-        meeting__in=meetings.started(now).filter(starts_at__gte=bounds[0]),
-        participant__isnull=False,
-    ).aggregate(**counts)
-    for index, month in enumerate(months):
-        month.marked = totals[f"marked_{index}"] or 0
-        month.present = totals[f"present_{index}"] or 0
+        .values_list("month", "marked", "present")
+    )
+    month_of = {(m.month.year, m.month.month): m for m in months}
+    for start, marked, present in rows:
+        month = month_of.get((start.year, start.month))
+        if month is not None:
+            month.marked += marked
+            month.present += present
 
 
 def _last_rated(meetings, *, now, since: dt.datetime) -> dict[int, list]:
