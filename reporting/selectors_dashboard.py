@@ -13,8 +13,8 @@ the database"):
 `programme_scope` (3): the programme's organisations; its groups (with city names, each
 group's community coded on its organisation's list); the organisations' lists of
 communities (groups/communities.py).
-`build_dashboard` (6): per group, its held and planned meetings (one row per group);
-participant marks and marks present per month (one row); per running group, its last six
+`build_dashboard` (6): per group, its held and planned meetings (a row per group);
+participant marks and marks present (a row per month); per running group, its last six
 held meetings with attendance and their counts (the falling-attendance rule); enrolled
 people per organisation and in total; volunteers per organisation and in total; volunteer
 hours per organisation. The cross tables are counted from the scope's group rows.
