@@ -35,7 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone, translation
@@ -151,7 +151,16 @@ def programme_scope(programme: Programme) -> ProgrammeScope:
                 city_id,
                 city_name,
             )
-            for pk, name, status, community, composition, organisation_id, city_id, city_name in rows
+            for (
+                pk,
+                name,
+                status,
+                community,
+                composition,
+                organisation_id,
+                city_id,
+                city_name,
+            ) in rows
         ],
         communities=lists,
     )
@@ -420,16 +429,15 @@ def _marks_per_month(meetings, months: list[MonthAttendance], *, now) -> None:
 def _last_rated(meetings, *, now, since: dt.datetime) -> dict[int, list]:
     """Per running group, its last 2 × FALLING_WINDOW meetings held since `since` with
     participant marks, oldest first, as (starts_at, present, marked). One query: the
-    meetings are counted and numbered per group in the database (a window function)."""
-    rows = (
+    meetings with a participant mark are numbered per group, newest first (a window
+    function), and only the first ones have their marks counted."""
+    with_marks = Exists(
+        Attendance.objects.filter(meeting_id=OuterRef("pk"), participant__isnull=False)
+    )
+    latest = (
         meetings.held(now)
-        .filter(starts_at__gte=since, group__status=GroupStatus.RUNNING)
+        .filter(with_marks, starts_at__gte=since, group__status=GroupStatus.RUNNING)
         .order_by()
-        .annotate(
-            marked=Count("attendance", filter=PARTICIPANT_MARK),
-            present=Count("attendance", filter=PRESENT_MARK),
-        )
-        .filter(marked__gt=0)
         .annotate(
             latest=Window(
                 RowNumber(),
@@ -438,10 +446,19 @@ def _last_rated(meetings, *, now, since: dt.datetime) -> dict[int, list]:
             )
         )
         .filter(latest__lte=2 * FALLING_WINDOW)
-        .values_list("group_id", "starts_at", "pk", "present", "marked")
+        .values("pk")
+    )
+    rows = (
+        Meeting.objects.filter(pk__in=latest)
+        .annotate(
+            marked=Count("attendance", filter=PARTICIPANT_MARK),
+            present=Count("attendance", filter=PRESENT_MARK),
+        )
+        .order_by("starts_at", "pk")
+        .values_list("group_id", "starts_at", "present", "marked")
     )
     rated: dict[int, list] = {}
-    for group_id, starts_at, _pk, present, marked in sorted(rows, key=lambda r: (r[1], r[2])):
+    for group_id, starts_at, present, marked in rows:
         rated.setdefault(group_id, []).append((starts_at, present, marked))
     return rated
 
