@@ -81,8 +81,7 @@ def _previous(scope, organisation_id=None, city_id=None):
         .values_list("group_id", "starts_at", "is_started", "is_held", "marked", "present")
     )
     per_group = {
-        pk: {"last_year": 0, "this_year": 0, "planned": 0, "last": None, "rated": []}
-        for pk in ids
+        pk: {"last_year": 0, "this_year": 0, "planned": 0, "last": None, "rated": []} for pk in ids
     }
     months = {}
     for index in range(selectors.TREND_MONTHS):
@@ -210,8 +209,7 @@ def _figures(dashboard):
             for row in dashboard.norm_rows
         },
         "at_risk": [
-            (item.group.pk, [(x.code, x.text) for x in item.reasons])
-            for item in dashboard.at_risk
+            (item.group.pk, [(x.code, x.text) for x in item.reasons]) for item in dashboard.at_risk
         ],
         "months": [(m.marked, m.present) for m in dashboard.trend],
         "reach": [
@@ -391,7 +389,8 @@ def test_the_varied_programme_has_what_the_comparison_needs(varied):
 def test_no_group_row_holds_typed_community_text(varied):
     scope = selectors.programme_scope(varied.programme)
     assert TYPED_COMMUNITY not in {g.community for g in scope.groups}
-    labels = {row["label"] for row in selectors.build_dashboard(scope).by_community_composition.rows}
+    table = selectors.build_dashboard(scope).by_community_composition
+    labels = {row["label"] for row in table.rows}
     assert TYPED_COMMUNITY not in labels
 
 
