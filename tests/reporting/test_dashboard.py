@@ -679,10 +679,11 @@ def test_a_programme_that_does_not_exist_is_404(world):
 # Every signed-in page: 1. session  2. user  3. the user's roles.
 BASE = 3
 # 4. the programme (visible_to)  5. its organisations  6. their groups (with city names)
-# 7. the meetings of the last year and the rest of this one, with attendance counted
-# 8. enrolments per organisation  9. enrolments in total (distinct people)
-# 10. volunteers per organisation  11. volunteers in total  12. volunteer hours
-# 13. the organisations' lists of communities (groups/communities.py)
+# 7. the organisations' lists of communities (groups/communities.py)
+# 8. held and planned meetings, a row per group  9. marks per month
+# 10. marks at each running group's last six held meetings
+# 11. people per organisation and in total  12. volunteers per organisation and in total
+# 13. volunteer hours per organisation
 DASHBOARD = 10
 
 

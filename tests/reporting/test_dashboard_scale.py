@@ -397,8 +397,9 @@ def test_no_group_row_holds_typed_community_text(varied):
 # --- the cache ---------------------------------------------------------------------------
 
 BASE = 3  # session, user, the user's roles
-DASHBOARD = 9  # tests/reporting/test_dashboard.py: the programme, the scope (2), six counts
-CACHED = 3  # the programme (access), its organisations, its groups
+DASHBOARD = 10  # tests/reporting/test_dashboard.py: the programme, the scope (3), six counts
+# The programme (access), its organisations, its groups, their lists of communities.
+CACHED = 4
 
 
 @pytest.fixture
