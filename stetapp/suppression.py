@@ -35,17 +35,18 @@ def suppress_breakdown(counts: dict) -> dict:
     shown = {key: suppress(value) for key, value in counts.items()}
     hidden = [key for key, value in counts.items() if is_hidden(value)]
     if len(hidden) == 1:
+        # The shown cells, smallest first; ties broken by the key's text, so the result
+        # does not depend on the order of `counts`.
         others = sorted(
-            (value, str(key))
-            for key, value in counts.items()
-            if key not in hidden and value >= SMALL_COUNT_BELOW
+            (
+                key
+                for key, value in counts.items()
+                if key not in hidden and value >= SMALL_COUNT_BELOW
+            ),
+            key=lambda key: (counts[key], str(key)),
         )
         if others:
-            smallest = others[0][1]
-            for key in counts:
-                if str(key) == smallest:
-                    shown[key] = COMPLEMENT
-                    break
+            shown[others[0]] = COMPLEMENT
     return shown
 
 
