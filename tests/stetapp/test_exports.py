@@ -7,7 +7,17 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from stetapp.exports import neutralise, safe_filename, table_response
+from stetapp.exports import (
+    Sheet,
+    Table,
+    neutralise,
+    safe_filename,
+    sheet_title,
+    table_response,
+    workbook_bytes,
+    workbook_response,
+)
+from stetapp.money import XLSX_EUROS_FORMAT, Euros
 
 HEADERS = ["name", "phone", "born", "joined on"]
 ROWS = [
@@ -127,3 +137,116 @@ def test_neutralise(value):
 @pytest.mark.parametrize("value", ["Ayşe", "06 1111", "", 5, -5, None])
 def test_neutralise_leaves_the_rest_alone(value):
     assert neutralise(value) == value
+
+
+def _workbook(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+def test_csv_writes_booleans_and_moments_as_plain_text():
+    moment = dt.datetime(2025, 3, 1, 14, 30, tzinfo=dt.UTC)
+    rows = _csv(
+        table_response(filename_stem="x", headers=["a", "b", "c"], rows=[[True, False, moment]])
+    )
+    assert rows[1] == ["True", "False", "2025-03-01T14:30:00+00:00"]
+
+
+def test_xlsx_writes_a_moment_without_its_time_zone():
+    # Excel has no time zones: the clock time as given is kept.
+    moment = dt.datetime(2025, 3, 1, 14, 30, tzinfo=dt.UTC)
+    sheet = _xlsx(table_response(filename_stem="x", headers=["at"], rows=[[moment]], fmt="xlsx"))
+    assert sheet["A2"].value == dt.datetime(2025, 3, 1, 14, 30)  # noqa: DTZ001
+
+
+def test_xlsx_keeps_amounts_as_numbers_with_the_money_format():
+    sheet = _xlsx(
+        table_response(
+            filename_stem="x", headers=["amount"], rows=[[Euros("12.50")], [3]], fmt="xlsx"
+        )
+    )
+    assert sheet["A2"].value == 12.5
+    assert sheet["A2"].number_format == XLSX_EUROS_FORMAT
+    assert sheet["A3"].number_format == "General"
+
+
+def test_xlsx_sizes_a_column_the_header_row_does_not_have():
+    sheet = _xlsx(
+        table_response(filename_stem="x", headers=["a"], rows=[["b", "y" * 30]], fmt="xlsx")
+    )
+    assert sheet["B2"].value == "y" * 30
+    assert sheet.column_dimensions["B"].width == 32
+    assert sheet.column_dimensions["A"].width == 8  # the minimum
+
+
+def test_xlsx_caps_column_widths():
+    sheet = _xlsx(table_response(filename_stem="x", headers=["a"], rows=[["z" * 80]], fmt="xlsx"))
+    assert sheet.column_dimensions["A"].width == 50
+
+
+def test_a_workbook_sheet_with_further_tables_below_its_first():
+    data = workbook_bytes(
+        [
+            Sheet(
+                "Costs",
+                ["item", "n"],
+                [["room", 2]],
+                tables=[
+                    Table("Hours", ["who", "hours"], [["=cmd", 3], ["Bea", 1]]),
+                    Table("", ["untitled"], [["x"]]),
+                ],
+            ),
+            Sheet("Plain", ["a"], [["b"]]),
+        ]
+    )
+    workbook = _workbook(data)
+    costs = workbook["Costs"]
+    assert [[cell.value for cell in row] for row in costs.iter_rows()] == [
+        ["item", "n"],
+        ["room", 2],
+        [None, None],
+        ["Hours", None],
+        ["who", "hours"],
+        ["'=cmd", 3],
+        ["Bea", 1],
+        [None, None],
+        ["untitled", None],  # no title row for a table without one
+        ["x", None],
+    ]
+    assert costs["A4"].font.bold and costs["A5"].font.bold and costs["A9"].font.bold
+    assert not costs["A6"].font.bold
+    # The header row stays in view only on a sheet with one table.
+    assert costs.freeze_panes is None
+    assert workbook["Plain"].freeze_panes == "A2"
+
+
+def test_a_workbook_without_sheets_still_has_one():
+    workbook = _workbook(workbook_bytes([]))
+    assert len(workbook.worksheets) == 1
+    assert workbook.worksheets[0].max_row == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "taken", "expected"),
+    [
+        ("Costs", set(), "Costs"),
+        ("Costs", {"costs"}, "Costs (2)"),
+        ("Costs", {"Costs", "COSTS (2)"}, "Costs (3)"),
+        ("x" * 31, {"x" * 31}, "x" * 27 + " (2)"),
+        ("'Quoted'", set(), "Quoted"),
+        ("a:b", set(), "a b"),
+    ],
+)
+def test_sheet_titles_excel_accepts(title, taken, expected):
+    shown = sheet_title(title, taken)
+    assert shown == expected
+    assert len(shown) <= 31
+
+
+def test_workbook_response_is_a_download_never_cached():
+    response = workbook_response(filename_stem="Fund report 2025", sheets=[Sheet("A", ["a"], [])])
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="fund-report-2025.xlsx"'
+    assert response["Cache-Control"] == "no-store"
+    assert _workbook(response.content).sheetnames == ["A"]
