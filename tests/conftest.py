@@ -63,6 +63,9 @@ from tests.factories import (
     participant_in,
 )
 
+# Every template rendered by some test: `make test` passes --template-coverage.
+pytest_plugins = ["tests.template_coverage"]
+
 
 @dataclass
 class World:
