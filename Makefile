@@ -9,8 +9,20 @@ DEV_STAMP := $(VENV)/.dev-stamp
 PYTEST_ARGS ?=
 # Test processes (pytest-xdist); `make test PYTEST_WORKERS=0` runs in this process.
 PYTEST_WORKERS ?= auto
+# The applications: what coverage measures and bandit scans.
+APPS := stetapp pages groups funding participants meetings reporting synthetic
+# The gates on the whole suite (docs/decisions.md, "CI gates"): line + branch coverage of
+# at least COVERAGE_FLOOR percent, 100 % for the modules in COVERAGE_FULL, and every
+# template under templates/ rendered by some test (tests/template_coverage.py). They need
+# every test: `make test PYTEST_ARGS="tests/groups -x" GATES=0` runs a part without them.
+GATES ?= 1
+COVERAGE_FLOOR := 0
+COVERAGE_FULL := stetapp/access.py,groups/access.py,stetapp/exports.py,stetapp/suppression.py
+ifeq ($(GATES),1)
+GATE_ARGS := --cov --cov-report= --cov-fail-under=$(COVERAGE_FLOOR) --template-coverage
+endif
 
-.PHONY: install install-dev demo test lint format messages clean
+.PHONY: install install-dev demo test lint format messages clean sbom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +55,16 @@ test: install-dev
 	$(BIN)/mypy
 	$(BIN)/djlint templates --lint
 	DJANGO_SETTINGS_MODULE=stetapp.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/bandit -q -lll -r $(APPS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(GATE_ARGS) $(PYTEST_ARGS)
+ifeq ($(GATES),1)
+	$(BIN)/coverage report --include=$(COVERAGE_FULL) --no-skip-covered --fail-under=100
+endif
+
+## A CycloneDX SBOM of the virtualenv's packages (with the dev extras) in build/
+sbom: install-dev
+	mkdir -p build
+	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --output-reproducible --of JSON -o build/sbom.cdx.json $(VENV)
 
 lint:
 	$(BIN)/ruff check --fix .
@@ -67,4 +88,4 @@ backup-drill: install
 	$(BIN)/python manage.py backup_drill $(DRILL_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3*
+	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3* build .coverage .coverage.*
