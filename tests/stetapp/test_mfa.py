@@ -173,3 +173,22 @@ def test_setup_page_speaks_dutch_to_a_dutch_facilitator(world):
     text = world.client_for("facilitator_a1").get(reverse("mfa_setup")).content.decode()
     assert "Voordat je verdergaat: stel eerst een tweede factor in." in text
     assert "Passkey toevoegen" in text
+
+
+def test_the_passkey_list_shows_each_key_in_a_table(world):
+    # allauth's list page, through our Bootstrap table element (templates/allauth/elements).
+    facilitator = world.users["facilitator_a1"]
+    passkey = Authenticator.objects.create(
+        user=facilitator,
+        type=Authenticator.Type.WEBAUTHN,
+        data={
+            "name": "Telefoon van Ayla",
+            "credential": {"clientExtensionResults": {"credProps": {"rk": True}}},
+        },
+    )
+    page = world.client_for("facilitator_a1").get(reverse("mfa_list_webauthn"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert '<div class="table-responsive"><table class="table">' in text
+    assert "Telefoon van Ayla" in text
+    assert reverse("mfa_remove_webauthn", kwargs={"pk": passkey.pk}) in text
