@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist); `make test PYTEST_WORKERS=0` runs in this process.
 PYTEST_WORKERS ?= auto
 # The applications: what coverage measures and bandit scans.
-APPS := stetapp pages groups funding participants meetings reporting synthetic
+APPS := stetapp pages groups funding participants meetings reporting synthetic privacy
 # The gates on the whole suite (docs/decisions.md, "CI gates"): line + branch coverage of
 # at least COVERAGE_FLOOR percent, 100 % for the modules in COVERAGE_FULL, and every
 # template under templates/ rendered by some test (tests/template_coverage.py). They need
