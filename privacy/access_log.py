@@ -29,6 +29,7 @@ from django.db.models.signals import post_init
 from django.http import Http404, HttpRequest, HttpResponse
 
 from stetapp.logs import get_request_id
+from stetapp.text import clean_text
 
 from .models import Access, AccessAction
 
@@ -125,7 +126,10 @@ def record(
     view = (match.view_name if match is not None else "")[:100]
     target = ""
     if match is not None and match.kwargs:
-        target = ",".join(f"{k}={v}" for k, v in sorted(match.kwargs.items()))[:100]
+        # The URL's values as the client sent them: a path can hold any character, and
+        # PostgreSQL refuses NUL in text (stetapp.text.clean_text drops the controls).
+        target = ",".join(f"{k}={v}" for k, v in sorted(match.kwargs.items()))
+        target = clean_text(target, multiline=False)[:100]
     common = {
         "actor_id": user.pk if signed_in else None,
         "roles": roles,

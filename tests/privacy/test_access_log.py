@@ -65,6 +65,15 @@ def test_a_refused_request_is_logged_without_showing_anything(world):
     assert row.target == f"pk={person.pk}"
 
 
+def test_a_refused_url_with_control_characters_is_logged_cleanly(world):
+    """A path can hold anything; PostgreSQL refuses NUL in text (this was a 500)."""
+    response = world.client_for("facilitator_a1").get("/calendar/%00%01x.ics")
+    assert response.status_code == 404
+    (row,) = _rows(actor_id=world.users["facilitator_a1"].pk)
+    assert row.action == "refused"
+    assert row.target == "token=x"
+
+
 def test_a_page_without_participants_logs_nothing(world):
     world.client_for("coordinator").get(reverse("home"))
     assert _rows() == []
