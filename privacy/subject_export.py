@@ -420,17 +420,11 @@ def _label(spec: Spec, name: str) -> str:
     return str(_field(spec.model, name).verbose_name)
 
 
-def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return "—"
-    return _("yes") if value else _("no")
-
-
 def _shown(value: Any) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
-        return _yes_no(value)
+        return _("yes") if value else _("no")
     if isinstance(value, dt.datetime):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, dt.date):
@@ -547,9 +541,7 @@ def _history_shown(entry: dict[str, Any]) -> dict[str, str]:
     parts = []
     for name, pair in entry["fields"].items():
         label = labels.get(name, name)
-        if pair is None:
-            parts.append(label)
-            continue
+        # Consents hold no special-category field: the history keeps every value.
         old, new = pair
         if name in CONSENT_USER_FIELDS:
             old, new = (_role_label(old) if old else None), (_role_label(new) if new else None)

@@ -385,3 +385,38 @@ def test_an_empty_record_says_nothing_recorded(world):
     assert len(export.section("enrolments").records) == 1
     text = _text_of({"x.pdf": subject_export.pdf_bytes(export)})["x.pdf"]
     assert "Nothing recorded." in text
+
+
+def test_a_lead_elsewhere_who_works_in_the_group_is_refused(world, login):
+    """Seeing the person (as their facilitator) is not enough: only the lead of the
+    person's own organisation exports."""
+    from tests.factories import UserFactory, grant_role
+
+    both = UserFactory(email="lead.b.and.facilitator.a1@example.org")
+    grant_role(both, "project_lead", world.org_b)
+    grant_role(both, "facilitator", world.group_a1)
+    assert login(both).get(_export_url(world)).status_code == 403
+
+
+def test_staff_without_a_role_there_any_more_and_unreadable_answers(world):
+    subject = world.participant_a1
+    FollowUpCall.objects.create(
+        participant=subject, called_by=world.users["outsider"], outcome="no_answer"
+    )
+    Administration.objects.create(
+        participant=subject,
+        group=world.group_a1,
+        instrument="who5",
+        mode="self",
+        timepoint="follow_up",
+        answers=["not", "an", "answer"],
+    )
+    export = subject_export.build(participant=subject, language="en")
+    (call,) = export.section("follow_up_calls").as_dicts()
+    assert call["called_by"] == "staff"
+    shown = {c.name: c.shown for c in export.section("follow_up_calls").records[0]}
+    assert shown["called_by"] == "staff member"
+    unreadable = next(
+        q for q in export.section("questionnaires").as_dicts() if q["timepoint"] == "follow_up"
+    )
+    assert unreadable["scores"] == {}
