@@ -335,6 +335,8 @@ EXTRA_LABELS: dict[str, Callable[[], str]] = {
 BOOKKEEPING_LABELS: dict[str, Callable[[], str]] = {
     "created_by": lambda: _("recorded by"),
     "created_at": lambda: _("recorded at"),
+    "recorded_at": lambda: _("recorded at"),
+    "marked_by": lambda: _("marked by"),
     "updated_by": lambda: _("last changed by"),
     "updated_at": lambda: _("last changed at"),
 }
@@ -685,24 +687,21 @@ def csv_files(export: Export) -> dict[str, bytes]:
 
 
 def _purposes(export: Export) -> list[dict[str, Any]]:
-    """Per section, the purposes and retention rules of its fields, once each."""
-    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
+    """Each purpose with its retention rule once, and the data kept for it, per section
+    (for the PDF: the JSON and CSV list every field)."""
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
     titles = {s.key: s.title for s in export.sections}
     for row in export.processing:
-        key = (row["section"], row["purpose"], row["retention"])
-        entry = seen.setdefault(
-            key,
-            {
-                "section": titles[row["section"]],
-                "purpose": row["purpose_label"],
-                "retention": row["retention_label"],
-                "fields": [],
-                "special": False,
-            },
+        entry = grouped.setdefault(
+            (row["purpose"], row["retention"]),
+            {"purpose": row["purpose_label"], "retention": row["retention_label"], "data": {}},
         )
-        entry["fields"].append(row["label"])
-        entry["special"] = entry["special"] or row["special_category"]
-    return list(seen.values())
+        fields = entry["data"].setdefault(titles[row["section"]], [])
+        fields.append(row["label"] + (" *" if row["special_category"] else ""))
+    return [
+        {**entry, "data": [(title, ", ".join(fields)) for title, fields in entry["data"].items()]}
+        for entry in grouped.values()
+    ]
 
 
 def pdf_bytes(export: Export) -> bytes:
