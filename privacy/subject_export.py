@@ -1,6 +1,6 @@
 """Everything stetapp holds about one participant, for a request for access or
 portability (AVG art. 15 and 20; issue 11, item 4; docs/privacy.md, "Rights of the people
-concerned"; the format is in docs/formats/subject-export.md).
+concerned"; the format is in docs/export-formats.md).
 
 `build(participant=…, language=…)` gathers the person's own records — personal fields,
 consents and their history, intake conversations, enrolments, attendance, meetings they
@@ -639,7 +639,7 @@ def build(*, participant: Participant, language: str) -> Export:
 
 
 def as_json(export: Export) -> dict[str, Any]:
-    """The machine-readable bundle (docs/formats/subject-export.md)."""
+    """The machine-readable bundle (docs/export-formats.md)."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

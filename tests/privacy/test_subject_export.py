@@ -420,3 +420,13 @@ def test_staff_without_a_role_there_any_more_and_unreadable_answers(world):
         q for q in export.section("questionnaires").as_dicts() if q["timepoint"] == "follow_up"
     )
     assert unreadable["scores"] == {}
+
+
+def test_every_record_that_belongs_to_one_participant_has_a_section():
+    from django.apps import apps
+
+    from privacy.history import TRACKED
+
+    own = {label for label, attribute in TRACKED.items() if attribute is not None}
+    assert own <= {spec.model._meta.label for spec in subject_export.SECTIONS}
+    assert all(apps.get_model(label) for label in own)
