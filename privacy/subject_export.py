@@ -73,6 +73,8 @@ class Spec:
     left_out: dict[str, str] = field(default_factory=dict)
     # A field whose value is not the record's own: computed from the record.
     computed: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    # How the PDF shows a field, when its stored value says little to a reader.
+    shown: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     title: Callable[[], str] | None = None
 
 
@@ -300,6 +302,7 @@ SECTIONS: tuple[Spec, ...] = (
         fetch=_questionnaires,
         left_out={"participant": "the person themselves"},
         computed={"scores": lambda obj: _scores(obj)},
+        shown={"answers": lambda obj: _answers_shown(obj)},
     ),
     Spec(
         key="ideas",
@@ -362,6 +365,24 @@ def _scores(obj: Administration) -> dict[str, Any]:
         if hasattr(result, name)
     }
     return values
+
+
+def _answers_shown(obj: Administration) -> str:
+    """Each item's wording with the answer given, in the instrument's own wording (the
+    language of the export, else English; reporting/scoring.py), one item a line."""
+    from reporting.scoring import ANSWER_LABELS, ITEMS
+
+    language = translation.get_language() or "en"
+    items = ITEMS.get(obj.instrument, {})
+    wording = items.get(language) or items.get("en") or ()
+    labels = ANSWER_LABELS.get(obj.instrument, {})
+    answer_labels = labels.get(language) or labels.get("en") or {}
+    lines = []
+    for number, answer in enumerate(obj.answers or [], start=1):
+        item = wording[number - 1] if number <= len(wording) else str(number)
+        given = "—" if answer in (None, "") else str(answer_labels.get(answer, answer))
+        lines.append(f"{number}. {item}: {given}")
+    return "\n".join(lines) or "—"
 
 
 # --- values ---------------------------------------------------------------------------
@@ -452,6 +473,9 @@ def _cell(spec: Spec, obj: models.Model, name: str, roles: dict[int, str]) -> Ce
         value = spec.computed[name](obj)
         return Cell(name, label, jsonable(value), _shown(value))
     model_field = _field(spec.model, name)
+    if name in spec.shown:
+        value = getattr(obj, model_field.attname)
+        return Cell(name, label, jsonable(value), spec.shown[name](obj))
     if model_field.is_relation and model_field.related_model is get_user_model():
         user_id = getattr(obj, model_field.attname)
         code = None if user_id is None else roles.get(user_id, FORMER_STAFF)

@@ -235,6 +235,10 @@ def test_nothing_about_anyone_else_in_any_file_of_the_zip(world, seeded):
     for own in ["Ayse Demir", *OWN_SPECIAL, "Picnic in the park", "Lives on the third floor."]:
         assert own in pdf
     assert "Religioncanary" in texts["csv/person.csv"]
+    # Questionnaire answers read as the items with the answers given.
+    words = " ".join(pdf.split())
+    assert "I often feel rejected: no" in words
+    assert "I have felt calm and relaxed: More than half of the time" in words
     # CSV cells are inert in a spreadsheet (stetapp.exports).
     assert "'=cooking" in texts["csv/person.csv"]
 
@@ -409,7 +413,7 @@ def test_staff_without_a_role_there_any_more_and_unreadable_answers(world):
         instrument="who5",
         mode="self",
         timepoint="follow_up",
-        answers=["not", "an", "answer"],
+        answers=["not", "an", "answer", None, "", 9, 9, 9],
     )
     export = subject_export.build(participant=subject, language="en")
     (call,) = export.section("follow_up_calls").as_dicts()
@@ -420,6 +424,12 @@ def test_staff_without_a_role_there_any_more_and_unreadable_answers(world):
         q for q in export.section("questionnaires").as_dicts() if q["timepoint"] == "follow_up"
     )
     assert unreadable["scores"] == {}
+    shown = {c.name: c.shown for c in export.section("questionnaires").records[-1]}
+    assert shown["answers"].splitlines()[3:6] == [
+        "4. I woke up feeling fresh and rested: —",
+        "5. My daily life has been filled with things that interest me: —",
+        "6. 6: 9",
+    ]
 
 
 def test_every_record_that_belongs_to_one_participant_has_a_section():
