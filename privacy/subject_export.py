@@ -302,7 +302,10 @@ SECTIONS: tuple[Spec, ...] = (
         fetch=_questionnaires,
         left_out={"participant": "the person themselves"},
         computed={"scores": lambda obj: _scores(obj)},
-        shown={"answers": lambda obj: _answers_shown(obj)},
+        shown={
+            "answers": lambda obj: _answers_shown(obj),
+            "scores": lambda obj: _scores_shown(obj),
+        },
     ),
     Spec(
         key="ideas",
@@ -365,6 +368,21 @@ def _scores(obj: Administration) -> dict[str, Any]:
         if hasattr(result, name)
     }
     return values
+
+
+# The names of the scores (reporting/scoring.py) as the PDF shows them.
+SCORE_LABELS: dict[str, Callable[[], str]] = {
+    "total": lambda: _("Total"),
+    "emotional": lambda: _("emotional"),
+    "social": lambda: _("social"),
+    "answered": lambda: _("items answered"),
+    "raw": lambda: _("raw score"),
+    "percentage": lambda: _("Percentage"),
+}
+
+
+def _scores_shown(obj: Administration) -> str:
+    return _shown({SCORE_LABELS[name](): value for name, value in _scores(obj).items()})
 
 
 def _answers_shown(obj: Administration) -> str:
@@ -471,7 +489,8 @@ def _cell(spec: Spec, obj: models.Model, name: str, roles: dict[int, str]) -> Ce
     label = _label(spec, name)
     if name in spec.computed:
         value = spec.computed[name](obj)
-        return Cell(name, label, jsonable(value), _shown(value))
+        shown = spec.shown[name](obj) if name in spec.shown else _shown(value)
+        return Cell(name, label, jsonable(value), shown)
     model_field = _field(spec.model, name)
     if name in spec.shown:
         value = getattr(obj, model_field.attname)

@@ -239,6 +239,7 @@ def test_nothing_about_anyone_else_in_any_file_of_the_zip(world, seeded):
     words = " ".join(pdf.split())
     assert "I often feel rejected: no" in words
     assert "I have felt calm and relaxed: More than half of the time" in words
+    assert "items answered: 5, raw score: 15, Percentage: 60" in words
     # CSV cells are inert in a spreadsheet (stetapp.exports).
     assert "'=cooking" in texts["csv/person.csv"]
 
