@@ -441,3 +441,30 @@ def test_every_record_that_belongs_to_one_participant_has_a_section():
     own = {label for label, attribute in TRACKED.items() if attribute is not None}
     assert own <= {spec.model._meta.label for spec in subject_export.SECTIONS}
     assert all(apps.get_model(label) for label in own)
+
+
+def test_the_export_survives_every_hostile_string_stored_before_the_rules(world):
+    """Text stored before stetapp.text's rule may hold control characters (decision 45):
+    the PDF, the JSON and the CSV are still made, the CSV cells inert."""
+    from participants.models import Participant
+    from tests.helpers import HOSTILE
+
+    subject = world.participant_a1
+    text = "\n".join(HOSTILE)
+    Participant.objects.filter(pk=subject.pk).update(
+        full_name=HOSTILE[0], interests=text, confidential_notes="=1+1"
+    )
+    Intake.objects.create(
+        participant=subject,
+        held_on=dt.date(2026, 1, 1),
+        location="home",
+        conducted_by=world.users["facilitator_a1"],
+        situation=text,
+    )
+    subject.refresh_from_db()
+    files = _zip(subject_export.zip_bytes(participant=subject, language="nl"))
+    data = json.loads(files[f"participant-{subject.pk}.json"])
+    assert data["sections"]["person"]["records"][0]["full_name"] == HOSTILE[0]
+    assert data["sections"]["intakes"]["records"][-1]["situation"] == text
+    assert "'=1+1" in files["csv/person.csv"].decode("utf-8-sig")
+    assert PdfReader(io.BytesIO(files[f"participant-{subject.pk}.pdf"])).pages
