@@ -468,3 +468,19 @@ def test_the_export_survives_every_hostile_string_stored_before_the_rules(world)
     assert data["sections"]["intakes"]["records"][-1]["situation"] == text
     assert "'=1+1" in files["csv/person.csv"].decode("utf-8-sig")
     assert PdfReader(io.BytesIO(files[f"participant-{subject.pk}.pdf"])).pages
+
+
+def test_the_download_costs_the_same_queries_with_2_or_20_meetings(
+    world, seeded, login, warm, django_assert_num_queries
+):
+    client = login(world.users["lead_a"])
+    warm(client, reverse("participant_detail", args=[seeded.pk]))
+    with django_assert_num_queries(17):
+        # 1. the session  2. the user  3. the user's roles (access rule)
+        # 4. the participant with group and organisation (visible_to)
+        # 5. may the user export (Need.MANAGE)  6-16. the builder (11)
+        # 17. the access log: one INSERT
+        assert client.get(_export_url(world)).status_code == 200
+    _meetings(world, 18, Idea.objects.get(title="Zorbatrix's own idea").proposed_by)
+    with django_assert_num_queries(17):
+        assert client.get(_export_url(world)).status_code == 200
