@@ -238,6 +238,12 @@ MATRIX = {
         "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
         "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
     },
+    # everything about one person (AVG art. 15): the project lead of the organisation
+    "participant_export": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NO, NO),
+    },
     "participant_import": {
         "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
         "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
@@ -750,7 +756,16 @@ def _facilitator_a1_membership(world):
     return Membership.objects.get(user=world.users["facilitator_a1"], group=world.group_a1).pk
 
 
-OUR_APPS = {"stetapp", "groups", "funding", "participants", "meetings", "reporting", "pages"}
+OUR_APPS = {
+    "stetapp",
+    "groups",
+    "funding",
+    "participants",
+    "meetings",
+    "reporting",
+    "pages",
+    "privacy",
+}
 
 
 def _our_names():
