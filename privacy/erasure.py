@@ -341,3 +341,82 @@ def request_reject(*, request: ErasureRequest, rejected_by: Any) -> None:
     )
     if not claimed:
         raise AlreadyDecided
+
+
+# --- the ledger after a restore ----------------------------------------------------------
+
+LEDGER_FIELDS = ("id", "participant_id", "erased_at", "actor_id", "request_id", "reason")
+
+
+def ledger_lines() -> list[dict[str, Any]]:
+    """The ledger as plain values (numbers, dates, codes): what `replay_erasures
+    --export` writes, to be kept outside the database and its backups."""
+    return [
+        {**row, "erased_at": row["erased_at"].isoformat()}
+        for row in Erasure.objects.order_by("pk").values(*LEDGER_FIELDS, "keep_scores")
+    ]
+
+
+@dataclass
+class Replay:
+    """What `replay_ledger` did."""
+
+    restored_entries: int = 0  # ledger rows put back from the file
+    erased_again: list[int] = field(default_factory=list)  # still had personal data
+    already_erased: list[int] = field(default_factory=list)
+    missing: list[int] = field(default_factory=list)  # not in the database at all
+
+
+def _still_there(pid: int) -> bool:
+    participant_model = apps.get_model("participants", "Participant")
+    name = participant_model._base_manager.filter(pk=pid).values_list("full_name", flat=True)
+    return (
+        name.first() != f"#{pid}"
+        or Change.objects.filter(participant_id=pid).exists()
+        or Access.objects.filter(participant_id=pid).exists()
+    )
+
+
+def replay_ledger(*, lines: Sequence[dict[str, Any]] = ()) -> Replay:
+    """Erase again everyone in the ledger (after a backup is restored). `lines` (from a
+    copy of the ledger kept outside the database) put back the ledger rows the restored
+    database lacks, under their own numbers where those are free, so the anonymous
+    references stay the same. Running it twice changes nothing the second time."""
+    report = Replay()
+    participant_model = apps.get_model("participants", "Participant")
+    with transaction.atomic():
+        known = set(Erasure.objects.values_list("participant_id", flat=True))
+        taken = set(Erasure.objects.values_list("pk", flat=True))
+        for line in lines:
+            if line["participant_id"] in known:
+                continue
+            values = {
+                "participant_id": line["participant_id"],
+                "erased_at": dt.datetime.fromisoformat(line["erased_at"]),
+                "actor_id": line.get("actor_id"),
+                "request_id": line.get("request_id"),
+                "reason": line.get("reason", ""),
+                "keep_scores": bool(line.get("keep_scores")),
+            }
+            pk = line.get("id") if line.get("id") not in taken else None
+            Erasure.objects.create(pk=pk, **values)
+            known.add(line["participant_id"])
+            report.restored_entries += 1
+        present = set(
+            participant_model._base_manager.filter(pk__in=known).values_list("pk", flat=True)
+        )
+        for entry in Erasure.objects.order_by("pk"):
+            pid = entry.participant_id
+            if pid not in present:
+                report.missing.append(pid)
+            elif _still_there(pid):
+                erase_participants(
+                    participant_ids=[pid],
+                    reason=entry.reason,
+                    actor_id=entry.actor_id,
+                    keep_scores=entry.keep_scores,
+                )
+                report.erased_again.append(pid)
+            else:
+                report.already_erased.append(pid)
+    return report
