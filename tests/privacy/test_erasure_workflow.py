@@ -210,3 +210,26 @@ def test_query_count_of_the_request_form(world, warm, django_assert_num_queries)
         # 4. the participant  5. its consents (the access helper's prefetch)
         # 6. may the user edit it  7. the access log
         client.get(url)
+
+
+def test_a_request_decided_meanwhile_is_not_decided_again(world, second_lead, login, monkeypatch):
+    from privacy import erasure
+
+    request = _request(world)
+    assert str(request) == f"erasure request {request.pk}: participant {request.participant_id}"
+    erasure.request_reject(request=request, rejected_by=second_lead)
+    with pytest.raises(erasure.AlreadyDecided):
+        erasure.request_approve(request=request, approved_by=second_lead)
+    with pytest.raises(erasure.AlreadyDecided):
+        erasure.request_reject(request=request, rejected_by=second_lead)
+
+    # a colleague decides between the page and the click
+    waiting = _request(world)
+
+    def decided_meanwhile(**kwargs):
+        raise erasure.AlreadyDecided
+
+    monkeypatch.setattr(erasure, "request_approve", decided_meanwhile)
+    url = reverse("erasure_request_decide", args=[waiting.pk])
+    response = login(second_lead).post(url, {"decision": "approve", "confirm": "on"}, follow=True)
+    assert "This request was already decided." in response.content.decode()
