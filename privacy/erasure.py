@@ -277,11 +277,17 @@ def _organisations_where(user: Any, roles: frozenset[str]) -> set[int]:
     }
 
 
+def is_erased(participant: Any) -> bool:
+    """Is this the anonymous record an erasure left (named by its own number)?"""
+    return bool(participant.full_name == f"#{participant.pk}")
+
+
 def may_request(user: Any, participant: Any) -> bool:
     """Who may record an erasure request: a project lead of the participant's
-    organisation (the managers of groups.access, who see the full participant record)."""
+    organisation (the managers of groups.access, who see the full participant record),
+    while there is something left to erase."""
     lead_of = _organisations_where(user, frozenset(GROUP_MANAGERS))
-    return participant.group.organisation_id in lead_of
+    return participant.group.organisation_id in lead_of and not is_erased(participant)
 
 
 def approver_organisations(user: Any) -> set[int]:

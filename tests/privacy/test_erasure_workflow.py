@@ -233,3 +233,16 @@ def test_a_request_decided_meanwhile_is_not_decided_again(world, second_lead, lo
     url = reverse("erasure_request_decide", args=[waiting.pk])
     response = login(second_lead).post(url, {"decision": "approve", "confirm": "on"}, follow=True)
     assert "This request was already decided." in response.content.decode()
+
+
+def test_an_erased_record_offers_no_new_request(world):
+    from privacy.erasure import erase_participants
+
+    person = world.participant_a1
+    erase_participants(
+        participant_ids=[person.pk], reason="request", actor_id=None, keep_scores=False
+    )
+    client = world.client_for("lead_a")
+    page = client.get(reverse("participant_detail", args=[person.pk])).content.decode()
+    assert reverse("erasure_request_create", args=[person.pk]) not in page
+    assert client.get(reverse("erasure_request_create", args=[person.pk])).status_code == 403
