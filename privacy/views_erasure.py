@@ -11,16 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from groups.access import Need, rule_for
 from participants import selectors as participant_selectors
-from stetapp.access import access, require
+from stetapp.access import access, require, roles
 from stetapp.submission import submission_once
 
 from . import erasure
 from .forms_erasure import DecisionForm, ErasureRequestForm
 from .models_erasure import ErasureRequest
 
-# Project leads (the managers of groups.access); may_request and may_approve decide per
-# participant and request.
+# Project leads (the managers of groups.access) record requests; whoever holds a role of
+# erasure.APPROVER_ROLES decides them. may_request and may_approve decide per participant
+# and request.
 LEADS = rule_for(Need.MANAGE)
+APPROVERS = roles(*sorted(erasure.APPROVER_ROLES))
 
 
 @access(LEADS)
@@ -51,7 +53,7 @@ def _pending_for(user):
     )
 
 
-@access(LEADS)
+@access(APPROVERS)
 @require_GET
 def erasure_request_list(request):
     user = request.user
@@ -61,7 +63,7 @@ def erasure_request_list(request):
     return render(request, "privacy/erasure_request_list.html", {"pending": pending})
 
 
-@access(LEADS)
+@access(APPROVERS)
 @require_http_methods(["GET", "POST"])
 def erasure_request_decide(request, pk):
     user = request.user
