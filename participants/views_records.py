@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.access import Need, group_ids_for, rule_for
+from privacy.erasure import may_request
 from privacy.views_export import may_export
 from stetapp.access import access, get_visible_or_404
 from stetapp.conflicts import saved_by
@@ -155,6 +156,7 @@ def participant_detail(request, pk):
                 "status_form": StatusForm(initial={"status": participant.status}),
                 # Everything about the person, for a request for access (project lead).
                 "can_export": may_export(user=user, participant=participant),
+                "can_request_erasure": may_request(user, participant),
             }
         )
     return render(request, "participants/participant_detail.html", ctx)

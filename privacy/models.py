@@ -86,3 +86,9 @@ class Access(models.Model):
 
     def __str__(self):
         return f"{self.actor_id} {self.action} {self.view} {self.at:%Y-%m-%d %H:%M}"
+
+
+# The erasure's ledger and requests live in their own module (decision 63).
+from .models_erasure import Erasure, ErasureRequest  # noqa: E402
+
+__all__ = ["Access", "AccessAction", "Change", "ChangeAction", "Erasure", "ErasureRequest"]
