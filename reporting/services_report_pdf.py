@@ -45,7 +45,7 @@ LAYOUT = "1"
 PDF_TEMPLATES = (
     "pdf/base.html",
     "reporting/pdf/grant_report.html",
-    "partials/bar_chart.html",
+    "reporting/pdf/_bars.html",
     "funding/_budget_against_actual.html",
 )
 # A queued or running PDF that has not finished after this long is queued again (a

@@ -386,3 +386,25 @@ def test_old_pdfs_are_pruned_with_their_files(world):
     jobs["prune-report-pdfs"].func()
     assert not StoredReport.objects.exists()
     assert not storage.exists(name)
+
+
+# --- the lighter print layout ---------------------------------------------------------------
+
+
+def test_the_pdf_bars_are_boxes_with_the_values_as_text():
+    from django.template.loader import render_to_string
+
+    from stetapp.charts import bar_chart, paired_bar_chart
+
+    chart = bar_chart(chart_id="c", title="Present", items=[("3 Mar", 10), ("10 Mar", 5)])
+    html = render_to_string("reporting/pdf/_bars.html", {"chart": chart})
+    assert "<svg" not in html
+    assert 'style="width: 100%"' in html and 'style="width: 50%"' in html
+    assert "3 Mar <strong>10</strong>" in html
+    paired = paired_bar_chart(
+        items=[("Room", Decimal("100"), Decimal("150"), True), ("Food", Decimal("50"), 0, False)]
+    )
+    html = render_to_string("reporting/pdf/_bars.html", {"chart": paired, "paired": True})
+    assert 'class="bar-fill bar-over" style="width: 100%"' in html
+    assert 'class="bar-fill bar-budgeted" style="width: 67%"' in html
+    assert 'style="width: 0%"' in html
