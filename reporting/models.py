@@ -634,6 +634,9 @@ class StoredReport(models.Model):
     filename = models.CharField(max_length=200, blank=True)
     queued_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When a reader last asked for a version that was not there: the refresh job keeps
+    # such reports up to date for a while, and the prune job removes them after a month.
+    asked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -9,7 +9,9 @@ version, and a stored file never claims data that changed after it was made; the
 data gives the same version, so the file is made once.
 
 `pdf_request` (called by the download view) finds the stored PDF of the current version
-or queues the task that makes it, once however many requests ask at the same time;
+or queues the task that makes it, once however many requests ask at the same time
+(and the scheduler job `refresh-report-pdfs` does the same when the data of a recently
+asked-for report changed, so that the next download finds it ready);
 `pdf_run` (called by the task, reporting/tasks.py) builds the report again, renders it
 and stores it in private storage, and removes the files of older versions of the same
 report. The scheduler job `prune-report-pdfs` (reporting/jobs.py) removes those nobody
@@ -55,6 +57,8 @@ WORKING = (BatchStatus.QUEUED, BatchStatus.RUNNING)
 # Stored PDFs are removed this many days after they were asked for (the setting
 # STETAPP_REPORT_PDF_KEEP_DAYS overrides it); the next request makes them again.
 KEEP_DAYS = 30
+# The refresh job keeps the PDFs of reports asked for in this many days up to date.
+REFRESH_DAYS = 7
 
 
 @cache
@@ -91,13 +95,14 @@ def _queue(stored: StoredReport) -> None:
         )
 
 
-def pdf_request(*, report, language: str) -> StoredReport:
+def pdf_request(*, report, language: str, asked_at: dt.datetime | None = None) -> StoredReport:
     """The stored PDF of `report` (built by the caller) in `language`, its task queued
     when it is not made yet. Two requests at once queue it once: the row is unique per
     version and only the request that created it (or that took over a failed or stale
     one, by a conditional update) queues the task. With the immediate task backend
     (development, tests) the PDF is made inside this call. One query when the PDF is
-    there."""
+    there. `asked_at` (default: now) is when a reader asked for this report; the refresh
+    job passes on the time of the version it replaces."""
     key = {
         "grant_id": report.grant_pk,
         "start": report.start,
@@ -109,7 +114,7 @@ def pdf_request(*, report, language: str) -> StoredReport:
     if stored is None:
         try:
             with transaction.atomic():
-                stored = StoredReport.objects.create(**key)
+                stored = StoredReport.objects.create(**key, asked_at=asked_at or timezone.now())
         except IntegrityError:  # another request created it a moment ago
             return StoredReport.objects.get(**key)
         _queue(stored)
@@ -154,6 +159,7 @@ def pdf_run(stored_id: str) -> StoredReport | None:
                     end=stored.end,
                     language=stored.language,
                     version=version,
+                    defaults={"asked_at": stored.asked_at},
                 )
                 stored.delete()
                 if target.status == BatchStatus.DONE:
@@ -195,12 +201,35 @@ def _remove(rows) -> int:
 
 
 def pdf_prune(*, now: dt.datetime | None = None) -> int:
-    """Remove stored PDFs older than STETAPP_REPORT_PDF_KEEP_DAYS and rows left waiting or
-    failed for longer than that; the number removed (the scheduler job)."""
+    """Remove stored PDFs (and rows left waiting or failed) asked for more than
+    STETAPP_REPORT_PDF_KEEP_DAYS ago; the number removed (the scheduler job)."""
     now = now or timezone.now()
     days = getattr(settings, "STETAPP_REPORT_PDF_KEEP_DAYS", KEEP_DAYS)
     cutoff = now - dt.timedelta(days=days)
-    return _remove(StoredReport.objects.filter(queued_at__lt=cutoff))
+    return _remove(StoredReport.objects.filter(asked_at__lt=cutoff))
+
+
+def pdf_refresh(*, now: dt.datetime | None = None) -> int:
+    """Queue a new PDF for every report asked for in the last REFRESH_DAYS whose data
+    changed since its PDF was made, so that the next download finds it ready; the number
+    queued (the scheduler job). The report's fixed queries per report kept."""
+    now = now or timezone.now()
+    latest: dict[tuple, StoredReport] = {}
+    for row in StoredReport.objects.filter(
+        status=BatchStatus.DONE, asked_at__gte=now - dt.timedelta(days=REFRESH_DAYS)
+    ).order_by("queued_at"):
+        latest[(row.grant_id, row.start, row.end, row.language)] = row
+    grants = Grant.objects.in_bulk({row.grant_id for row in latest.values()})
+    queued = 0
+    from . import report as reports
+
+    for row in latest.values():
+        with translation.override(row.language):
+            built = reports.build_grant_report(grants[row.grant_id], start=row.start, end=row.end)
+            if report_version(built, row.language) != row.version:
+                pdf_request(report=built, language=row.language, asked_at=row.asked_at)
+                queued += 1
+    return queued
 
 
 def stored_bytes(stored: StoredReport) -> bytes | None:

@@ -381,7 +381,7 @@ def test_old_pdfs_are_pruned_with_their_files(world):
     stored = StoredReport.objects.get()
     storage, name = stored.file.storage, stored.file.name
     assert services_report_pdf.pdf_prune() == 0
-    StoredReport.objects.update(queued_at=timezone.now() - dt.timedelta(days=31))
+    StoredReport.objects.update(asked_at=timezone.now() - dt.timedelta(days=31))
     jobs = {job.name: job for job in registered_jobs()}
     jobs["prune-report-pdfs"].func()
     assert not StoredReport.objects.exists()
@@ -408,3 +408,31 @@ def test_the_pdf_bars_are_boxes_with_the_values_as_text():
     assert 'class="bar-fill bar-over" style="width: 100%"' in html
     assert 'class="bar-fill bar-budgeted" style="width: 67%"' in html
     assert 'style="width: 0%"' in html
+
+
+def test_the_refresh_job_remakes_a_recently_asked_report_whose_data_changed(world):
+    from stetapp.scheduler import registered_jobs
+
+    refresh = {job.name: job for job in registered_jobs()}["refresh-report-pdfs"]
+    world.client_for("funder").get(pdf_url(world.grant_a))
+    old = StoredReport.objects.get()
+    assert services_report_pdf.pdf_refresh() == 0  # nothing changed
+    Attendance.objects.create(
+        meeting=world.meeting_a1, participant=world.participant_a1, status="present"
+    )
+    refresh.func()  # the immediate backend makes it at once
+    new = StoredReport.objects.get()
+    assert new.pk != old.pk and new.status == BatchStatus.DONE
+    assert new.asked_at == old.asked_at  # the job does not count as a reader
+    with translation.override(new.language):
+        assert new.version == version_of(world.grant_a, language=new.language)
+
+
+def test_the_refresh_job_leaves_reports_nobody_asked_for_lately(world):
+    world.client_for("funder").get(pdf_url(world.grant_a))
+    StoredReport.objects.update(asked_at=timezone.now() - dt.timedelta(days=8))
+    Attendance.objects.create(
+        meeting=world.meeting_a1, participant=world.participant_a1, status="present"
+    )
+    assert services_report_pdf.pdf_refresh() == 0
+    assert StoredReport.objects.count() == 1
