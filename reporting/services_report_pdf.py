@@ -146,12 +146,12 @@ def pdf_run(stored_id: str) -> StoredReport | None:
     if not claimed:
         return None  # made, or taken by another worker, or gone
     stored = StoredReport.objects.get(pk=stored_id)
+    target = stored
     try:
         with translation.override(stored.language):
             grant = Grant.objects.get(pk=stored.grant_id)
             built = reports.build_grant_report(grant, start=stored.start, end=stored.end)
             version = report_version(built, stored.language)
-            target = stored
             if version != stored.version:
                 target, _created = StoredReport.objects.get_or_create(
                     grant_id=stored.grant_id,
@@ -168,7 +168,7 @@ def pdf_run(stored_id: str) -> StoredReport | None:
             filename = reports.report_filename(built, "pdf")
     except Exception as exc:  # noqa: BLE001 - a failure is recorded, never the message
         logger.error("Report PDF %s failed: %s", stored_id, type(exc).__name__)
-        StoredReport.objects.filter(pk=stored_id).update(
+        StoredReport.objects.filter(pk__in={stored.pk, target.pk}).update(
             status=BatchStatus.FAILED, finished_at=timezone.now()
         )
         return None

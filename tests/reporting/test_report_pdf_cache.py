@@ -436,3 +436,48 @@ def test_the_refresh_job_leaves_reports_nobody_asked_for_lately(world):
     )
     assert services_report_pdf.pdf_refresh() == 0
     assert StoredReport.objects.count() == 1
+
+
+def test_a_task_whose_new_version_is_already_made_only_drops_its_row(world, queued_only):
+    world.client_for("funder").get(pdf_url(world.grant_a), headers={"Accept-Language": "en"})
+    asked = StoredReport.objects.get()
+    Attendance.objects.create(
+        meeting=world.meeting_a1, participant=world.participant_a1, status="present"
+    )
+    # A reader asked again after the change, and that version was made first.
+    world.client_for("funder").get(pdf_url(world.grant_a), headers={"Accept-Language": "en"})
+    current = StoredReport.objects.exclude(pk=asked.pk).get()
+    services_report_pdf.pdf_run(str(current.pk))
+    current.refresh_from_db()
+    made = current.file.name
+    assert made
+    assert services_report_pdf.pdf_run(str(asked.pk)).pk == current.pk
+    assert list(StoredReport.objects.values_list("pk", flat=True)) == [current.pk]
+    current.refresh_from_db()
+    assert current.file.name == made
+
+
+def test_a_failure_after_the_data_changed_fails_the_new_row_too(world, queued_only, monkeypatch):
+    world.client_for("funder").get(pdf_url(world.grant_a), headers={"Accept-Language": "en"})
+    asked = StoredReport.objects.get()
+    Attendance.objects.create(
+        meeting=world.meeting_a1, participant=world.participant_a1, status="present"
+    )
+
+    def broken(report):
+        raise ValueError("no fonts")
+
+    monkeypatch.setattr(reports, "report_pdf", broken)
+    assert services_report_pdf.pdf_run(str(asked.pk)) is None
+    assert list(StoredReport.objects.values_list("status", flat=True)) == [BatchStatus.FAILED]
+
+
+def test_a_row_made_again_replaces_its_own_file(world, queued_only):
+    world.client_for("funder").get(pdf_url(world.grant_a), headers={"Accept-Language": "en"})
+    stored = StoredReport.objects.get()
+    stored.file.save(f"{stored.pk}.pdf", ContentFile(b"%PDF-half"), save=True)
+    services_report_pdf.pdf_run(str(stored.pk))
+    stored.refresh_from_db()
+    assert stored.file.name == f"reports/pdf/{stored.pk}.pdf"
+    with stored.file.open("rb") as handle:
+        assert handle.read() != b"%PDF-half"
