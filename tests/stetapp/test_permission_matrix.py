@@ -713,6 +713,12 @@ MATRIX = {
         "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
         "POST": row(R, NO, NO, NA, NA, NA, NA, NA),
     },
+    "grant_report_pdf_status": {
+        # A PDF that is gone (or never was) still answers, with a link to the download.
+        "kwargs": lambda w: {"pk": w.grant_a.pk, "stored": "00000000-0000-0000-0000-000000000001"},
+        "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
+        "POST": row(R, NO, NO, NA, NA, NA, NA, NA),
+    },
     "grant_report_xlsx": {
         "kwargs": lambda w: {"pk": w.grant_a.pk},
         "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
