@@ -40,6 +40,8 @@ class Seen:
 
     participants: set[int] = field(default_factory=set)
     refused: int | None = None
+    # Set by a page that reads the logs (reading_logs): logged even without participants.
+    action: str | None = None
 
 
 _seen: ContextVar[Seen | None] = ContextVar("privacy_seen", default=None)
@@ -58,6 +60,16 @@ def saw(participant_id: int | None) -> None:
     seen = _seen.get()
     if seen is not None and participant_id is not None:
         seen.participants.add(participant_id)
+
+
+def reading_logs(participant_ids: set[int] | frozenset[int] = frozenset()) -> None:
+    """This request reads the logs (privacy/views_logs.py): it is logged as such
+    (AccessAction.LOG), with the participants whose names it shows, even when it shows
+    none."""
+    seen = _seen.get()
+    if seen is not None:
+        seen.action = AccessAction.LOG
+        seen.participants.update(participant_ids)
 
 
 def _report_loaded(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -161,10 +173,10 @@ class AccessLogMiddleware:
                     participant_ids=seen.participants,
                     status=seen.refused,
                 )
-            elif seen.participants:
+            elif seen.participants or seen.action:
                 record(
                     request=request,
-                    action=action_of(request, response),
+                    action=seen.action or action_of(request, response),
                     participant_ids=seen.participants,
                     status=response.status_code,
                 )
