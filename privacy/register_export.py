@@ -4,7 +4,7 @@ the one way it is exported, by `manage.py privacy_register` and by the register 
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from stetapp.exports import Sheet
 
@@ -13,4 +13,10 @@ from . import register
 
 def register_sheets() -> list[Sheet]:
     """The register as sheets, in the active language."""
-    return [Sheet(title=_("Register"), headers=register.headers(), rows=register.table())]
+    return [
+        Sheet(
+            title=pgettext("register of processing", "Register"),
+            headers=register.headers(),
+            rows=register.table(),
+        )
+    ]
