@@ -33,7 +33,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups.models import Group, Membership, Organisation, Role, no_access
 from groups.roles import GROUP_STAFF
@@ -427,7 +427,11 @@ def alerts(summaries: Iterable[UserSummary]) -> list[Alert]:
                     AlertKind.FOREIGN_FILES,
                     s.user,
                     s.foreign_participants,
-                    _("opened the files of %(count)d people of groups they do not work in")
+                    ngettext(
+                        "opened the file of %(count)d person of groups they do not work in",
+                        "opened the files of %(count)d people of groups they do not work in",
+                        s.foreign_participants,
+                    )
                     % {"count": s.foreign_participants},
                 )
             )
@@ -437,7 +441,12 @@ def alerts(summaries: Iterable[UserSummary]) -> list[Alert]:
                     AlertKind.EXPORTS_OUTSIDE_HOURS,
                     s.user,
                     s.exports_outside_hours,
-                    _("exported, printed or downloaded a PDF %(count)d times outside working hours")
+                    ngettext(
+                        "exported, printed or downloaded a PDF once outside working hours",
+                        "exported, printed or downloaded a PDF %(count)d times outside "
+                        "working hours",
+                        s.exports_outside_hours,
+                    )
                     % {"count": s.exports_outside_hours},
                 )
             )
@@ -447,7 +456,8 @@ def alerts(summaries: Iterable[UserSummary]) -> list[Alert]:
                     AlertKind.REFUSED,
                     s.user,
                     s.refused,
-                    _("was refused %(count)d times") % {"count": s.refused},
+                    ngettext("was refused once", "was refused %(count)d times", s.refused)
+                    % {"count": s.refused},
                 )
             )
     return found
