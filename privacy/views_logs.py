@@ -143,7 +143,9 @@ def organisation_access_log(request, pk):
     organisation = _officer_organisation(request.user, pk)
     users = [(u.pk, str(u)) for u in selectors_logs.staff_of(organisation)]
     form = LogFilterForm(request.GET or None, users=users)
-    rows = selectors_logs.organisation_log(organisation=organisation, log_filter=form.log_filter())
+    # Without a start, the last 30 days: the count under the page stays bounded.
+    log_filter = selectors_logs.default_period(form.log_filter())
+    rows = selectors_logs.organisation_log(organisation=organisation, log_filter=log_filter)
     fmt = _format(request)
     if fmt is not None:
         exported = list(rows[:EXPORT_MAX_ROWS])
@@ -167,6 +169,7 @@ def organisation_access_log(request, pk):
         "organisation": organisation,
         "form": form,
         "entries": selectors_logs.access_entries(shown, with_names=True),
+        "period": log_filter,
         "page": page,
         "query": _query_without(request, "page", "format"),
     }

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from groups.forms import InviteForm
@@ -48,6 +49,10 @@ def _org_url(name, organisation):
     return reverse(name, args=[organisation.pk])
 
 
+# A Wednesday morning: inside working hours.
+WEDNESDAY = dt.datetime(2026, 11, 4, 10, tzinfo=AMSTERDAM)
+
+
 def _access(*, actor, participant=None, action=AccessAction.VIEW, at=None, status=200):
     return Access.objects.create(
         actor_id=actor.pk,
@@ -55,7 +60,7 @@ def _access(*, actor, participant=None, action=AccessAction.VIEW, at=None, statu
         action=action,
         view="participant_detail",
         status=status,
-        at=at or dt.datetime(2026, 11, 4, 10, tzinfo=AMSTERDAM),
+        at=at or timezone.now() - dt.timedelta(minutes=5),
     )
 
 
@@ -312,8 +317,13 @@ def test_the_organisation_log_shows_only_its_own_rows_and_filters(world):
     assert {e.participant for e in entries} == {world.participant_a1.full_name, ""}
     refused = client.get(url, {"action": AccessAction.REFUSED}).context["entries"]
     assert [e.what for e in refused] == [str(AccessAction.REFUSED.label)]
-    nobody = client.get(url, {"date_to": "2026-01-01"}).context["entries"]
-    assert nobody == []
+    nobody = client.get(url, {"date_from": "2025-01-01", "date_to": "2025-12-31"})
+    assert nobody.context["entries"] == []
+    old = _access(actor=facilitator_a1, at=timezone.now() - dt.timedelta(days=40))
+    recent = {e.at for e in client.get(url).context["entries"]}
+    assert old.at not in recent  # the last 30 days without a start
+    earlier = client.get(url, {"date_from": (timezone.localdate() - dt.timedelta(days=60))})
+    assert old.at in {e.at for e in earlier.context["entries"]}
 
 
 def test_the_organisation_log_export_names_participant_and_user(world, english):
@@ -394,7 +404,7 @@ def test_the_project_lead_works_in_every_group_of_the_organisation(world):
 def test_alert_exports_outside_working_hours(world):
     facilitator = world.users["facilitator_a1"]
     person = world.participant_a1
-    _access(actor=facilitator, participant=person, action=AccessAction.EXPORT)  # Wed 10:00
+    _access(actor=facilitator, participant=person, action=AccessAction.EXPORT, at=WEDNESDAY)
     _access(
         actor=facilitator,
         participant=person,
@@ -429,8 +439,6 @@ def test_alert_many_refused_requests(world):
 
 
 def test_the_summary_page_shows_alerts_for_the_default_period(world, english):
-    from django.utils import timezone
-
     facilitator = world.users["facilitator_a1"]
     saturday_night = timezone.now() - dt.timedelta(days=(timezone.now().weekday() + 2) % 7 or 7)
     _access(
