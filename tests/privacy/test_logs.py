@@ -527,3 +527,14 @@ def test_query_counts_are_pinned_and_do_not_grow(world, name, expected):
     few = _count_queries(client, url)
     _many(world, 60)
     assert _count_queries(client, url) == few == expected
+
+
+def test_labels_of_records_and_fields_that_are_gone(english):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert selectors_logs._model_label("gone.Model") == "gone.Model"
+    assert selectors_logs._field_label("participants.Participant", "gone") == "gone"
+    assert selectors_logs._field_label("participants.Participant", "religion") == "Religion"
+    assert not selectors_logs.organisations_for_officer(AnonymousUser()).exists()
+    assert selectors_logs.user_labels([None]) == {}
+    assert selectors_logs.participant_names([None]) == {}
