@@ -538,3 +538,12 @@ def test_labels_of_records_and_fields_that_are_gone(english):
     assert not selectors_logs.organisations_for_officer(AnonymousUser()).exists()
     assert selectors_logs.user_labels([None]) == {}
     assert selectors_logs.participant_names([None]) == {}
+
+
+def test_the_register_page_labels_every_cell(world, english):
+    from privacy import register
+
+    response = _client(world, _officer(world)).get(reverse("privacy_register"))
+    html = response.content.decode()
+    for header in register.headers()[1:]:
+        assert f'data-label="{header}"' in html
