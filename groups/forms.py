@@ -204,7 +204,7 @@ class InviteForm(forms.Form):
         self.scope_organisation = organisation
         self.scope_programme = programme
         if organisation is not None:
-            roles = [Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER]
+            roles = [Role.PROJECT_LEAD, Role.PRIVACY_OFFICER, Role.FACILITATOR, Role.VOLUNTEER]
             self.fields["group"].queryset = organisation.stet_groups.order_by("name")
             del self.fields["organisation"]
         else:
@@ -235,6 +235,8 @@ class InviteForm(forms.Form):
             return self.cleaned_data["group"]
         if role == Role.PROJECT_LEAD:
             return self.scope_organisation or self.cleaned_data["organisation"]
+        if role == Role.PRIVACY_OFFICER:
+            return self.scope_organisation
         return self.scope_programme
 
 

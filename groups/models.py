@@ -439,14 +439,19 @@ def funds_granting_to_staff_of(user: Any) -> models.QuerySet:
     )
 
 
+# The roles held in an organisation itself; its project lead grants and revokes them.
+ORGANISATION_ROLES = (Role.PROJECT_LEAD, Role.PRIVACY_OFFICER)
+
+
 class MembershipQuerySet(HistoryQuerySet):
     def manageable_by(self, user):
         """Memberships the user may grant or revoke.
 
-        Project leads: the project leads of their organisations and the facilitators and
-        volunteers of its groups. Coordinators: the coordinators of their programmes and
-        the project leads of the programmes' organisations. Both: the funder's readers of
-        the funds that made a grant to those organisations (funds_granting_to_staff_of).
+        Project leads: the project leads and privacy officers of their organisations and
+        the facilitators and volunteers of its groups. Coordinators: the coordinators of
+        their programmes and the project leads of the programmes' organisations. Both: the
+        funder's readers of the funds that made a grant to those organisations
+        (funds_granting_to_staff_of).
         """
         if no_access(user):
             return self.none()
@@ -458,7 +463,7 @@ class MembershipQuerySet(HistoryQuerySet):
             programme_id__in=coordinated
         ).values("organisation_id")
         return self.filter(
-            Q(role=Role.PROJECT_LEAD, organisation_id__in=led)
+            Q(role__in=ORGANISATION_ROLES, organisation_id__in=led)
             | Q(role__in=GROUP_STAFF, group__organisation_id__in=led)
             | Q(role=Role.PROGRAMME_COORDINATOR, programme_id__in=coordinated)
             | Q(role=Role.PROJECT_LEAD, organisation_id__in=programme_orgs)
@@ -557,7 +562,7 @@ class Membership(models.Model):
                         fund__isnull=True,
                     )
                     | Q(
-                        role=Role.PROJECT_LEAD,
+                        role__in=[Role.PROJECT_LEAD, Role.PRIVACY_OFFICER],
                         programme__isnull=True,
                         organisation__isnull=False,
                         group__isnull=True,

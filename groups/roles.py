@@ -23,6 +23,10 @@ class Role(models.TextChoices):
     FACILITATOR = "facilitator", _("facilitator")
     VOLUNTEER = "volunteer", _("volunteer")
     FUNDER = "funder", _("funder")
+    # The organisation's privacy officer (FG): reads the organisation's access log and
+    # change history and the register of processing, never a participant's data beyond
+    # names (docs/decisions.md, decision 61). In no group role set below.
+    PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
 
 
 # Which scope each role is held in. A membership names exactly one scope.
@@ -32,6 +36,7 @@ ROLE_SCOPE = {
     Role.FACILITATOR: "group",
     Role.VOLUNTEER: "group",
     Role.FUNDER: "fund",
+    Role.PRIVACY_OFFICER: "organisation",
 }
 
 # Roles held in a group itself (a membership with group_id).

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.access import Need, group_ids_for, rule_for
+from groups.access import Need, can, group_ids_for, rule_for
 from privacy.erasure import may_request
 from privacy.views_export import may_export
 from stetapp.access import access, get_visible_or_404
@@ -137,6 +137,9 @@ def participant_detail(request, pk):
         ctx.update(
             {
                 "can_edit": full,
+                # The project lead of the organisation reads the file's logs
+                # (privacy/views_logs.py): the rule of the group's managers.
+                "can_read_log": can(user, participant.group, Need.MANAGE),
                 "active_consents": [c for c in consents if c.is_active],
                 "withdrawn_consents": [c for c in consents if not c.is_active],
                 "has_data_consent": ConsentPurpose.DATA_PROCESSING in active,

@@ -40,6 +40,8 @@ class Seen:
 
     participants: set[int] = field(default_factory=set)
     refused: int | None = None
+    # Set by a page that reads the logs (reading_logs): logged even without participants.
+    action: str | None = None
 
 
 _seen: ContextVar[Seen | None] = ContextVar("privacy_seen", default=None)
@@ -67,6 +69,16 @@ def replace_seen(mapping: dict[int, int]) -> None:
     seen = _seen.get()
     if seen is not None:
         seen.participants = {mapping.get(pid, pid) for pid in seen.participants}
+
+
+def reading_logs(participant_ids: set[int] | frozenset[int] = frozenset()) -> None:
+    """This request reads the logs (privacy/views_logs.py): it is logged as such
+    (AccessAction.LOG), with the participants whose names it shows, even when it shows
+    none."""
+    seen = _seen.get()
+    if seen is not None:
+        seen.action = AccessAction.LOG
+        seen.participants.update(participant_ids)
 
 
 def _report_loaded(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -170,10 +182,10 @@ class AccessLogMiddleware:
                     participant_ids=seen.participants,
                     status=seen.refused,
                 )
-            elif seen.participants:
+            elif seen.participants or seen.action:
                 record(
                     request=request,
-                    action=action_of(request, response),
+                    action=seen.action or action_of(request, response),
                     participant_ids=seen.participants,
                     status=response.status_code,
                 )

@@ -263,8 +263,9 @@ def _erase_logs(pid: int, *, reference: int, touched: dict[str, list[Any]]) -> N
 # --- the four-eyes workflow ------------------------------------------------------------
 
 
-# Who may approve an erasure besides the project leads: the privacy officer joins here.
-APPROVER_ROLES = frozenset({Role.PROJECT_LEAD})
+# Who may approve an erasure in an organisation: its project leads and its privacy
+# officer (decision 61), never the person who recorded the request.
+APPROVER_ROLES = frozenset({Role.PROJECT_LEAD, Role.PRIVACY_OFFICER})
 
 
 def _organisations_where(user: Any, roles: frozenset[str]) -> set[int]:
@@ -297,8 +298,8 @@ def approver_organisations(user: Any) -> set[int]:
 
 def may_approve(user: Any, request: ErasureRequest) -> bool:
     """Who may approve (or reject) a request: a person other than the one who recorded
-    it, who is a project lead of the participant's organisation. The one place that
-    decides it."""
+    it, who is a project lead or the privacy officer of the participant's organisation.
+    The one place that decides it."""
     if not user.is_authenticated or request.requested_by_id == user.pk:
         return False
     return request.participant.group.organisation_id in approver_organisations(user)

@@ -158,13 +158,17 @@ VOLUNTEER = _p(C.IDENTITY, P.GROUP_WORK, COLLEAGUES, R.PERSON)
 VOLUNTEER_CONTACT = _p(C.CONTACT, P.GROUP_WORK, TEAM, R.PERSON)
 PARTNER_CONTACT = _p(C.CONTACT, P.CARE, TEAM, R.RECORD)
 TASK = _p(C.TRAIL, P.TRACE, NOBODY, R.TASK)
+# Names the privacy officer also reads, in the organisation's access log (decision 61).
+OFFICER = frozenset({Role.PRIVACY_OFFICER})
+PARTICIPANT_NAME = _p(C.IDENTITY, P.GROUP_WORK, TEAM_AND_VOLUNTEERS | OFFICER, R.PERSON)
+ACCOUNT_NAME = _p(C.ACCOUNT, P.ACCESS, COLLEAGUES | OFFICER, R.ACCOUNT)
 
 REGISTER: dict[str, ModelDeclaration] = {
     # --- participants -------------------------------------------------------------
     "participants.Participant": ModelDeclaration(
         subject=Subject.PARTICIPANT,
         personal={
-            "full_name": NAME,
+            "full_name": PARTICIPANT_NAME,
             "phone": PHONE,
             "address": CONTACT,
             "postcode": _p(C.CONTACT, P.RECRUITMENT, TEAM, R.PERSON),
@@ -530,8 +534,8 @@ REGISTER: dict[str, ModelDeclaration] = {
     "stetapp.User": ModelDeclaration(
         subject=Subject.STAFF,
         personal={
-            "email": ACCOUNT,
-            "full_name": ACCOUNT,
+            "email": ACCOUNT_NAME,
+            "full_name": ACCOUNT_NAME,
             "language": ACCOUNT,
             "password": SECRET,
             "last_login": SECRET,

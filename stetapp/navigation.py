@@ -57,6 +57,11 @@ MENU: tuple[Entry | Section, ...] = (
     ),
     Entry("report_batch_create", _("Reports"), also=("report_batch_detail",)),
     Entry("erasure_request_list", _("Erasure requests"), also=("erasure_request_decide",)),
+    Entry(
+        "privacy_home",
+        _("Privacy"),
+        also=("organisation_access_log", "organisation_access_summary", "privacy_register"),
+    ),
 )
 
 ACCOUNT_MENU: tuple[Entry, ...] = (Entry("facilitator_profile_edit", _("My profile")),)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("reporting.urls")),
     path("", include("privacy.urls_erasure")),
+    path("", include("privacy.urls")),
 ]
 
 handler400 = "stetapp.views.error_400"

@@ -202,6 +202,7 @@ ACCOUNTS: list[tuple[str, str, str, tuple[Any, ...]]] = [
     ("facilitator.haaglanden@example.org", "Sita Begeleider", Role.FACILITATOR, ("group", 3)),
     ("volunteer@example.org", "Vera Vrijwilliger", Role.VOLUNTEER, ("group", 0)),
     ("funder@example.org", "Frank Fonds", Role.FUNDER, ("fund",)),
+    ("privacy@example.org", "Pieter Privacy", Role.PRIVACY_OFFICER, ("organisation", 0)),
 ]
 
 

@@ -25,11 +25,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 # Everyone who sees special-category data (health notes, religion) must use a second
-# factor: facilitators, project leads, programme coordinators. Volunteers and funders may
-# set one up; add "volunteer" or "funder" here (or in the environment) to require it.
+# factor: facilitators, project leads, programme coordinators; and the privacy officer,
+# who reads the organisation's access log (decision 61). Volunteers and funders may set
+# one up; add "volunteer" or "funder" here (or in the environment) to require it.
 STETAPP_MFA_REQUIRED_ROLES = env.list(
     "STETAPP_MFA_REQUIRED_ROLES",
-    default=["facilitator", "project_lead", "programme_coordinator"],
+    default=["facilitator", "project_lead", "programme_coordinator", "privacy_officer"],
 )
 
 STETAPP_MFA_REQUIRED_FOR_STAFF = env.bool("STETAPP_MFA_REQUIRED_FOR_STAFF", default=True)

@@ -49,6 +49,7 @@ def test_organisation_people_lists_members_and_limits_choices(world):
     form = response.context["form"]
     assert [value for value, _label in form.fields["role"].choices] == [
         "project_lead",
+        "privacy_officer",
         "facilitator",
         "volunteer",
     ]

@@ -68,7 +68,7 @@ def test_force_runs_with_debug_off(db):
     # depends on the date; pinned here for 22 November 2026.
     assert (
         "Demo data ready: 4 organisations, 10 groups, 102 participants, 318 meetings, "
-        "9 accounts" in output
+        "10 accounts" in output
     )
     assert _counts() == {
         "programmes": 1,
@@ -77,8 +77,8 @@ def test_force_runs_with_debug_off(db):
         "venues": 5,
         "groups": 10,
         "funds": 3,
-        "users": 9,
-        "memberships": 8,
+        "users": 10,
+        "memberships": 9,
         "stories": 7,
         "selection rounds": 2,
         "observations": 10,
@@ -114,6 +114,7 @@ def test_one_account_per_role(db):
             "facilitator@example.org",
             "volunteer@example.org",
             "funder@example.org",
+            "privacy@example.org",
         }
     }
     assert roles == {
@@ -122,6 +123,7 @@ def test_one_account_per_role(db):
         "facilitator@example.org": Role.FACILITATOR,
         "volunteer@example.org": Role.VOLUNTEER,
         "funder@example.org": Role.FUNDER,
+        "privacy@example.org": Role.PRIVACY_OFFICER,
     }
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
     admin = User.objects.get(email="admin@example.org")

@@ -313,6 +313,7 @@ def test_query_count_full_record(world, history, persona, warm, django_assert_nu
     warm(client, url)
     with django_assert_num_queries(10):
         # + the access log: one INSERT (privacy/access_log.py)
+        # + may the user read the file's logs (groups.access.can, Need.MANAGE)
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)

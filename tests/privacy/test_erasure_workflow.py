@@ -147,6 +147,24 @@ def test_the_second_lead_approves_and_the_person_is_erased(world, second_lead, l
     assert Erasure.objects.count() == 1
 
 
+def test_the_privacy_officer_of_the_organisation_may_approve(world, login):
+    """The second pair of eyes may be the organisation's privacy officer (decision 61);
+    an officer of another organisation may not."""
+    officer = UserFactory(email="fg.a@example.org", full_name="Officer A")
+    grant_role(officer, Role.PRIVACY_OFFICER, world.org_a)
+    other = UserFactory(email="fg.b@example.org", full_name="Officer B")
+    grant_role(other, Role.PRIVACY_OFFICER, world.org_b)
+    request = _request(world)
+    client = login(officer)
+    url = reverse("erasure_request_decide", args=[request.pk])
+    assert url in client.get(reverse("erasure_request_list")).content.decode()
+    assert login(other).get(url).status_code in (403, 404)
+    done = login(officer).post(url, {"decision": "approve", "confirm": "on"})
+    assert done.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "carried_out" and request.decided_by == officer
+
+
 def test_a_rejected_request_erases_nothing(world, second_lead, login):
     request = _request(world)
     client = login(second_lead)

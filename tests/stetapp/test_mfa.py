@@ -19,7 +19,7 @@ from django.urls import reverse
 
 PASSWORD = "a-long-test-password"
 # Production's default (stetapp/settings/production.py).
-REQUIRED = ["facilitator", "project_lead", "programme_coordinator"]
+REQUIRED = ["facilitator", "project_lead", "programme_coordinator", "privacy_officer"]
 
 
 def _sign_in(client, user):

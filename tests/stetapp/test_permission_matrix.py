@@ -9,7 +9,7 @@ who is not a site administrator.
 import pytest
 from django.urls import reverse
 
-from groups.models import Membership
+from groups.models import Membership, Role
 from tests.helpers import PERSONAS, all_patterns
 
 # Expected statuses: redirect (to sign-in, or after a successful POST), ok, forbidden,
@@ -758,6 +758,32 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
         "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
     },
+    # --- privacy (decision 61): the file log for the project lead; the organisation's
+    # logs and the register for its privacy officer (tests/privacy/test_logs.py; none of
+    # these personas is one: see test_the_privacy_officer_gets_no_more_than_an_outsider)
+    "participant_log": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NO, NO),
+    },
+    "privacy_home": {
+        "GET": row(R, NO, NO, NO, NO, NO, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, NO, NO),
+    },
+    "privacy_register": {
+        "GET": row(R, NO, NO, NO, NO, NO, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, NO, NO),
+    },
+    "organisation_access_log": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, NO, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, NO, NO),
+    },
+    "organisation_access_summary": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, NO, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NO, NO, NO),
+    },
 }
 
 
@@ -840,6 +866,48 @@ def test_matrix_cell(world, name, persona, method):
     )
     if expected == R and persona == "anonymous":
         assert response["Location"].startswith(reverse("account_login")) or name in {"set_language"}
+
+
+# The privacy officer of organisation A (decision 61) holds a role, so the pages open to
+# any role open to them too; everywhere else they get exactly what someone without a role
+# gets. Where they get more, it is listed here: their own pages, and the pages every role
+# opens (which show them nothing of a group or a participant).
+OFFICER_UNLIKE_OUTSIDER = {
+    # The officer is the second pair of eyes on erasure requests (privacy.erasure).
+    ("erasure_request_list", "GET"): OK,
+    ("erasure_request_list", "POST"): NA,
+    ("erasure_request_decide", "GET"): OK,
+    ("erasure_request_decide", "POST"): OK,
+    ("privacy_home", "GET"): OK,
+    ("privacy_home", "POST"): NA,
+    ("privacy_register", "GET"): OK,
+    ("privacy_register", "POST"): NA,
+    ("organisation_access_log", "GET"): OK,
+    ("organisation_access_log", "POST"): NA,
+    ("organisation_access_summary", "GET"): OK,
+    ("organisation_access_summary", "POST"): NA,
+}
+
+OFFICER_CELLS = [(name, method) for name in sorted(MATRIX) for method in ("GET", "POST")]
+
+
+@pytest.mark.parametrize(("name", "method"), OFFICER_CELLS)
+def test_the_privacy_officer_gets_no_more_than_an_outsider(world, name, method):
+    from django.test import Client
+
+    from tests.factories import UserFactory, grant_role
+
+    officer = UserFactory(email="officer.a@example.org")
+    grant_role(officer, Role.PRIVACY_OFFICER, world.org_a)
+    client = Client()
+    client.force_login(officer)
+    spec = MATRIX[name]
+    url = reverse(name, kwargs=spec.get("kwargs", lambda w: {})(world))
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    expected = OFFICER_UNLIKE_OUTSIDER.get((name, method), spec[method]["outsider"])
+    assert response.status_code == expected, (
+        f"{method} {url} as the privacy officer: {response.status_code}, expected {expected}"
+    )
 
 
 THIRD_PARTY = [

@@ -4,10 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from privacy import register
-from stetapp.exports import Sheet, workbook_bytes
+from privacy.register_export import register_sheets
+from stetapp.exports import workbook_bytes
 
 
 class Command(BaseCommand):
@@ -19,9 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output: str, language: str | None, **options) -> None:
         with translation.override(language or translation.get_language() or "nl"):
-            rows = register.table()
-            content = workbook_bytes(
-                [Sheet(title=_("Register"), headers=register.headers(), rows=rows)]
-            )
+            sheets = register_sheets()
+            content = workbook_bytes(sheets)
         Path(output).write_bytes(content)
-        self.stdout.write(f"{output}: {len(rows)} personal-data fields")
+        self.stdout.write(f"{output}: {len(list(sheets[0].rows))} personal-data fields")
