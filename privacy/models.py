@@ -86,3 +86,7 @@ class Access(models.Model):
 
     def __str__(self):
         return f"{self.actor_id} {self.action} {self.view} {self.at:%Y-%m-%d %H:%M}"
+
+
+# An organisation's retention periods live in their own module (decision 64).
+from .models_retention import RetentionPolicy  # noqa: E402, F401
