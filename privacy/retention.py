@@ -182,10 +182,12 @@ def due_items(
     today: dt.date | None = None,
     until: dt.date | None = None,
     organisation_ids: Iterable[int] | None = None,
+    periods: dict[int, Periods] | None = None,
 ) -> list[Due]:
     """What is due on `until` (by default `today`): per person and kind, the day it became
     (or becomes) due, earliest first. People a running grant report still counts are
-    left out. DUE_QUERIES queries."""
+    left out. DUE_QUERIES queries (one less when the caller gives the `periods` of the
+    organisations)."""
     today = today or timezone.localdate()
     until = until or today
     org_ids = None if organisation_ids is None else list(organisation_ids)
@@ -205,7 +207,8 @@ def due_items(
         )
     )
     ids = [row[0] for row in rows]
-    periods = organisation_periods({row[1] for row in rows})
+    if periods is None:
+        periods = organisation_periods({row[1] for row in rows})
 
     enrolments: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
     for pid, group_id, joined, left in (
@@ -289,3 +292,53 @@ def _counted_by(
         if enrolled or marked:
             counted.append(span)
     return counted
+
+
+# --- the organisation page -------------------------------------------------------------
+
+# How far ahead the organisation page looks.
+PREVIEW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: Kind
+    count: int
+    months: int
+    own: bool
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the scheduler will anonymise in the organisation within PREVIEW_DAYS."""
+
+    until: dt.date
+    items: list[Due]
+    counts: list[KindCount]
+
+
+def retention_preview(*, organisation_id: int, today: dt.date | None = None) -> Preview:
+    """The organisation page's section (for its project leads): per period how many
+    people, and who, by day. DUE_QUERIES queries. The people shown are
+    reported to the access log (privacy/access_log.py), as a page that loads them."""
+    from .access_log import saw
+
+    today = today or timezone.localdate()
+    until = today + dt.timedelta(days=PREVIEW_DAYS)
+    of_organisation = organisation_periods([organisation_id])
+    periods = of_organisation[organisation_id]
+    items = due_items(
+        today=today, until=until, organisation_ids=[organisation_id], periods=of_organisation
+    )
+    for item in items:
+        saw(item.participant_id)
+    counts = [
+        KindCount(
+            kind=kind,
+            count=sum(1 for item in items if item.kind == kind),
+            months=periods[kind],
+            own=kind in periods.own,
+        )
+        for kind in Kind
+    ]
+    return Preview(until=until, items=items, counts=counts)

@@ -731,6 +731,12 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
         "POST": row(R, NO, NO, NO, NO, NO, NA, NO),
     },
+    # privacy: an empty form keeps the default periods, so the lead's POST saves.
+    "retention_settings": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, R, NO, NO),
+    },
 }
 
 
@@ -750,7 +756,16 @@ def _facilitator_a1_membership(world):
     return Membership.objects.get(user=world.users["facilitator_a1"], group=world.group_a1).pk
 
 
-OUR_APPS = {"stetapp", "groups", "funding", "participants", "meetings", "reporting", "pages"}
+OUR_APPS = {
+    "stetapp",
+    "groups",
+    "funding",
+    "participants",
+    "meetings",
+    "reporting",
+    "pages",
+    "privacy",
+}
 
 
 def _our_names():
