@@ -60,6 +60,15 @@ def saw(participant_id: int | None) -> None:
         seen.participants.add(participant_id)
 
 
+def replace_seen(mapping: dict[int, int]) -> None:
+    """Log the participants that are keys of `mapping` under its values instead: a person
+    erased during this request is logged by the erasure's anonymous reference
+    (privacy.erasure), not by the number that was theirs."""
+    seen = _seen.get()
+    if seen is not None:
+        seen.participants = {mapping.get(pid, pid) for pid in seen.participants}
+
+
 def _report_loaded(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if _seen.get() is None:
         return

@@ -88,5 +88,18 @@ class Access(models.Model):
         return f"{self.actor_id} {self.action} {self.view} {self.at:%Y-%m-%d %H:%M}"
 
 
+# The erasure's ledger and requests live in their own module (decision 63).
+from .models_erasure import Erasure, ErasureRequest  # noqa: E402
+
 # An organisation's retention periods live in their own module (decision 64).
-from .models_retention import RetentionPolicy  # noqa: E402, F401
+from .models_retention import RetentionPolicy  # noqa: E402
+
+__all__ = [
+    "Access",
+    "AccessAction",
+    "Change",
+    "ChangeAction",
+    "Erasure",
+    "ErasureRequest",
+    "RetentionPolicy",
+]

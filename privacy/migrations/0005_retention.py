@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('groups', '0007_organisation_community'),
-        ('privacy', '0003_append_only'),
+        ('privacy', '0004_erasure'),
     ]
 
     operations = [
