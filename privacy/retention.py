@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +45,8 @@ from funding.models import Grant
 from meetings.models import Attendance
 from participants.models import Enrolment, FunnelStatus, Intake, Participant
 
+from .erasure import blank_value, erased_fields
+from .models_erasure import Erasure
 from .models_retention import RetentionPolicy
 from .register import Retention
 
@@ -192,7 +194,9 @@ def due_items(
     until = until or today
     org_ids = None if organisation_ids is None else list(organisation_ids)
 
-    people = Participant.objects.all()
+    # Someone erased (the ledger) is never due again; their intakes and enrolments stay
+    # as anonymous rows (privacy/erasure.py).
+    people = Participant.objects.exclude(pk__in=Erasure.objects.values("participant_id"))
     if org_ids is not None:
         people = people.filter(group__organisation_id__in=org_ids)
     rows = list(
@@ -217,13 +221,19 @@ def due_items(
         .values_list("participant_id", "group_id", "joined_on", "left_on")
     ):
         enrolments[pid].append((group_id, joined, left))
-    last_intake = dict(
+    # The last intake, and the last one that still holds notes (not yet anonymised).
+    last_intake: dict[int, dt.date] = {}
+    last_notes: dict[int, dt.date] = {}
+    for pid, last, last_with_notes in (
         Intake.objects.filter(participant_id__in=ids)
         .order_by()
         .values("participant_id")
-        .annotate(last=Max("held_on"))
-        .values_list("participant_id", "last")
-    )
+        .annotate(last=Max("held_on"), notes=Max("held_on", filter=~_intake_anonymised()))
+        .values_list("participant_id", "last", "notes")
+    ):
+        last_intake[pid] = last
+        if last_with_notes is not None:
+            last_notes[pid] = last_with_notes
     # Marks at meetings (a newcomer on trial, a member): (group, day) per person.
     marks: dict[int, set[tuple[int, dt.date]]] = defaultdict(set)
     for pid, group_id, starts_at in (
@@ -256,11 +266,17 @@ def due_items(
         due_on = add_months(last_contact, own[Kind.NEVER_JOINED])
         if _add(found, pid, org_id, name, Kind.NEVER_JOINED, due_on, until):
             continue  # the whole record goes, the intake with it
-        if pid in last_intake:
-            due_on = add_months(last_intake[pid], own[Kind.INTAKE])
+        if pid in last_notes:
+            due_on = add_months(last_notes[pid], own[Kind.INTAKE])
             _add(found, pid, org_id, name, Kind.INTAKE, due_on, until)
     found.sort(key=lambda item: (item.due_on, item.kind, item.participant_id))
     return found
+
+
+def _intake_anonymised() -> Q:
+    """An intake whose notes are gone: every field an erasure blanks is blank (the one
+    rule, privacy.erasure.erased_fields)."""
+    return Q(**{f.attname: blank_value(f) for f in erased_fields(Intake)})
 
 
 def _add(found: list[Due], pid, org_id, name, kind: Kind, due_on: dt.date, until) -> bool:

@@ -8,8 +8,12 @@ from collections.abc import Iterable
 
 from groups.models import Organisation
 
+from .erasure import erase_intakes, erase_participants
 from .models_retention import RetentionPolicy
 from .retention import POLICY_FIELD, Due, due_items
+
+# The reason the erasure ledger keeps (a code, never free text).
+REASON = "retention"
 
 # The fields the lead sets (also the form's Meta.fields; decision 33).
 POLICY_FIELDS = list(POLICY_FIELD.values())
@@ -47,5 +51,15 @@ def apply_retention(
     return items
 
 
-def _anonymise(items: list[Due], *, actor_id: int | None) -> None:  # pragma: no cover
-    raise NotImplementedError("waits for privacy.erasure (branch erasure)")
+def _anonymise(items: list[Due], *, actor_id: int | None) -> None:
+    """The whole person through the one erasure function, as an approved request would;
+    questionnaire answers stay as anonymous scores, so that reports already sent stay
+    true. The intake notes of someone still in contact: only the intakes."""
+    whole = sorted({item.participant_id for item in items if item.scope == "person"})
+    intakes = sorted({item.participant_id for item in items if item.scope == "intake"})
+    if whole:
+        erase_participants(
+            participant_ids=whole, reason=REASON, actor_id=actor_id, keep_scores=True
+        )
+    if intakes:
+        erase_intakes(participant_ids=intakes, actor_id=actor_id)

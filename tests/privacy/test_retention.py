@@ -142,6 +142,7 @@ def test_a_candidate_without_contact_for_six_months_is_due_whole(group):
         participant=person,
         held_on=dt.date(2028, 10, 1),
         location="home",
+        situation="Lives alone since last year.",
         conducted_by=UserFactory(),
     )
     # The whole record goes; its intake with it (no second item).
@@ -155,6 +156,7 @@ def test_a_candidate_still_in_contact_loses_only_an_old_intake(group):
         participant=person,
         held_on=dt.date(2028, 10, 1),
         location="home",
+        situation="Lives alone since last year.",
         conducted_by=UserFactory(),
     )
     assert _due() == {(person.pk, Kind.INTAKE): dt.date(2029, 4, 1)}

@@ -60,6 +60,7 @@ def test_the_lead_sees_who_will_be_anonymised_in_the_next_30_days(world):
         participant=candidate,
         held_on=add_months(timezone.localdate(), -6),
         location="home",
+        situation="Lives alone since last year.",
         conducted_by=world.users["facilitator_a1"],
     )
     page = world.client_for("lead_a").get(_organisation_page(world))
