@@ -45,4 +45,4 @@ class RetentionPolicy(models.Model):
         verbose_name_plural = _("retention periods")
 
     def __str__(self):
-        return str(self.organisation_id)
+        return f"{self._meta.verbose_name} · {self.organisation_id}"

@@ -105,9 +105,8 @@ class Periods:
 DEFAULT_PERIODS = Periods(months=dict(DEFAULT_MONTHS))
 
 
-def periods_of(policy: RetentionPolicy | None) -> Periods:
-    if policy is None:
-        return DEFAULT_PERIODS
+def periods_of(policy: RetentionPolicy) -> Periods:
+    """An organisation's periods: its own where set, else the defaults."""
     months, own = dict(DEFAULT_MONTHS), set()
     for kind, name in POLICY_FIELD.items():
         value = getattr(policy, name)

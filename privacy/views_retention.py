@@ -3,7 +3,7 @@
 (privacy/templatetags/retention.py)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -12,7 +12,6 @@ from groups.models import Organisation
 from groups.roles import Role
 from groups.selectors import organisation_get_for_user
 from stetapp.access import access, roles
-from stetapp.forms import apply_validation_error
 
 from .forms_retention import RetentionPolicyForm
 from .models_retention import RetentionPolicy
@@ -35,13 +34,10 @@ def retention_settings(request, pk):
         instance=policy or RetentionPolicy(organisation=organisation),
     )
     if posted and form.is_valid():
-        try:
-            retention_policy_save(organisation=organisation, **form.cleaned_data)
-        except ValidationError as exc:  # pragma: no cover - the form validates the same
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Retention periods saved."))
-            return redirect("organisation_detail", pk=organisation.pk)
+        # The form checks the same bounds as the model: the service cannot refuse it.
+        retention_policy_save(organisation=organisation, **form.cleaned_data)
+        messages.success(request, _("Retention periods saved."))
+        return redirect("organisation_detail", pk=organisation.pk)
     ctx = {
         "organisation": organisation,
         "form": form,

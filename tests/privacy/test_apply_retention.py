@@ -155,3 +155,11 @@ def test_the_daily_job_anonymises(world):
     jobs = {item.name: item for item in scheduler.registered_jobs()}
     assert scheduler.run_job(jobs["apply-retention"]).result == "ran"
     assert Participant.objects.get(pk=gone.pk).full_name == f"#{gone.pk}"
+
+
+def test_erasing_the_intakes_of_someone_without_one_does_nothing(world):
+    from privacy.erasure import erase_intakes
+
+    person = ParticipantFactory(group=world.group_a2, status="contacted")
+    result = erase_intakes(participant_ids=[person.pk], actor_id=None)
+    assert result.erased == [] and result.rows == {}

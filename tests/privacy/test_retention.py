@@ -238,3 +238,14 @@ def test_every_participant_field_of_the_person_rule_is_applied_here():
     }
     assert Retention.PERSON in rules
     assert rules - set(RULE_KINDS) <= {Retention.RECORD}
+
+
+def test_a_grant_without_groups_counts_nobody(group):
+    person = _left(group, joined=dt.date(2025, 1, 1), left=dt.date(2027, 3, 1))
+    GrantFactory(application__organisation=group.organisation, period_end=dt.date(2030, 1, 1))
+    assert _due() == {(person.pk, Kind.LEFT): dt.date(2029, 3, 1)}
+
+
+def test_a_policy_names_its_organisation(group):
+    policy = RetentionPolicy.objects.create(organisation=group.organisation)
+    assert str(group.organisation_id) in str(policy)

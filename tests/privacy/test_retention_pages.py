@@ -170,6 +170,24 @@ def test_only_the_project_lead_may_set_them(world, persona, status):
     assert not RetentionPolicy.objects.exists()
 
 
+def test_a_lead_who_only_coordinates_the_other_organisation_gets_403(world):
+    from groups.models import Role
+    from tests.factories import grant_role
+
+    grant_role(world.users["lead_a"], Role.PROGRAMME_COORDINATOR, world.programme)
+    url = reverse("retention_settings", args=[world.org_b.pk])
+    assert world.client_for("lead_a").get(url).status_code == 403
+
+
+def test_the_settings_page_has_a_fixed_number_of_queries(world, django_assert_num_queries, warm):
+    client = world.client_for("lead_a")
+    warm(client, _settings_page(world))
+    # session, user, roles; the organisation and may they see it, do they lead it; the
+    # organisation's periods.
+    with django_assert_num_queries(7):
+        assert client.get(_settings_page(world)).status_code == 200
+
+
 def test_the_lead_of_another_organisation_gets_404(world):
     url = reverse("retention_settings", args=[world.org_b.pk])
     assert world.client_for("lead_a").get(url).status_code == 404
