@@ -166,7 +166,7 @@ def _grant_spans(organisation_ids: list[int] | None) -> list[_GrantSpan]:
         "pk", "period_start", "period_end", "report_due", "application__groups"
     ).order_by()
     groups: dict[int, set[int]] = defaultdict(set)
-    spans: dict[int, tuple] = {}
+    spans: dict[int, tuple[dt.date, dt.date, dt.date]] = {}
     for pk, start, end, report_due, group_id in rows:
         spans[pk] = (start, end, _report_end(end, report_due))
         if group_id is not None:
@@ -278,7 +278,15 @@ def _intake_anonymised() -> Q:
     return Q(**{f.attname: blank_value(f) for f in erased_fields(Intake)})
 
 
-def _add(found: list[Due], pid, org_id, name, kind: Kind, due_on: dt.date, until) -> bool:
+def _add(
+    found: list[Due],
+    pid: int,
+    org_id: int,
+    name: str,
+    kind: Kind,
+    due_on: dt.date,
+    until: dt.date,
+) -> bool:
     if due_on > until:
         return False
     found.append(Due(pid, org_id, kind, due_on, name))
