@@ -209,7 +209,9 @@ def due_items(
             "status_changed_at",
         )
     )
-    ids = [row[0] for row in rows]
+    # The people as a subquery, not a list of ids: a site-wide run may hold more ids than
+    # SQLite takes as parameters.
+    ids = people.values("pk")
     if periods is None:
         periods = organisation_periods({row[1] for row in rows})
 
