@@ -163,3 +163,22 @@ def test_erasing_the_intakes_of_someone_without_one_does_nothing(world):
     person = ParticipantFactory(group=world.group_a2, status="contacted")
     result = erase_intakes(participant_ids=[person.pk], actor_id=None)
     assert result.erased == [] and result.rows == {}
+
+
+def test_people_are_erased_in_batches(world, monkeypatch):
+    from privacy import services_retention
+
+    calls = []
+    real = services_retention.erase_participants
+
+    def counting(**kwargs):
+        calls.append(list(kwargs["participant_ids"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(services_retention, "BATCH", 1)
+    monkeypatch.setattr(services_retention, "erase_participants", counting)
+    first = _left(world.group_a2, months_ago=26)
+    second = _left(world.group_a2, months_ago=27)
+    _run()
+    assert sorted(calls) == sorted([[first.pk], [second.pk]])
+    assert Erasure.objects.filter(participant_id__in=[first.pk, second.pk]).count() == 2
