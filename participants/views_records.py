@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.access import Need, group_ids_for, rule_for
+from privacy.erasure import may_request
 from stetapp.access import access, get_visible_or_404
 from stetapp.conflicts import saved_by
 from stetapp.forms import apply_validation_error
@@ -152,6 +153,7 @@ def participant_detail(request, pk):
                     ).order_by("-joined_on", "-pk")
                 ),
                 "status_form": StatusForm(initial={"status": participant.status}),
+                "can_request_erasure": may_request(user, participant),
             }
         )
     return render(request, "participants/participant_detail.html", ctx)

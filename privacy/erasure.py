@@ -37,7 +37,9 @@ from django.db.models import CharField, F, Q, TextField, Value
 from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
 
-from groups.access import Need, can
+from groups.access import GROUP_MANAGERS
+from groups.roles import Role
+from stetapp.access import user_memberships
 
 from .access_log import replace_seen
 from .history import acting_as
@@ -261,23 +263,45 @@ def _erase_logs(pid: int, *, reference: int, touched: dict[str, list[Any]]) -> N
 # --- the four-eyes workflow ------------------------------------------------------------
 
 
+# Who may approve an erasure besides the project leads: the privacy officer joins here.
+APPROVER_ROLES = frozenset({Role.PROJECT_LEAD})
+
+
+def _organisations_where(user: Any, roles: frozenset[str]) -> set[int]:
+    """The organisations in which the user holds one of `roles` (from the memberships
+    the access rule loaded for this request: no query)."""
+    return {
+        held.scope_id
+        for held in user_memberships(user)
+        if held.role in roles and held.scope_kind == "organisation" and held.scope_id
+    }
+
+
+def is_erased(participant: Any) -> bool:
+    """Is this the anonymous record an erasure left (named by its own number)?"""
+    return bool(participant.full_name == f"#{participant.pk}")
+
+
 def may_request(user: Any, participant: Any) -> bool:
     """Who may record an erasure request: a project lead of the participant's
-    organisation (the access rule of the full participant record, as a manager)."""
-    return bool(
-        user.is_authenticated
-        and not user.is_superuser
-        and can(user, participant.group, Need.MANAGE)
-    )
+    organisation (the managers of groups.access, who see the full participant record),
+    while there is something left to erase."""
+    lead_of = _organisations_where(user, frozenset(GROUP_MANAGERS))
+    return participant.group.organisation_id in lead_of and not is_erased(participant)
+
+
+def approver_organisations(user: Any) -> set[int]:
+    """The organisations whose erasure requests the user may decide (see may_approve)."""
+    return _organisations_where(user, APPROVER_ROLES)
 
 
 def may_approve(user: Any, request: ErasureRequest) -> bool:
-    """Who may approve (or reject) a request: another person than the one who recorded
+    """Who may approve (or reject) a request: a person other than the one who recorded
     it, who is a project lead of the participant's organisation. The one place that
-    decides it (the privacy officer joins here)."""
-    if not user.is_authenticated or user.is_superuser or request.requested_by_id == user.pk:
+    decides it."""
+    if not user.is_authenticated or request.requested_by_id == user.pk:
         return False
-    return can(user, request.participant.group, Need.MANAGE)
+    return request.participant.group.organisation_id in approver_organisations(user)
 
 
 class AlreadyDecided(Exception):

@@ -56,6 +56,7 @@ MENU: tuple[Entry | Section, ...] = (
         ),
     ),
     Entry("report_batch_create", _("Reports"), also=("report_batch_detail",)),
+    Entry("erasure_request_list", _("Erasure requests"), also=("erasure_request_decide",)),
 )
 
 ACCOUNT_MENU: tuple[Entry, ...] = (Entry("facilitator_profile_edit", _("My profile")),)

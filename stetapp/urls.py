@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("funding.urls")),
     path("", include("reporting.urls")),
+    path("", include("privacy.urls_erasure")),
     path("", include("privacy.urls_retention")),
 ]
 

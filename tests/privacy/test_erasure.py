@@ -178,3 +178,19 @@ def test_postgresql_refuses_ordinary_changes_before_and_after_an_erasure(world):
     for attempt in attempts:
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             attempt()
+
+
+def test_a_field_without_an_empty_value_is_a_configuration_error():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        blank_value(models.IntegerField(name="count"))
+
+
+def test_the_ledger_names_numbers_only(world):
+    person = seed_canary(world)
+    erase_participants(
+        participant_ids=[person.pk], reason="request", actor_id=None, keep_scores=False
+    )
+    entry = Erasure.objects.get()
+    assert str(entry) == f"erasure {entry.pk}: participant {person.pk}"

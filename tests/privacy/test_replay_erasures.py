@@ -69,3 +69,14 @@ def test_a_restored_backup_is_erased_again_from_a_copy_of_the_ledger(world, tmp_
 def test_a_participant_the_backup_does_not_hold_is_reported(world):
     Erasure.objects.create(participant_id=987_654, reason="request")
     assert "not in the database: 1" in _run()
+
+
+def test_ledger_lines_of_rows_the_database_has_are_not_put_back_twice(world):
+    person = seed_canary(world)
+    erase_participants(
+        participant_ids=[person.pk], reason="retention", actor_id=None, keep_scores=True
+    )
+    from privacy.erasure import ledger_lines, replay_ledger
+
+    report = replay_ledger(lines=ledger_lines())
+    assert (report.restored_entries, report.already_erased) == (0, [person.pk])

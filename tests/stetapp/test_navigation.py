@@ -37,6 +37,7 @@ EXPECTED_MENU = {
         "Organisations",
         ("Funding", ["Applications and grants", "Funds", "Expenses", "Volunteers"]),
         "Reports",
+        "Erasure requests",
     ],
     "coordinator": [
         "Home",

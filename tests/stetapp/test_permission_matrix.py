@@ -731,6 +731,21 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, NO, OK, NO),
         "POST": row(R, NO, NO, NO, NO, NO, NA, NO),
     },
+    # --- privacy: erasure (privacy/views_erasure.py) -----------------------------------
+    "erasure_request_create": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
+    "erasure_request_list": {
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NO, NO),
+    },
+    "erasure_request_decide": {
+        "kwargs": lambda w: {"pk": _erasure_request(w)},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
+    },
     # privacy: an empty form keeps the default periods, so the lead's POST saves.
     "retention_settings": {
         "kwargs": lambda w: {"pk": w.org_a.pk},
@@ -738,6 +753,22 @@ MATRIX = {
         "POST": row(R, NO, NO, NO, NO, R, NO, NO),
     },
 }
+
+
+def _erasure_request(world):
+    """A request waiting for lead A, recorded by someone else (four eyes)."""
+    from privacy.models import ErasureRequest
+
+    request, _ = ErasureRequest.objects.get_or_create(
+        participant=world.participant_a1,
+        status="pending",
+        defaults={
+            "channel": "phone",
+            "scope": "all",
+            "requested_by": world.users["facilitator_a1"],
+        },
+    )
+    return request.pk
 
 
 def _feed_token(world):
