@@ -150,11 +150,16 @@ def test_a_candidate_without_contact_is_erased_whole(world):
     assert Erasure.objects.filter(participant_id=person.pk, reason="retention").exists()
 
 
-def test_the_daily_job_anonymises(world):
-    gone = _left(world.group_b1, months_ago=30)
+def test_the_daily_job_anonymises_and_logs_counts_only(world, caplog):
+    gone = _left(world.group_b1, months_ago=30, full_name="Logged Never")
     jobs = {item.name: item for item in scheduler.registered_jobs()}
-    assert scheduler.run_job(jobs["apply-retention"]).result == "ran"
+    with caplog.at_level("INFO", logger="stetapp.privacy"):
+        assert scheduler.run_job(jobs["apply-retention"]).result == "ran"
     assert Participant.objects.get(pk=gone.pk).full_name == f"#{gone.pk}"
+    (line,) = [r for r in caplog.records if r.name == "stetapp.privacy"]
+    assert line.retention == {"left": 1}
+    assert line.getMessage() == "Retention anonymised 1"
+    assert "Logged Never" not in caplog.text
 
 
 def test_erasing_the_intakes_of_someone_without_one_does_nothing(world):
