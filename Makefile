@@ -87,5 +87,16 @@ DRILL_ARGS ?=
 backup-drill: install
 	$(BIN)/python manage.py backup_drill $(DRILL_ARGS)
 
+## Load: 100 signed-in users for 3 minutes against gunicorn + PostgreSQL on loopback,
+## p50/p95/p99 per page type; fails on any error (load/run.py, docs/deployment.md)
+.PHONY: load load-smoke
+LOAD_ARGS ?=
+load: install-dev
+	$(BIN)/python load/run.py $(LOAD_ARGS)
+
+## The CI smoke of the same script: 20 users for 60 seconds, failing on any error
+load-smoke: install-dev
+	$(BIN)/python load/run.py --users 20 --spawn-rate 5 --duration 60 $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3* build .coverage .coverage.*

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from privacy import views_export
+
 from . import views_overview, views_records
 
 urlpatterns = [
@@ -18,6 +20,12 @@ urlpatterns = [
     path("participants/<int:pk>/intakes/new/", views_records.intake_create, name="intake_create"),
     path("participants/<int:pk>/enrol/", views_records.participant_enrol, name="participant_enrol"),
     path("enrolments/<int:pk>/leave/", views_records.enrolment_leave, name="enrolment_leave"),
+    # everything about one person, for a request for access (privacy/views_export.py)
+    path(
+        "participants/<int:pk>/export/",
+        views_export.participant_export,
+        name="participant_export",
+    ),
     # overviews, import and export, the social map (views_overview.py)
     path("participants/import/", views_overview.participant_import, name="participant_import"),
     path(

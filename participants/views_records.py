@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from groups.access import Need, group_ids_for, rule_for
 from privacy.erasure import may_request
+from privacy.views_export import may_export
 from stetapp.access import access, get_visible_or_404
 from stetapp.conflicts import saved_by
 from stetapp.forms import apply_validation_error
@@ -153,6 +154,8 @@ def participant_detail(request, pk):
                     ).order_by("-joined_on", "-pk")
                 ),
                 "status_form": StatusForm(initial={"status": participant.status}),
+                # Everything about the person, for a request for access (project lead).
+                "can_export": may_export(user=user, participant=participant),
                 "can_request_erasure": may_request(user, participant),
             }
         )

@@ -403,6 +403,12 @@ REGISTER: dict[str, ModelDeclaration] = {
     "reporting.MeasurementPlan": ModelDeclaration(
         subject=None, plain="group instruments updated_at"
     ),
+    # The fund report PDFs kept per data version: aggregates only (docs/decisions.md 66).
+    "reporting.StoredReport": ModelDeclaration(
+        subject=None,
+        plain="id grant start end language version status file filename queued_at "
+        "finished_at asked_at",
+    ),
     # --- funding --------------------------------------------------------------------
     "funding.Volunteer": ModelDeclaration(
         subject=Subject.VOLUNTEER,

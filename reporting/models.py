@@ -607,3 +607,44 @@ class ReportBatch(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+# --- Fund report PDFs made ahead ---------------------------------------------------------
+
+
+def stored_report_path(instance, filename):
+    return f"reports/pdf/{instance.pk}.pdf"
+
+
+class StoredReport(models.Model):
+    """The PDF of one grant's fund report, made by a background task and kept per grant,
+    period, language and data version (reporting/services_report_pdf.py,
+    docs/decisions.md 66). `version` is a fingerprint of everything the PDF shows: a new
+    mark, expense or summary gives a new version, so a stored file never claims data
+    that has changed since it was made."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    language = models.CharField(max_length=8)
+    version = models.CharField(max_length=64)
+    status = models.CharField(max_length=8, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    file = models.FileField(upload_to=stored_report_path, storage=private_storage, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # When a reader last asked for a version that was not there: the refresh job keeps
+    # such reports up to date for a while, and the prune job removes them after a month.
+    asked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "start", "end", "language", "version"],
+                name="stored_report_once_per_version",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.grant_id} {self.start}–{self.end} {self.language} {self.version[:8]}"

@@ -20,8 +20,8 @@ people per organisation and in total; volunteers per organisation and in total; 
 hours per organisation. The cross tables are counted from the scope's group rows.
 
 `cached_dashboard` keeps a built dashboard for STETAPP_DASHBOARD_CACHE_SECONDS per
-programme, filter and language: it holds counts, group and organisation names and coded
-communities only.
+programme, filter and language, and `cached_programme_scope` the scope per programme:
+they hold counts, group, organisation and city names and coded communities only.
 """
 
 from __future__ import annotations
@@ -115,6 +115,23 @@ class ProgrammeScope:
     @functools.cached_property
     def organisation_names(self) -> dict[int, str]:
         return dict(self.organisations)
+
+
+def cached_programme_scope(programme: Programme) -> ProgrammeScope:
+    """`programme_scope`, kept in the cache as long as the dashboard
+    (STETAPP_DASHBOARD_CACHE_SECONDS; 0: built every time): at 10,000 groups building it
+    takes longer than showing a cached dashboard. It holds organisation, group and city
+    names and coded communities: no personal data. A new group or organisation shows in
+    the filter's choices when the entry expires, like the dashboard's figures."""
+    seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return programme_scope(programme)
+    key = f"dashboard-scope:{programme.pk}"
+    scope = cache.get(key)
+    if scope is None:
+        scope = programme_scope(programme)
+        cache.set(key, scope, seconds)
+    return scope
 
 
 def programme_scope(programme: Programme) -> ProgrammeScope:

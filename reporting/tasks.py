@@ -24,3 +24,15 @@ def make_report_batch(batch_id: str, language: str | None = None) -> dict:
     """
     batch = services_batches.batch_run(batch_id, language)
     return {"status": batch.status, "done": batch.done, "total": batch.total}
+
+
+@task()
+@carries_request_id
+def make_report_pdf(stored_id: str) -> dict:
+    """Make and store the fund report PDF of one StoredReport
+    (reporting/services_report_pdf.py). A failure is recorded on the row (status failed)
+    and logged by class only; the task itself ends normally."""
+    from . import services_report_pdf
+
+    stored = services_report_pdf.pdf_run(stored_id)
+    return {"status": stored.status if stored else "skipped"}

@@ -73,6 +73,11 @@ urlpatterns = [
         name="grant_report_summary",
     ),
     path("grants/<int:pk>/report.pdf", views_reports.grant_report_pdf, name="grant_report_pdf"),
+    path(
+        "grants/<int:pk>/report-pdf/<uuid:stored>/",
+        views_reports.grant_report_pdf_status,
+        name="grant_report_pdf_status",
+    ),
     path("grants/<int:pk>/report.xlsx", views_reports.grant_report_xlsx, name="grant_report_xlsx"),
     path("reports/", views_batches.report_batch_create, name="report_batch_create"),
     path("reports/<uuid:pk>/", views_batches.report_batch_detail, name="report_batch_detail"),

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +30,9 @@ from stetapp.forms import apply_validation_error
 from stetapp.limits import download_limit
 
 from . import report as reports
+from . import services_report_pdf
 from .forms_reports import ReportPeriodForm, ReportSummaryForm
+from .models import BatchStatus, StoredReport
 from .services_reports import report_summary_save
 
 REPORT_READERS = roles(Role.PROJECT_LEAD, Role.FACILITATOR, Role.PROGRAMME_COORDINATOR, Role.FUNDER)
@@ -120,6 +124,14 @@ def grant_report(request, pk):
     return _page(request, grant, form, period)
 
 
+def _file_response(data: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _download(request, pk, *, ext: str, make) -> HttpResponse:
     grant = _grant_for(request.user, pk)
     form, period = _period(request, grant)
@@ -128,11 +140,28 @@ def _download(request, pk, *, ext: str, make) -> HttpResponse:
         return _page(request, grant, form, None, status=400)
     report = reports.build_grant_report(grant, start=period[0], end=period[1])
     content_type = "application/pdf" if ext == "pdf" else CONTENT_TYPES["xlsx"]
-    response = HttpResponse(make(report), content_type=content_type)
-    filename = reports.report_filename(report, ext)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    return _file_response(
+        make(report), filename=reports.report_filename(report, ext), content_type=content_type
+    )
+
+
+def _progress(request, grant, stored, *, download_url: str, status: int = 200):
+    """The page (or, for htmx, the fragment) that says the PDF is being prepared, is
+    ready, or could not be made."""
+    working = stored is not None and stored.status in services_report_pdf.WORKING
+    ctx = {
+        "grant": grant,
+        "stored": stored,
+        "statuses": BatchStatus,
+        "working": working,
+        "download_url": download_url,
+    }
+    template = "reporting/report_pdf.html"
+    if request.htmx:
+        template = "reporting/_report_pdf_progress.html"
+    response = render(request, template, ctx, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    add_never_cache_headers(response)
     return response
 
 
@@ -140,7 +169,39 @@ def _download(request, pk, *, ext: str, make) -> HttpResponse:
 @require_GET
 @download_limit()
 def grant_report_pdf(request, pk):
-    return _download(request, pk, ext="pdf", make=reports.report_pdf)
+    """The stored PDF of the report's current data version, or a page saying that it is
+    being prepared (its task is queued once; reporting/services_report_pdf.py)."""
+    grant = _grant_for(request.user, pk)
+    form, period = _period(request, grant)
+    if period is None:
+        return _page(request, grant, form, None, status=400)
+    report = reports.build_grant_report(grant, start=period[0], end=period[1])
+    stored = services_report_pdf.pdf_request(report=report, language=translation.get_language())
+    data = services_report_pdf.stored_bytes(stored)
+    if data is not None:
+        return _file_response(data, filename=stored.filename, content_type="application/pdf")
+    # 202: asked for and accepted, not there yet.
+    return _progress(request, grant, stored, download_url=request.get_full_path(), status=202)
+
+
+@access(REPORT_READERS)
+@require_GET
+def grant_report_pdf_status(request, pk, stored):
+    """What the "being prepared" page asks every few seconds: the row of one stored PDF
+    of a grant the user may see. A row that is gone (replaced by a newer version) links
+    back to the download, which finds or prepares the current one."""
+    grant = _grant_for(request.user, pk)
+    found = StoredReport.objects.filter(grant=grant, pk=stored).first()
+    if request.htmx and found is not None and request.GET.get("status") == found.status:
+        # Nothing changed since the last poll: htmx keeps the fragment (and screen
+        # readers do not hear it again) and asks again in two seconds.
+        response = HttpResponse(status=204)
+        patch_vary_headers(response, ["HX-Request"])
+        add_never_cache_headers(response)
+        return response
+    query = urlencode({k: request.GET[k] for k in ("start", "end") if k in request.GET})
+    download_url = reverse("grant_report_pdf", args=[grant.pk]) + (f"?{query}" if query else "")
+    return _progress(request, grant, found, download_url=download_url)
 
 
 @access(REPORT_READERS)

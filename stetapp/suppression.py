@@ -31,7 +31,8 @@ def suppress(count: int | None) -> str:
 def suppress_breakdown(counts: dict) -> dict:
     """Suppress a breakdown whose total is shown: 1–4 become "<5", and when exactly one
     cell was hidden, the next smallest cell is shown only as "≥5", so the hidden one cannot
-    be worked out from the total (complementary suppression)."""
+    be worked out from the total (complementary suppression). A cell with nothing to
+    count (None) shows "–" and is never the complementary cell."""
     shown = {key: suppress(value) for key, value in counts.items()}
     hidden = [key for key, value in counts.items() if is_hidden(value)]
     if len(hidden) == 1:
@@ -41,7 +42,7 @@ def suppress_breakdown(counts: dict) -> dict:
             (
                 key
                 for key, value in counts.items()
-                if key not in hidden and value >= SMALL_COUNT_BELOW
+                if key not in hidden and value is not None and value >= SMALL_COUNT_BELOW
             ),
             key=lambda key: (counts[key], str(key)),
         )

@@ -81,7 +81,7 @@ def test_group_funnel_exact_for_lead_and_facilitator(world, recruits, persona):
     assert channel["mosque"] == "6"
     assert channel["general practitioner"] == "2"
     assert "<5" not in str(status) + str(channel)
-    assert "Numbers under 5" not in response.text
+    assert "Numbers from 1 to 4" not in response.text
 
 
 def test_group_funnel_suppresses_small_counts_for_the_coordinator(world, recruits):
@@ -95,7 +95,7 @@ def test_group_funnel_suppresses_small_counts_for_the_coordinator(world, recruit
     # 0 singles nobody out and is shown (docs/decisions.md 23, stetapp.suppression).
     assert status["declined"] == "0"
     assert _table(response, "channel_chart")["general practitioner"] == "<5"
-    assert "Numbers under 5 are shown as “&lt;5”" in response.text
+    assert "Numbers from 1 to 4 are shown as “&lt;5” (0 is shown as 0)" in response.text
     # A suppressed count gets no bar either: its length would give the number away.
     bars = {row.label: row.bar_width for row in response.context["status_chart"].rows}
     assert bars["intake planned"] == "0"

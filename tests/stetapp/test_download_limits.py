@@ -34,6 +34,7 @@ DOWNLOADS = {
     "series_attendance_pdf",
     "application_pdf",
     "group_participants_export",
+    "participant_export",
 }
 
 

@@ -238,6 +238,12 @@ MATRIX = {
         "GET": row(R, NO, NO, OK, NF, OK, NO, NO),
         "POST": row(R, NO, NO, OK, NF, OK, NO, NO),
     },
+    # everything about one person (AVG art. 15): the project lead of the organisation
+    "participant_export": {
+        "kwargs": lambda w: {"pk": w.participant_a1.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, NA, NO, NO),
+    },
     "participant_import": {
         "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
         "POST": row(R, NO, NO, NO, NO, OK, NO, NO),
@@ -704,6 +710,12 @@ MATRIX = {
     },
     "grant_report_pdf": {
         "kwargs": lambda w: {"pk": w.grant_a.pk},
+        "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
+        "POST": row(R, NO, NO, NA, NA, NA, NA, NA),
+    },
+    "grant_report_pdf_status": {
+        # A PDF that is gone (or never was) still answers, with a link to the download.
+        "kwargs": lambda w: {"pk": w.grant_a.pk, "stored": "00000000-0000-0000-0000-000000000001"},
         "GET": row(R, NO, NO, OK, NF, OK, OK, OK),
         "POST": row(R, NO, NO, NA, NA, NA, NA, NA),
     },

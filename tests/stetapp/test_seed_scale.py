@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from groups.models import Group, Programme
+from groups.models import Group, Membership, Programme
 from meetings.models import Attendance, Meeting
 from participants.models import Enrolment, Participant
 
@@ -125,3 +125,118 @@ def test_bench_existing_writes_multiples_of_the_bare_view(seeded, tmp_path):
 def test_bench_existing_without_a_programme_says_so(db):
     with pytest.raises(CommandError, match="seed_scale"):
         call_command("bench", "--existing", "--programme", "999999", stdout=io.StringIO())
+
+
+def test_bench_against_measures_both_sides_alternately_and_judges_the_targets(seeded, tmp_path):
+    """--against with the settings' own database on both sides: every page measured on
+    each, with its ratio, its multiple of the bare view and its queries; the same data on
+    both sides gives the same query counts."""
+    from django.db import connection
+
+    programme, _output = seeded
+    before = (Group.objects.count(), Attendance.objects.count())
+    path = tmp_path / "compare.json"
+    out = io.StringIO()
+    call_command(
+        "bench",
+        "--existing",
+        "--against",
+        connection.settings_dict["NAME"],
+        "--repeat",
+        "2",
+        "--warmup",
+        "0",
+        "--json",
+        str(path),
+        stdout=out,
+    )
+    output = out.getvalue()
+    assert "ratio" in output and "×bare" in output
+    assert f"programme {programme.pk}" in output
+    payload = json.loads(path.read_text())
+    results = {r["name"]: r for r in payload["results"]}
+    assert set(results) >= {
+        "bare_view",
+        "facilitator_home",
+        "attendance_sheet",
+        "lead_home",
+        "lead_expenses",
+        "dashboard",
+        "dashboard_cached",
+        "report_build",
+    }
+    for result in results.values():
+        assert result["small_queries"] == result["large_queries"]
+        assert result["ratio"] > 0
+    assert results["bare_view"]["ok"] is None
+    assert results["facilitator_home"]["times_bare_view"] > 1
+    assert results["report_build"]["times_bare_view"] is None
+    # The cached dashboard asks fewer queries than the one built on every request.
+    assert results["dashboard_cached"]["small_queries"] < results["dashboard"]["small_queries"]
+    # The personas made for the run are rolled back with it.
+    assert (Group.objects.count(), Attendance.objects.count()) == before
+    assert not Membership.objects.filter(user__email__startswith="bench-one-lead-").exists()
+
+
+def test_bench_against_needs_existing(db):
+    with pytest.raises(CommandError, match="--against needs --existing"):
+        call_command("bench", "--against", "other", stdout=io.StringIO())
+
+
+def test_a_side_on_another_database_gets_its_own_connection(db):
+    """The second database gets a connection of its own; inside `using` Django's default
+    connection is that one, and afterwards the settings' own again."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from synthetic.compare import Row, open_side, using
+
+    own = connections[DEFAULT_DB_ALIAS]
+    same = open_side(own.settings_dict["NAME"])
+    assert same.connection is own
+    other = open_side("stetapp_other")
+    assert other.connection is not own
+    assert other.connection.settings_dict["NAME"] == "stetapp_other"
+    with using(other):
+        assert connections[DEFAULT_DB_ALIAS] is other.connection
+    assert connections[DEFAULT_DB_ALIAS] is own
+    row = Row("lead_home", small_ms=[10, 12], large_ms=[13, 15], large_bare_ms=1.0)
+    assert row.ratio == pytest.approx(14 / 11)
+    assert row.ok is False  # 1.27× its small time
+    row = Row("lead_home", small_ms=[10], large_ms=[11], large_bare_ms=1.0)
+    assert row.ok is False  # 11× the bare view
+    row = Row("lead_home", small_ms=[10], large_ms=[11], large_bare_ms=2.0)
+    assert row.ok is True
+
+
+def test_load_personas_gives_the_synthetic_accounts_a_password_and_lists_them(seeded, tmp_path):
+    from django.contrib.auth import authenticate
+
+    programme, _output = seeded
+    password_file = tmp_path / "password"
+    password_file.write_text("a-load-run-password-of-some-length\n")
+    path = tmp_path / "personas.json"
+    out = io.StringIO()
+    call_command(
+        "load_personas",
+        *("--password-file", str(password_file), "-o", str(path), "--programme", str(programme.pk)),
+        stdout=out,
+    )
+    personas = json.loads(path.read_text())
+    assert personas["programme"] == programme.pk
+    assert len(personas["facilitators"]) == 12
+    first = personas["facilitators"][0]
+    assert Meeting.objects.held().filter(pk=first["meeting"], group_id=first["group"]).exists()
+    for email in (first["email"], personas["leads"][0]["email"]):
+        assert authenticate(email=email, password="a-load-run-password-of-some-length")
+    assert "12 facilitators" in out.getvalue()
+
+
+def test_load_personas_refuses_a_short_password(seeded, tmp_path):
+    password_file = tmp_path / "password"
+    password_file.write_text("short")
+    with pytest.raises(CommandError, match="16 characters"):
+        call_command(
+            "load_personas",
+            *("--password-file", str(password_file), "-o", str(tmp_path / "p.json")),
+            stdout=io.StringIO(),
+        )

@@ -103,3 +103,13 @@ def test_an_exact_chart_shows_every_count():
         ("3", "180"),
         ("6", "360"),
     ]
+
+
+def test_a_breakdown_with_nothing_to_count_in_a_cell_shows_a_dash_there():
+    # None means "nothing to count" (suppress shows "–"); it is neither hidden nor a
+    # candidate for the complementary cell, and must not break the comparison.
+    assert suppress_breakdown({"a": None, "b": 3, "c": 8}) == {
+        "a": "–",
+        "b": "<5",
+        "c": "≥5",
+    }

@@ -1,5 +1,5 @@
-"""python manage.py bench [--groups N | --existing [--programme PK]] [--repeat R] [--strict]
-[--json FILE]
+"""python manage.py bench [--groups N | --existing [--programme PK] [--against DB]]
+[--repeat R] [--strict] [--json FILE]
 
 Speed targets live here, not in timed unit tests. The command builds a synthetic,
 fictional programme of N groups with the demo's builders (synthetic/programme.py: about
@@ -10,6 +10,11 @@ report R times each, and rolls the transaction back: the database is left exactl
 was, also the demo database. With --existing it builds nothing and measures the newest
 synthetic programme already in the database (or the one given with --programme), as
 written by `manage.py seed_scale`; it still runs inside a transaction that is rolled back.
+
+With --existing --against DB it measures the same pages on two databases written by
+seed_scale — the settings' own (say 26 groups) and DB (say 10,000) — alternating between
+them page by page, and reports each page's ratio and its multiple of the bare view
+(synthetic/compare.py: the targets of issue 14).
 
 Every run first times a bare view (no template, no query: the middleware and the test
 client) as the floor, and reports each page's median also as a multiple of it, so runs on
@@ -39,6 +44,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from reporting import report as reports
+from synthetic import compare
 from synthetic.programme import Bench, build_programme, existing_bench
 
 # The median each measurement should stay under, in milliseconds, with the default 40
@@ -115,6 +121,14 @@ class Command(BaseCommand):
             help="With --existing: the programme's id (default: the newest synthetic one).",
         )
         parser.add_argument(
+            "--against",
+            metavar="DB",
+            help=(
+                "With --existing: also measure database DB (same server and settings), "
+                "alternating with this one, and compare the two."
+            ),
+        )
+        parser.add_argument(
             "--repeat",
             type=int,
             default=3,
@@ -136,10 +150,22 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, groups, existing, programme, repeat, warmup, strict, json_path, **options
+        self,
+        *args,
+        groups,
+        existing,
+        programme,
+        against,
+        repeat,
+        warmup,
+        strict,
+        json_path,
+        **options,
     ):
         if programme is not None and not existing:
             raise CommandError("--programme needs --existing.")
+        if against is not None and not existing:
+            raise CommandError("--against needs --existing.")
         if groups < 1:
             raise CommandError("--groups must be at least 1.")
         if repeat < 1:
@@ -149,6 +175,15 @@ class Command(BaseCommand):
         self.repeat = repeat
         self.warmup = warmup
         connection = connections[DEFAULT_DB_ALIAS]
+        if against is not None:
+            self._compare(
+                small=connection.settings_dict["NAME"],
+                large=against,
+                programme=programme,
+                strict=strict,
+                json_path=json_path,
+            )
+            return
         results: list[Result] = []
         with transaction.atomic():
             try:
@@ -184,11 +219,7 @@ class Command(BaseCommand):
                 "database": connection.vendor,
                 "results": [r.as_dict() for r in results],
             }
-            try:
-                Path(json_path).write_text(json.dumps(payload, indent=2) + "\n")
-            except OSError as exc:
-                raise CommandError(f"Cannot write {json_path}: {exc.strerror}") from None
-            self.stdout.write(f"wrote {json_path}")
+            self._write_json(json_path, payload)
         if slow:
             message = "slower than the target: " + ", ".join(slow)
             if strict:
@@ -197,18 +228,61 @@ class Command(BaseCommand):
         else:
             self.stdout.write("all within their targets")
 
+    def _compare(self, *, small, large, programme, strict, json_path) -> None:
+        with override_settings(**self._page_settings()):
+            rows = compare.compare(
+                small=small,
+                large=large,
+                programme_id=programme,
+                repeat=self.repeat,
+                warmup=self.warmup,
+                progress=self.stdout.write,
+            )
+        self.stdout.write("")
+        for line in compare.table(rows):
+            self.stdout.write(line)
+        if json_path:
+            self._write_json(
+                json_path,
+                {
+                    "small": str(small),
+                    "large": large,
+                    "repeat": self.repeat,
+                    "database": connections[DEFAULT_DB_ALIAS].vendor,
+                    "results": [row.as_dict() for row in rows],
+                },
+            )
+        slow = [row.name for row in rows if row.ok is False]
+        if slow:
+            message = "outside the targets: " + ", ".join(slow)
+            if strict:
+                raise CommandError(message, returncode=1)
+            self.stdout.write(message)
+        else:
+            self.stdout.write("all within the targets")
+
+    def _write_json(self, json_path: str, payload: dict) -> None:
+        try:
+            Path(json_path).write_text(json.dumps(payload, indent=2) + "\n")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {json_path}: {exc.strerror}") from None
+        self.stdout.write(f"wrote {json_path}")
+
+    @staticmethod
+    def _page_settings() -> dict:
+        # The pages are measured, not two-factor set-up: a benchmark user has no
+        # authenticator, so the two-factor requirement is switched off for the run.
+        return {
+            "ALLOWED_HOSTS": [*settings.ALLOWED_HOSTS, "localhost"],
+            "STETAPP_MFA_REQUIRED_ROLES": [],
+            "STETAPP_MFA_REQUIRED_FOR_STAFF": False,
+            "ROOT_URLCONF": "synthetic.bench_urls",
+        }
+
     # --- timing ------------------------------------------------------------------------
 
     def _time_all(self, bench: Bench, connection) -> list[Result]:
-        hosts = [*settings.ALLOWED_HOSTS, "localhost"]
-        # The pages are measured, not two-factor set-up: a benchmark user has no
-        # authenticator, so the two-factor requirement is switched off for the run.
-        with override_settings(
-            ALLOWED_HOSTS=hosts,
-            STETAPP_MFA_REQUIRED_ROLES=[],
-            STETAPP_MFA_REQUIRED_FOR_STAFF=False,
-            ROOT_URLCONF="synthetic.bench_urls",
-        ):
+        with override_settings(**self._page_settings()):
             coordinator = Client(HTTP_HOST="localhost")
             coordinator.force_login(bench.coordinator)
             lead = Client(HTTP_HOST="localhost")

@@ -1,0 +1,325 @@
+"""`manage.py bench --existing --against OTHER`: the same pages on two databases, in one run.
+
+Issue 14 asks that a page costs what the user sees, not what the database holds: at
+10,000 groups every home, list, dashboard, attendance and report page must take at most
+1.2 times its time at 26 groups, and at most 10 times a bare Django view. Two separate
+runs cannot show that on a shared machine: load changes between them. So this module
+keeps one open connection to each database — the settings' own and OTHER, both written by
+`manage.py seed_scale` — and measures page by page, alternating between them within every
+repetition (which goes first alternates too), so that whatever else the machine is doing
+weighs on both sides alike. docs/deployment.md ("Benchmarks") shows how to read it.
+
+Each side runs inside its own transaction, rolled back at the end: the people measured are
+created there and nothing is kept. The personas are the facilitator of one group (the
+bench's group, with its own facilitator from seed_scale), a project lead of that group's
+organisation only (created here: seed_scale's lead leads every organisation, which no
+real lead does) and the programme's coordinator for the dashboard. Every page is
+requested once untimed on the same connection before each timed request, so both sides
+are measured warm.
+"""
+
+from __future__ import annotations
+
+import copy
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from groups.models import Membership
+from groups.roles import Role
+from reporting import report as reports
+from synthetic import hub
+from synthetic.programme import Bench, existing_bench
+
+# The issue's targets for a page at the large database.
+MAX_RATIO = 1.2  # its time at the large database / its time at the small one
+MAX_TIMES_BARE = 10.0  # its time at the large database / the bare view's, same side
+
+# (name, persona, what is measured): persona None is a function, not a page.
+PAGES: tuple[tuple[str, str | None], ...] = (
+    ("bare_view", "facilitator"),
+    ("facilitator_home", "facilitator"),
+    ("facilitator_participants", "facilitator"),
+    ("facilitator_follow_ups", "facilitator"),
+    ("group_detail", "facilitator"),
+    ("attendance_sheet", "facilitator"),
+    ("lead_home", "lead"),
+    ("lead_groups", "lead"),
+    ("lead_participants", "lead"),
+    ("lead_expenses", "lead"),
+    ("lead_volunteers", "lead"),
+    ("grant_report", "lead"),
+    ("dashboard", "coordinator"),
+    ("dashboard_cached", "coordinator"),
+    ("report_build", None),
+    ("report_xlsx", None),
+)
+
+
+@dataclass
+class Side:
+    """One database: its connection, the transaction around it and what was found."""
+
+    name: str
+    connection: Any
+    bench: Bench | None = None
+    clients: dict[str, Client] = field(default_factory=dict)
+    report: Any = None
+
+
+@dataclass
+class Row:
+    """One page on both databases."""
+
+    name: str
+    small_ms: list[float] = field(default_factory=list)
+    large_ms: list[float] = field(default_factory=list)
+    small_queries: int = 0
+    large_queries: int = 0
+    small_bare_ms: float | None = None
+    large_bare_ms: float | None = None
+
+    @property
+    def small(self) -> float:
+        return statistics.median(self.small_ms)
+
+    @property
+    def large(self) -> float:
+        return statistics.median(self.large_ms)
+
+    @property
+    def ratio(self) -> float:
+        return self.large / self.small if self.small > 0 else float("inf")
+
+    @property
+    def times_bare(self) -> float | None:
+        if self.large_bare_ms is None or self.large_bare_ms <= 0:
+            return None
+        return self.large / self.large_bare_ms
+
+    @property
+    def ok(self) -> bool | None:
+        """None for the floor itself."""
+        if self.name == "bare_view":
+            return None
+        if self.ratio > MAX_RATIO:
+            return False
+        times_bare = self.times_bare
+        return times_bare is None or times_bare <= MAX_TIMES_BARE
+
+    def as_dict(self) -> dict:
+        times_bare = self.times_bare
+        return {
+            "name": self.name,
+            "small_median_ms": round(self.small, 1),
+            "large_median_ms": round(self.large, 1),
+            "ratio": round(self.ratio, 2),
+            "times_bare_view": None if times_bare is None else round(times_bare, 1),
+            "small_queries": self.small_queries,
+            "large_queries": self.large_queries,
+            "ok": self.ok,
+        }
+
+
+@contextmanager
+def using(side: Side) -> Iterator[None]:
+    """Run the body on `side`'s connection: the default connection is swapped for it
+    (Django looks the default connection up on every use), then put back."""
+    previous = connections[DEFAULT_DB_ALIAS]
+    connections[DEFAULT_DB_ALIAS] = side.connection
+    try:
+        yield
+    finally:
+        connections[DEFAULT_DB_ALIAS] = previous
+
+
+def open_side(name: str) -> Side:
+    """A side for database `name`: the settings' own connection when it is that database,
+    else a second connection with the same settings but another database name."""
+    own = connections[DEFAULT_DB_ALIAS]
+    if name == own.settings_dict["NAME"]:
+        return Side(name=name, connection=own)
+    settings_dict = copy.deepcopy(own.settings_dict)
+    settings_dict["NAME"] = name
+    return Side(name=name, connection=own.__class__(settings_dict, DEFAULT_DB_ALIAS))
+
+
+def prepare(side: Side, programme_id: int | None) -> Bench:
+    """Find the synthetic programme on this side and sign the personas in (inside the
+    side's transaction)."""
+    try:
+        bench = existing_bench(programme_id)
+    except LookupError as error:
+        raise CommandError(f"{side.name}: {error}") from None
+    facilitator = (
+        Membership.objects.filter(role=Role.FACILITATOR, group=bench.group)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if facilitator is None:
+        raise CommandError(f"{side.name}: group {bench.group.pk} has no facilitator")
+    (lead,) = hub.users(
+        [(f"bench-one-lead-{uuid.uuid4().hex[:8]}@example.invalid", "Bench lead of one")]
+    )
+    hub.memberships(
+        [Membership(user=lead, role=Role.PROJECT_LEAD, organisation_id=bench.group.organisation_id)]
+    )
+    for persona, user in (
+        ("facilitator", facilitator.user),
+        ("lead", lead),
+        ("coordinator", bench.coordinator),
+    ):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        side.clients[persona] = client
+    side.bench = bench
+    with translation.override("nl"):
+        side.report = reports.build_grant_report(bench.grant)
+    return bench
+
+
+def urls(bench: Bench) -> dict[str, str]:
+    return {
+        "bare_view": reverse("bench_bare"),
+        "facilitator_home": reverse("home"),
+        "facilitator_participants": reverse("participant_list"),
+        "facilitator_follow_ups": reverse("follow_up_list"),
+        "group_detail": reverse("group_detail", args=[bench.group.pk]),
+        "attendance_sheet": reverse("attendance_sheet", args=[bench.meeting.pk]),
+        "lead_home": reverse("home"),
+        "lead_groups": reverse("group_list"),
+        "lead_participants": reverse("participant_list"),
+        "lead_expenses": reverse("expense_list"),
+        "lead_volunteers": reverse("volunteer_list"),
+        "grant_report": reverse("grant_report", args=[bench.grant.pk]),
+        "dashboard": reverse("programme_dashboard", args=[bench.programme.pk]),
+        "dashboard_cached": reverse("programme_dashboard", args=[bench.programme.pk]),
+    }
+
+
+def runner(side: Side, name: str, persona: str | None) -> Callable[[], object]:
+    """What one measurement of `name` runs on `side`."""
+    bench = side.bench
+    if bench is None:
+        raise CommandError(f"{side.name}: not prepared")
+    if persona is None:
+        if name == "report_build":
+            return lambda: reports.build_grant_report(bench.grant)
+        return lambda: reports.report_xlsx(side.report)
+    client = side.clients[persona]
+    url = urls(bench)[name]
+
+    def get() -> object:
+        response = client.get(url, secure=True)
+        if response.status_code != 200:
+            raise CommandError(
+                f"{side.name}: {name} ({url}) answered {response.status_code}, not 200."
+            )
+        return response
+
+    return get
+
+
+def measure_once(side: Side, name: str, persona: str | None, warmup: int) -> tuple[float, int]:
+    """One timed run on `side`, after `warmup` untimed runs on the same connection."""
+    run = runner(side, name, persona)
+    # The dashboard is measured built (its cache off) and from its cache (five minutes).
+    cached = 300 if name == "dashboard_cached" else 0
+    with (
+        using(side),
+        translation.override("nl"),
+        override_settings(STETAPP_DASHBOARD_CACHE_SECONDS=cached),
+    ):
+        if name == "dashboard_cached":
+            cache.clear()  # the other side's dashboard may sit under the same key
+        for _ in range(max(warmup, 1 if name == "dashboard_cached" else 0)):
+            run()
+        with CaptureQueriesContext(side.connection) as captured:
+            started = time.perf_counter()
+            run()
+            elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, len(captured)
+
+
+def compare(
+    *,
+    small: str,
+    large: str,
+    programme_id: int | None,
+    repeat: int,
+    warmup: int,
+    progress: Callable[[str], None],
+) -> list[Row]:
+    """Measure every page on both databases, alternating; return a row per page."""
+    sides = (open_side(small), open_side(large))
+    rows = [Row(name) for name, _persona in PAGES]
+    with ExitStack() as stack:
+        for side in sides:
+            with using(side):
+                atomic = transaction.atomic()
+                atomic.__enter__()
+            stack.callback(_roll_back, side, atomic)
+            with using(side):
+                bench = prepare(side, programme_id)
+            progress(f"{side.name}: programme {bench.programme.pk}, {bench.counts}")
+        for row, (name, persona) in zip(rows, PAGES, strict=True):
+            progress(f"timing {name}…")
+            for turn in range(repeat):
+                order = sides if turn % 2 == 0 else sides[::-1]
+                for side in order:
+                    elapsed, queries = measure_once(side, name, persona, warmup)
+                    if side is sides[0]:
+                        row.small_ms.append(elapsed)
+                        row.small_queries = max(row.small_queries, queries)
+                    else:
+                        row.large_ms.append(elapsed)
+                        row.large_queries = max(row.large_queries, queries)
+    bare = rows[0]
+    for row, (_name, persona) in zip(rows, PAGES, strict=True):
+        if persona is not None:
+            row.small_bare_ms = bare.small
+            row.large_bare_ms = bare.large
+    return rows
+
+
+def _roll_back(side: Side, atomic: Any) -> None:
+    with using(side):
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+    if side.connection is not connections[DEFAULT_DB_ALIAS]:
+        side.connection.close()
+
+
+def table(rows: list[Row]) -> list[str]:
+    """The rows as printed lines."""
+    header = (
+        f"{'page':<26} {'small ms':>9} {'large ms':>9} {'ratio':>6} {'×bare':>6} "
+        f"{'queries':>9}  result"
+    )
+    lines = [header, "-" * (len(header) + 2)]
+    for row in rows:
+        times_bare = row.times_bare
+        verdict = {None: "floor", True: "OK", False: "SLOW"}[row.ok]
+        lines.append(
+            f"{row.name:<26} {row.small:>9.1f} {row.large:>9.1f} {row.ratio:>6.2f} "
+            f"{'' if times_bare is None else f'{times_bare:.1f}':>6} "
+            f"{f'{row.small_queries}/{row.large_queries}':>9}  {verdict}"
+        )
+    lines.append(
+        f"targets: large ≤ {MAX_RATIO}× small and ≤ {MAX_TIMES_BARE:.0f}× the bare view "
+        "(same database); queries: small/large"
+    )
+    return lines
