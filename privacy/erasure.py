@@ -445,3 +445,39 @@ def replay_ledger(*, lines: Sequence[dict[str, Any]] = ()) -> Replay:
             else:
                 report.already_erased.append(pid)
     return report
+
+
+# --- retention: the intake conversations only ----------------------------------------------
+
+
+def erase_intakes(*, participant_ids: Sequence[int], actor_id: int | None) -> ErasureResult:
+    """Anonymise only the intake conversations of these participants, for the retention
+    of intake notes of people who never joined (privacy/retention.py, decision 64): the
+    person stays. An intake loses the same fields as in a full erasure (`erased_fields`),
+    and its change history keeps that each change happened, never a value. No ledger
+    row: the ledger means "this person is erased"; after a restore, the next retention
+    run anonymises the notes again (they are due by their dates)."""
+    result = ErasureResult()
+    intake = apps.get_model("participants", "Intake")
+    with transaction.atomic(), acting_as(actor_id):
+        pks = list(
+            intake._base_manager.filter(participant_id__in=list(participant_ids)).values_list(
+                "pk", flat=True
+            )
+        )
+        if pks:
+            _allow_log_changes(True)
+            rows = intake._default_manager.filter(pk__in=pks)
+            result.count(intake._meta.label, rows.update(**_blanks(intake)))
+            # The update above wrote its own history row: masked with the earlier ones.
+            changes = list(
+                Change.objects.filter(model=intake._meta.label, object_id__in=map(str, pks))
+            )
+            for change in changes:
+                change.fields = dict.fromkeys(change.fields or {})
+            Change.objects.bulk_update(changes, ["fields"], batch_size=500)
+            _allow_log_changes(False)
+        result.erased = sorted(
+            set(intake._base_manager.filter(pk__in=pks).values_list("participant_id", flat=True))
+        )
+    return result

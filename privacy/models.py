@@ -91,4 +91,15 @@ class Access(models.Model):
 # The erasure's ledger and requests live in their own module (decision 63).
 from .models_erasure import Erasure, ErasureRequest  # noqa: E402
 
-__all__ = ["Access", "AccessAction", "Change", "ChangeAction", "Erasure", "ErasureRequest"]
+# An organisation's retention periods live in their own module (decision 64).
+from .models_retention import RetentionPolicy  # noqa: E402
+
+__all__ = [
+    "Access",
+    "AccessAction",
+    "Change",
+    "ChangeAction",
+    "Erasure",
+    "ErasureRequest",
+    "RetentionPolicy",
+]

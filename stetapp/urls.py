@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("privacy.urls_erasure")),
     path("", include("privacy.urls")),
+    path("", include("privacy.urls_retention")),
 ]
 
 handler400 = "stetapp.views.error_400"

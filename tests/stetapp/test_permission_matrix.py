@@ -784,6 +784,12 @@ MATRIX = {
         "GET": row(R, NO, NO, NO, NO, NO, NO, NO),
         "POST": row(R, NO, NO, NO, NO, NO, NO, NO),
     },
+    # privacy: an empty form keeps the default periods, so the lead's POST saves.
+    "retention_settings": {
+        "kwargs": lambda w: {"pk": w.org_a.pk},
+        "GET": row(R, NO, NO, NO, NO, OK, NO, NO),
+        "POST": row(R, NO, NO, NO, NO, R, NO, NO),
+    },
 }
 
 
