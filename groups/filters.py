@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .communities import CodedCommunities, coded_communities
 from .models import City, Composition, Group, GroupStatus, Organisation
+from .selectors import visible_groups
 
 
 class GroupFilter(django_filters.FilterSet):
@@ -33,7 +34,8 @@ class GroupFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = Group.objects.visible_to(user)
+        # Scoped by the user's group ids, like the list (groups/selectors.py).
+        visible = visible_groups(user=user)
         self.filters["city"].queryset = City.objects.filter(
             pk__in=visible.values("city_id")
         ).order_by("name")

@@ -1,4 +1,5 @@
-"""Read queries for groups: every function takes the user and scopes through visible_to."""
+"""Read queries for groups: every function takes the user and scopes through their group
+ids or visible_to."""
 
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.http import Http404
 
 from stetapp.access import get_visible_or_404
 
+from .access import Need, group_ids_for
 from .communities import coded_communities
 from .models import (
     Composition,
@@ -37,8 +39,18 @@ def venue_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Venue:
 
 
 def group_list_for_user(*, user: Any) -> QuerySet[Group]:
-    """Groups the user may see, with what the list shows (one query)."""
-    return Group.objects.visible_to(user).with_related().order_by("city__name", "name")
+    """Groups the user may see, with what the list shows (one query).
+
+    Filtered by the user's group ids first (`groups.access.group_ids_for`, resolved once
+    per request), not by `visible_to`'s subqueries: a page's cost is bounded by what it
+    shows (docs/decisions.md, decision 57)."""
+    return visible_groups(user=user).with_related().order_by("city__name", "name")
+
+
+def visible_groups(*, user: Any) -> GroupQuerySet[Group]:
+    """The groups `Group.objects.visible_to(user)` gives, as `pk IN (their ids)`: an index
+    condition, where visible_to's OR of subqueries makes PostgreSQL read every group."""
+    return Group.objects.filter(pk__in=group_ids_for(user, need=Need.READ))
 
 
 def groups_facilitated_by(*, user: Any) -> QuerySet[Group]:

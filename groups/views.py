@@ -22,7 +22,7 @@ from . import selectors, services, services_communities
 from .access import (
     Need,
     group_get_for_user,
-    groups_worked_in,
+    group_ids_for,
     rule_for,
 )
 from .communities import community_list, default_labels
@@ -64,9 +64,8 @@ def group_list(request):
     page = Paginator(group_filter.qs, 50).get_page(request.GET.get("page"))
     # The typed community for those who work in a group; the coded one for the rest
     # (coordinators, funders: groups/communities.py).
-    worked = set(
-        groups_worked_in(user).filter(pk__in=[g.pk for g in page]).values_list("pk", flat=True)
-    )
+    # (From the scope the list was filtered by: no query of its own.)
+    worked = set(group_ids_for(user, need=Need.WORK))
     for group in page:
         group.shown_community = (
             group.community

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -329,11 +330,12 @@ class Dashboard:
     group_count: int
     by_city_status: CrossTable
     by_community_composition: CrossTable
-    norm_rows: list[GroupMeetings]
+    norm_rows: Sequence[GroupMeetings]
     trend: list[MonthAttendance]
     trend_chart: TrendChart
-    at_risk: list[GroupAtRisk]
+    at_risk: Sequence[GroupAtRisk]
     reach: Reach
+    meeting_norm_count: int  # how many of norm_rows meet the norm
 
     @property
     def norm(self) -> int:
@@ -350,10 +352,6 @@ class Dashboard:
     @property
     def falling_points(self) -> int:
         return FALLING_POINTS
-
-    @property
-    def meeting_norm_count(self) -> int:
-        return sum(1 for row in self.norm_rows if row.meets_norm)
 
     @property
     def trend_has_data(self) -> bool:
@@ -751,6 +749,7 @@ def build_dashboard(
             list(Composition),
         ),
         norm_rows=norm_rows,
+        meeting_norm_count=sum(1 for row in norm_rows if row.meets_norm),
         trend=months,
         trend_chart=_trend_chart(months),
         at_risk=at_risk,
@@ -784,8 +783,89 @@ def cached_dashboard(
     dashboard = cache.get(key)
     if dashboard is None:
         dashboard = build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
-        cache.set(key, dashboard, seconds)
+        cache.set(key, _packed(dashboard), seconds)
     return dashboard
+
+
+class PackedRows(Sequence[Any]):
+    """One of the dashboard's per-group lists as the cache keeps it: each row a tuple of
+    plain values, made into its object only when read. On the 10,000-group database
+    unpickling the 10,000 dataclass rows took about half a second on every cached request;
+    the tuples take about 20 ms, and a page reads 50 rows (docs/deployment.md,
+    "Benchmarks"). What the rows say is the same, except `GroupMeetings.rated`, which
+    only the at-risk rule needs while building."""
+
+    def __init__(self, kind: str, packed: list[tuple]):
+        self.kind = kind
+        self.packed = packed
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    def __getitem__(self, index):
+        unpack = _UNPACK[self.kind]
+        if isinstance(index, slice):
+            return [unpack(row) for row in self.packed[index]]
+        return unpack(self.packed[index])
+
+    def __reduce__(self):
+        return (PackedRows, (self.kind, self.packed))
+
+
+def _group_tuple(group: GroupRow) -> tuple:
+    return tuple(getattr(group, f.name) for f in fields(GroupRow))
+
+
+def _pack_meetings(row: GroupMeetings) -> tuple:
+    return (
+        _group_tuple(row.group),
+        row.organisation,
+        row.held_last_year,
+        row.held_this_year,
+        row.planned_rest_of_year,
+        row.last_held,
+    )
+
+
+def _unpack_meetings(packed: tuple) -> GroupMeetings:
+    group, organisation, last_year, this_year, planned, last_held = packed
+    return GroupMeetings(
+        group=GroupRow(*group),
+        organisation=organisation,
+        held_last_year=last_year,
+        held_this_year=this_year,
+        planned_rest_of_year=planned,
+        last_held=last_held,
+    )
+
+
+def _pack_risk(item: GroupAtRisk) -> tuple:
+    return (
+        _group_tuple(item.group),
+        item.organisation,
+        tuple((r.code, r.text) for r in item.reasons),
+    )
+
+
+def _unpack_risk(packed: tuple) -> GroupAtRisk:
+    group, organisation, reasons = packed
+    return GroupAtRisk(
+        group=GroupRow(*group),
+        organisation=organisation,
+        reasons=[Reason(code, text) for code, text in reasons],
+    )
+
+
+_UNPACK = {"norm": _unpack_meetings, "risk": _unpack_risk}
+
+
+def _packed(dashboard: Dashboard) -> Dashboard:
+    """The dashboard as the cache keeps it: its long lists packed (PackedRows)."""
+    return replace(
+        dashboard,
+        norm_rows=PackedRows("norm", [_pack_meetings(row) for row in dashboard.norm_rows]),
+        at_risk=PackedRows("risk", [_pack_risk(item) for item in dashboard.at_risk]),
+    )
 
 
 # --- the workbook ----------------------------------------------------------------------

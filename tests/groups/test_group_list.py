@@ -1,6 +1,8 @@
 """GET /groups/ — the filtered, paginated list of the groups a user may see."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups.models import Composition, GroupStatus, Role
@@ -215,13 +217,33 @@ def test_query_count_is_the_same_for_3_and_30_groups(
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule; cached on the user for the request)
+        # 3a. the user's groups as ids, with the roles they reach them through (the
+        #     scope, once per request: groups.access.group_scope)
         # 4. the distinct communities of the visible groups (filter choices)
         # 4a. their organisations' lists of communities (groups/communities.py)
         # 5. the number of groups (paginator)
         # 6. the cities of the visible groups (filter choices)
         # 7. the organisations of the visible groups (filter choices)
         # 8. the page of groups, joined with organisation, city and venue
-        # 9. which of them the user works in (typed or coded community)
+        # (which of them the user works in, typed or coded community: from the scope)
         response = client.get(URL)
     assert response.status_code == 200
     assert len(_names(response)) == visible[group_total]
+
+
+def test_the_list_and_its_filters_read_the_groups_by_their_ids(world, warm):
+    """The scope is resolved once, as group ids; the list, its count and the filter
+    choices then filter by `id IN (…)`, not by visible_to's subqueries over the
+    memberships, which make PostgreSQL read every group (docs/decisions.md, 57)."""
+    client = world.client_for("lead_a")
+    warm(client, URL)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, {"city": world.group_a1.city_id})
+    assert response.status_code == 200
+    scope = [q["sql"] for q in captured if " UNION ALL " in q["sql"]]
+    assert len(scope) == 1
+    reading_groups = [
+        q["sql"] for q in captured if 'FROM "groups_group"' in q["sql"] and q["sql"] not in scope
+    ]
+    assert len(reading_groups) >= 5  # communities, count, cities, organisations, page
+    assert not [sql for sql in reading_groups if "groups_membership" in sql]
