@@ -53,7 +53,7 @@ from .register import declaration_of
 
 FORMAT = "stetapp-subject-export"
 FORMAT_VERSION = 1
-TEMPLATE = "privacy/subject_export.html"
+TEMPLATE = "privacy/pdf/subject_export.html"
 
 # Roles in the order a staff member is named by, when they hold several.
 ROLE_ORDER = [Role.PROJECT_LEAD, Role.FACILITATOR, Role.VOLUNTEER]
