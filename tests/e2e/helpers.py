@@ -83,6 +83,13 @@ def blocking_violations(page, label: str) -> list[str]:
     """One line per serious/critical rule: page, rule id, impact and the failing nodes."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Colours mid-transition (a button just clicked, still fading to its hover colours)
+    # are not what anyone reads: let running CSS transitions end first. On a busy
+    # machine axe otherwise measured the contrast of a half-faded button.
+    for _ in range(50):
+        if page.evaluate("document.getAnimations().every(a => a.playState !== 'running')"):
+            break
+        page.wait_for_timeout(100)
     results = Axe().run(page, options=AXE_OPTIONS)
     lines = []
     for violation in results.response["violations"]:
