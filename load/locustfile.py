@@ -20,17 +20,22 @@ import itertools
 import json
 import os
 import random
+import time
 from collections import defaultdict
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 from requests.adapters import HTTPAdapter
 
-from load.common import ADDRESSES, source_address, totp_code
+from load.common import ADDRESSES, SIGN_IN, source_address, totp_code
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read()) if "LOAD_PLAN" in os.environ else {}  # noqa: SIM115
 THINK = [float(s) for s in os.environ.get("LOAD_THINK", "5,15").split(",")]
 SPREAD = int(os.environ.get("LOAD_ADDRESSES", ADDRESSES))
+# Page timings count from this many seconds after the start: the users sign in first
+# (password hashing is slow on purpose), the pages are measured with everyone signed in.
+# Sign-in timings and every error count from the start.
+MEASURE_FROM = time.monotonic() + float(os.environ.get("LOAD_WARMUP", "0"))
 
 _numbers = itertools.count()
 _next_account = defaultdict(itertools.count)
@@ -54,7 +59,8 @@ class SourceAddressAdapter(HTTPAdapter):
 @events.request.add_listener
 def _record(name, response_time, exception, response=None, **kwargs):
     if exception is None:
-        _times[name].append(response_time)
+        if name.startswith(SIGN_IN) or time.monotonic() >= MEASURE_FROM:
+            _times[name].append(response_time)
         return
     _errors[name] += 1
     if len(_samples) < 20:
@@ -62,6 +68,14 @@ def _record(name, response_time, exception, response=None, **kwargs):
         # Page type, status and the path only: no form data, no page content.
         path = urlsplit(getattr(response, "url", "") or "").path if response is not None else ""
         _samples.append(f"{name}: {status} {path} {type(exception).__name__}: {exception}"[:300])
+
+
+@events.user_error.add_listener
+def _user_error(user_instance, exception, tb, **kwargs):
+    """An exception inside a task (not a failed request) is an error too."""
+    _errors["task exception"] += 1
+    if len(_samples) < 20:
+        _samples.append(f"task exception: {type(exception).__name__}: {exception}"[:300])
 
 
 @events.quitting.add_listener

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import secrets
 import shutil
@@ -45,15 +46,21 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Load test: locust against gunicorn + PostgreSQL.")
     p.add_argument("--users", type=int, default=100)
     p.add_argument("--spawn-rate", type=float, default=2.0, help="Users started per second.")
-    p.add_argument("--duration", type=int, default=180, help="Seconds of load (ramp included).")
+    p.add_argument(
+        "--duration",
+        type=int,
+        default=180,
+        help="Seconds of load measured after every user has signed in.",
+    )
     p.add_argument("--think", default="5,15", help="Think time between clicks: min,max s.")
     p.add_argument("--database", default="stetapp_load")
     p.add_argument("--fresh", action="store_true", help="Drop and rebuild the database.")
     p.add_argument("--drop", action="store_true", help="Drop the database afterwards.")
     p.add_argument("--groups", type=int, default=26, help="seed_scale groups when seeding.")
-    p.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--threads", type=int, default=4)
+    # Without these, gunicorn.conf.py decides (the worker model of the Docker image).
+    p.add_argument("--worker-class", choices=["sync", "gthread"])
+    p.add_argument("--workers", type=int)
+    p.add_argument("--threads", type=int)
     p.add_argument("--addresses", type=int, default=ADDRESSES)
     p.add_argument("--json", type=Path, help="Also write the summary as JSON here.")
     return p.parse_args(argv)
@@ -163,8 +170,29 @@ def stop(process: subprocess.Popen | None) -> None:
         process.wait(timeout=10)
 
 
+def worker_options(args: argparse.Namespace) -> list[str]:
+    """gunicorn options for the worker model asked for; none: gunicorn.conf.py's."""
+    options = []
+    if args.worker_class:
+        options += ["--worker-class", args.worker_class]
+    if args.workers:
+        options += ["--workers", str(args.workers)]
+    if args.threads:
+        options += ["--threads", str(args.threads)]
+    return options
+
+
+def warm_up_seconds(users: int, spawn_rate: float) -> int:
+    """How long the users take to start and sign in before pages are measured: the
+    spawning time plus 20 s for the last sign-ins (a password hash takes a while)."""
+    return math.ceil(users / spawn_rate) + 20
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    # A stopped run (SIGTERM) still stops gunicorn and removes its files (finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    warmup = warm_up_seconds(args.users, args.spawn_rate)
     admin_url, db_url = database_urls(args.database)
     work = Path(tempfile.mkdtemp(prefix="stetapp-load-"))
     server: subprocess.Popen | None = None
@@ -205,29 +233,27 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         host = f"http://127.0.0.1:{port}"
         gunicorn = [
-            str(BIN / "gunicorn"), "stetapp.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(args.workers), "--worker-class", args.worker_class,
-            "--threads", str(args.threads if args.worker_class == "gthread" else 1),
-            "--timeout", "60", "--graceful-timeout", "10",
+            str(BIN / "gunicorn"), "stetapp.wsgi", "--config", str(ROOT / "gunicorn.conf.py"),
+            "--bind", f"127.0.0.1:{port}", *worker_options(args),
         ]  # fmt: skip
-        step(f"gunicorn {args.worker_class} {args.workers} workers"
-             + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
-             + f" on {host}")  # fmt: skip
+        step(f"gunicorn {' '.join(worker_options(args)) or '(gunicorn.conf.py)'} on {host}")
         with open(work / "gunicorn.log", "wb") as log:
             server = subprocess.Popen(  # noqa: S603
                 gunicorn, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
         wait_ready(f"{host}/readyz", server)
-        warm_up(f"{host}{json.loads(plan.read_text())['urls']['login']}", times=4 * args.workers)
+        warm_up(f"{host}{json.loads(plan.read_text())['urls']['login']}", times=10)
         report = work / "report.json"
         load_before = os.getloadavg()
-        step(f"locust: {args.users} users, {args.duration} s, think {args.think} s")
-        started = time.monotonic()
+        step(
+            f"locust: {args.users} users, {warmup} s to sign in, then {args.duration} s "
+            f"measured, think {args.think} s"
+        )
         locust = [
             str(BIN / "locust"), "-f", str(ROOT / "load" / "locustfile.py"), "--headless",
             "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
-            "--run-time", f"{args.duration}s", "--host", host, "--stop-timeout", "20",
+            "--run-time", f"{warmup + args.duration}s", "--host", host, "--stop-timeout", "20",
             "--only-summary", "--loglevel", "WARNING",
         ]  # fmt: skip
         locust_env = {
@@ -236,24 +262,25 @@ def main(argv: list[str] | None = None) -> int:
             "LOAD_REPORT": str(report),
             "LOAD_THINK": args.think,
             "LOAD_ADDRESSES": str(args.addresses),
+            "LOAD_WARMUP": str(warmup),
         }
         with open(work / "locust.log", "wb") as locust_log:
             subprocess.run(  # noqa: S603
-                locust, env=locust_env, cwd=ROOT, check=False, timeout=args.duration + 180,
+                locust, env=locust_env, cwd=ROOT, check=False, timeout=warmup + args.duration + 180,
                 stdout=locust_log, stderr=subprocess.STDOUT,
             )  # fmt: skip
-        elapsed = time.monotonic() - started
         load_after = os.getloadavg()
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn stopped during the run ({server.returncode})")
         data = json.loads(report.read_text())
         rows = summarise(data["times"], data["errors"])
-        total = rows[-1]
+        pages, total = rows[-2], rows[-1]
         print(table(rows))
         print(
-            f"{total.requests} requests in {elapsed:.0f} s: {total.requests / elapsed:.1f}/s; "
-            f"{total.errors} errors; load average {load_before[0]:.2f} before, "
-            f"{load_after[0]:.2f} after (1 min), {os.cpu_count()} cores"
+            f"{pages.requests} page requests in the {args.duration} s measured: "
+            f"{pages.requests / args.duration:.1f}/s; {total.errors} errors in all; "
+            f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after (1 min), "
+            f"{os.cpu_count()} cores"
         )
         for sample in data["samples"]:
             print("  error:", sample)
@@ -262,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
                 json.dumps(
                     {
                         "config": {k: str(v) for k, v in vars(args).items()},
-                        "seconds": elapsed,
+                        "rate": pages.requests / args.duration,
                         "load": [load_before, load_after],
                         "rows": [r.__dict__ for r in rows],
                     },
@@ -281,7 +308,10 @@ def main(argv: list[str] | None = None) -> int:
         stop(server)
         shutil.rmtree(work, ignore_errors=True)
         if args.drop:
-            drop_database(admin_url, args.database)
+            try:
+                drop_database(admin_url, args.database)
+            except Exception as error:
+                print(f"load: could not drop {args.database}: {error}", file=sys.stderr)
 
 
 if __name__ == "__main__":
