@@ -36,6 +36,17 @@ def totp_code(secret: str, *, now: float | None = None, period: int = 30, digits
     return f"{value % 10**digits:0{digits}d}"
 
 
+def seconds_to_fresh_code(
+    *, now: float | None = None, period: int = 30, margin: float = 12
+) -> float:
+    """How long to wait before typing the code: 0 while the current code has more than
+    `margin` seconds left, else until the next code shows (plus half a second). allauth
+    accepts only the current code (MFA_TOTP_TOLERANCE 0), so a code sent in its last
+    seconds fails when the server is slow; a person waits for the next one too."""
+    left = period - (time.time() if now is None else now) % period
+    return 0.0 if left > margin else left + 0.5
+
+
 def percentile(values: list[float], q: float) -> float:
     """The nearest-rank percentile `q` (0 < q <= 100) of `values`: the smallest value
     with at least q % of the values at or below it."""

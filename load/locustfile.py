@@ -24,10 +24,11 @@ import time
 from collections import defaultdict
 from urllib.parse import urlsplit
 
+import gevent
 from locust import HttpUser, between, events, task
 from requests.adapters import HTTPAdapter
 
-from load.common import ADDRESSES, SIGN_IN, source_address, totp_code
+from load.common import ADDRESSES, SIGN_IN, seconds_to_fresh_code, source_address, totp_code
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read()) if "LOAD_PLAN" in os.environ else {}  # noqa: SIM115
 THINK = [float(s) for s in os.environ.get("LOAD_THINK", "5,15").split(",")]
@@ -133,6 +134,7 @@ class SignedInUser(HttpUser):
                 response.failure(f"sign-in answered {response.status_code}, not the code page")
                 return
         self.page("sign-in code page", urls["mfa"])
+        gevent.sleep(seconds_to_fresh_code())
         with self.client.post(
             urls["mfa"],
             data={"code": totp_code(self.account["totp"]), "csrfmiddlewaretoken": self.csrf()},

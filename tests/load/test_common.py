@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-from load.common import percentile, source_address, summarise, table, totp_code
+from load.common import (
+    percentile,
+    seconds_to_fresh_code,
+    source_address,
+    summarise,
+    table,
+    totp_code,
+)
 from load.run import database_urls
 
 
@@ -29,6 +36,13 @@ def test_totp_code_is_the_one_allauth_accepts():
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     for now in (0, 59, 1_700_000_000, 2_000_000_029):
         assert totp_code(secret, now=now) == format_hotp_value(hotp_value(secret, now // 30))
+
+
+def test_a_code_about_to_expire_is_not_typed():
+    assert seconds_to_fresh_code(now=3000) == 0  # a new code: 30 s left
+    assert seconds_to_fresh_code(now=3017.5) == 0  # 12.5 s left
+    assert seconds_to_fresh_code(now=3020) == 10.5  # 10 s left: wait for the next one
+    assert seconds_to_fresh_code(now=3029.9) == pytest.approx(0.6)
 
 
 def test_percentile_is_nearest_rank():
