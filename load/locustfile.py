@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import gevent
 from locust import HttpUser, between, events, task
+from locust.exception import StopUser
 from requests.adapters import HTTPAdapter
 
 from load.common import ADDRESSES, SIGN_IN, seconds_to_fresh_code, source_address, totp_code
@@ -128,11 +129,14 @@ class SignedInUser(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302 or not response.headers.get("Location", "").startswith(
-                urls["mfa"]
-            ):
+            signed_in = response.status_code == 302 and response.headers.get(
+                "Location", ""
+            ).startswith(urls["mfa"])
+            if not signed_in:
                 response.failure(f"sign-in answered {response.status_code}, not the code page")
-                return
+        if not signed_in:
+            # One error, not one per page it would open without a session.
+            raise StopUser()
         self.page("sign-in code page", urls["mfa"])
         gevent.sleep(seconds_to_fresh_code())
         with self.client.post(
@@ -142,8 +146,11 @@ class SignedInUser(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302:
+            signed_in = response.status_code == 302
+            if not signed_in:
                 response.failure(f"code answered {response.status_code}, not a redirect")
+        if not signed_in:
+            raise StopUser()
 
     def page(self, name: str, url: str) -> None:
         """GET `url`; anything but 200 (a redirect to sign-in too) is an error."""
