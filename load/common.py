@@ -37,7 +37,7 @@ def totp_code(secret: str, *, now: float | None = None, period: int = 30, digits
 
 
 def seconds_to_fresh_code(
-    *, now: float | None = None, period: int = 30, margin: float = 12
+    *, now: float | None = None, period: int = 30, margin: float = 20
 ) -> float:
     """How long to wait before typing the code: 0 while the current code has more than
     `margin` seconds left, else until the next code shows (plus half a second). allauth

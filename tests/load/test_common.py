@@ -40,8 +40,8 @@ def test_totp_code_is_the_one_allauth_accepts():
 
 def test_a_code_about_to_expire_is_not_typed():
     assert seconds_to_fresh_code(now=3000) == 0  # a new code: 30 s left
-    assert seconds_to_fresh_code(now=3017.5) == 0  # 12.5 s left
-    assert seconds_to_fresh_code(now=3020) == 10.5  # 10 s left: wait for the next one
+    assert seconds_to_fresh_code(now=3009.5) == 0  # 20.5 s left
+    assert seconds_to_fresh_code(now=3010) == 20.5  # 20 s left: wait for the next one
     assert seconds_to_fresh_code(now=3029.9) == pytest.approx(0.6)
 
 
