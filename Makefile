@@ -97,7 +97,7 @@ load: install-dev
 
 ## The same script as CI's smoke: 20 users for 60 s on a fresh database, dropped afterwards
 load-smoke: install-dev
-	$(BIN)/python -m load.run --users 20 --duration 60 --database stetapp_load_smoke --fresh --drop $(LOAD_ARGS)
+	$(BIN)/python -m load.run --users 20 --spawn-rate 4 --duration 60 --database stetapp_load_smoke --fresh --drop $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3* build .coverage .coverage.*
