@@ -231,19 +231,28 @@ def main(argv: list[str] | None = None) -> int:
              "--groups", str(args.groups), "--plan", str(plan)],
             env=env, cwd=ROOT, check=True, timeout=900,
         )  # fmt: skip
-        port = free_port()
-        host = f"http://127.0.0.1:{port}"
-        gunicorn = [
-            str(BIN / "gunicorn"), "stetapp.wsgi", "--config", str(ROOT / "gunicorn.conf.py"),
-            "--bind", f"127.0.0.1:{port}", *worker_options(args),
-        ]  # fmt: skip
-        step(f"gunicorn {' '.join(worker_options(args)) or '(gunicorn.conf.py)'} on {host}")
-        with open(work / "gunicorn.log", "wb") as log:
-            server = subprocess.Popen(  # noqa: S603
-                gunicorn, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        wait_ready(f"{host}/readyz", server)
+        # The free port could be taken between the probe and gunicorn's bind: then
+        # gunicorn exits at once, and the next attempt takes another port.
+        for attempt in range(3):
+            port = free_port()
+            host = f"http://127.0.0.1:{port}"
+            gunicorn = [
+                str(BIN / "gunicorn"), "stetapp.wsgi", "--config", str(ROOT / "gunicorn.conf.py"),
+                "--bind", f"127.0.0.1:{port}", *worker_options(args),
+            ]  # fmt: skip
+            step(f"gunicorn {' '.join(worker_options(args)) or '(gunicorn.conf.py)'} on {host}")
+            with open(work / "gunicorn.log", "ab") as log:
+                server = subprocess.Popen(  # noqa: S603
+                    gunicorn, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
+            try:
+                wait_ready(f"{host}/readyz", server)
+                break
+            except RuntimeError:
+                stop(server)
+                if attempt == 2:
+                    raise
         warm_up(f"{host}{json.loads(plan.read_text())['urls']['login']}", times=10)
         report = work / "report.json"
         load_before = os.getloadavg()
