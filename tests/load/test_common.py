@@ -14,7 +14,7 @@ from load.common import (
     table,
     totp_code,
 )
-from load.run import database_urls
+from load.run import database_urls, warm_up_seconds
 
 
 def test_users_are_spread_round_robin_over_loopback_addresses():
@@ -88,3 +88,8 @@ def test_load_database_lives_on_the_configured_postgresql_server(monkeypatch):
         "postgres://postgres@127.0.0.1:5432/postgres",
         "postgres://postgres@127.0.0.1:5432/x",
     )
+
+
+def test_pages_are_measured_once_the_last_user_can_have_signed_in():
+    assert warm_up_seconds(100, 1.0) == 100 + 45
+    assert warm_up_seconds(20, 4.0) == 5 + 29
