@@ -50,7 +50,8 @@ ENV DJANGO_SETTINGS_MODULE=stetapp.settings.production \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     DJANGO_MEDIA_ROOT=/var/lib/stetapp/media \
     STETAPP_PRIVATE_MEDIA_ROOT=/var/lib/stetapp/private \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=2 \
+    GUNICORN_THREADS=4
 
 # Translations and static files are built into the image. The production settings refuse
 # to load without a secret key and allowed hosts, so this step gets placeholders that
@@ -75,6 +76,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; host = os.environ['DJANGO_ALLOWED_HOSTS'].split(',')[0].strip().lstrip('.'); urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': host, 'X-Forwarded-Proto': 'https'}), timeout=5)"]
 
-# Workers: gunicorn reads WEB_CONCURRENCY (default above; override per host, e.g. 2 x cores
-# + 1). Put a TLS-terminating proxy in front that sets X-Forwarded-Proto.
-CMD ["gunicorn", "stetapp.wsgi", "--bind", "0.0.0.0:8000", "--chdir", "/app"]
+# Workers: threaded (gthread), WEB_CONCURRENCY processes of GUNICORN_THREADS threads each
+# (defaults above: one process per core of a 2-core node), chosen by measurement with
+# `make load` (gunicorn.conf.py; docs/deployment.md, "Load and capacity"). Put a
+# TLS-terminating proxy in front that sets X-Forwarded-Proto.
+CMD ["gunicorn", "stetapp.wsgi", "--config", "/app/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--chdir", "/app"]

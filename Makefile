@@ -87,16 +87,17 @@ DRILL_ARGS ?=
 backup-drill: install
 	$(BIN)/python manage.py backup_drill $(DRILL_ARGS)
 
-## Load: 100 signed-in users for 3 minutes against gunicorn + PostgreSQL on loopback,
-## p50/p95/p99 per page type; fails on any error (load/run.py, docs/deployment.md)
+## Load test (docs/deployment.md, "Load and capacity"): 100 signed-in users, 5–15 s between
+## clicks, 3 minutes, against gunicorn + PostgreSQL (DATABASE_URL's server, database
+## stetapp_load) on loopback; p50/p95/p99 per page type; fails on any error.
 .PHONY: load load-smoke
 LOAD_ARGS ?=
 load: install-dev
-	$(BIN)/python load/run.py $(LOAD_ARGS)
+	$(BIN)/python -m load.run --users 100 --duration 180 $(LOAD_ARGS)
 
-## The CI smoke of the same script: 20 users for 60 seconds, failing on any error
+## The same script as CI's smoke: 20 users for 60 s on a fresh database, dropped afterwards
 load-smoke: install-dev
-	$(BIN)/python load/run.py --users 20 --spawn-rate 5 --duration 60 $(LOAD_ARGS)
+	$(BIN)/python -m load.run --users 20 --spawn-rate 4 --duration 60 --database stetapp_load_smoke --fresh --drop $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3* build .coverage .coverage.*

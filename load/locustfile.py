@@ -1,15 +1,17 @@
-"""The load users of `make load` (load/run.py; docs/deployment.md, "Load and capacity").
+"""Locust users for `make load` (started by load/run.py; docs/deployment.md, "Load and
+capacity").
 
-Three kinds of signed-in user, in the proportions of a real programme: facilitators (who
-open their home page, the attendance sheet of their latest meeting and tap a mark, their
-participants, follow-ups and group), project leads (home, groups, participants, expenses,
-volunteers, the fund report page) and a few coordinators (the programme dashboard). Each
-waits 5 to 15 seconds between clicks, like a person, and connects from an address of its
-own in 127.0.0.0/8, so the per-address sign-in limit is not what is measured.
+Each virtual user signs in as its own synthetic account (password, then the
+authenticator app's code, as production requires for these roles), from one of several
+127.0.0.x source addresses, and then opens the pages of its role with 5–15 s of thinking
+between clicks. Every request is named by its page type; anything but the expected status
+is an error. The plan (accounts and page addresses) comes from load/prepare.py through
+LOAD_PLAN; the raw timings go to LOAD_REPORT as JSON when locust stops.
 
-The runner passes the accounts in LOAD_PERSONAS (a JSON file from `manage.py
-load_personas`) and their password in LOAD_PASSWORD_FILE. Requests are grouped by page
-type in the statistics, so that p50/p95/p99 are per page type.
+The client speaks plain HTTP to gunicorn on loopback and says, as the TLS proxy in front
+of a real deployment does, that the request came through HTTPS (X-Forwarded-Proto), so
+the production settings run unchanged: the session and CSRF cookies are Secure, which the
+client is told to accept on this loopback connection.
 """
 
 from __future__ import annotations
@@ -18,39 +20,34 @@ import itertools
 import json
 import os
 import random
-import re
-import threading
-from pathlib import Path
+import time
+from collections import defaultdict
+from urllib.parse import urlsplit
 
-from locust import HttpUser, between, task
+import gevent
+from locust import HttpUser, between, events, task
+from locust.exception import StopUser
 from requests.adapters import HTTPAdapter
 
-PERSONAS = json.loads(Path(os.environ["LOAD_PERSONAS"]).read_text())
-PASSWORD = Path(os.environ["LOAD_PASSWORD_FILE"]).read_text().strip()
-# How many loopback addresses the users are spread over (127.0.0.2 …).
-ADDRESSES = int(os.environ.get("LOAD_ADDRESSES", "50"))
+from load.common import ADDRESSES, SIGN_IN, seconds_to_fresh_code, source_address, totp_code
 
-_counter = itertools.count()
-_lock = threading.Lock()
+PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read()) if "LOAD_PLAN" in os.environ else {}  # noqa: SIM115
+THINK = [float(s) for s in os.environ.get("LOAD_THINK", "5,15").split(",")]
+SPREAD = int(os.environ.get("LOAD_ADDRESSES", ADDRESSES))
+# Page timings count from this many seconds after the start: the users sign in first
+# (password hashing is slow on purpose), the pages are measured with everyone signed in.
+# Sign-in timings and every error count from the start.
+MEASURE_FROM = time.monotonic() + float(os.environ.get("LOAD_WARMUP", "0"))
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ROW = re.compile(
-    r'name="participant" value="(\d+)">\s*<input type="hidden" name="base" value="(\w*)"'
-)
-
-
-def next_number() -> int:
-    with _lock:
-        return next(_counter)
-
-
-def source_address(number: int) -> str:
-    """The loopback address user `number` connects from: 127.0.0.2 and on, round robin."""
-    return f"127.0.0.{2 + number % ADDRESSES}"
+_numbers = itertools.count()
+_next_account = defaultdict(itertools.count)
+_times: dict[str, list[float]] = defaultdict(list)
+_errors: dict[str, int] = defaultdict(int)
+_samples: list[str] = []
 
 
 class SourceAddressAdapter(HTTPAdapter):
-    """Connections that leave from one local address."""
+    """Connections from one local address (the client side of the socket)."""
 
     def __init__(self, address: str, **kwargs):
         self.address = address
@@ -58,130 +55,188 @@ class SourceAddressAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args, **kwargs):
         kwargs["source_address"] = (self.address, 0)
-        return super().init_poolmanager(*args, **kwargs)
+        super().init_poolmanager(*args, **kwargs)
 
 
-class SignedIn(HttpUser):
+@events.request.add_listener
+def _record(name, response_time, exception, response=None, **kwargs):
+    if exception is None:
+        if name.startswith(SIGN_IN) or time.monotonic() >= MEASURE_FROM:
+            _times[name].append(response_time)
+        return
+    _errors[name] += 1
+    if len(_samples) < 20:
+        status = getattr(response, "status_code", None)
+        # Page type, status and the path only: no form data, no page content.
+        path = urlsplit(getattr(response, "url", "") or "").path if response is not None else ""
+        _samples.append(f"{name}: {status} {path} {type(exception).__name__}: {exception}"[:300])
+
+
+@events.user_error.add_listener
+def _user_error(user_instance, exception, tb, **kwargs):
+    """An exception inside a task (not a failed request) is an error too."""
+    _errors["task exception"] += 1
+    if len(_samples) < 20:
+        _samples.append(f"task exception: {type(exception).__name__}: {exception}"[:300])
+
+
+@events.quitting.add_listener
+def _write_report(environment, **kwargs):
+    target = os.environ.get("LOAD_REPORT")
+    if target:
+        with open(target, "w") as out:
+            json.dump({"times": _times, "errors": _errors, "samples": _samples}, out)
+
+
+class SignedInUser(HttpUser):
     abstract = True
-    wait_time = between(5, 15)
-    persona: dict = {}
-
-    def personas(self) -> list[dict]:
-        raise NotImplementedError
+    role = ""
+    wait_time = between(THINK[0], THINK[1])
 
     def on_start(self) -> None:
-        number = next_number()
-        people = self.personas()
-        self.persona = people[number % len(people)]
-        adapter = SourceAddressAdapter(source_address(number))
-        self.client.mount("http://", adapter)
-        page = self.client.get("/accounts/login/", name="sign-in form")
-        token = self.csrf(page.text)
+        accounts = PLAN["accounts"][self.role]
+        self.account = accounts[next(_next_account[self.role]) % len(accounts)]
+        self.client.mount("http://", SourceAddressAdapter(source_address(next(_numbers), SPREAD)))
+        origin = "https://" + urlsplit(self.host).netloc
+        self.client.headers.update({"X-Forwarded-Proto": "https", "Origin": origin})
+        self.sign_in()
+
+    def csrf(self) -> str:
+        self.keep_cookies()
+        for cookie in self.client.cookies:
+            if cookie.name.endswith("csrftoken"):
+                return cookie.value or ""
+        return ""
+
+    def keep_cookies(self) -> None:
+        """Send the Secure cookies back over this loopback HTTP connection (the client
+        would keep them to HTTPS otherwise; requests copies the jar per request, so its
+        policy cannot be changed instead)."""
+        for cookie in self.client.cookies:
+            cookie.secure = False
+
+    def sign_in(self) -> None:
+        urls = PLAN["urls"]
+        self.page("sign-in page", urls["login"])
         with self.client.post(
-            "/accounts/login/",
+            urls["login"],
             data={
-                "login": self.persona["email"],
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": token,
+                "login": self.account["email"],
+                "password": PLAN["password"],
+                "csrfmiddlewaretoken": self.csrf(),
             },
-            headers={"Referer": f"{self.host}/accounts/login/"},
-            name="sign in",
+            name="sign-in",
+            allow_redirects=False,
             catch_response=True,
         ) as response:
-            if "/accounts/login/" in response.url:
-                response.failure("sign-in refused")
+            signed_in = response.status_code == 302 and response.headers.get(
+                "Location", ""
+            ).startswith(urls["mfa"])
+            if not signed_in:
+                response.failure(f"sign-in answered {response.status_code}, not the code page")
+        if not signed_in:
+            # One error, not one per page it would open without a session.
+            raise StopUser()
+        self.page("sign-in code page", urls["mfa"])
+        gevent.sleep(seconds_to_fresh_code())
+        with self.client.post(
+            urls["mfa"],
+            data={"code": totp_code(self.account["totp"]), "csrfmiddlewaretoken": self.csrf()},
+            name="sign-in code",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            signed_in = response.status_code == 302
+            if not signed_in:
+                response.failure(f"code answered {response.status_code}, not a redirect")
+        if not signed_in:
+            raise StopUser()
 
-    def csrf(self, html: str) -> str:
-        found = CSRF.search(html)
-        return found.group(1) if found else self.client.cookies.get("csrftoken", "")
-
-    def page(self, url: str, name: str):
-        with self.client.get(url, name=name, catch_response=True) as response:
-            if response.status_code == 200 and "/accounts/login/" in response.url:
-                response.failure("signed out")
-            return response
+    def page(self, name: str, url: str) -> None:
+        """GET `url`; anything but 200 (a redirect to sign-in too) is an error."""
+        self.keep_cookies()
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"answered {r.status_code}")
 
 
-class Facilitator(SignedIn):
-    weight = 8
-
-    def personas(self) -> list[dict]:
-        return PERSONAS["facilitators"]
+class Facilitator(SignedInUser):
+    role = "facilitator"
+    weight = 7
 
     @task(3)
     def home(self) -> None:
-        self.page("/", "facilitator: home")
+        self.page("facilitator home", PLAN["urls"]["home"])
 
-    @task(4)
+    @task(3)
     def attendance(self) -> None:
-        meeting = self.persona["meeting"]
-        sheet = self.page(f"/meetings/{meeting}/attendance/", "facilitator: attendance sheet")
-        rows = ROW.findall(sheet.text or "")
-        if not rows:
-            return
-        participant, base = random.choice(rows)
-        self.client.post(
-            f"/meetings/{meeting}/attendance/mark/",
-            data={
-                "participant": participant,
-                "status": random.choice(["present", "present", "absent", "excused"]),
-                "base": base,
-                "csrfmiddlewaretoken": self.csrf(sheet.text),
-            },
-            headers={"HX-Request": "true", "Referer": f"{self.host}/meetings/{meeting}/"},
-            name="facilitator: attendance tap",
-        )
+        """The sheet, then two taps as the phone sends them (htmx)."""
+        self.page("attendance sheet", self.account["attendance_sheet"])
+        for _ in range(2):
+            with self.client.post(
+                self.account["attendance_mark"],
+                data={
+                    "participant": random.choice(self.account["participants"]),  # noqa: S311
+                    "status": random.choice(["present", "absent", "excused"]),  # noqa: S311
+                },
+                headers={"HX-Request": "true", "X-CSRFToken": self.csrf()},
+                name="attendance save",
+                allow_redirects=False,
+                catch_response=True,
+            ) as r:
+                if r.status_code != 200:
+                    r.failure(f"answered {r.status_code}")
 
     @task(2)
     def participants(self) -> None:
-        self.page("/participants/", "facilitator: participants")
+        self.page("participant list", self.account["participant_list"])
 
     @task(1)
     def follow_ups(self) -> None:
-        self.page("/follow-ups/", "facilitator: follow-ups")
-
-    @task(2)
-    def group(self) -> None:
-        self.page(f"/groups/{self.persona['group']}/", "facilitator: group")
+        self.page("follow-up list", self.account["follow_up_list"])
 
 
-class ProjectLead(SignedIn):
+class ProjectLead(SignedInUser):
+    role = "project_lead"
     weight = 2
-
-    def personas(self) -> list[dict]:
-        return PERSONAS["leads"]
 
     @task(3)
     def home(self) -> None:
-        self.page("/", "lead: home")
+        self.page("lead home", PLAN["urls"]["home"])
 
     @task(2)
     def groups(self) -> None:
-        self.page("/groups/", "lead: groups")
+        self.page("group list", self.account["group_list"])
 
-    @task(2)
-    def participants(self) -> None:
-        self.page("/participants/", "lead: participants")
+    @task(1)
+    def group(self) -> None:
+        self.page("group page", self.account["group_detail"])
 
     @task(1)
     def expenses(self) -> None:
-        self.page("/expenses/", "lead: expenses")
+        self.page("expense list", self.account["expense_list"])
 
     @task(1)
     def volunteers(self) -> None:
-        self.page("/volunteers/", "lead: volunteers")
+        self.page("volunteer list", self.account["volunteer_list"])
 
     @task(1)
     def report(self) -> None:
-        self.page(f"/grants/{PERSONAS['grant']}/report/", "lead: fund report")
+        self.page("grant report", self.account["grant_report"])
 
 
-class Coordinator(SignedIn):
+class Coordinator(SignedInUser):
+    role = "programme_coordinator"
     weight = 1
 
-    def personas(self) -> list[dict]:
-        return PERSONAS["coordinators"]
-
-    @task
+    @task(3)
     def dashboard(self) -> None:
-        self.page(f"/programmes/{PERSONAS['programme']}/dashboard/", "coordinator: dashboard")
+        self.page("dashboard", self.account["dashboard"])
+
+    @task(1)
+    def home(self) -> None:
+        self.page("coordinator home", PLAN["urls"]["home"])
+
+    @task(1)
+    def groups(self) -> None:
+        self.page("group list", self.account["group_list"])

@@ -1,24 +1,26 @@
-"""`make load` and `make load-smoke`: signed-in users against gunicorn and PostgreSQL on
-this machine's loopback interface (docs/deployment.md, "Load and capacity").
+"""`make load` / `make load-smoke`: locust against gunicorn + PostgreSQL, loopback only.
 
-  .venv/bin/python load/run.py [--users 100] [--duration 180] [--worker-class sync]
-                               [--workers 5] [--threads 1] [--json FILE]
+    python -m load.run [--users 100] [--duration 180] [--workers 2 --threads 4] …
 
-It prepares a database of its own (LOAD_DATABASE_URL, default stetapp_load on the local
-server: migrated, and a 26-group synthetic programme written by seed_scale when it has
-none), gives the programme's accounts a random password for this run
-(`manage.py load_personas`), collects the static files, starts gunicorn with the load
-settings (stetapp/settings/load.py: production, over plain HTTP) on a free port, waits
-until it answers, and runs locust headless (load/locustfile.py). Then it prints the
-median, p95 and p99 per page type, the requests per second and the error count, stops
-gunicorn whatever happened, and exits with 1 on any error.
+1. The load database (default `stetapp_load` on the server of DATABASE_URL, or of
+   postgres://postgres@127.0.0.1:5432): created when missing (`--fresh` drops it first),
+   migrated, seeded by `seed_scale --groups 26` when it holds no synthetic programme, and
+   given one account per virtual user (load/prepare.py).
+2. gunicorn with the production settings on a free 127.0.0.1 port; the run waits for
+   /readyz (database, cache, storage, queue) before it starts.
+3. locust, headless, `--users` signed-in users with 5–15 s think time for `--duration`
+   seconds (load/locustfile.py), spread over 127.0.0.x source addresses.
+4. p50/p95/p99 per page type, the error count, the request rate; exit 1 on any error.
+gunicorn is stopped and the temporary directory removed whatever happens (the database is
+kept for the next run unless `--drop`).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import contextlib
 import json
+import math
 import os
 import secrets
 import shutil
@@ -31,10 +33,84 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from load.common import ADDRESSES, summarise, table
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/stetapp_load"
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Load test: locust against gunicorn + PostgreSQL.")
+    p.add_argument("--users", type=int, default=100)
+    p.add_argument("--spawn-rate", type=float, default=1.0, help="Users started per second.")
+    p.add_argument(
+        "--duration",
+        type=int,
+        default=180,
+        help="Seconds of load measured after every user has signed in.",
+    )
+    p.add_argument("--think", default="5,15", help="Think time between clicks: min,max s.")
+    p.add_argument("--database", default="stetapp_load")
+    p.add_argument("--fresh", action="store_true", help="Drop and rebuild the database.")
+    p.add_argument("--drop", action="store_true", help="Drop the database afterwards.")
+    p.add_argument("--groups", type=int, default=26, help="seed_scale groups when seeding.")
+    # Without these, gunicorn.conf.py decides (the worker model of the Docker image).
+    p.add_argument("--worker-class", choices=["sync", "gthread"])
+    p.add_argument("--workers", type=int)
+    p.add_argument("--threads", type=int)
+    p.add_argument("--addresses", type=int, default=ADDRESSES)
+    p.add_argument("--json", type=Path, help="Also write the summary as JSON here.")
+    return p.parse_args(argv)
+
+
+def database_urls(name: str) -> tuple[str, str]:
+    """(the maintenance database's URL, the load database's URL) on DATABASE_URL's
+    server, which must be PostgreSQL."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        base = DEFAULT_SERVER
+    parts = urlsplit(base)
+    return (
+        urlunsplit(parts._replace(path="/postgres")),
+        urlunsplit(parts._replace(path=f"/{name}")),
+    )
+
+
+def prepare_database(admin_url: str, name: str, *, fresh: bool) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if fresh:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def static_stale(root: Path) -> bool:
+    """True when the collected static files (hashed and compressed, as in production:
+    half a minute's work) are missing or older than a file under static/."""
+    manifest = root / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(f.stat().st_mtime > built for f in (ROOT / "static").rglob("*") if f.is_file())
 
 
 def free_port() -> int:
@@ -43,239 +119,210 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
+def step(message: str) -> None:
+    print(f"[load {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def loopback_get(url: str, *, timeout: float) -> int:
+    """GET an http://127.0.0.1 URL as the TLS proxy would pass it on; the status, or 0
+    when there is no answer."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"not a loopback URL: {url}")
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
     try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
     except OSError:
-        return False
+        return 0
 
 
-def ensure_database(url: str) -> None:
-    """Create the database when the server does not have it yet."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    server = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN / "python"), "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-
-
-def must(result: subprocess.CompletedProcess, what: str) -> None:
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-2000:] + result.stderr[-4000:])
-        raise SystemExit(f"load: {what} failed")
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
+def wait_ready(url: str, process: subprocess.Popen, *, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit("load: gunicorn stopped before it answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
+            raise RuntimeError(f"gunicorn exited with {process.returncode} before it was ready")
+        if loopback_get(url, timeout=5) == 200:
+            return
         time.sleep(0.5)
-    raise SystemExit(f"load: {url} did not answer within {seconds:.0f} s")
+    raise RuntimeError(f"{url} not ready after {timeout:.0f} s")
 
 
-def percentiles(stats_csv: Path) -> list[dict]:
-    """Locust's statistics per page type (and the aggregate last)."""
-    rows = []
-    with stats_csv.open(newline="") as f:
-        for row in csv.DictReader(f):
-            rows.append(
-                {
-                    "name": row["Name"] if row["Name"] != "Aggregated" else "all requests",
-                    "requests": int(row["Request Count"]),
-                    "failures": int(row["Failure Count"]),
-                    "p50_ms": _number(row["50%"]),
-                    "p95_ms": _number(row["95%"]),
-                    "p99_ms": _number(row["99%"]),
-                    "max_ms": _number(row["Max Response Time"]),
-                    "rps": round(float(row["Requests/s"]), 2),
-                }
-            )
-    return rows
+def warm_up(url: str, *, times: int) -> None:
+    """Open the sign-in page a few times, so that each worker has imported and loaded
+    its templates before the timings start."""
+    for _ in range(times):
+        loopback_get(url, timeout=30)
 
 
-def _number(text: str) -> float | None:
-    return None if text in ("", "N/A") else round(float(text))
+def stop(process: subprocess.Popen | None) -> None:
+    """SIGTERM to the process group (gunicorn's master and workers), SIGKILL after 20 s."""
+    if process is None or process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
-def table(rows: list[dict]) -> str:
-    lines = [
-        f"{'page type':<32} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'max ms':>7} {'req/s':>6}"
-    ]
-    for r in rows:
-        lines.append(
-            f"{r['name']:<32} {r['requests']:>8} {r['failures']:>6} {r['p50_ms'] or 0:>7.0f} "
-            f"{r['p95_ms'] or 0:>7.0f} {r['p99_ms'] or 0:>7.0f} {r['max_ms'] or 0:>7.0f} "
-            f"{r['rps']:>6.2f}"
-        )
-    return "\n".join(lines)
+def worker_options(args: argparse.Namespace) -> list[str]:
+    """gunicorn options for the worker model asked for; none: gunicorn.conf.py's."""
+    options = []
+    if args.worker_class:
+        options += ["--worker-class", args.worker_class]
+    if args.workers:
+        options += ["--workers", str(args.workers)]
+    if args.threads:
+        options += ["--threads", str(args.threads)]
+    return options
+
+
+def warm_up_seconds(users: int, spawn_rate: float) -> int:
+    """How long the users take to start and sign in before pages are measured: the
+    spawning time, 25 s for the last one (it may wait 20 s for a fresh code:
+    load/common.py) and a second per 5 users for the password hashes queued before it
+    (0.3 s of processor time each): 45 s for 100 users, 29 s for 20."""
+    return math.ceil(users / spawn_rate) + 25 + math.ceil(users / 5)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--spawn-rate", type=float, default=2.0, help="users started per second")
-    parser.add_argument("--duration", type=int, default=180, help="seconds of load")
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--workers", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--groups", type=int, default=26, help="groups seeded when none")
-    parser.add_argument("--json", dest="json_path", help="also write the results as JSON")
-    args = parser.parse_args(argv)
-
-    database = os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE)
-    ensure_database(database)
+    args = parse(argv)
+    # A stopped run (SIGTERM) still stops gunicorn and removes its files (finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    warmup = warm_up_seconds(args.users, args.spawn_rate)
+    admin_url, db_url = database_urls(args.database)
     work = Path(tempfile.mkdtemp(prefix="stetapp-load-"))
-    password_file = work / "password"
-    password_file.write_text(secrets.token_urlsafe(24))
-    password_file.chmod(0o600)
-    personas = work / "personas.json"
-    base_env = {**os.environ, "DATABASE_URL": database, "PYTHONUNBUFFERED": "1"}
-    local = {**base_env, "DJANGO_SETTINGS_MODULE": "stetapp.settings.local"}
-    served = {
-        **base_env,
-        "DJANGO_SETTINGS_MODULE": "stetapp.settings.load",
-        # A key for this run only, never stored: sessions die with the run.
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    server: subprocess.Popen | None = None
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "stetapp.settings.production",
+        "DATABASE_URL": db_url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "STETAPP_PRIVATE_MEDIA_ROOT": str(work / "private"),
+        # gunicorn is reached directly: the client address is the socket's, not a header's.
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "0",
+        "DJANGO_STATIC_ROOT": str(ROOT / "build" / "load-static"),
         "DJANGO_MEDIA_ROOT": str(work / "media"),
+        "STETAPP_PRIVATE_MEDIA_ROOT": str(work / "private"),
+        "DJANGO_LOG_LEVEL": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
+        "PYTHONPATH": str(ROOT),
     }
-    if redis_reachable():
-        served["REDIS_URL"] = "redis://127.0.0.1:6379/7"
-    gunicorn = None
+    env.pop("REDIS_URL", None)  # the database cache: what needs no other service
+    env.pop("SENTRY_DSN", None)
     try:
-        print("load: preparing the database …", flush=True)
-        must(manage("migrate", "--noinput", env=local), "migrate")
-        listed = manage(
-            "load_personas", "--password-file", str(password_file), "-o", str(personas), env=local
-        )
-        if listed.returncode != 0:
-            must(manage("seed_scale", "--groups", str(args.groups), env=local), "seed_scale")
-            listed = manage(
-                "load_personas",
-                *("--password-file", str(password_file), "-o", str(personas)),
-                env=local,
+        step(f"database {args.database}")
+        prepare_database(admin_url, args.database, fresh=args.fresh)
+        manage = [str(BIN / "python"), str(ROOT / "manage.py")]
+        commands = [["migrate", "--noinput"], ["createcachetable"]]
+        if static_stale(Path(env["DJANGO_STATIC_ROOT"])):
+            commands.append(["collectstatic", "--noinput", "--clear"])
+        for command in commands:
+            subprocess.run(  # noqa: S603 (our own commands)
+                [*manage, *command, "-v", "0"], env=env, cwd=ROOT, check=True, timeout=600
             )
-        must(listed, "load_personas")
-        print("load: " + listed.stdout.strip(), flush=True)
-        if "REDIS_URL" not in served:
-            must(manage("createcachetable", env=served), "createcachetable")
-        must(manage("collectstatic", "--noinput", env=served), "collectstatic")
-
-        port = free_port()
-        host = f"http://127.0.0.1:{port}"
-        command = [
-            str(BIN / "gunicorn"),
-            "stetapp.wsgi",
-            *("--bind", f"127.0.0.1:{port}"),
-            *("--workers", str(args.workers)),
-            *("--worker-class", args.worker_class),
-            *("--threads", str(args.threads)),
-            *("--timeout", "60"),
-        ]
-        log = (work / "gunicorn.log").open("w")
-        gunicorn = subprocess.Popen(
-            command, cwd=ROOT, env=served, stdout=log, stderr=subprocess.STDOUT
+        plan = work / "plan.json"
+        step("seed and accounts")
+        subprocess.run(  # noqa: S603
+            [str(BIN / "python"), "-m", "load.prepare", "--users", str(args.users),
+             "--groups", str(args.groups), "--plan", str(plan)],
+            env=env, cwd=ROOT, check=True, timeout=900,
+        )  # fmt: skip
+        # The free port could be taken between the probe and gunicorn's bind: then
+        # gunicorn exits at once, and the next attempt takes another port.
+        for attempt in range(3):
+            port = free_port()
+            host = f"http://127.0.0.1:{port}"
+            gunicorn = [
+                str(BIN / "gunicorn"), "stetapp.wsgi", "--config", str(ROOT / "gunicorn.conf.py"),
+                "--bind", f"127.0.0.1:{port}", *worker_options(args),
+            ]  # fmt: skip
+            step(f"gunicorn {' '.join(worker_options(args)) or '(gunicorn.conf.py)'} on {host}")
+            with open(work / "gunicorn.log", "ab") as log:
+                server = subprocess.Popen(  # noqa: S603
+                    gunicorn, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
+            try:
+                wait_ready(f"{host}/readyz", server)
+                break
+            except RuntimeError:
+                stop(server)
+                if attempt == 2:
+                    raise
+        warm_up(f"{host}{json.loads(plan.read_text())['urls']['login']}", times=10)
+        report = work / "report.json"
+        load_before = os.getloadavg()
+        step(
+            f"locust: {args.users} users, {warmup} s to sign in, then {args.duration} s "
+            f"measured, think {args.think} s"
         )
-        wait_until_up(f"{host}/healthz", gunicorn)
-        model = f"{args.worker_class}, {args.workers} workers × {args.threads} threads"
-        print(
-            f"load: {args.users} users for {args.duration} s against gunicorn ({model}) …",
-            flush=True,
-        )
-        started = os.getloadavg()
-        prefix = work / "locust"
-        locust = subprocess.run(
-            [
-                str(BIN / "locust"),
-                *("-f", str(ROOT / "load" / "locustfile.py")),
-                "--headless",
-                "--only-summary",
-                *("--users", str(args.users)),
-                *("--spawn-rate", str(args.spawn_rate)),
-                *("--run-time", f"{args.duration}s"),
-                *("--stop-timeout", "20"),
-                *("--host", host),
-                *("--csv", str(prefix)),
-                *("--loglevel", "WARNING"),
-            ],
-            cwd=ROOT,
-            env={
-                **base_env,
-                "LOAD_PERSONAS": str(personas),
-                "LOAD_PASSWORD_FILE": str(password_file),
-            },
-            capture_output=True,
-            text=True,
-        )
-        rows = percentiles(Path(f"{prefix}_stats.csv"))
-        errors = sum(r["failures"] for r in rows if r["name"] != "all requests")
+        locust = [
+            str(BIN / "locust"), "-f", str(ROOT / "load" / "locustfile.py"), "--headless",
+            "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
+            "--run-time", f"{warmup + args.duration}s", "--host", host, "--stop-timeout", "20",
+            "--only-summary", "--loglevel", "WARNING",
+        ]  # fmt: skip
+        locust_env = {
+            **env,
+            "LOAD_PLAN": str(plan),
+            "LOAD_REPORT": str(report),
+            "LOAD_THINK": args.think,
+            "LOAD_ADDRESSES": str(args.addresses),
+            "LOAD_WARMUP": str(warmup),
+        }
+        with open(work / "locust.log", "wb") as locust_log:
+            subprocess.run(  # noqa: S603
+                locust, env=locust_env, cwd=ROOT, check=False, timeout=warmup + args.duration + 180,
+                stdout=locust_log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        load_after = os.getloadavg()
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped during the run ({server.returncode})")
+        data = json.loads(report.read_text())
+        rows = summarise(data["times"], data["errors"])
+        pages, total = rows[-2], rows[-1]
         print(table(rows))
-        ended = os.getloadavg()
-        print(f"load average (1 min) at start {started[0]:.2f}, at end {ended[0]:.2f}")
-        failures = Path(f"{prefix}_failures.csv")
-        if errors and failures.exists():
-            print(failures.read_text())
-        if args.json_path:
-            Path(args.json_path).write_text(
+        print(
+            f"{pages.requests} page requests in the {args.duration} s measured: "
+            f"{pages.requests / args.duration:.1f}/s; {total.errors} errors in all; "
+            f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after (1 min), "
+            f"{os.cpu_count()} cores"
+        )
+        for sample in data["samples"]:
+            print("  error:", sample)
+        if args.json:
+            args.json.write_text(
                 json.dumps(
                     {
-                        "users": args.users,
-                        "duration_s": args.duration,
-                        "server": model,
-                        "errors": errors,
-                        "load_average": [started[0], ended[0]],
-                        "results": rows,
+                        "config": {k: str(v) for k, v in vars(args).items()},
+                        "rate": pages.requests / args.duration,
+                        "load": [load_before, load_after],
+                        "rows": [r.__dict__ for r in rows],
                     },
-                    indent=2,
+                    indent=1,
                 )
-                + "\n"
             )
-        if errors or locust.returncode not in (0, 1):
-            # The server's side of it (synthetic accounts only; the logs are scrubbed).
-            log.flush()
-            tail = (work / "gunicorn.log").read_text(errors="replace").splitlines()[-40:]
-            print("\n".join(["gunicorn's last lines:", *tail]))
-        if locust.returncode not in (0, 1):
-            sys.stderr.write(locust.stderr[-4000:])
-            print(f"load: locust ended with {locust.returncode}")
-            return 1
-        if errors:
-            print(f"load: {errors} errors")
-            return 1
-        print("load: 0 errors")
-        return 0
+        return 1 if total.errors or not total.requests else 0
+    except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+        print(f"load: {error}", file=sys.stderr)
+        for log in (work / "gunicorn.log", work / "locust.log"):
+            if log.exists():
+                lines = log.read_text(errors="replace").splitlines()[-20:]
+                print(f"{log.name}, last lines:", *lines, sep="\n", file=sys.stderr)
+        return 2
     finally:
-        if gunicorn is not None and gunicorn.poll() is None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
+        stop(server)
         shutil.rmtree(work, ignore_errors=True)
+        if args.drop:
+            try:
+                drop_database(admin_url, args.database)
+            except Exception as error:
+                print(f"load: could not drop {args.database}: {error}", file=sys.stderr)
 
 
 if __name__ == "__main__":

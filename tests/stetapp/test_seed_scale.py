@@ -206,37 +206,3 @@ def test_a_side_on_another_database_gets_its_own_connection(db):
     assert row.ok is False  # 11× the bare view
     row = Row("lead_home", small_ms=[10], large_ms=[11], large_bare_ms=2.0)
     assert row.ok is True
-
-
-def test_load_personas_gives_the_synthetic_accounts_a_password_and_lists_them(seeded, tmp_path):
-    from django.contrib.auth import authenticate
-
-    programme, _output = seeded
-    password_file = tmp_path / "password"
-    password_file.write_text("a-load-run-password-of-some-length\n")
-    path = tmp_path / "personas.json"
-    out = io.StringIO()
-    call_command(
-        "load_personas",
-        *("--password-file", str(password_file), "-o", str(path), "--programme", str(programme.pk)),
-        stdout=out,
-    )
-    personas = json.loads(path.read_text())
-    assert personas["programme"] == programme.pk
-    assert len(personas["facilitators"]) == 12
-    first = personas["facilitators"][0]
-    assert Meeting.objects.held().filter(pk=first["meeting"], group_id=first["group"]).exists()
-    for email in (first["email"], personas["leads"][0]["email"]):
-        assert authenticate(email=email, password="a-load-run-password-of-some-length")
-    assert "12 facilitators" in out.getvalue()
-
-
-def test_load_personas_refuses_a_short_password(seeded, tmp_path):
-    password_file = tmp_path / "password"
-    password_file.write_text("short")
-    with pytest.raises(CommandError, match="16 characters"):
-        call_command(
-            "load_personas",
-            *("--password-file", str(password_file), "-o", str(tmp_path / "p.json")),
-            stdout=io.StringIO(),
-        )
