@@ -251,6 +251,11 @@ def _record_delete(
     )
 
 
+def _order(pk: Any) -> tuple[int, Any]:
+    """A key that sorts numbers as numbers and anything else as text, after them."""
+    return (0, pk) if isinstance(pk, int) else (1, str(pk))
+
+
 def _record_links(
     sender: type[models.Model],
     instance: models.Model,
@@ -285,7 +290,8 @@ def _record_links(
     pairs = [(other, instance.pk) if reverse else (instance.pk, other) for other in pk_set]
     participant_side = getattr(field.related_model, "_meta", None)
     entries = []
-    for owner_pk, target_pk in sorted(pairs, key=lambda p: (str(p[0]), str(p[1]))):
+    # In number order (9 before 10), whatever order the set gives them in.
+    for owner_pk, target_pk in sorted(pairs, key=lambda p: (_order(p[0]), _order(p[1]))):
         participant = (
             target_pk
             if participant_side and participant_side.label == "participants.Participant"

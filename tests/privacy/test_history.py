@@ -174,6 +174,16 @@ def test_links_to_participants_are_filed_under_each_participant():
     ]
 
 
+def test_links_are_recorded_in_number_order_across_a_digit():
+    """Participants 9 and 10 (or 99 and 100): 9 first, not "10" < "9" as text."""
+    meeting = MeetingFactory(day=dt.date(2026, 3, 3))
+    nine = ParticipantFactory(group=meeting.group, pk=900_009)
+    ten = ParticipantFactory(group=meeting.group, pk=9_000_010)
+    meeting.organisers.add(ten, nine)
+    rows = [c.participant_id for c in _changes(Meeting, meeting.pk)][1:]
+    assert rows == [nine.pk, ten.pk]
+
+
 def test_no_special_category_value_reaches_the_history():
     person = ParticipantFactory(religion=CANARY, health_notes=CANARY)
     Participant.objects.filter(pk=person.pk).update(confidential_notes=CANARY + "x")
