@@ -14,7 +14,9 @@ No ORM write path escapes:
   sends it per row because a receiver listens);
 - `QuerySet.update()`, `bulk_create()`, `bulk_update()`: `HistoryQuerySet`, which every
   tracked model's manager is built on (tests/privacy/test_history.py checks that);
-- many-to-many links (meeting and idea organisers, a volunteer's groups): m2m_changed.
+- many-to-many links (meeting and idea organisers, a volunteer's groups): m2m_changed;
+- what Django's collector writes without a signal when a record is deleted — its link
+  rows and the `on_delete=SET_NULL` references to it: pre_delete, before they change.
 
 What it costs: one INSERT per write (a bulk write: one SELECT before, one after, one
 INSERT), never one query per row.
@@ -32,7 +34,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
 
 from stetapp.logs import current_request, get_request_id
 
@@ -285,9 +287,16 @@ def _record_links(
     if not pk_set:
         return
     field = _link_field(sender)
-    owner_model = field.model
-    sign = "+" if action == "post_add" else "-"
     pairs = [(other, instance.pk) if reverse else (instance.pk, other) for other in pk_set]
+    _save(_link_entries(field, pairs, "+" if action == "post_add" else "-"), using)
+
+
+def _link_entries(
+    field: models.ManyToManyField, pairs: Iterable[tuple[Any, Any]], sign: str
+) -> list[Change]:
+    """One history row per (owner, linked record) pair, on the side that declares the
+    field; a link to a participant is filed under that participant."""
+    owner_model = field.model
     participant_side = getattr(field.related_model, "_meta", None)
     entries = []
     # In number order (9 before 10), whatever order the set gives them in.
@@ -306,7 +315,50 @@ def _record_links(
                 participant_id=participant,
             )
         )
-    _save(entries, using)
+    return entries
+
+
+def _record_links_cascade(
+    sender: type[models.Model], instance: models.Model, using: str | None = None, **kwargs: Any
+) -> None:
+    """A record on either side of a tracked link is being deleted: Django's collector
+    deletes the link rows without any signal (they are auto-created models), so their
+    removal is recorded here, before they go. One query per deleted record."""
+    for through, column in _CASCADES.get(sender, ()):
+        field = _link_field(through)
+        pairs = (
+            through._base_manager.using(using)
+            .filter(**{column: instance.pk})
+            .values_list(field.m2m_column_name(), field.m2m_reverse_name())
+        )
+        _save(_link_entries(field, pairs, "-"), using)
+
+
+def _record_nulled(
+    sender: type[models.Model], instance: models.Model, using: str | None = None, **kwargs: Any
+) -> None:
+    """A record that tracked records point at with `on_delete=SET_NULL` is being deleted:
+    Django's collector empties those links with a bare UPDATE (no signal, no queryset), so
+    the change is recorded here, before. One query per such link of the deleted record."""
+    for link in _NULLED.get(sender, ()):
+        model = link.model
+        attribute = TRACKED[model._meta.label]
+        names = ["pk"] + ([attribute] if attribute not in (None, "pk") else [])
+        rows = model._base_manager.using(using).filter(**{link.attname: instance.pk})
+        masked = link.name in masked_fields(model)
+        _save(
+            [
+                _entry(
+                    model,
+                    pk=row["pk"],
+                    action=ChangeAction.UPDATED,
+                    fields={link.name: None if masked else [jsonable(instance.pk), None]},
+                    participant_id=_participant_of(model, row, row["pk"]),
+                )
+                for row in rows.values(*names)
+            ],
+            using,
+        )
 
 
 def _attname(model: type[models.Model], name: str) -> str:
@@ -321,20 +373,49 @@ def _link_field(through: type[models.Model]) -> models.ManyToManyField:
 
 
 _LINKS: dict[type[models.Model], models.ManyToManyField] = {}
+# For a model on either side of a tracked link: the link tables, and the column of each
+# that points at it.
+_CASCADES: dict[type[models.Model], list[tuple[type[models.Model], str]]] = {}
+# For a model that tracked records point at with on_delete=SET_NULL: those links.
+_NULLED: dict[type[models.Model], list[models.ForeignKey]] = {}
 
 
 def connect() -> None:
     """Connect the receivers for every tracked model (privacy.apps.PrivacyConfig.ready)."""
+    _NULLED.clear()
+    _CASCADES.clear()
     for model in tracked_models():
         uid = f"privacy-history-{model._meta.label}"
         post_init.connect(_remember_loaded, sender=model, dispatch_uid=uid)
         post_save.connect(_record_save, sender=model, dispatch_uid=uid)
         post_delete.connect(_record_delete, sender=model, dispatch_uid=uid)
+        for link in model._meta.concrete_fields:
+            if (
+                isinstance(link, models.ForeignKey)
+                and link.remote_field.on_delete is models.SET_NULL
+                and isinstance(link.related_model, type)
+            ):
+                target = link.related_model
+                _NULLED.setdefault(target, []).append(link)
+                pre_delete.connect(
+                    _record_nulled, sender=target, dispatch_uid=f"privacy-nulled-{target}"
+                )
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
-            if isinstance(through, type):
-                _LINKS[through] = field
+            if not isinstance(through, type):
+                continue
+            _LINKS[through] = field
             m2m_changed.connect(_record_links, sender=through, dispatch_uid=f"{uid}-{field.name}")
+            for side, column in (
+                (field.model, field.m2m_column_name()),
+                (field.related_model, field.m2m_reverse_name()),
+            ):
+                if not isinstance(side, type):
+                    continue
+                _CASCADES.setdefault(side, []).append((through, column))
+                pre_delete.connect(
+                    _record_links_cascade, sender=side, dispatch_uid=f"privacy-links-{side}"
+                )
 
 
 # --- bulk writes -----------------------------------------------------------------------

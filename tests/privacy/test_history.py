@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.db import models
 
-from meetings.models import Attendance, AttendanceStatus, Meeting
+from meetings.models import Attendance, AttendanceStatus, Idea, Meeting
 from participants.models import Participant
 from privacy.history import (
     TRACKED,
@@ -20,7 +20,7 @@ from privacy.history import (
 )
 from privacy.models import Change
 from privacy.register import REGISTER, Subject
-from tests.factories import MeetingFactory, ParticipantFactory, UserFactory
+from tests.factories import IdeaFactory, MeetingFactory, ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +172,41 @@ def test_links_to_participants_are_filed_under_each_participant():
         (two.pk, {"organisers": {"-": [two.pk]}}),
         (one.pk, {"organisers": {"-": [one.pk]}}),
     ]
+
+
+def test_links_that_go_with_a_deleted_record_are_recorded():
+    """Django deletes the link rows of a deleted participant or meeting without a signal
+    (tests/history_walk.py found it): the history says the link went, on both sides."""
+    meeting, other = MeetingFactory(day=dt.date(2026, 3, 3)), MeetingFactory()
+    person = ParticipantFactory(group=meeting.group)
+    stays = ParticipantFactory(group=other.group)
+    meeting.organisers.add(person)
+    other.organisers.add(stays)
+    person_pk = person.pk
+    person.delete()
+    Meeting.objects.filter(pk=other.pk).delete()
+    assert _changes(Meeting, meeting.pk)[-1].fields == {"organisers": {"-": [person_pk]}}
+    assert _changes(Meeting, meeting.pk)[-1].participant_id == person_pk
+    removed = [c for c in _changes(Meeting, other.pk) if c.action == "updated"][-1]
+    assert (removed.participant_id, removed.fields) == (stays.pk, {"organisers": {"-": [stays.pk]}})
+
+
+def test_references_emptied_by_a_deletion_are_recorded():
+    """Django empties `on_delete=SET_NULL` references with a bare UPDATE (no signal): the
+    history still says the idea lost its proposer and its meeting."""
+    meeting = MeetingFactory(day=dt.date(2026, 3, 3))
+    person = ParticipantFactory(group=meeting.group)
+    idea = IdeaFactory(group=meeting.group, proposed_by=person, meeting=meeting)
+    person_pk, meeting_pk = person.pk, meeting.pk
+    person.delete()
+    Meeting.objects.filter(pk=meeting.pk).delete()
+    rows = [(c.participant_id, c.fields) for c in _changes(Idea, idea.pk) if c.action == "updated"]
+    assert rows == [
+        (person_pk, {"proposed_by": [person_pk, None]}),
+        (None, {"meeting": [meeting_pk, None]}),
+    ]
+    idea.refresh_from_db()
+    assert (idea.proposed_by_id, idea.meeting_id) == (None, None)
 
 
 def test_links_are_recorded_in_number_order_across_a_digit():
