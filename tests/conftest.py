@@ -63,8 +63,9 @@ from tests.factories import (
     participant_in,
 )
 
-# Every template rendered by some test: `make test` passes --template-coverage.
-pytest_plugins = ["tests.template_coverage"]
+# Every template rendered by some test: `make test` passes --template-coverage. Every write
+# of a record about a person has its history row (PostgreSQL): tests/history_walk.py.
+pytest_plugins = ["tests.template_coverage", "tests.history_walk"]
 
 
 @dataclass

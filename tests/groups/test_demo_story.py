@@ -42,7 +42,13 @@ def demo(django_db_setup, django_db_blocker):
             atomic.__exit__(None, None, None)
 
 
-pytestmark = pytest.mark.django_db
+# The synthetic builders write consents, intakes, enrolments and marks of fictional people
+# with COPY on PostgreSQL (synthetic/base.py `insert`, docs/decisions.md "seed_scale"):
+# no history rows, on purpose. The history walk (tests/history_walk.py) leaves these out.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.history_unrecorded("synthetic rows written with COPY"),
+]
 
 
 @pytest.fixture
