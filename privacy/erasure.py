@@ -278,6 +278,20 @@ def _organisations_where(user: Any, roles: frozenset[str]) -> set[int]:
     }
 
 
+def groups_still_member_of(participant: Any) -> list[str]:
+    """The groups this participant is still enrolled in (today or later): an erasure
+    keeps those enrolments as they are, so the anonymous record stays on the group's
+    attendance sheets until someone records the leaving. The erasure pages say so."""
+    enrolment_model = apps.get_model("participants", "Enrolment")
+    today = timezone.localdate()
+    return list(
+        enrolment_model._base_manager.filter(participant_id=participant.pk)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+        .order_by("group__name")
+        .values_list("group__name", flat=True)
+    )
+
+
 def is_erased(participant: Any) -> bool:
     """Is this the anonymous record an erasure left (named by its own number)?"""
     return bool(participant.full_name == f"#{participant.pk}")

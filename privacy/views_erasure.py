@@ -40,7 +40,11 @@ def erasure_request_create(request, pk):
             _("The erasure request is recorded. Another project lead must approve it."),
         )
         return redirect("erasure_request_list")
-    ctx = {"form": form, "participant": participant}
+    ctx = {
+        "form": form,
+        "participant": participant,
+        "still_member_of": erasure.groups_still_member_of(participant),
+    }
     return render(request, "privacy/erasure_request_form.html", ctx)
 
 
@@ -89,5 +93,9 @@ def erasure_request_decide(request, pk):
         except erasure.AlreadyDecided:
             messages.info(request, _("This request was already decided."))
         return redirect("erasure_request_list")
-    ctx = {"erasure_request": found, "form": form}
+    ctx = {
+        "erasure_request": found,
+        "form": form,
+        "still_member_of": erasure.groups_still_member_of(found.participant),
+    }
     return render(request, "privacy/erasure_request_decide.html", ctx)

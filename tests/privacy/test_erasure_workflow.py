@@ -7,8 +7,9 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from participants.models import Participant
+from participants.models import Enrolment, Participant
 from privacy.erasure import may_approve, request_record
 from privacy.models import Access, Erasure, ErasureRequest
 from tests.factories import Role, UserFactory, grant_role, participant_in
@@ -213,9 +214,10 @@ def test_query_count_of_the_decision_page(
     client = login(second_lead)
     url = reverse("erasure_request_decide", args=[request.pk])
     warm(client, url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         # 1. the session  2. the user  3. the user's roles
-        # 4. the request with participant, group and who recorded it  5. the access log
+        # 4. the request with participant, group and who recorded it
+        # 5. the groups the person is still a member of  6. the access log
         client.get(url)
 
 
@@ -223,11 +225,30 @@ def test_query_count_of_the_request_form(world, warm, django_assert_num_queries)
     client = world.client_for("lead_a")
     url = reverse("erasure_request_create", args=[world.participant_a1.pk])
     warm(client, url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         # 1. the session  2. the user  3. the user's roles
         # 4. the participant  5. its consents (the access helper's prefetch)
-        # 6. may the user edit it  7. the access log
+        # 6. may the user edit it  7. the groups they are still a member of
+        # 8. the access log
         client.get(url)
+
+
+STILL_MEMBER = "is still a member of the group Group A1"
+
+
+def test_both_pages_say_when_the_person_is_still_a_member(world, second_lead, login):
+    """An erasure keeps enrolments (reports stay true), so a member who was not recorded
+    as leaving would stay on the attendance sheets as an anonymous number: say so."""
+    request = _request(world)
+    form = world.client_for("lead_a").get(
+        reverse("erasure_request_create", args=[world.participant_a1.pk])
+    )
+    assert STILL_MEMBER in form.content.decode()
+    decide = reverse("erasure_request_decide", args=[request.pk])
+    assert STILL_MEMBER in login(second_lead).get(decide).content.decode()
+
+    Enrolment.objects.filter(participant=world.participant_a1).update(left_on=timezone.localdate())
+    assert STILL_MEMBER not in login(second_lead).get(decide).content.decode()
 
 
 def test_a_request_decided_meanwhile_is_not_decided_again(world, second_lead, login, monkeypatch):
