@@ -2,9 +2,17 @@
 
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+
+from groups.models import Membership, Programme, Role
 from stetapp.scheduler import job
 
-from . import services_report_pdf
+from . import selectors_dashboard, services_report_pdf
+
+# Sooner than the dashboard's cache entry expires (STETAPP_DASHBOARD_CACHE_SECONDS, 300).
+DASHBOARD_REFRESH = timedelta(minutes=4)
 
 
 @job("prune-report-pdfs", every=timedelta(days=1))
@@ -19,3 +27,26 @@ def refresh_report_pdfs() -> None:
     """Queue new PDFs of recently asked-for fund reports whose data changed, so that the
     next download finds them ready (reporting/services_report_pdf.py)."""
     services_report_pdf.pdf_refresh()
+
+
+@job("refresh-dashboards", every=DASHBOARD_REFRESH)
+def refresh_dashboards() -> None:
+    """Rebuild each programme's unfiltered dashboard, in its coordinators' languages,
+    before the cached one expires (reporting/selectors_dashboard.py), so that no
+    coordinator waits for a build. Skipped when the dashboard is not cached, or when the
+    cache lives in this process only (the demo's): the web servers would not see it."""
+    if not settings.STETAPP_DASHBOARD_CACHE_SECONDS or isinstance(caches["default"], LocMemCache):
+        return
+    refresh_all_dashboards()
+
+
+def refresh_all_dashboards() -> None:
+    languages: dict[int, set[str]] = {}
+    for programme_id, language in Membership.objects.filter(
+        role=Role.PROGRAMME_COORDINATOR, programme__isnull=False
+    ).values_list("programme_id", "user__language"):
+        languages.setdefault(programme_id, set()).add(language or settings.LANGUAGE_CODE)
+    for programme in Programme.objects.filter(pk__in=languages).order_by("pk"):
+        selectors_dashboard.refresh_cached_dashboard(
+            programme, languages=sorted(languages[programme.pk])
+        )

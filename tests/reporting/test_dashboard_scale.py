@@ -541,3 +541,45 @@ def test_reach_is_paged_per_organisation_with_the_total_on_every_page(varied, mo
     assert third in reach_section
     assert dashboard.reach.rows[0].label not in reach_section.split("<tfoot>")[0]
     assert dashboard.reach.total.label in reach_section.split("<tfoot>")[1]
+
+
+# --- kept warm by the scheduler ---------------------------------------------------------
+
+
+def test_the_scheduler_rebuilds_the_dashboard_before_it_expires(
+    varied, cached, django_assert_num_queries
+):
+    """reporting/jobs.py: each programme's unfiltered dashboard, in its coordinators'
+    languages, is built again and stored, so the coordinator's first look is a cached
+    one and shows figures at most one interval old."""
+    from django.conf import settings
+
+    from reporting import jobs
+
+    assert jobs.DASHBOARD_REFRESH.total_seconds() < 300  # the entry's time to live
+    Meeting.objects.filter(group__in=varied.groups[:1]).update(status=MeetingStatus.CANCELLED)
+    varied.coordinator.language = "en"
+    varied.coordinator.save(update_fields=["language"])
+    jobs.refresh_all_dashboards()
+
+    client = varied.client()
+    with django_assert_num_queries(BASE + CACHED):
+        first = client.get(varied.url())
+    assert first.status_code == 200
+    with translation.override("en"):
+        expected = selectors.build_dashboard(selectors.programme_scope(varied.programme))
+    assert _plain(first.context["dashboard"]) == _plain(expected)
+    assert cache.get(f"dashboard:{varied.programme.pk}:::{settings.LANGUAGE_CODE}") is None
+
+    # A change shows after the next refresh, without waiting for the entry to expire.
+    Meeting.objects.filter(group__in=varied.groups).update(status=MeetingStatus.CANCELLED)
+    jobs.refresh_all_dashboards()
+    assert client.get(varied.url()).context["dashboard"].meeting_norm_count == 0
+
+
+def test_the_refresh_job_leaves_a_cache_of_one_process_alone(varied, cached):
+    """The demo's cache lives in each process: the scheduler's would help no web server."""
+    from reporting import jobs
+
+    jobs.refresh_dashboards()  # the test settings' cache is in this process
+    assert cache.get(f"dashboard-scope:{varied.programme.pk}") is None
