@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.access import group_ids_for
+from groups.access import group_ids_for, organisation_ids_led_by
 from groups.models import (
     Group,
     Organisation,
@@ -757,9 +757,8 @@ class VolunteerQuerySet(HistoryQuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id")
-        )
+        # Literal ids: a page's cost follows the lead's organisations (docs/decisions.md 57).
+        return self.filter(organisation_id__in=organisation_ids_led_by(user))
 
 
 class Volunteer(models.Model):
