@@ -19,12 +19,13 @@ from groups.access import (
     get_in_group_or_404,
     group_get_for_user,
     groups_worked_in,
+    organisation_ids_led_by,
     roles_in_group,
     rule_for,
 )
 from groups.models import Group, Role
 from meetings.models import Meeting
-from tests.factories import MeetingFactory, UserFactory
+from tests.factories import MeetingFactory, UserFactory, grant_role
 from tests.helpers import PERSONAS
 
 
@@ -212,3 +213,20 @@ def test_get_in_group_or_404(world):
         get_in_group_or_404(queryset, user=volunteer, pk=meeting.pk, need=Need.EDIT)
     with pytest.raises(Http404):
         get_in_group_or_404(queryset, user=world.users["facilitator_b1"], pk=meeting.pk)
+
+
+def test_organisation_ids_led_by_are_the_lead_roles_only(world):
+    """Literal ids for `organisation_id IN (…)` (decision 57): the organisations the user
+    is project lead of, sorted; nothing for other roles, anonymous or inactive users."""
+    lead = world.users["lead_a"]
+    assert organisation_ids_led_by(lead) == [world.org_a.pk]
+    both = UserFactory()
+    grant_role(both, Role.PROJECT_LEAD, world.org_b)
+    grant_role(both, Role.PROJECT_LEAD, world.org_a)
+    grant_role(both, Role.FACILITATOR, world.group_a1)
+    assert organisation_ids_led_by(both) == sorted([world.org_a.pk, world.org_b.pk])
+    assert organisation_ids_led_by(world.users["facilitator_a1"]) == []
+    assert organisation_ids_led_by(world.users["coordinator"]) == []
+    assert organisation_ids_led_by(AnonymousUser()) == []
+    lead.is_active = False
+    assert organisation_ids_led_by(lead) == []
