@@ -58,18 +58,14 @@ BEGIN
     IF current_setting('stetapp.erasure', true) = 'on' THEN
         RETURN NULL;
     END IF;
-    IF TG_OP = 'INSERT' THEN
-        n := to_jsonb(NEW);
+    IF TG_OP IN ('INSERT', 'DELETE') THEN
+        -- the row written or removed (NEW is null in a DELETE trigger, OLD in an INSERT)
+        n := coalesce(to_jsonb(NEW), to_jsonb(OLD));
         INSERT INTO tests_history_walk (kind, tbl, pk, op, links) VALUES (
-            'write', TG_TABLE_NAME, n ->> TG_ARGV[0], 'created',
+            'write', TG_TABLE_NAME, n ->> TG_ARGV[0],
+            CASE TG_OP WHEN 'INSERT' THEN 'created' ELSE 'deleted' END,
             CASE WHEN TG_ARGV[2] <> '' THEN
                 jsonb_build_array(n ->> TG_ARGV[2], n ->> TG_ARGV[3]) END);
-    ELSIF TG_OP = 'DELETE' THEN
-        o := to_jsonb(OLD);
-        INSERT INTO tests_history_walk (kind, tbl, pk, op, links) VALUES (
-            'write', TG_TABLE_NAME, o ->> TG_ARGV[0], 'deleted',
-            CASE WHEN TG_ARGV[2] <> '' THEN
-                jsonb_build_array(o ->> TG_ARGV[2], o ->> TG_ARGV[3]) END);
     ELSE
         o := to_jsonb(OLD);
         n := to_jsonb(NEW);
@@ -161,17 +157,22 @@ def _install() -> Watched:
 
     for model in tracked_models():
         meta = model._meta
-        columns = {f.column: f.name for f in meta.concrete_fields}
-        ignored = [meta.pk.column] + [
-            f.column for f in meta.concrete_fields if f.name in UNTRACKED_FIELDS
+        pk_column = str(meta.pk.column)
+        columns = {str(f.column): f.name for f in meta.concrete_fields}
+        ignored = [pk_column] + [
+            str(f.column) for f in meta.concrete_fields if f.name in UNTRACKED_FIELDS
         ]
         tables[meta.db_table] = (meta.label, columns)
-        trigger(meta.db_table, meta.pk.column, "{" + ",".join(ignored) + "}", "", "")
+        trigger(meta.db_table, pk_column, "{" + ",".join(ignored) + "}", "", "")
     for through, link in _LINKS.items():
         table = through._meta.db_table
         links[table] = (link.model._meta.label, link.name)
         trigger(
-            table, through._meta.pk.column, "{}", link.m2m_column_name(), link.m2m_reverse_name()
+            table,
+            str(through._meta.pk.column),
+            "{}",
+            link.m2m_column_name(),
+            link.m2m_reverse_name(),
         )
     history = Change._meta.db_table
     statements.append(f"DROP TRIGGER IF EXISTS {TABLE}_history ON {quote(history)}")
