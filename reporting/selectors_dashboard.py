@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -69,6 +70,9 @@ MIN_MARKS_FOR_RATE = 5
 NORM_STATUSES = (GroupStatus.RUNNING, GroupStatus.CONTINUING)
 
 YEAR = dt.timedelta(days=365)
+# The three long lists (groups against the norm, groups at risk, reach per organisation)
+# are shown, and cached, this many rows a page.
+PAGE_SIZE = 50
 
 
 # --- the scope: organisations and groups of the programme -----------------------------
@@ -118,6 +122,35 @@ class ProgrammeScope:
         return dict(self.organisations)
 
 
+@dataclass
+class FilterChoices:
+    """The dashboard filter's choices: the programme's organisations and the cities it has
+    groups in, each (pk, name) by name. Cached on their own, so that a cached look does
+    not read the whole scope (a row per group). `scope` is the scope they were read from
+    in this request, if they were (never cached)."""
+
+    organisations: list[tuple[int, str]]
+    cities: list[tuple[int, str]]
+    scope: ProgrammeScope | None = None
+
+    def __getstate__(self):
+        return {"organisations": self.organisations, "cities": self.cities, "scope": None}
+
+
+def cached_filter_choices(programme: Programme) -> FilterChoices:
+    """The filter's choices, kept as long as the dashboard; built from the scope (three
+    queries) when not kept, and the scope then goes along for the build."""
+    seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
+    if seconds:
+        choices = cache.get(_choices_key(programme.pk))
+        if choices is not None:
+            return choices
+    scope = programme_scope(programme)
+    if seconds:
+        _store_scope(scope, seconds)
+    return FilterChoices(scope.organisations, scope.cities, scope)
+
+
 def cached_programme_scope(programme: Programme) -> ProgrammeScope:
     """`programme_scope`, kept in the cache as long as the dashboard
     (STETAPP_DASHBOARD_CACHE_SECONDS; 0: built every time): at 10,000 groups building it
@@ -130,8 +163,23 @@ def cached_programme_scope(programme: Programme) -> ProgrammeScope:
     scope = cache.get(_scope_key(programme.pk))
     if scope is None:
         scope = programme_scope(programme)
-        cache.set(_scope_key(programme.pk), scope, seconds)
+        _store_scope(scope, seconds)
     return scope
+
+
+def _store_scope(scope: ProgrammeScope, seconds: int) -> None:
+    """The scope, and the filter's choices read from it, for `seconds`."""
+    cache.set_many(
+        {
+            _scope_key(scope.programme.pk): scope,
+            _choices_key(scope.programme.pk): FilterChoices(scope.organisations, scope.cities),
+        },
+        seconds,
+    )
+
+
+def _choices_key(programme_id: int) -> str:
+    return f"dashboard-choices:{programme_id}"
 
 
 def _scope_key(programme_id: int) -> str:
@@ -322,7 +370,7 @@ class ReachRow:
 
 @dataclass
 class Reach:
-    rows: list[ReachRow]
+    rows: Sequence[ReachRow]
     total: ReachRow
     participants_now: int
     participants_year: int
@@ -347,6 +395,10 @@ class Dashboard:
     at_risk: Sequence[GroupAtRisk]
     reach: Reach
     meeting_norm_count: int  # how many of norm_rows meet the norm
+    # Set when the dashboard is put in the cache, new at every build: the page keeps its
+    # rendered HTML under it (templates/reporting/programme_dashboard.html), so what it
+    # shows is always these figures. Empty when not cached.
+    version: str = ""
 
     @property
     def norm(self) -> int:
@@ -769,27 +821,59 @@ def build_dashboard(
 
 
 def cached_dashboard(
-    scope: ProgrammeScope,
+    programme: Programme,
     *,
     organisation_id: int | None = None,
     city_id: int | None = None,
+    pages: Mapping[str, object] | None = None,
+    choices: FilterChoices | None = None,
 ) -> Dashboard:
     """`build_dashboard`, kept in the cache for STETAPP_DASHBOARD_CACHE_SECONDS (0: not
     cached) per programme, filter and language (the reasons are translated text). The
     figures may be that many seconds old: nothing invalidates them earlier
-    (docs/decisions.md). The cached object holds counts, suppressed counts, group,
-    organisation and city names and coded communities: no personal data."""
+    (docs/decisions.md). The cached entries hold counts, suppressed counts, group,
+    organisation and city names and coded communities: no personal data.
+
+    A page's cost is bounded by what it shows (docs/decisions.md, decision 57): the
+    dashboard is kept as a head (every figure but the three long lists) and the lists in
+    pages of PAGE_SIZE rows, each under its own key (`CachedRows`). A cached look reads
+    the head and the pages asked for in `pages` ({"norm": "2", "risk": …, "reach": …}, as
+    the query string has them) in ONE cache round trip, whatever the programme's size.
+    The scope is read only when the dashboard is built: from `choices` when they were
+    built from it in this request, else `cached_programme_scope`."""
+
+    def scope() -> ProgrammeScope:
+        if choices is not None and choices.scope is not None:
+            return choices.scope
+        return cached_programme_scope(programme)
+
     seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
     if not seconds:
-        return build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
-    key = _dashboard_key(
-        scope.programme.pk, organisation_id, city_id, translation.get_language() or ""
-    )
-    dashboard = cache.get(key)
-    if dashboard is None:
-        dashboard = build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
-        cache.set(key, _packed(dashboard), seconds)
-    return dashboard
+        return build_dashboard(scope(), organisation_id=organisation_id, city_id=city_id)
+
+    def build() -> Dashboard:
+        """Build it and keep it (on a miss, or when a page expired before its head)."""
+        dashboard = build_dashboard(scope(), organisation_id=organisation_id, city_id=city_id)
+        _store(key, dashboard, seconds)
+        return dashboard
+
+    key = _dashboard_key(programme.pk, organisation_id, city_id, translation.get_language() or "")
+    wanted = {kind: _page_index((pages or {}).get(kind)) for kind in _LISTS}
+    found = cache.get_many([key, *(_chunk_key(key, kind, i) for kind, i in wanted.items())])
+    head = found.get(key)
+    if head is not None:
+        dashboard, lengths = head
+        chunks = {}
+        for kind, index in wanted.items():
+            packed = found.get(_chunk_key(key, kind, index))
+            if packed is None and index * PAGE_SIZE < lengths[kind]:
+                break  # a page expired before its head: build it all again
+            chunks[kind] = {index: packed} if packed is not None else {}
+        else:
+            return _with_cached_rows(
+                dashboard, key=key, lengths=lengths, chunks=chunks, rebuild=build
+            )
+    return build()
 
 
 def refresh_cached_dashboard(programme: Programme, *, languages: Iterable[str]) -> None:
@@ -802,38 +886,176 @@ def refresh_cached_dashboard(programme: Programme, *, languages: Iterable[str]) 
     if not seconds:
         return
     scope = programme_scope(programme)
-    cache.set(_scope_key(programme.pk), scope, seconds)
+    _store_scope(scope, seconds)
     for language in languages:
         with translation.override(language):
             dashboard = build_dashboard(scope)
-            cache.set(
-                _dashboard_key(programme.pk, None, None, language), _packed(dashboard), seconds
-            )
+            _store(_dashboard_key(programme.pk, None, None, language), dashboard, seconds)
 
 
-class PackedRows(Sequence[Any]):
-    """One of the dashboard's per-group lists as the cache keeps it: each row a tuple of
-    plain values, made into its object only when read. On the 10,000-group database
-    unpickling the 10,000 dataclass rows took about half a second on every cached request;
-    the tuples take about 20 ms, and a page reads 50 rows (docs/deployment.md,
-    "Benchmarks"). What the rows say is the same, except `GroupMeetings.rated`, which
-    only the at-risk rule needs while building."""
+# The three long lists: the groups against the norm, the groups at risk, reach per
+# organisation. Each is cached in pages of PAGE_SIZE rows.
+_LISTS = ("norm", "risk", "reach")
 
-    def __init__(self, kind: str, packed: list[tuple]):
+
+def _chunk_key(key: str, kind: str, index: int) -> str:
+    return f"{key}:{kind}:{index}"
+
+
+def _page_index(page: object) -> int:
+    """The 0-based page a query string's page number asks for; what Django's paginator
+    would not take ("x", "0") asks for the first."""
+    try:
+        number = int(str(page))
+    except ValueError:
+        return 0
+    return max(number, 1) - 1
+
+
+def _lists(dashboard: Dashboard) -> dict[str, Sequence[Any]]:
+    return {"norm": dashboard.norm_rows, "risk": dashboard.at_risk, "reach": dashboard.reach.rows}
+
+
+def _store(key: str, dashboard: Dashboard, seconds: int) -> None:
+    """The head and every page of the three lists, with one time to live, in one call to
+    the cache (the head last)."""
+    dashboard.version = uuid.uuid4().hex
+    lists = _lists(dashboard)
+    entries: dict[str, Any] = {}
+    for kind, rows in lists.items():
+        pack = _PACK[kind]
+        for index, start in enumerate(range(0, len(rows), PAGE_SIZE)):
+            entries[_chunk_key(key, kind, index)] = [
+                pack(row) for row in rows[start : start + PAGE_SIZE]
+            ]
+    head = replace(dashboard, norm_rows=(), at_risk=(), reach=replace(dashboard.reach, rows=()))
+    entries[key] = (head, {kind: len(rows) for kind, rows in lists.items()})
+    cache.set_many(entries, seconds)
+
+
+def _with_cached_rows(
+    dashboard: Dashboard,
+    *,
+    key: str,
+    lengths: dict[str, int],
+    chunks: dict[str, dict],
+    rebuild: Callable[[], Dashboard],
+) -> Dashboard:
+    built: list[Dashboard] = []
+
+    def once() -> Dashboard:
+        if not built:
+            built.append(rebuild())
+        return built[0]
+
+    def rows(kind: str) -> CachedRows:
+        return CachedRows(
+            kind=kind, key=key, length=lengths[kind], chunks=chunks[kind], rebuild=once
+        )
+
+    return replace(
+        dashboard,
+        norm_rows=rows("norm"),
+        at_risk=rows("risk"),
+        reach=replace(dashboard.reach, rows=rows("reach")),
+    )
+
+
+class CachedRows(Sequence[Any]):
+    """One of the dashboard's long lists as the cache keeps it: its length, and its rows
+    in pages of PAGE_SIZE tuples under keys of their own, each made into its object only
+    when read. A page of the dashboard reads one page of each list (fetched with the
+    head); reading another row fetches its page, and the workbook, which reads every
+    row, fetches all missing pages in one round trip. Should a page have expired in the
+    meantime, the list is built again (`_rebuilt`), so a reader never sees a gap. What
+    the rows say is the same as the built ones, except `GroupMeetings.rated`, which only
+    the at-risk rule needs while building."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        key: str,
+        length: int,
+        chunks: dict[int, list[tuple]],
+        rebuild: Callable[[], Dashboard],
+    ):
         self.kind = kind
-        self.packed = packed
+        self.rebuild = rebuild
+        self.key = key
+        self.length = length
+        self.chunks = chunks
+        self._rows: Sequence[Any] | None = None  # the list built again, if it had to be
 
     def __len__(self) -> int:
-        return len(self.packed)
+        return self.length
 
     def __getitem__(self, index):
-        unpack = _UNPACK[self.kind]
         if isinstance(index, slice):
-            return [unpack(row) for row in self.packed[index]]
-        return unpack(self.packed[index])
+            # Read when iterated: a page whose HTML is kept never unpacks its rows.
+            return _Slice(self, range(*index.indices(self.length)))
+        if index < 0:
+            index += self.length
+        if not 0 <= index < self.length:
+            raise IndexError(index)
+        if self._rows is not None:
+            return self._rows[index]
+        chunk = self._chunk(index // PAGE_SIZE)
+        if chunk is None:
+            return self._rebuilt()[index]
+        return _UNPACK[self.kind](chunk[index % PAGE_SIZE])
 
-    def __reduce__(self):
-        return (PackedRows, (self.kind, self.packed))
+    def __iter__(self):
+        if self._rows is None:
+            count = -(-self.length // PAGE_SIZE)
+            missing = [i for i in range(count) if i not in self.chunks]
+            if missing:
+                found = cache.get_many([_chunk_key(self.key, self.kind, i) for i in missing])
+                for i in missing:
+                    if (packed := found.get(_chunk_key(self.key, self.kind, i))) is not None:
+                        self.chunks[i] = packed
+            if any(i not in self.chunks for i in range(count)):
+                self._rebuilt()
+        if self._rows is not None:
+            yield from self._rows
+            return
+        unpack = _UNPACK[self.kind]
+        for i in range(self.length):
+            yield unpack(self.chunks[i // PAGE_SIZE][i % PAGE_SIZE])
+
+    def _chunk(self, index: int) -> list[tuple] | None:
+        if index not in self.chunks:
+            packed = cache.get(_chunk_key(self.key, self.kind, index))
+            if packed is None:
+                return None
+            self.chunks[index] = packed
+        return self.chunks[index]
+
+    def _rebuilt(self) -> Sequence[Any]:
+        rows = _lists(self.rebuild())[self.kind]
+        self._rows = rows
+        # The figures may have moved on since the head was stored: show the new list whole.
+        self.length = len(rows)
+        return rows
+
+
+class _Slice(Sequence[Any]):
+    """Rows of a `CachedRows`, made into their objects when read."""
+
+    def __init__(self, rows: CachedRows, indexes: range):
+        self.rows = rows
+        self.indexes = indexes
+
+    def __len__(self) -> int:
+        return len(self.indexes)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return _Slice(self.rows, self.indexes[index])
+        return self.rows[self.indexes[index]]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
 
 
 def _group_tuple(group: GroupRow) -> tuple:
@@ -880,16 +1102,20 @@ def _unpack_risk(packed: tuple) -> GroupAtRisk:
     )
 
 
-_UNPACK = {"norm": _unpack_meetings, "risk": _unpack_risk}
+def _pack_reach(row: ReachRow) -> tuple:
+    return (row.label, row.participants_now, row.participants_year, row.volunteers, row.hours)
 
 
-def _packed(dashboard: Dashboard) -> Dashboard:
-    """The dashboard as the cache keeps it: its long lists packed (PackedRows)."""
-    return replace(
-        dashboard,
-        norm_rows=PackedRows("norm", [_pack_meetings(row) for row in dashboard.norm_rows]),
-        at_risk=PackedRows("risk", [_pack_risk(item) for item in dashboard.at_risk]),
-    )
+def _unpack_reach(packed: tuple) -> ReachRow:
+    return ReachRow(*packed)
+
+
+_PACK: dict[str, Callable[[Any], tuple]] = {
+    "norm": _pack_meetings,
+    "risk": _pack_risk,
+    "reach": _pack_reach,
+}
+_UNPACK = {"norm": _unpack_meetings, "risk": _unpack_risk, "reach": _unpack_reach}
 
 
 # --- the workbook ----------------------------------------------------------------------

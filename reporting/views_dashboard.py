@@ -7,6 +7,7 @@ a volunteer by name (reporting/selectors_dashboard.py).
 """
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,33 +24,36 @@ from stetapp.limits import download_limit
 from . import selectors_dashboard as selectors
 
 COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
-# The two per-group lists (against the norm, at risk) show this many groups a page; the
-# workbook has them all.
-PAGE_SIZE = 50
+
+
+class PkChoiceField(forms.TypedChoiceField):
+    """One of many (pk, name) choices: a value is checked against the set of pks, and
+    the choices are listed only when the form is drawn (the dashboard's page keeps its
+    drawn HTML, so a cached look lists none of a thousand organisations)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, empty_value=None, required=False, widget=LightSelect, **kwargs)
+        self.rows: list[tuple[int, str]] = []
+
+    def offer(self, rows: list[tuple[int, str]]) -> None:
+        self.rows = rows
+        self.choices = lambda: [("", _("All"))] + [(str(pk), name) for pk, name in rows]
+
+    def valid_value(self, value) -> bool:
+        return any(str(pk) == str(value) for pk, _name in self.rows)
 
 
 class DashboardFilterForm(forms.Form):
     """Optional filters: one of the programme's organisations, one of its groups' cities."""
 
     # A programme can have a thousand organisations: LightSelect writes them cheaply.
-    organisation = forms.TypedChoiceField(
-        label=gettext_lazy("organisation"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=LightSelect,
-    )
-    city = forms.TypedChoiceField(
-        label=gettext_lazy("city"), required=False, coerce=int, empty_value=None, widget=LightSelect
-    )
+    organisation = PkChoiceField(label=gettext_lazy("organisation"))
+    city = PkChoiceField(label=gettext_lazy("city"))
 
     def __init__(self, *args, organisations, cities, **kwargs):
         super().__init__(*args, **kwargs)
-        everything = [("", _("All"))]
-        self.fields["organisation"].choices = everything + [
-            (str(pk), name) for pk, name in organisations
-        ]
-        self.fields["city"].choices = everything + [(str(pk), name) for pk, name in cities]
+        self.fields["organisation"].offer(organisations)
+        self.fields["city"].offer(cities)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
@@ -64,21 +68,29 @@ class DashboardFilterForm(forms.Form):
 @download_limit(when=lambda request: request.GET.get("format") == "xlsx")
 def programme_dashboard(request, pk):
     """Groups by city and status, Table 1, meetings against the norm, the attendance
-    trend, groups at risk (both lists PAGE_SIZE groups a page) and reach (PAGE_SIZE
-    organisations a page); ?format=xlsx
-    returns the same tables as a workbook, with every group.
+    trend, groups at risk (both lists selectors.PAGE_SIZE groups a page) and reach
+    (as many organisations a page); ?format=xlsx returns the same tables as a workbook,
+    with every group. A cached look reads only the pages shown
+    (selectors.cached_dashboard).
     A fixed number of queries (tests/reporting/test_dashboard.py)."""
     programme = get_visible_or_404(Programme.objects.all(), user=request.user, pk=pk)
-    scope = selectors.cached_programme_scope(programme)
+    choices = selectors.cached_filter_choices(programme)
     filters = {key: request.GET[key] for key in ("organisation", "city") if key in request.GET}
     form = DashboardFilterForm(
-        filters or None, organisations=scope.organisations, cities=scope.cities
+        filters or None, organisations=choices.organisations, cities=choices.cities
     )
     organisation_id = city_id = None
     if form.is_bound and form.is_valid():
         organisation_id = form.cleaned_data["organisation"]
         city_id = form.cleaned_data["city"]
-    data = selectors.cached_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
+    lists = ("norm", "risk", "reach")
+    data = selectors.cached_dashboard(
+        programme,
+        organisation_id=organisation_id,
+        city_id=city_id,
+        pages={name: request.GET.get(f"{name}_page") for name in lists},
+        choices=choices,
+    )
 
     if request.GET.get("format") == "xlsx":
         stem = f"{programme.name} {_('dashboard')} {timezone.localdate().isoformat()}"
@@ -91,15 +103,14 @@ def programme_dashboard(request, pk):
         "form": form,
         "dashboard": data,
         "export_query": export_query.urlencode(),
+        # The page's HTML is kept as long as its figures, under their version: a cached
+        # look renders none of the tables (no personal data is on the page).
+        "fragment_seconds": settings.STETAPP_DASHBOARD_CACHE_SECONDS if data.version else 0,
     }
-    for name, rows in (
-        ("norm", data.norm_rows),
-        ("risk", data.at_risk),
-        ("reach", data.reach.rows),
-    ):
+    for name, rows in zip(lists, (data.norm_rows, data.at_risk, data.reach.rows), strict=True):
         param = f"{name}_page"
         others = request.GET.copy()
         others.pop(param, None)
-        ctx[f"{name}_page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+        ctx[f"{name}_page"] = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get(param))
         ctx[f"{name}_query"] = others.urlencode()
     return render(request, "reporting/programme_dashboard.html", ctx)

@@ -243,7 +243,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="stetapp <noreply@localho
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- cache ---------------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Room for the programme dashboard kept in pages (reporting/selectors_dashboard.py: about
+# 230 entries for one programme of 10,000 groups, per language and filter); Django's
+# default of 300 entries would throw pages out while they are written.
+CACHE_MAX_ENTRIES = 20_000
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
+    }
+}
 
 # --- security headers ----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -24,7 +24,6 @@ from groups.models import Role
 from meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from participants.models import Enrolment
 from reporting import selectors_dashboard as selectors
-from reporting import views_dashboard
 from stetapp.suppression import suppress, suppress_breakdown
 from tests.factories import (
     AMSTERDAM,
@@ -428,70 +427,179 @@ def test_a_second_look_comes_from_the_cache(varied, cached, django_assert_num_qu
 
 def test_the_cached_scope_holds_no_personal_data(varied, cached):
     selectors.cached_programme_scope(varied.programme)
-    stored = pickle.dumps(cache.get(f"dashboard-scope:{varied.programme.pk}"))
-    for text in (PERSON, "Helper", TYPED_COMMUNITY, "@example.org", "Dorpsstraat"):
-        assert text.encode() not in stored
+    for key in ("dashboard-scope", "dashboard-choices"):
+        stored = pickle.dumps(cache.get(f"{key}:{varied.programme.pk}"))
+        assert str(varied.organisations[0].name).encode() in stored
+        for text in (PERSON, "Helper", TYPED_COMMUNITY, "@example.org", "Dorpsstraat"):
+            assert text.encode() not in stored
 
 
 def test_the_cache_is_kept_per_language(varied, cached):
-    scope = selectors.programme_scope(varied.programme)
     with translation.override("nl"):
-        dutch = selectors.cached_dashboard(scope)
+        dutch = selectors.cached_dashboard(varied.programme)
     with translation.override("en"):
-        english = selectors.cached_dashboard(scope)
+        english = selectors.cached_dashboard(varied.programme)
     assert dutch.trend[0].label != english.trend[0].label
 
 
 def test_cached_figures_are_as_old_as_the_time_to_live(varied, cached):
     """Invalidation is by time only (docs/decisions.md): a change shows after the TTL."""
-    scope = selectors.programme_scope(varied.programme)
-    before = selectors.cached_dashboard(scope)
+    before = selectors.cached_dashboard(varied.programme)
     Meeting.objects.filter(group__in=varied.groups).update(status=MeetingStatus.CANCELLED)
-    assert _plain(selectors.cached_dashboard(scope)) == _plain(before)
+    assert _plain(selectors.cached_dashboard(varied.programme)) == _plain(before)
     cache.clear()
-    assert selectors.cached_dashboard(scope).meeting_norm_count == 0
+    assert selectors.cached_dashboard(varied.programme).meeting_norm_count == 0
+
+
+def _stored(programme, language=None):
+    """Every cache entry of the programme's unfiltered dashboard: its head, then each page
+    of its three lists."""
+    key = f"dashboard:{programme.pk}:::{language or translation.get_language()}"
+    head = cache.get(key)
+    assert head is not None
+    _dashboard, lengths = head
+    pages = {
+        f"{key}:{kind}:{i}": cache.get(f"{key}:{kind}:{i}")
+        for kind, length in lengths.items()
+        for i in range(-(-length // selectors.PAGE_SIZE))
+    }
+    return {key: head, **pages}
+
+
+def test_nothing_the_dashboard_leaves_in_the_cache_holds_personal_data(varied, cached):
+    """The figures, the filter's choices, the scope and the page's kept HTML."""
+    client = varied.client()
+    for query in ({}, {"norm_page": 2}, {"organisation": varied.organisations[0].pk}):
+        assert client.get(varied.url(**query)).status_code == 200
+    stored = list(cache._cache.items())  # LocMemCache: the pickled values by key
+    assert any(b"programme_dashboard" in key.encode() for key, _value in stored)
+    for _key, value in stored:
+        for text in (PERSON, "Helper", TYPED_COMMUNITY, "@example.org", "Dorpsstraat"):
+            assert text.encode() not in value
 
 
 def test_the_cached_entry_holds_no_personal_data(varied, cached):
-    scope = selectors.programme_scope(varied.programme)
-    selectors.cached_dashboard(scope)
-    key = f"dashboard:{varied.programme.pk}:::{translation.get_language()}"
-    stored = pickle.dumps(cache.get(key))
-    assert stored
-    for text in (PERSON, "Helper", TYPED_COMMUNITY, "@example.org", "Dorpsstraat"):
-        assert text.encode() not in stored
+    selectors.cached_dashboard(varied.programme)
+    entries = _stored(varied.programme)
+    assert len(entries) >= 4  # a head and a page of each list at least
+    for value in entries.values():
+        stored = pickle.dumps(value)
+        assert stored
+        for text in (PERSON, "Helper", TYPED_COMMUNITY, "@example.org", "Dorpsstraat"):
+            assert text.encode() not in stored
 
 
-def test_the_cached_rows_read_as_the_built_ones(varied, cached):
-    """The cache keeps the per-group lists as tuples (selectors.PackedRows: cheap to
-    unpickle at 10,000 groups) and gives back rows that say the same as the built ones."""
-    scope = selectors.programme_scope(varied.programme)
-    built = selectors.cached_dashboard(scope)  # built, and stored packed
-    again = selectors.cached_dashboard(scope)
-    assert isinstance(again.norm_rows, selectors.PackedRows)
+def _meetings(row):
+    return (
+        row.group,
+        row.organisation,
+        row.held_last_year,
+        row.held_this_year,
+        row.planned_rest_of_year,
+        row.last_held,
+        row.meets_norm,
+        row.projected,
+    )
+
+
+def _risk(item):
+    return (item.group, item.organisation, item.reasons, item.codes)
+
+
+def _reach(row):
+    return (row.label, row.participants_now, row.participants_year, row.volunteers, row.hours)
+
+
+def _lists(dashboard):
+    return (
+        [_meetings(r) for r in dashboard.norm_rows],
+        [_risk(i) for i in dashboard.at_risk],
+        [_reach(r) for r in dashboard.reach.rows],
+    )
+
+
+@pytest.mark.parametrize("page_size", [50, 2])
+def test_the_cached_rows_read_as_the_built_ones(varied, cached, monkeypatch, page_size):
+    """The cache keeps the long lists as tuples, in pages of PAGE_SIZE rows under keys of
+    their own (selectors.CachedRows), and gives back rows that say the same as the built
+    ones: whole, sliced across pages, by index from either end."""
+    monkeypatch.setattr(selectors, "PAGE_SIZE", page_size)
+    built = selectors.cached_dashboard(varied.programme)  # built, and stored in pages
+    again = selectors.cached_dashboard(varied.programme)
+    assert isinstance(again.norm_rows, selectors.CachedRows)
+    assert isinstance(again.reach.rows, selectors.CachedRows)
     assert built.at_risk and len(again.at_risk) == len(built.at_risk)
-
-    def meetings(row):
-        return (
-            row.group,
-            row.organisation,
-            row.held_last_year,
-            row.held_this_year,
-            row.planned_rest_of_year,
-            row.last_held,
-            row.meets_norm,
-            row.projected,
-        )
-
-    assert [meetings(r) for r in again.norm_rows] == [meetings(r) for r in built.norm_rows]
-    assert [meetings(r) for r in again.norm_rows[1:3]] == [
-        meetings(r) for r in built.norm_rows[1:3]
+    assert _lists(again) == _lists(built)
+    again = selectors.cached_dashboard(varied.programme)
+    assert [_meetings(r) for r in again.norm_rows[1:4]] == [
+        _meetings(r) for r in built.norm_rows[1:4]
     ]
-    assert meetings(again.norm_rows[-1]) == meetings(built.norm_rows[-1])
-    assert [(i.group, i.organisation, i.reasons, i.codes) for i in again.at_risk] == [
-        (i.group, i.organisation, i.reasons, i.codes) for i in built.at_risk
-    ]
+    assert _meetings(again.norm_rows[-1]) == _meetings(built.norm_rows[-1])
+    assert _reach(again.reach.rows[-1]) == _reach(built.reach.rows[-1])
+    with pytest.raises(IndexError):
+        again.at_risk[len(built.at_risk)]
     assert again.meeting_norm_count == built.meeting_norm_count
+
+
+def test_a_cached_look_reads_only_the_pages_it_shows(varied, cached, monkeypatch):
+    """A page's cost is bounded by what it shows: a cached look reads the filter's
+    choices, the dashboard's head and the one page of each list it shows, in two round
+    trips, and never the scope (a row per group) or another page."""
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    client = varied.client()
+    client.get(varied.url())  # built and stored
+    read: list[list[str]] = []
+    get_many, get = cache.get_many, cache.get
+    inside: list[bool] = []
+
+    def reading_many(keys, **kwargs):
+        read.append(list(keys))
+        inside.append(True)
+        try:
+            return get_many(keys, **kwargs)
+        finally:
+            inside.pop()
+
+    def reading(key, *args, **kwargs):
+        if not inside:  # the cache's own get_many reads key by key
+            read.append([key])
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", reading_many)
+    monkeypatch.setattr(cache, "get", reading)
+    response = client.get(varied.url(norm_page=2))
+    assert response.status_code == 200
+    pk = varied.programme.pk
+    head = f"dashboard:{pk}:::{translation.get_language()}"
+    choices, figures, drawn = [keys for keys in read if "dashboard" in " ".join(keys)]
+    assert choices == [f"dashboard-choices:{pk}"]
+    assert figures == [head, f"{head}:norm:1", f"{head}:risk:0", f"{head}:reach:0"]
+    # The page's HTML as drawn the first time: kept under the figures' version.
+    assert drawn[0].startswith("template.cache.programme_dashboard.")
+    built = selectors.build_dashboard(selectors.programme_scope(varied.programme))
+    assert [_meetings(r) for r in response.context["norm_page"].object_list] == [
+        _meetings(r) for r in built.norm_rows[2:4]
+    ]
+
+
+def test_a_page_gone_from_the_cache_is_built_again(varied, cached, monkeypatch):
+    """Should one page of a list expire before its head, the reader still gets every
+    row: the dashboard is built again (and stored again), never shown with a gap."""
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    built = selectors.cached_dashboard(varied.programme)
+    key = f"dashboard:{varied.programme.pk}:::{translation.get_language()}"
+    cache.delete(f"{key}:norm:0")  # the page a look asks for first: a miss
+    again = selectors.cached_dashboard(varied.programme)
+    assert _lists(again) == _lists(built)
+    assert cache.get(f"{key}:norm:0") is not None  # stored again
+    cache.delete(f"{key}:norm:1")  # a page read later, while rendering: built again
+    later = selectors.cached_dashboard(varied.programme)
+    assert isinstance(later.norm_rows, selectors.CachedRows)
+    assert [_meetings(r) for r in later.norm_rows] == [_meetings(r) for r in built.norm_rows]
+    # A page number out of range is not a miss: the paginator shows the last page.
+    client = varied.client()
+    response = client.get(varied.url(risk_page=99))
+    assert response.context["risk_page"].number == response.context["risk_page"].paginator.num_pages
 
 
 def _plain(dashboard):
@@ -506,7 +614,7 @@ def _plain(dashboard):
 
 
 def test_the_per_group_lists_are_paged(varied, monkeypatch):
-    monkeypatch.setattr(views_dashboard, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     client = varied.client()
     response = client.get(varied.url())
     dashboard = response.context["dashboard"]
@@ -527,7 +635,7 @@ def test_the_per_group_lists_are_paged(varied, monkeypatch):
 def test_reach_is_paged_per_organisation_with_the_total_on_every_page(varied, monkeypatch):
     """At national scale the reach table has a row per organisation (a thousand): it is
     paged like the per-group lists, and the programme's total stays under every page."""
-    monkeypatch.setattr(views_dashboard, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     client = varied.client()
     response = client.get(varied.url())
     dashboard = response.context["dashboard"]
@@ -574,7 +682,11 @@ def test_the_scheduler_rebuilds_the_dashboard_before_it_expires(
     # A change shows after the next refresh, without waiting for the entry to expire.
     Meeting.objects.filter(group__in=varied.groups).update(status=MeetingStatus.CANCELLED)
     jobs.refresh_all_dashboards()
-    assert client.get(varied.url()).context["dashboard"].meeting_norm_count == 0
+    again = client.get(varied.url())
+    assert again.context["dashboard"].meeting_norm_count == 0
+    # The page's kept HTML goes with the figures it was drawn from, not the old ones.
+    assert 'id="stat-norm">0 /' in again.content.decode()
+    assert 'id="stat-norm">0 /' not in first.content.decode()
 
 
 def test_the_refresh_job_leaves_a_cache_of_one_process_alone(varied, cached):
