@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -825,7 +825,6 @@ def cached_dashboard(
     *,
     organisation_id: int | None = None,
     city_id: int | None = None,
-    pages: Mapping[str, object] | None = None,
     choices: FilterChoices | None = None,
 ) -> Dashboard:
     """`build_dashboard`, kept in the cache for STETAPP_DASHBOARD_CACHE_SECONDS (0: not
@@ -837,12 +836,13 @@ def cached_dashboard(
     A page's cost is bounded by what it shows (docs/decisions.md, decision 57): the
     dashboard is kept as a head (every figure but the three long lists) and the lists in
     pages of PAGE_SIZE rows, each under its own key (`CachedRows`). A cached look reads
-    the head and the pages asked for in `pages` ({"norm": "2", "risk": …, "reach": …}, as
-    the query string has them) in ONE cache round trip, whatever the programme's size.
+    the head, whatever the programme's size, and a list's page only when its rows are
+    drawn (the page keeps its drawn HTML: templates/reporting/programme_dashboard.html).
     The scope is read only when the dashboard is built: from `choices` when they were
     built from it in this request, else `cached_programme_scope`."""
 
     def scope() -> ProgrammeScope:
+        # The choices' own scope, if reading them built it in this request.
         if choices is not None and choices.scope is not None:
             return choices.scope
         return cached_programme_scope(programme)
@@ -858,22 +858,11 @@ def cached_dashboard(
         return dashboard
 
     key = _dashboard_key(programme.pk, organisation_id, city_id, translation.get_language() or "")
-    wanted = {kind: _page_index((pages or {}).get(kind)) for kind in _LISTS}
-    found = cache.get_many([key, *(_chunk_key(key, kind, i) for kind, i in wanted.items())])
-    head = found.get(key)
-    if head is not None:
-        dashboard, lengths = head
-        chunks = {}
-        for kind, index in wanted.items():
-            packed = found.get(_chunk_key(key, kind, index))
-            if packed is None and index * PAGE_SIZE < lengths[kind]:
-                break  # a page expired before its head: build it all again
-            chunks[kind] = {index: packed} if packed is not None else {}
-        else:
-            return _with_cached_rows(
-                dashboard, key=key, lengths=lengths, chunks=chunks, rebuild=build
-            )
-    return build()
+    head = cache.get(key)
+    if head is None:
+        return build()
+    dashboard, lengths = head
+    return _with_cached_rows(dashboard, key=key, lengths=lengths, rebuild=build)
 
 
 def refresh_cached_dashboard(programme: Programme, *, languages: Iterable[str]) -> None:
@@ -902,16 +891,6 @@ def _chunk_key(key: str, kind: str, index: int) -> str:
     return f"{key}:{kind}:{index}"
 
 
-def _page_index(page: object) -> int:
-    """The 0-based page a query string's page number asks for; what Django's paginator
-    would not take ("x", "0") asks for the first."""
-    try:
-        number = int(str(page))
-    except ValueError:
-        return 0
-    return max(number, 1) - 1
-
-
 def _lists(dashboard: Dashboard) -> dict[str, Sequence[Any]]:
     return {"norm": dashboard.norm_rows, "risk": dashboard.at_risk, "reach": dashboard.reach.rows}
 
@@ -938,7 +917,6 @@ def _with_cached_rows(
     *,
     key: str,
     lengths: dict[str, int],
-    chunks: dict[str, dict],
     rebuild: Callable[[], Dashboard],
 ) -> Dashboard:
     built: list[Dashboard] = []
@@ -949,9 +927,7 @@ def _with_cached_rows(
         return built[0]
 
     def rows(kind: str) -> CachedRows:
-        return CachedRows(
-            kind=kind, key=key, length=lengths[kind], chunks=chunks[kind], rebuild=once
-        )
+        return CachedRows(kind=kind, key=key, length=lengths[kind], chunks={}, rebuild=once)
 
     return replace(
         dashboard,
@@ -964,12 +940,11 @@ def _with_cached_rows(
 class CachedRows(Sequence[Any]):
     """One of the dashboard's long lists as the cache keeps it: its length, and its rows
     in pages of PAGE_SIZE tuples under keys of their own, each made into its object only
-    when read. A page of the dashboard reads one page of each list (fetched with the
-    head); reading another row fetches its page, and the workbook, which reads every
-    row, fetches all missing pages in one round trip. Should a page have expired in the
-    meantime, the list is built again (`_rebuilt`), so a reader never sees a gap. What
-    the rows say is the same as the built ones, except `GroupMeetings.rated`, which only
-    the at-risk rule needs while building."""
+    when read. Drawing a page of the dashboard reads one page of each list; the
+    workbook, which reads every row, fetches all the pages in one round trip. Should a
+    page have expired in the meantime, the list is built again (`_rebuilt`), so a reader
+    never sees a gap. What the rows say is the same as the built ones, except
+    `GroupMeetings.rated`, which only the at-risk rule needs while building."""
 
     def __init__(
         self,

@@ -6,11 +6,14 @@ and its workbook (?format=xlsx) show counts, rates and group names, never a part
 a volunteer by name (reporting/selectors_dashboard.py).
 """
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -27,33 +30,34 @@ COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
 
 
 class PkChoiceField(forms.TypedChoiceField):
-    """One of many (pk, name) choices: a value is checked against the set of pks, and
-    the choices are listed only when the form is drawn (the dashboard's page keeps its
-    drawn HTML, so a cached look lists none of a thousand organisations)."""
+    """One of many (pk, name) choices, read only when needed: when a value is checked
+    and when the form is drawn. The dashboard's page keeps its drawn HTML, so a cached
+    look without a filter reads none of a thousand organisations."""
 
     def __init__(self, **kwargs):
         super().__init__(coerce=int, empty_value=None, required=False, widget=LightSelect, **kwargs)
-        self.rows: list[tuple[int, str]] = []
+        self.rows: Callable[[], list[tuple[int, str]]] = list
 
-    def offer(self, rows: list[tuple[int, str]]) -> None:
+    def offer(self, rows: Callable[[], list[tuple[int, str]]]) -> None:
         self.rows = rows
-        self.choices = lambda: [("", _("All"))] + [(str(pk), name) for pk, name in rows]
+        self.choices = lambda: [("", _("All"))] + [(str(pk), name) for pk, name in rows()]
 
     def valid_value(self, value) -> bool:
-        return any(str(pk) == str(value) for pk, _name in self.rows)
+        return any(str(pk) == str(value) for pk, _name in self.rows())
 
 
 class DashboardFilterForm(forms.Form):
-    """Optional filters: one of the programme's organisations, one of its groups' cities."""
+    """Optional filters: one of the programme's organisations, one of its groups' cities
+    (`choices`: a selectors.FilterChoices, or something that reads as one when asked)."""
 
     # A programme can have a thousand organisations: LightSelect writes them cheaply.
     organisation = PkChoiceField(label=gettext_lazy("organisation"))
     city = PkChoiceField(label=gettext_lazy("city"))
 
-    def __init__(self, *args, organisations, cities, **kwargs):
+    def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].offer(organisations)
-        self.fields["city"].offer(cities)
+        self.fields["organisation"].offer(lambda: choices.organisations)
+        self.fields["city"].offer(lambda: choices.cities)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
@@ -74,11 +78,10 @@ def programme_dashboard(request, pk):
     (selectors.cached_dashboard).
     A fixed number of queries (tests/reporting/test_dashboard.py)."""
     programme = get_visible_or_404(Programme.objects.all(), user=request.user, pk=pk)
-    choices = selectors.cached_filter_choices(programme)
+    # Read from the cache when the filter is checked or drawn, or the figures are built.
+    choices = SimpleLazyObject(lambda: selectors.cached_filter_choices(programme))
     filters = {key: request.GET[key] for key in ("organisation", "city") if key in request.GET}
-    form = DashboardFilterForm(
-        filters or None, organisations=choices.organisations, cities=choices.cities
-    )
+    form = DashboardFilterForm(filters or None, choices=choices)
     organisation_id = city_id = None
     if form.is_bound and form.is_valid():
         organisation_id = form.cleaned_data["organisation"]
@@ -88,7 +91,6 @@ def programme_dashboard(request, pk):
         programme,
         organisation_id=organisation_id,
         city_id=city_id,
-        pages={name: request.GET.get(f"{name}_page") for name in lists},
         choices=choices,
     )
 

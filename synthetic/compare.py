@@ -236,7 +236,8 @@ def runner(side: Side, name: str, persona: str | None) -> Callable[[], object]:
 def measure_once(side: Side, name: str, persona: str | None, warmup: int) -> tuple[float, int]:
     """One timed run on `side`, after `warmup` untimed runs on the same connection."""
     run = runner(side, name, persona)
-    # The dashboard is measured built (its cache off) and from its cache (five minutes).
+    # The dashboard is measured built (its cache off) and from its cache (five minutes):
+    # cached, it is built and kept untimed, then warmed like every page, by reading it.
     cached = 300 if name == "dashboard_cached" else 0
     with (
         using(side),
@@ -245,6 +246,7 @@ def measure_once(side: Side, name: str, persona: str | None, warmup: int) -> tup
     ):
         if name == "dashboard_cached":
             cache.clear()  # the other side's dashboard may sit under the same key
+            run()  # built and kept: the warm-up below then reads it, as the timed run does
         for _ in range(max(warmup, 1 if name == "dashboard_cached" else 0)):
             run()
         with CaptureQueriesContext(side.connection) as captured:

@@ -542,12 +542,13 @@ def test_the_cached_rows_read_as_the_built_ones(varied, cached, monkeypatch, pag
 
 
 def test_a_cached_look_reads_only_the_pages_it_shows(varied, cached, monkeypatch):
-    """A page's cost is bounded by what it shows: a cached look reads the filter's
-    choices, the dashboard's head and the one page of each list it shows, in two round
-    trips, and never the scope (a row per group) or another page."""
+    """A page's cost is bounded by what it shows: a cached look reads the dashboard's
+    head, then the page's kept HTML: two round trips, never the scope (a row per group),
+    the filter's choices (a thousand organisations at national scale) or a list's rows.
+    Another page of a list is drawn from the one page of each list it shows."""
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     client = varied.client()
-    client.get(varied.url())  # built and stored
+    client.get(varied.url(norm_page=2))  # built and stored, the page drawn and kept
     read: list[list[str]] = []
     get_many, get = cache.get_many, cache.get
     inside: list[bool] = []
@@ -571,15 +572,33 @@ def test_a_cached_look_reads_only_the_pages_it_shows(varied, cached, monkeypatch
     assert response.status_code == 200
     pk = varied.programme.pk
     head = f"dashboard:{pk}:::{translation.get_language()}"
-    choices, figures, drawn = [keys for keys in read if "dashboard" in " ".join(keys)]
-    assert choices == [f"dashboard-choices:{pk}"]
-    assert figures == [head, f"{head}:norm:1", f"{head}:risk:0", f"{head}:reach:0"]
+
+    def dashboard_reads():
+        return [keys for keys in read if "dashboard" in " ".join(keys)]
+
+    figures, drawn = dashboard_reads()
+    assert figures == [head]
     # The page's HTML as drawn the first time: kept under the figures' version.
-    assert drawn[0].startswith("template.cache.programme_dashboard.")
+    assert len(drawn) == 1 and drawn[0].startswith("template.cache.programme_dashboard.")
     built = selectors.build_dashboard(selectors.programme_scope(varied.programme))
     assert [_meetings(r) for r in response.context["norm_page"].object_list] == [
         _meetings(r) for r in built.norm_rows[2:4]
     ]
+    # A page not drawn yet: the one page of each list it shows, and the choices.
+    read.clear()
+    third = client.get(varied.url(norm_page=3))
+    assert [_meetings(r) for r in third.context["norm_page"].object_list] == [
+        _meetings(r) for r in built.norm_rows[4:6]
+    ]
+    lists = sorted(keys[0] for keys in dashboard_reads() if keys[0].startswith(f"{head}:"))
+    assert lists == [f"{head}:norm:2", f"{head}:reach:0", f"{head}:risk:0"]
+    assert [f"dashboard-choices:{pk}"] in read
+    # With a filter, its choices are read to check the value (and the figures built).
+    read.clear()
+    organisation = varied.organisations[0]
+    filtered = client.get(varied.url(organisation=organisation.pk))
+    assert filtered.context["dashboard"].organisation == organisation.name
+    assert [f"dashboard-choices:{pk}"] in read
 
 
 def test_a_page_gone_from_the_cache_is_built_again(varied, cached, monkeypatch):
