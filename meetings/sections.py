@@ -135,7 +135,7 @@ def home_section(*, user: Any, roles: frozenset[str]) -> dict[str, Any]:
         "last_to_record": to_record[0] if to_record else None,
     }
     if roles & GROUP_KEEPERS:
-        ctx["people_to_call"] = len(selectors_attendance.people_to_call(user=user))
+        ctx["people_to_call"] = selectors_attendance.people_to_call_count(user=user)
     return ctx
 
 

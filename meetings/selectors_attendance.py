@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from groups.access import Need, group_ids_for, groups_worked_in
@@ -37,50 +38,32 @@ class PersonToCall:
 LEFT_WITHOUT_NOTICE_DAYS = 30
 
 
-def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
-    """Participants of the groups the user facilitates or leads who should get a call:
-
-    - missed twice: marked absent at both of their group's two most recent past meetings
-      that have attendance (excused does not count as missed), and still enrolled;
-    - left without notice: their enrolment ended in the last 30 days with reason "other"
-      and nothing written about leaving.
+def _to_call(*, user, today: dt.date) -> dict[int, tuple[bool, dt.date | None]]:
+    """The rule of `people_to_call`, before visibility: for each participant of the
+    user's groups to call, (missed twice, the day they left quietly or None). ONE query
+    (after the scope), a UNION ALL of the two reasons; nothing when the user has no
+    group to call for.
 
     A page's cost is bounded by what it shows (docs/decisions.md, decision 57): the
     user's groups are literal ids (`group_ids_for`, resolved once per request); the two
-    latest meetings of all those groups are ranked once (a window function), and the
-    query starts from the few people absent at both or gone quietly, never from everyone
-    the user may see. ONE query whatever the number of groups and people (after the
-    scope): the participants, with subqueries for the absences, how they left and their
-    last call. Volunteers are not included: they do not make these calls."""
-    from django.db.models import (
-        BooleanField,
-        CharField,
-        Count,
-        Exists,
-        ExpressionWrapper,
-        F,
-        OuterRef,
-        Subquery,
-        Value,
-        Window,
-    )
-    from django.db.models.functions import Coalesce, NullIf, Rank
+    latest meetings of all those groups are ranked once (a window function), and only
+    the few people absent at both or gone quietly come back."""
+    from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Value, Window
+    from django.db.models.functions import Rank
 
-    from participants.models import Enrolment, LeaveReason, Participant
+    from participants.models import Enrolment, LeaveReason
 
-    from .models import Attendance, AttendanceStatus, FollowUpCall
+    from .models import Attendance, AttendanceStatus
 
-    today = today or timezone.localdate()
-    now = timezone.now()
     group_ids = group_ids_for(user, need=Need.EDIT)
     if not group_ids:
-        return []
+        return {}
     # The two most recent started, not cancelled meetings with attendance of each group,
     # ranked once for all the groups: rank 1 and 2 (meetings at the same time share a
     # rank, as "starts at or after the second latest" would have it).
     latest_two = (
         Meeting.objects.filter(group_id__in=group_ids)
-        .started(now)
+        .started(timezone.now())
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"))))
         .annotate(
@@ -102,59 +85,106 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
         .values("participant_id")
         .annotate(times=Count("meeting_id", distinct=True))
         .filter(times__gte=2)
-        .values("participant_id")
+        .annotate(left=Value(None, output_field=DateField()))
+        .values_list("participant_id", "left")
     )
     since = today - dt.timedelta(days=LEFT_WITHOUT_NOTICE_DAYS)
-    gone_quietly = Enrolment.objects.filter(
-        group_id__in=group_ids,
-        left_on__gte=since,
-        left_on__lte=today,
-        leave_reason=LeaveReason.OTHER,
-        leave_notes="",
+    gone_quietly = (
+        Enrolment.objects.filter(
+            group_id__in=group_ids,
+            left_on__gte=since,
+            left_on__lte=today,
+            leave_reason=LeaveReason.OTHER,
+            leave_notes="",
+        )
+        .order_by()
+        .values("participant_id")
+        .annotate(left=Max("left_on"))
+        .values_list("participant_id", "left")
     )
-    left_quietly = gone_quietly.filter(participant=OuterRef("pk"))
-    last_call = FollowUpCall.objects.filter(participant=OuterRef("pk")).order_by("-called_at")
-    # The few people to call first (an IN over a UNION, which the database drives the
-    # query from), then the visibility rule and the details for those few only.
-    to_call = missed_twice.union(gone_quietly.order_by().values("participant_id"))
-    people = (
-        Participant.objects.filter(pk__in=to_call)
+    found: dict[int, tuple[bool, dt.date | None]] = {}
+    for participant_id, left_on in missed_twice.union(gone_quietly, all=True):
+        missed, left = found.get(participant_id, (False, None))
+        found[participant_id] = (missed or left_on is None, left_on or left)
+    return found
+
+
+def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
+    """Participants of the groups the user facilitates or leads who should get a call:
+
+    - missed twice: marked absent at both of their group's two most recent past meetings
+      that have attendance (excused does not count as missed), and still enrolled;
+    - left without notice: their enrolment ended in the last 30 days with reason "other"
+      and nothing written about leaving.
+
+    A page's cost is bounded by what it shows (docs/decisions.md, decision 57). At most
+    three queries after the scope, whatever the number of groups and people: who to call
+    (`_to_call`); then, only when there is someone, those of them the user may see, with
+    their group, and their last calls. Each is simple to build: the Python that builds
+    and compiles a query with many nested subqueries cost more than the database's work
+    (the earlier single query took about 9 ms, 7 of them in Python). Volunteers are not
+    included: they do not make these calls."""
+    from participants.models import Participant
+
+    from .models import FollowUpCall
+
+    found = _to_call(user=user, today=today or timezone.localdate())
+    if not found:
+        return []
+    people = list(
+        Participant.objects.filter(pk__in=list(found))
         .visible_to(user)
-        .annotate(
-            # An IN over the absences (computed once), not EXISTS per person: the
-            # ranking of the meetings must not run again for every one of them.
-            missed_twice=ExpressionWrapper(Q(pk__in=missed_twice), output_field=BooleanField()),
-            left_quietly=Exists(left_quietly),
-        )
-        .annotate(
-            left_on=Subquery(left_quietly.order_by("-left_on").values("left_on")[:1]),
-            last_call_at=Subquery(last_call.values("called_at")[:1]),
-            last_call_outcome=Subquery(last_call.values("outcome")[:1]),
-            last_call_by=Subquery(
-                last_call.annotate(
-                    who=Coalesce(
-                        NullIf("called_by__full_name", Value("")),
-                        "called_by__email",
-                        output_field=CharField(),
-                    )
-                ).values("who")[:1]
-            ),
-        )
         .select_related("group")
         .order_by("group__name", "full_name", "pk")
     )
-    return [
-        PersonToCall(
-            participant=person,
-            missed_twice=person.missed_twice,
-            left_without_notice=person.left_quietly,
-            left_on=person.left_on,
-            last_call_at=person.last_call_at,
-            last_call_outcome=person.last_call_outcome or "",
-            last_call_by=person.last_call_by or "",
+    if not people:
+        return []
+    # The last call of each: numbered per person, newest first, only the first read.
+    last_calls = {
+        participant_id: (called_at, outcome, name or email or "")
+        for participant_id, called_at, outcome, name, email in FollowUpCall.objects.filter(
+            participant_id__in=[person.pk for person in people]
         )
-        for person in people
-    ]
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("participant_id")],
+                order_by=[F("called_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(newest=1)
+        .values_list(
+            "participant_id", "called_at", "outcome", "called_by__full_name", "called_by__email"
+        )
+    }
+    result = []
+    for person in people:
+        missed, left_on = found[person.pk]
+        called_at, outcome, called_by = last_calls.get(person.pk, (None, "", ""))
+        result.append(
+            PersonToCall(
+                participant=person,
+                missed_twice=missed,
+                left_without_notice=left_on is not None,
+                left_on=left_on,
+                last_call_at=called_at,
+                last_call_outcome=outcome or "",
+                last_call_by=called_by,
+            )
+        )
+    return result
+
+
+def people_to_call_count(*, user, today: dt.date | None = None) -> int:
+    """How many `people_to_call` lists, for the home page: one query after the scope
+    when there is nobody to call, two when there is (those of them the user may see,
+    counted)."""
+    from participants.models import Participant
+
+    found = _to_call(user=user, today=today or timezone.localdate())
+    if not found:
+        return 0
+    return Participant.objects.filter(pk__in=list(found)).visible_to(user).count()
 
 
 @dataclass

@@ -179,15 +179,16 @@ def test_post_is_not_allowed(world):
 # --- a fixed number of queries ---------------------------------------------------------
 
 
-def test_nobody_to_call_is_one_query_too(world, django_assert_num_queries):
-    # 1. the user's groups (groups.access.group_scope; once per request)  2. the people
+def test_nobody_to_call_is_one_query(world, django_assert_num_queries):
+    # 1. the user's groups (groups.access.group_scope; once per request)  2. who to call
     with django_assert_num_queries(2):
         assert people_to_call(user=world.users["facilitator_b1"]) == []
 
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_selector_query_count_is_fixed(world, size, django_assert_num_queries):
-    """people_to_call: one query for 3 or 30 people in 1 or 10 groups (after the scope)."""
+    """people_to_call: three queries for 3 or 30 people in 1 or 10 groups (after the
+    scope)."""
     lead = world.users["lead_a"]
     groups = [world.group_a1] + [
         GroupFactory(organisation=world.org_a, name=f"Extra {i}") for i in range(size // 3 - 1)
@@ -197,10 +198,11 @@ def test_selector_query_count_is_fixed(world, size, django_assert_num_queries):
         two_meetings(group, dict.fromkeys(people, "absent"), dict.fromkeys(people, "absent"))
         left_without_notice(group, f"Gone {n}")
         FollowUpCall.objects.create(participant=people[0], called_by=lead, outcome="no_answer")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         # 1. the user's groups as ids (groups.access.group_scope; once per request)
-        # 2. the participants with their group; subqueries: absent at the group's two
-        #    latest meetings with attendance, still enrolled, left quietly, last call
+        # 2. who to call: absent at the group's two latest meetings with attendance and
+        #    still enrolled, UNION ALL left quietly (with the day)
+        # 3. those of them the user may see, with their group  4. their last calls
         people = people_to_call(user=lead)
     assert len(people) == 3 * len(groups)
 
@@ -219,10 +221,10 @@ def test_page_query_count_is_fixed(world, size, warm, django_assert_num_queries)
         left_without_notice(group, f"Gone {n}")
     client = world.client_for("facilitator_a1")
     warm(client, URL)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         # 1. the session  2. the user  3. the user's roles (access rule)
         # 4. the user's groups as ids (groups.access.group_scope; once per request)
-        # 5. people_to_call: the people, their absences, how they left, their last call
-        # 6. the access log: one INSERT of the people listed (privacy/access_log.py)
+        # 5-7. people_to_call: who to call, those the user may see, their last calls
+        # 8. the access log: one INSERT of the people listed (privacy/access_log.py)
         response = client.get(URL)
     assert len(response.context["people"]) == 3 * len(groups)
