@@ -28,7 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.http import Http404
 
-from stetapp.access import Rule, get_visible_or_404, roles, user_memberships
+from stetapp.access import Rule, get_visible_or_404, load_memberships, roles, user_memberships
 
 from .models import Group, Membership, Programme, no_access
 from .roles import (
@@ -171,9 +171,16 @@ def remember_scope(user: Any) -> None:
 
 def group_scope(user: AnyUser) -> Mapping[int, frozenset[str]]:
     """Every group the user reaches, with the roles through which they reach it (the
-    rule of `GroupQuerySet.reached_by`): one query (a UNION of the three ways in:
-    staff of the group, project lead of its organisation, coordinator of a programme it
-    belongs to), kept on `request.user` for the rest of the request."""
+    rule of `GroupQuerySet.reached_by`): staff of the group, project lead of its
+    organisation, coordinator of a programme it belongs to. Kept on `request.user` for
+    the rest of the request.
+
+    From the user's memberships: in a request those the access rule loaded already
+    (`stetapp.access.user_memberships`), so a facilitator's or volunteer's groups cost
+    no query; outside a request read afresh (`load_memberships`), so a scope is never
+    stale. Then ONE query only for a lead or a coordinator: the groups of the
+    organisations they lead, or of their programmes' organisations (a UNION when
+    both)."""
     if no_access(user):
         return {}
     memo = getattr(user, SCOPE_MEMO, None)
@@ -186,36 +193,41 @@ def group_scope(user: AnyUser) -> Mapping[int, frozenset[str]]:
         for pk in Group.objects.order_by().values_list("pk", flat=True):
             scope[pk] = every_role
     else:
-        real = cast("User", user)
-        staff = (
-            Membership.objects.filter(user=real, role__in=GROUP_STAFF, group__isnull=False)
-            .order_by()
-            .values_list("group_id", "role")
-        )
-        led = (
-            Group.objects.filter(
-                organisation_id__in=Membership.objects.filter(
-                    user=real, role=Role.PROJECT_LEAD
-                ).values("organisation_id")
+        held = user_memberships(user) if memo is not None else load_memberships(user)
+        led: set[int] = set()
+        programmes: set[int] = set()
+        for h in held:
+            # A membership's scope kind is that of its one id that is set (Held).
+            scope_id = cast(int, h.scope_id)
+            if h.scope_kind == "group" and h.role in GROUP_STAFF:
+                scope.setdefault(scope_id, set()).add(h.role)
+            elif h.scope_kind == "organisation" and h.role == Role.PROJECT_LEAD:
+                led.add(scope_id)
+            elif h.scope_kind == "programme" and h.role == Role.PROGRAMME_COORDINATOR:
+                programmes.add(scope_id)
+        reached = []
+        if led:
+            reached.append(
+                Group.objects.filter(organisation_id__in=sorted(led))
+                .order_by()
+                .annotate(via=Value(Role.PROJECT_LEAD.value, output_field=CharField()))
+                .values_list("pk", "via")
             )
-            .order_by()
-            .annotate(via=Value(Role.PROJECT_LEAD.value, output_field=CharField()))
-            .values_list("pk", "via")
-        )
-        coordinated = (
-            Group.objects.filter(
-                organisation_id__in=Programme.organisations.through.objects.filter(
-                    programme_id__in=Membership.objects.filter(
-                        user=real, role=Role.PROGRAMME_COORDINATOR
-                    ).values("programme_id")
-                ).values("organisation_id")
+        if programmes:
+            reached.append(
+                Group.objects.filter(
+                    organisation_id__in=Programme.organisations.through.objects.filter(
+                        programme_id__in=sorted(programmes)
+                    ).values("organisation_id")
+                )
+                .order_by()
+                .annotate(via=Value(Role.PROGRAMME_COORDINATOR.value, output_field=CharField()))
+                .values_list("pk", "via")
             )
-            .order_by()
-            .annotate(via=Value(Role.PROGRAMME_COORDINATOR.value, output_field=CharField()))
-            .values_list("pk", "via")
-        )
-        for pk, via in staff.union(led, coordinated, all=True):
-            scope.setdefault(pk, set()).add(via)
+        if reached:
+            first, *rest = reached
+            for pk, via in first.union(*rest, all=True) if rest else first:
+                scope.setdefault(pk, set()).add(via)
     result = {pk: frozenset(via) for pk, via in scope.items()}
     if memo is not None:
         memo["groups"] = result

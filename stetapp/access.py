@@ -45,22 +45,29 @@ def user_memberships(user) -> tuple[Held, ...]:
         return ()
     cached = getattr(user, "_stetapp_memberships", None)
     if cached is None:
-        rows = (
-            Membership.objects.filter(user=user)
-            .order_by()
-            .values_list("role", "programme_id", "organisation_id", "group_id", "fund_id")
-        )
-        held = []
-        for role, *ids in rows:
-            # A membership names exactly one scope (groups.roles.ROLE_SCOPE).
-            kind, scope_id = next(
-                ((k, i) for k, i in zip(_SCOPE_KINDS, ids, strict=True) if i is not None),
-                ("", None),
-            )
-            held.append(Held(role=role, scope_kind=kind, scope_id=scope_id))
-        cached = tuple(held)
+        cached = load_memberships(user)
         user._stetapp_memberships = cached
     return cached
+
+
+def load_memberships(user) -> tuple[Held, ...]:
+    """The roles a user holds and where, read now (one query), not kept: for callers
+    outside a request that must not see an earlier answer (groups.access.group_scope).
+    The caller has checked that the user is signed in and active."""
+    rows = (
+        Membership.objects.filter(user=user)
+        .order_by()
+        .values_list("role", "programme_id", "organisation_id", "group_id", "fund_id")
+    )
+    held = []
+    for role, *ids in rows:
+        # A membership names exactly one scope (groups.roles.ROLE_SCOPE).
+        kind, scope_id = next(
+            ((k, i) for k, i in zip(_SCOPE_KINDS, ids, strict=True) if i is not None),
+            ("", None),
+        )
+        held.append(Held(role=role, scope_kind=kind, scope_id=scope_id))
+    return tuple(held)
 
 
 _SCOPE_KINDS = ("programme", "organisation", "group", "fund")

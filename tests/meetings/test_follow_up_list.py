@@ -180,7 +180,8 @@ def test_post_is_not_allowed(world):
 
 
 def test_nobody_to_call_is_one_query(world, django_assert_num_queries):
-    # 1. the user's groups (groups.access.group_scope; once per request)  2. who to call
+    # 1. the user's memberships: their groups (groups.access.group_scope, outside a
+    #    request; in one the access rule has read them)  2. who to call
     with django_assert_num_queries(2):
         assert people_to_call(user=world.users["facilitator_b1"]) == []
 
@@ -198,11 +199,12 @@ def test_selector_query_count_is_fixed(world, size, django_assert_num_queries):
         two_meetings(group, dict.fromkeys(people, "absent"), dict.fromkeys(people, "absent"))
         left_without_notice(group, f"Gone {n}")
         FollowUpCall.objects.create(participant=people[0], called_by=lead, outcome="no_answer")
-    with django_assert_num_queries(4):
-        # 1. the user's groups as ids (groups.access.group_scope; once per request)
-        # 2. who to call: absent at the group's two latest meetings with attendance and
+    with django_assert_num_queries(5):
+        # 1-2. the user's groups as ids (groups.access.group_scope, outside a request:
+        #    the memberships, then the groups of the organisations the lead leads)
+        # 3. who to call: absent at the group's two latest meetings with attendance and
         #    still enrolled, UNION ALL left quietly (with the day)
-        # 3. those of them the user may see, with their group  4. their last calls
+        # 4. those of them the user may see, with their group  5. their last calls
         people = people_to_call(user=lead)
     assert len(people) == 3 * len(groups)
 
@@ -221,10 +223,10 @@ def test_page_query_count_is_fixed(world, size, warm, django_assert_num_queries)
         left_without_notice(group, f"Gone {n}")
     client = world.client_for("facilitator_a1")
     warm(client, URL)
-    with django_assert_num_queries(8):
-        # 1. the session  2. the user  3. the user's roles (access rule)
-        # 4. the user's groups as ids (groups.access.group_scope; once per request)
-        # 5-7. people_to_call: who to call, those the user may see, their last calls
-        # 8. the access log: one INSERT of the people listed (privacy/access_log.py)
+    with django_assert_num_queries(7):
+        # 1. the session  2. the user  3. the user's roles (access rule; the groups the
+        #    facilitator works in come from them: groups.access.group_scope)
+        # 4-6. people_to_call: who to call, those the user may see, their last calls
+        # 7. the access log: one INSERT of the people listed (privacy/access_log.py)
         response = client.get(URL)
     assert len(response.context["people"]) == 3 * len(groups)

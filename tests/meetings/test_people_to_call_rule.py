@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.access import group_ids_for, group_scope
+from groups.access import group_ids_for, group_scope, remember_scope
 from groups.models import Group
 from groups.roles import NEED_ROLES, Need
 from meetings.models import Attendance, MeetingStatus
 from meetings.selectors_attendance import people_to_call
+from stetapp.access import user_memberships
 from tests.factories import (
     EnrolmentFactory,
     GroupFactory,
@@ -125,14 +126,63 @@ def test_scope_is_the_groups_each_persona_reaches(world):
             assert group_ids_for(user, need=need) == expected, (name, need)
 
 
-def test_scope_is_one_query_and_never_kept_outside_a_request(world, django_assert_num_queries):
+def test_scope_outside_a_request_is_read_afresh(world, django_assert_num_queries):
     lead = world.users["lead_a"]
-    with django_assert_num_queries(1):
+    # 1. the lead's memberships, read now  2. the groups of the organisations they lead
+    with django_assert_num_queries(2):
         group_scope(lead)
     # Outside a request nothing is kept: a group added since is seen at once.
     added = GroupFactory(organisation=world.org_a, name="Added")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert added.pk in group_ids_for(lead, need=Need.MANAGE)
+    # Nor a membership ended since, even on a user object whose roles were read.
+    facilitator = world.users["facilitator_a1"]
+    user_memberships(facilitator)
+    assert world.group_a1.pk in group_scope(facilitator)
+    facilitator.memberships.filter(group=world.group_a1).delete()
+    assert world.group_a1.pk not in group_scope(facilitator)
+
+
+def test_a_lead_who_also_coordinates_reaches_both_in_one_query(world, django_assert_num_queries):
+    lead = world.users["lead_a"]
+    grant_role(lead, Role.PROGRAMME_COORDINATOR, world.programme)
+    remember_scope(lead)
+    user_memberships(lead)
+    with django_assert_num_queries(1):  # a UNION of the two ways in
+        scope = group_scope(lead)
+    assert sorted(scope) == sorted(
+        Group.objects.reached_by(lead, NEED_ROLES[Need.READ]).values_list("pk", flat=True)
+    )
+    assert scope[world.group_a1.pk] == {Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR}
+    assert scope[world.group_b1.pk] == {Role.PROGRAMME_COORDINATOR}
+
+
+def test_other_roles_reach_no_group_through_the_scope(world):
+    """A funder's membership names a fund, a privacy officer's an organisation: neither
+    reaches a group."""
+    funder = world.users["funder"]
+    officer = world.users["outsider"]
+    grant_role(officer, Role.PRIVACY_OFFICER, world.org_a)
+    for user in (funder, officer):
+        remember_scope(user)
+        assert group_scope(user) == {}
+
+
+def test_in_a_request_the_staffs_scope_costs_no_query(world, django_assert_num_queries):
+    """In a request the access rule has read the user's memberships already: the groups a
+    facilitator or volunteer works in come from them; a lead's need one query."""
+    for persona, queries in (("facilitator_a1", 0), ("volunteer_a1", 0), ("lead_a", 1)):
+        user = world.users[persona]
+        remember_scope(user)
+        user_memberships(user)  # what the access rule reads before any view runs
+        with django_assert_num_queries(queries):
+            scope = group_scope(user)
+        with django_assert_num_queries(0):
+            assert group_scope(user) is scope  # kept for the rest of the request
+        expected = Group.objects.reached_by(user, NEED_ROLES[Need.READ]).values_list(
+            "pk", flat=True
+        )
+        assert sorted(scope) == sorted(expected)
 
 
 def test_scope_is_resolved_once_per_request(world, warm):
@@ -144,9 +194,7 @@ def test_scope_is_resolved_once_per_request(world, warm):
     warm(client, reverse("home"))
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("home")).status_code == 200
-    scopes = [
-        q["sql"]
-        for q in captured.captured_queries
-        if " UNION ALL " in q["sql"] and q["sql"].startswith('SELECT "groups_membership"')
-    ]
+    # The scope's one query: the groups of the organisations the lead leads, each with
+    # the role it is reached by ("via"); the group they facilitate needs none.
+    scopes = [q["sql"] for q in captured.captured_queries if 'AS "via"' in q["sql"]]
     assert len(scopes) == 1

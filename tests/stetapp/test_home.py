@@ -27,17 +27,17 @@ EXPECTED = {
     # (none) — an outsider has no sections
     "outsider": 0,
     # 4. the groups the volunteer works in (with organisation, city, venue)
-    # 5. the user's groups as ids (groups.access.group_scope: once per request, what
-    #    the sections below filter by first; docs/decisions.md, decision 57)
-    # 6. next meetings of those groups (with group and venue)
-    # 7. past meetings without attendance (with group)
-    "volunteer_a1": 4,
-    # 4. the groups the facilitator works in  5. the user's groups as ids (once)
-    # 6. next meetings  7. attendance to record
-    # 8. people to call (meetings.selectors_attendance.people_to_call_count: who to
+    # (the user's groups as ids, what the sections below filter by first: from the
+    # memberships read in 3, groups.access.group_scope; docs/decisions.md, decision 57)
+    # 5. next meetings of those groups (with group and venue)
+    # 6. past meetings without attendance (with group)
+    "volunteer_a1": 3,
+    # 4. the groups the facilitator works in  (their ids: from 3, no query)
+    # 5. next meetings  6. attendance to record
+    # 7. people to call (meetings.selectors_attendance.people_to_call_count: who to
     #    call; when there is someone, one more counts those the user may see)
-    "facilitator_a1": 5,
-    "facilitator_b1": 5,
+    "facilitator_a1": 4,
+    "facilitator_b1": 4,
     # 4. the user's groups as ids (once)  5. next meetings  6. attendance to record
     # 7. people to call  8. groups by city × status (one aggregate; it also counts the
     #    groups for the pages)  9. one page of the organisation's groups
