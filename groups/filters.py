@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from stetapp.forms import LightSelect
+
 from .communities import CodedCommunities, coded_communities
 from .models import City, Composition, Group, GroupStatus, Organisation
 from .selectors import visible_groups
@@ -12,20 +14,30 @@ class GroupFilter(django_filters.FilterSet):
     """Filters for the group list. Choices are limited to what the user can see."""
 
     city = django_filters.ModelChoiceFilter(
-        label=_("city"), queryset=City.objects.none(), empty_label=_("All")
+        label=_("city"), queryset=City.objects.none(), empty_label=_("All"), widget=LightSelect
     )
     organisation = django_filters.ModelChoiceFilter(
-        label=_("organisation"), queryset=Organisation.objects.none(), empty_label=_("All")
+        label=_("organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("All"),
+        widget=LightSelect,
     )
     status = django_filters.ChoiceFilter(
-        label=_("status"), choices=GroupStatus.choices, empty_label=_("All")
+        label=_("status"), choices=GroupStatus.choices, empty_label=_("All"), widget=LightSelect
     )
     composition = django_filters.ChoiceFilter(
-        label=_("composition"), choices=Composition.choices, empty_label=_("All")
+        label=_("composition"),
+        choices=Composition.choices,
+        empty_label=_("All"),
+        widget=LightSelect,
     )
     # By coded community (groups/communities.py): the typed text is not a choice.
     community = django_filters.ChoiceFilter(
-        label=_("community"), choices=[], empty_label=_("All"), method="filter_community"
+        label=_("community"),
+        choices=[],
+        empty_label=_("All"),
+        widget=LightSelect,
+        method="filter_community",
     )
 
     class Meta:

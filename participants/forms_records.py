@@ -15,6 +15,7 @@ from groups.access import Need, groups_worked_in
 from groups.forms import use_community_choices
 from groups.languages import LANGUAGE_CHOICES
 from groups.models import Group
+from stetapp.forms import LightSelect
 
 from .models import (
     SENSITIVE_FIELD_PURPOSE,
@@ -52,15 +53,20 @@ class ParticipantFilter(django_filters.FilterSet):
     rows must not be findable by their status)."""
 
     group = django_filters.ModelChoiceFilter(
-        label=_("group"), queryset=Group.objects.none(), empty_label=_("All")
+        label=_("group"), queryset=Group.objects.none(), empty_label=_("All"), widget=LightSelect
     )
     status = django_filters.ChoiceFilter(
-        label=_("status"), choices=FunnelStatus.choices, empty_label=_("All"), method="_full"
+        label=_("status"),
+        choices=FunnelStatus.choices,
+        empty_label=_("All"),
+        widget=LightSelect,
+        method="_full",
     )
     channel = django_filters.ChoiceFilter(
         label=_("how we reached them"),
         choices=Channel.choices,
         empty_label=_("All"),
+        widget=LightSelect,
         method="_full",
     )
 
