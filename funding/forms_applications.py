@@ -10,7 +10,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Group, Organisation
-from stetapp.forms import LocalDecimalField
+from stetapp.forms import LightSelect, LocalDecimalField
 
 from .models import (
     ApplicationStatus,
@@ -33,7 +33,7 @@ class FundFilterForm(forms.Form):
         label=_("where it funds"),
         choices=[("", _("All")), *FundScope.choices],
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=LightSelect(attrs={"class": "form-select"}),
     )
 
     @property
@@ -48,7 +48,7 @@ class ApplicationFilterForm(forms.Form):
         label=_("status"),
         choices=[("", _("All")), *ApplicationStatus.choices],
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=LightSelect(attrs={"class": "form-select"}),
     )
 
     @property

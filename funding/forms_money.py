@@ -14,7 +14,7 @@ from groups.access import Need, groups_worked_in
 from groups.models import Group
 from meetings.models import Meeting, MeetingStatus
 from stetapp.dates import short_date
-from stetapp.forms import money
+from stetapp.forms import LightSelect, money
 
 from .models import BudgetCategory, BudgetLine, ExpenseStatus, Grant
 from .services import GRANT_FIELDS
@@ -175,9 +175,14 @@ class ExpenseForm(forms.Form):
 
 
 class ExpenseFilterForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("group"), queryset=Group.objects.none(), required=False)
+    group = forms.ModelChoiceField(
+        label=_("group"), queryset=Group.objects.none(), required=False, widget=LightSelect
+    )
     status = forms.ChoiceField(
-        label=_("status"), choices=[("", _("all"))] + ExpenseStatus.choices, required=False
+        label=_("status"),
+        choices=[("", _("all"))] + ExpenseStatus.choices,
+        required=False,
+        widget=LightSelect,
     )
 
     def __init__(self, *args, groups, **kwargs):

@@ -5,6 +5,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from stetapp.forms import LightSelect
+
 from .models import ServiceKind, SocialService
 from .selectors_overview import social_map_organisations_for_user
 from .services_overview import SERVICE_FIELDS
@@ -22,6 +24,7 @@ class SocialMapFilterForm(forms.Form):
         label=_("kind"),
         required=False,
         choices=[("", _("all kinds")), *ServiceKind.choices],
+        widget=LightSelect,
     )
 
 

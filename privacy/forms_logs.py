@@ -9,6 +9,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from stetapp.forms import LightSelect
+
 from .models import AccessAction
 from .selectors_logs import LogFilter
 
@@ -23,8 +25,10 @@ class _DateInput(forms.DateInput):
 class LogFilterForm(forms.Form):
     date_from = forms.DateField(label=_("from"), required=False, widget=_DateInput())
     date_to = forms.DateField(label=_("up to and including"), required=False, widget=_DateInput())
-    user = forms.TypedChoiceField(label=_("user"), required=False, coerce=int, empty_value=None)
-    action = forms.ChoiceField(label=_("what"), required=False)
+    user = forms.TypedChoiceField(
+        label=_("user"), required=False, coerce=int, empty_value=None, widget=LightSelect
+    )
+    action = forms.ChoiceField(label=_("what"), required=False, widget=LightSelect)
 
     def __init__(
         self, *args, users: Iterable[tuple[int, str]], with_action: bool = True, **kwargs
