@@ -48,12 +48,15 @@ class GroupFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Scoped by the user's group ids, like the list (groups/selectors.py).
         visible = visible_groups(user=user)
-        self.filters["city"].queryset = City.objects.filter(
-            pk__in=visible.values("city_id")
-        ).order_by("name")
-        self.filters["organisation"].queryset = Organisation.objects.filter(
-            pk__in=visible.values("organisation_id")
-        ).order_by("name")
+        # Only what a choice shows (its name): the drop-downs read no other column.
+        self.filters["city"].queryset = (
+            City.objects.filter(pk__in=visible.values("city_id")).order_by("name").only("name")
+        )
+        self.filters["organisation"].queryset = (
+            Organisation.objects.filter(pk__in=visible.values("organisation_id"))
+            .order_by("name")
+            .only("name")
+        )
         # The coding of the visible groups' communities: their organisation's list, or
         # the shared codes when they are of several organisations (groups/communities.py).
         pairs = list(visible.order_by().values_list("organisation_id", "community").distinct())

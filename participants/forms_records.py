@@ -78,9 +78,12 @@ class ParticipantFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.full_groups = full_groups
         visible = Participant.objects.visible_in_scope(user)
-        self.filters["group"].queryset = Group.objects.filter(
-            pk__in=visible.order_by().values("group_id")
-        ).order_by("name")
+        # Only what a choice shows (its name): the drop-down reads no other column.
+        self.filters["group"].queryset = (
+            Group.objects.filter(pk__in=visible.order_by().values("group_id"))
+            .order_by("name")
+            .only("name")
+        )
         if full_groups:
             for name, choices in (("status", FunnelStatus.choices), ("channel", Channel.choices)):
                 self.filters[name].extra["choices"] = [
