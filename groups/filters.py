@@ -13,14 +13,13 @@ from .selectors import visible_groups
 class GroupFilter(django_filters.FilterSet):
     """Filters for the group list. Choices are limited to what the user can see."""
 
-    city = django_filters.ModelChoiceFilter(
-        label=_("city"), queryset=City.objects.none(), empty_label=_("All"), widget=LightSelect
+    # The choices are (pk, name) pairs read in __init__, not model objects: a drop-down
+    # shows names only, and making a model object of each row cost more than the query.
+    city = django_filters.ChoiceFilter(
+        label=_("city"), choices=[], empty_label=_("All"), widget=LightSelect
     )
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("organisation"),
-        queryset=Organisation.objects.none(),
-        empty_label=_("All"),
-        widget=LightSelect,
+    organisation = django_filters.ChoiceFilter(
+        label=_("organisation"), choices=[], empty_label=_("All"), widget=LightSelect
     )
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=GroupStatus.choices, empty_label=_("All"), widget=LightSelect
@@ -48,14 +47,15 @@ class GroupFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Scoped by the user's group ids, like the list (groups/selectors.py).
         visible = visible_groups(user=user)
-        # Only what a choice shows (its name): the drop-downs read no other column.
-        self.filters["city"].queryset = (
-            City.objects.filter(pk__in=visible.values("city_id")).order_by("name").only("name")
+        self.filters["city"].extra["choices"] = list(
+            City.objects.filter(pk__in=visible.values("city_id"))
+            .order_by("name")
+            .values_list("pk", "name")
         )
-        self.filters["organisation"].queryset = (
+        self.filters["organisation"].extra["choices"] = list(
             Organisation.objects.filter(pk__in=visible.values("organisation_id"))
             .order_by("name")
-            .only("name")
+            .values_list("pk", "name")
         )
         # The coding of the visible groups' communities: their organisation's list, or
         # the shared codes when they are of several organisations (groups/communities.py).

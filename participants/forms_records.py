@@ -52,8 +52,10 @@ class ParticipantFilter(django_filters.FilterSet):
     see full records, and only ever match participants they see in full (a volunteer's
     rows must not be findable by their status)."""
 
-    group = django_filters.ModelChoiceFilter(
-        label=_("group"), queryset=Group.objects.none(), empty_label=_("All"), widget=LightSelect
+    # The choices are (pk, name) pairs read in __init__, not model objects: a drop-down
+    # shows names only, and making a model object of each row cost more than the query.
+    group = django_filters.ChoiceFilter(
+        label=_("group"), choices=[], empty_label=_("All"), widget=LightSelect
     )
     status = django_filters.ChoiceFilter(
         label=_("status"),
@@ -78,11 +80,10 @@ class ParticipantFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.full_groups = full_groups
         visible = Participant.objects.visible_in_scope(user)
-        # Only what a choice shows (its name): the drop-down reads no other column.
-        self.filters["group"].queryset = (
+        self.filters["group"].extra["choices"] = list(
             Group.objects.filter(pk__in=visible.order_by().values("group_id"))
             .order_by("name")
-            .only("name")
+            .values_list("pk", "name")
         )
         if full_groups:
             for name, choices in (("status", FunnelStatus.choices), ("channel", Channel.choices)):
