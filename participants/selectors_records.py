@@ -22,12 +22,20 @@ def sees_full_record(*, user, group: Group) -> bool:
 
 
 def participant_list_for_user(*, user) -> QuerySet[Participant]:
-    """Participants the user may see, with their group (one query after the scope).
+    """Participants the user may see, with their group's name (one query after the
+    scope): only the columns the list shows (name, phone, status, group), never the rest
+    of a record (docs/privacy.md, "Who sees what").
 
     A page's cost is bounded by what it shows (docs/decisions.md, decision 57): the
     user's group ids first (`Participant.objects.visible_in_scope`), and the index on
-    (group, name) serves a one-group list in its order."""
-    return Participant.objects.visible_in_scope(user).with_related().order_by("full_name")
+    (group, name) serves a one-group list in its order. Reading fewer columns also makes
+    the query cheaper to compile: Django hashes every selected column when it orders."""
+    return (
+        Participant.objects.visible_in_scope(user)
+        .select_related("group")
+        .only("full_name", "phone", "status", "group__name")
+        .order_by("full_name")
+    )
 
 
 __all__ = [
