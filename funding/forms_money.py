@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.access import Need, groups_worked_in
+from groups.access import Need, group_ids_for
 from groups.models import Group
 from meetings.models import Meeting, MeetingStatus
 from stetapp.dates import short_date
@@ -81,8 +82,13 @@ class GrantPaymentForm(forms.Form):
 
 def groups_for_expenses(user):
     """The groups a user may submit expenses for: the groups they keep (a facilitator's
-    own groups and the groups of a project lead's organisations; groups/access.py)."""
-    return groups_worked_in(user, need=Need.EDIT).select_related("organisation").order_by("name")
+    own groups and the groups of a project lead's organisations; groups/access.py), by
+    their ids in the user's scope (resolved once per request; docs/decisions.md 57)."""
+    return (
+        Group.objects.filter(pk__in=group_ids_for(user, need=Need.EDIT))
+        .select_related("organisation")
+        .order_by("name")
+    )
 
 
 class GrantChoiceField(forms.ModelChoiceField):
@@ -175,8 +181,9 @@ class ExpenseForm(forms.Form):
 
 
 class ExpenseFilterForm(forms.Form):
-    group = forms.ModelChoiceField(
-        label=_("group"), queryset=Group.objects.none(), required=False, widget=LightSelect
+    # The groups as (pk, name) pairs, not model objects: a drop-down shows names only.
+    group = forms.TypedChoiceField(
+        label=_("group"), required=False, coerce=int, empty_value=None, widget=LightSelect
     )
     status = forms.ChoiceField(
         label=_("status"),
@@ -187,6 +194,7 @@ class ExpenseFilterForm(forms.Form):
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups
+        group_field: Any = self.fields["group"]
+        group_field.choices = [("", "---------"), *groups.values_list("pk", "name")]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"

@@ -485,14 +485,14 @@ def programme_funding_rows(*, programme: Programme) -> list[dict[str, Any]]:
 
 
 def expenses_for_list(
-    *, user: Any, group: Group | None = None, status: str = ""
+    *, user: Any, group_id: int | None = None, status: str = ""
 ) -> QuerySet[Expense]:
     """The expenses the user may see, of one group and/or in one status when given,
     filtered by the user's group ids first (docs/decisions.md, decision 57: a page's
     cost is bounded by what it shows)."""
     expenses: QuerySet[Expense] = Expense.objects.visible_in_scope(user)
-    if group is not None:
-        expenses = expenses.filter(group=group)
+    if group_id is not None:
+        expenses = expenses.filter(group_id=group_id)
     if status:
         expenses = expenses.filter(status=status)
     return expenses

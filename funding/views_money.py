@@ -218,10 +218,14 @@ def expense_list(request):
     filter_form = ExpenseFilterForm(request.GET or None, groups=groups)
     chosen = filter_form.cleaned_data if filter_form.is_valid() else {}
     expenses = selectors.expenses_for_list(
-        user=user, group=chosen.get("group"), status=chosen.get("status") or ""
+        user=user, group_id=chosen.get("group"), status=chosen.get("status") or ""
     )
     totals = selectors.expense_totals_by_status(expenses=expenses)
-    page = Paginator(expenses.select_related("group"), 50).get_page(request.GET.get("page"))
+    # Only the columns a row shows (templates/funding/expense_list.html).
+    shown = expenses.select_related("group").only(
+        "spent_on", "description", "category", "amount", "status", "receipt", "group__name"
+    )
+    page = Paginator(shown, 50).get_page(request.GET.get("page"))
     decidable = selectors.expenses_to_decide(user=user, expenses=page.object_list)
     rows = [{"expense": e, "can_decide": e.pk in decidable} for e in page.object_list]
     query = request.GET.copy()
