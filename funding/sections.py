@@ -43,6 +43,7 @@ def lead_home_section(
         FundingApplication.objects.managed_by(user)
         .filter(status=ApplicationStatus.DRAFT, deadline__gte=today, deadline__lte=until)
         .select_related("fund")
+        .only("title", "deadline", "fund__name")  # what the home page shows
         .order_by("deadline", "pk")
     )
     reports_due = list(
@@ -52,6 +53,7 @@ def lead_home_section(
             report_due__lte=until,
         )
         .select_related("application", "application__fund")
+        .only("report_due", "application__title", "application__fund__name")
         .order_by("report_due", "pk")
     )
     starting = lead_groups.filter(status__in=[GroupStatus.PREPARING, GroupStatus.RECRUITING])
