@@ -48,7 +48,7 @@ def _to_call(*, user, today: dt.date) -> dict[int, tuple[bool, dt.date | None]]:
     user's groups are literal ids (`group_ids_for`, resolved once per request); the two
     latest meetings of all those groups are ranked once (a window function), and only
     the few people absent at both or gone quietly come back."""
-    from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Value, Window
+    from django.db.models import Count, DateField, Exists, Max, OuterRef, Value
     from django.db.models.functions import Rank
 
     from participants.models import Enrolment, LeaveReason

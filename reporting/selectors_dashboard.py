@@ -882,16 +882,13 @@ def refresh_cached_dashboard(programme: Programme, *, languages: Iterable[str]) 
             _store(_dashboard_key(programme.pk, None, None, language), dashboard, seconds)
 
 
-# The three long lists: the groups against the norm, the groups at risk, reach per
-# organisation. Each is cached in pages of PAGE_SIZE rows.
-_LISTS = ("norm", "risk", "reach")
-
-
 def _chunk_key(key: str, kind: str, index: int) -> str:
     return f"{key}:{kind}:{index}"
 
 
 def _lists(dashboard: Dashboard) -> dict[str, Sequence[Any]]:
+    """The three long lists, each cached in pages of PAGE_SIZE rows: the groups against
+    the norm, the groups at risk, reach per organisation."""
     return {"norm": dashboard.norm_rows, "risk": dashboard.at_risk, "reach": dashboard.reach.rows}
 
 
@@ -927,7 +924,7 @@ def _with_cached_rows(
         return built[0]
 
     def rows(kind: str) -> CachedRows:
-        return CachedRows(kind=kind, key=key, length=lengths[kind], chunks={}, rebuild=once)
+        return CachedRows(kind=kind, key=key, length=lengths[kind], rebuild=once)
 
     return replace(
         dashboard,
@@ -952,14 +949,13 @@ class CachedRows(Sequence[Any]):
         kind: str,
         key: str,
         length: int,
-        chunks: dict[int, list[tuple]],
         rebuild: Callable[[], Dashboard],
     ):
         self.kind = kind
         self.rebuild = rebuild
         self.key = key
         self.length = length
-        self.chunks = chunks
+        self.chunks: dict[int, list[tuple]] = {}  # the pages read so far, by number
         self._rows: Sequence[Any] | None = None  # the list built again, if it had to be
 
     def __len__(self) -> int:
