@@ -40,7 +40,7 @@ SPREAD = int(os.environ.get("LOAD_ADDRESSES", ADDRESSES))
 MEASURE_FROM = time.monotonic() + float(os.environ.get("LOAD_WARMUP", "0"))
 
 _numbers = itertools.count()
-_next_account = defaultdict(itertools.count)
+_next_account: defaultdict[str, itertools.count[int]] = defaultdict(itertools.count)
 _times: dict[str, list[float]] = defaultdict(list)
 _errors: dict[str, int] = defaultdict(int)
 _samples: list[str] = []
@@ -97,7 +97,7 @@ class SignedInUser(HttpUser):
         accounts = PLAN["accounts"][self.role]
         self.account = accounts[next(_next_account[self.role]) % len(accounts)]
         self.client.mount("http://", SourceAddressAdapter(source_address(next(_numbers), SPREAD)))
-        origin = "https://" + urlsplit(self.host).netloc
+        origin = "https://" + urlsplit(str(self.host)).netloc
         self.client.headers.update({"X-Forwarded-Proto": "https", "Origin": origin})
         self.sign_in()
 

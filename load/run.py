@@ -242,9 +242,9 @@ def main(argv: list[str] | None = None) -> int:
                 "--bind", f"127.0.0.1:{port}", *worker_options(args),
             ]  # fmt: skip
             step(f"gunicorn {' '.join(worker_options(args)) or '(gunicorn.conf.py)'} on {host}")
-            with open(work / "gunicorn.log", "ab") as log:
+            with open(work / "gunicorn.log", "ab") as gunicorn_log:
                 server = subprocess.Popen(  # noqa: S603
-                    gunicorn, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                    gunicorn, env=env, cwd=ROOT, stdout=gunicorn_log, stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )  # fmt: skip
             try:
@@ -281,8 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                 stdout=locust_log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         load_after = os.getloadavg()
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped during the run ({server.returncode})")
+        if server is None or server.poll() is not None:
+            code = None if server is None else server.returncode
+            raise RuntimeError(f"gunicorn stopped during the run ({code})")
         data = json.loads(report.read_text())
         rows = summarise(data["times"], data["errors"])
         pages, total = rows[-2], rows[-1]
