@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -119,17 +120,25 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _columns(model: type[models.Model]) -> list[models.Field]:
-    return [
+@cache
+def _columns(model: type[models.Model]) -> tuple[models.Field, ...]:
+    """The model's kept columns: worked out once per model, because `_loaded` runs for
+    every tracked row any page loads."""
+    return tuple(
         f
         for f in model._meta.concrete_fields
         if not f.primary_key and f.name not in UNTRACKED_FIELDS
-    ]
+    )
+
+
+@cache
+def _column_names(model: type[models.Model]) -> frozenset[str]:
+    return frozenset(f.attname for f in _columns(model))
 
 
 def _loaded(instance: models.Model) -> dict[str, Any]:
     values = instance.__dict__
-    return {f.attname: values[f.attname] for f in _columns(type(instance)) if f.attname in values}
+    return {name: values[name] for name in values.keys() & _column_names(type(instance))}
 
 
 def _participant_of(model: type[models.Model], values: dict[str, Any], pk: Any) -> int | None:
