@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.signals import post_init
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from stetapp.logs import get_request_id
 from stetapp.text import clean_text
@@ -152,6 +153,7 @@ def record(
         target = ",".join(f"{k}={v}" for k, v in sorted(match.kwargs.items()))
         target = clean_text(target, multiline=False)[:100]
     common = {
+        "at": timezone.now(),
         "actor_id": user.pk if signed_in else None,
         "roles": roles,
         "scope": scope,
@@ -162,7 +164,30 @@ def record(
         "request_id": get_request_id() or "",
     }
     ids: list[int | None] = [*sorted(participant_ids)] or [None]
-    Access.objects.bulk_create([Access(participant_id=pid, **common) for pid in ids])
+    _insert(common, ids)
+
+
+def _insert(common: dict[str, Any], participant_ids: list[int | None]) -> None:
+    """One row per participant, the other columns alike. On PostgreSQL one INSERT that
+    unnests the ids: a list page logs fifty people at every look, and building fifty
+    model instances for `bulk_create` cost more than the page's own query."""
+    connection = connections[router.db_for_write(Access)]
+    if connection.vendor != "postgresql":
+        Access.objects.bulk_create(
+            [Access(participant_id=pid, **common) for pid in participant_ids]
+        )
+        return
+    names = [*common, "participant_id"]
+    fields = {f.name: str(f.column) for f in Access._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(fields[name]) for name in names)
+    values = ", ".join(["%s"] * len(common))
+    table = connection.ops.quote_name(Access._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608 (names from the model)
+            f"SELECT {values}, UNNEST(%s::bigint[])",
+            [*common.values(), participant_ids],
+        )
 
 
 class AccessLogMiddleware:
