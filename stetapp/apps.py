@@ -18,10 +18,12 @@ class StetappConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
+        from .choices import install_choice_labels
         from .security_log import connect_signals
         from .text import install_form_cleaning
 
         connect_signals()
         install_form_cleaning()
+        install_choice_labels()
 
         user_logged_in.connect(_stamp_login, dispatch_uid="stetapp_stamp_login")
