@@ -10,9 +10,11 @@ An aware datetime is shown in local time, as the `date` filter does.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.formats import date_format, get_format_modules
+from django.utils.translation import get_language
 
 SHORT_MONTH_DATE_FORMAT = "SHORT_MONTH_DATE_FORMAT"
 SHORT_MONTH_DATETIME_FORMAT = "SHORT_MONTH_DATETIME_FORMAT"
@@ -37,8 +39,20 @@ def named_format(name: str) -> str:
 def _show(value: dt.date | dt.datetime | None, name: str) -> str:
     if value is None or value == "":
         return ""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        # The wall-clock time and its offset: two aware datetimes of the same instant
+        # are equal, but shown in different zones they are different texts.
+        return _formatted(value.replace(tzinfo=None), value.utcoffset(), name, get_language())
+    return _formatted(value, None, name, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted(value: dt.date, offset: dt.timedelta | None, name: str, language: str | None) -> str:
+    """Kept per value, format and language: a list shows the same few dates in every
+    row, and Django's date formatting costs more than the lookup. None of the formats
+    shows a zone's name (stetapp/formats/), so the offset is all of the zone it needs."""
     return date_format(value, named_format(name))
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 
 from stetapp.dates import month_abbreviation, short_date, short_datetime
 
@@ -38,6 +38,24 @@ def test_short_datetime_is_local_time():
         assert short_datetime(moment) == "14 mei 2026 09:30"
     with translation.override("en"):
         assert short_datetime(moment) == "14 May 2026 09:30"
+
+
+def test_a_kept_text_is_never_shown_for_another_zone_or_language():
+    """The texts are kept per value (stetapp.dates._formatted): the same instant in
+    another time zone, or the same day in another language, is a text of its own."""
+    moment = dt.datetime(2026, 5, 14, 7, 30, tzinfo=ZoneInfo("UTC"))
+    with translation.override("nl"):
+        assert short_datetime(moment) == "14 mei 2026 09:30"
+        with timezone.override(ZoneInfo("UTC")):
+            assert short_datetime(moment) == "14 mei 2026 07:30"
+        with timezone.override(ZoneInfo("America/New_York")):
+            assert short_datetime(moment) == "14 mei 2026 03:30"
+        assert short_datetime(moment) == "14 mei 2026 09:30"
+        assert short_date(DAY) == "14 mei 2026"
+        naive = dt.datetime(2026, 5, 14)  # noqa: DTZ001 (a naive one is shown as it is)
+        assert short_datetime(naive) == "14 mei 2026 00:00"
+    with translation.override("en"):
+        assert short_date(DAY) == "14 May 2026"
 
 
 def test_month_abbreviation_for_chart_labels():
