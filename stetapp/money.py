@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils.formats import get_format, number_format
@@ -43,10 +44,16 @@ def euros(amount: Decimal | int | str | None) -> str:
     if amount is None or amount == "":
         return "–"
     value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    return _euros_text(value, get_language() or settings.LANGUAGE_CODE)
+
+
+@lru_cache(maxsize=4096)
+def _euros_text(value: Decimal, language: str) -> str:
+    """Kept per amount (in cents) and language: a list shows the same amounts often,
+    and Django's number formatting costs more than the lookup."""
     digits = number_format(abs(value), 2, use_l10n=True, force_grouping=True)
     sign = MINUS if value < 0 else ""
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    if language in SYMBOL_SPACE_LANGUAGES:
+    if language.split("-")[0] in SYMBOL_SPACE_LANGUAGES:
         return f"€ {sign}{digits}"
     return f"{sign}€{digits}"
 

@@ -41,6 +41,18 @@ def test_the_template_filter_is_the_same(language, shown):
         assert template.render(Context({"amount": Decimal("1234.50")})) == shown
 
 
+def test_a_kept_text_follows_the_language_and_the_sign():
+    """Texts are kept per amount and language (stetapp.money._euros_text): switching
+    language, or a minus zero, never brings back another one's text."""
+    for _round in range(2):
+        with translation.override("nl"):
+            assert euros(Decimal("1234.5")) == "€ 1.234,50"
+            assert euros(Decimal("-0.001")) == "€ 0,00"
+        with translation.override("en"):
+            assert euros(Decimal("1234.50")) == "€1,234.50"
+            assert euros(Decimal("0")) == "€0.00"
+
+
 def test_a_workbook_keeps_amounts_as_numbers_with_one_format():
     data = workbook_bytes(
         [Sheet("Costs", ["Item", "Amount"], [("Room", Euros("1234.50")), ("Hours", 3)])]
