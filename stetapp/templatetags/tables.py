@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 
 register = template.Library()
@@ -32,8 +33,9 @@ register = template.Library()
 
 @register.simple_tag
 def table_columns(**labels: str) -> dict[str, str]:
-    """The labels by column name, in the order given (see the module docstring)."""
-    return {name: str(label) for name, label in labels.items()}
+    """The labels by column name, in the order given (see the module docstring), each
+    translated and escaped here once: a list writes them again in every row."""
+    return {name: conditional_escape(str(label)) for name, label in labels.items()}
 
 
 @register.filter
