@@ -86,28 +86,64 @@ def rule_for(need: Need) -> Rule:
 def roles_in_group(*, user: AnyUser, group: Group) -> frozenset[str]:
     """The roles through which the user reaches this group: facilitator or volunteer of
     the group itself, project lead of its organisation, programme coordinator of a
-    programme it belongs to. One query, then cached on the group object for this user;
-    a superuser holds them all."""
+    programme it belongs to. Cached on the group object for this user; a superuser holds
+    them all.
+
+    In a request (`remember_scope` was called for the user) the answer comes from the
+    memberships the access rule loaded: no query for staff and leads, one small query
+    for a coordinator (is the group's organisation in one of their programmes?) unless
+    the request's `group_scope` is already known. Outside a request, one query read
+    afresh, so a background job never sees an earlier answer."""
     if no_access(user):
         return frozenset()
     if user.is_superuser:
         return frozenset(Role.values)
     cache = group.__dict__.setdefault("_roles_by_user", {})
     if user.pk not in cache:
-        cache[user.pk] = frozenset[str](
-            Membership.objects.filter(user=cast("User", user))
-            .filter(
-                Q(group_id=group.pk, role__in=GROUP_STAFF)
-                | Q(role=Role.PROJECT_LEAD, organisation_id=group.organisation_id)
-                | Q(
-                    role=Role.PROGRAMME_COORDINATOR,
-                    programme__organisations=group.organisation_id,
+        memo = getattr(user, SCOPE_MEMO, None)
+        if memo is not None:
+            cache[user.pk] = _roles_from_memberships(user, group, memo)
+        else:
+            cache[user.pk] = frozenset[str](
+                Membership.objects.filter(user=cast("User", user))
+                .filter(
+                    Q(group_id=group.pk, role__in=GROUP_STAFF)
+                    | Q(role=Role.PROJECT_LEAD, organisation_id=group.organisation_id)
+                    | Q(
+                        role=Role.PROGRAMME_COORDINATOR,
+                        programme__organisations=group.organisation_id,
+                    )
                 )
+                .values_list("role", flat=True)
             )
-            .values_list("role", flat=True)
-        )
     roles: frozenset[str] = cache[user.pk]
     return roles
+
+
+def _roles_from_memberships(user: AnyUser, group: Group, memo: dict[str, Any]) -> frozenset[str]:
+    """`roles_in_group` from the request's memberships (the same rule as its query)."""
+    found: set[str] = set()
+    programmes: set[int] = set()
+    for held in user_memberships(user):
+        if held.scope_kind == "group" and held.role in GROUP_STAFF:
+            if held.scope_id == group.pk:
+                found.add(held.role)
+        elif held.scope_kind == "organisation" and held.role == Role.PROJECT_LEAD:
+            if held.scope_id == group.organisation_id:
+                found.add(held.role)
+        elif held.scope_kind == "programme" and held.role == Role.PROGRAMME_COORDINATOR:
+            programmes.add(cast(int, held.scope_id))
+    if programmes:
+        scope: Mapping[int, frozenset[str]] | None = memo.get("groups")
+        if scope is not None:
+            coordinates = Role.PROGRAMME_COORDINATOR in scope.get(group.pk, frozenset())
+        else:
+            coordinates = Programme.organisations.through.objects.filter(
+                programme_id__in=sorted(programmes), organisation_id=group.organisation_id
+            ).exists()
+        if coordinates:
+            found.add(Role.PROGRAMME_COORDINATOR)
+    return frozenset(found)
 
 
 def can(user: AnyUser, group: Group, need: Need) -> bool:
@@ -119,13 +155,20 @@ def group_get_for_user(*, user: AnyUser, pk: Any, need: Need = Need.READ) -> Gro
     """One group, with its organisation, city and venue.
 
     404 when the user cannot see the group (or it does not exist); 403 when the user sees
-    it but may not act on it as `need` asks. One query for `Need.READ`, two otherwise.
+    it but may not act on it as `need` asks. The group is read by its key (one query),
+    then the user's roles in it decided by `roles_in_group`: in a request no further
+    query for staff and leads, so the page does not build the scope's subqueries.
     """
+    if no_access(user):
+        raise Http404
     try:
-        group: Group = Group.objects.visible_to(user).with_related().get(pk=pk)
+        group: Group = Group.objects.with_related().get(pk=pk)
     except (Group.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if need is not Need.READ and not can(user, group, need):
+    held = roles_in_group(user=user, group=group)
+    if not held & GROUP_READERS:
+        raise Http404
+    if not held & NEED_ROLES[need]:
         raise PermissionDenied
     return group
 
@@ -141,11 +184,12 @@ def get_in_group_or_404(
     """One object of a group-scoped model (a meeting, an idea, a story, …) through its
     `visible_to(user)` queryset: 404 when the user cannot see it; 403 unless the user may
     act on its group as `need` asks. Load the group with the object
-    (`select_related(group_field)`) to keep this at two queries."""
-    obj: M = get_visible_or_404(queryset, user=user, pk=pk)
-    if need is not Need.READ and not can(user, getattr(obj, group_field), need):
+    (`select_related(group_field)`) to keep this at two queries (one in a request:
+    `roles_in_group`)."""
+    found: M = get_visible_or_404(queryset, user=user, pk=pk)
+    if need is not Need.READ and not can(user, getattr(found, group_field), need):
         raise PermissionDenied
-    return obj
+    return found
 
 
 def groups_worked_in(user: AnyUser, *, need: Need = Need.WORK) -> QuerySet[Group]:

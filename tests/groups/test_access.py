@@ -129,21 +129,94 @@ def test_inactive_user_gets_404(world):
         group_get_for_user(user=lead, pk=world.group_a1.pk)
 
 
-def test_read_costs_one_query_and_other_needs_two(world, django_assert_num_queries):
+def test_outside_a_request_costs_two_queries_whatever_the_need(world, django_assert_num_queries):
     lead = world.users["lead_a"]
+    for need in (Need.READ, Need.EDIT):
+        with django_assert_num_queries(2):
+            # 1. the group with organisation, city and venue, by its key; 2. the user's
+            # roles in it, read afresh (then cached on the group)
+            group = group_get_for_user(user=lead, pk=world.group_a1.pk, need=need)
+            assert (group.organisation.name, group.city.name, group.venue.name) == (
+                "Organisation A",
+                "Rotterdam",
+                "Venue A",
+            )
+            assert can(lead, group, Need.MANAGE)
+            assert roles_in_group(user=lead, group=group) == {Role.PROJECT_LEAD}
+
+
+def _in_request(world, persona):
+    """The persona as `request.user` is in a request: its own object, the scope memo set
+    (stetapp.middleware.ScopeMemoMiddleware) and its memberships loaded (the access
+    rule)."""
+    from django.contrib.auth import get_user_model
+
+    from groups.access import remember_scope
+    from stetapp.access import user_memberships
+
+    if persona not in world.users:
+        return AnonymousUser()
+    user = get_user_model().objects.get(pk=world.users[persona].pk)
+    remember_scope(user)
+    user_memberships(user)
+    return user
+
+
+@pytest.mark.parametrize(
+    ("persona", "queries"),
+    [("facilitator_a1", 1), ("volunteer_a1", 1), ("lead_a", 1), ("coordinator", 2)],
+)
+def test_in_a_request_staff_and_leads_cost_one_query(
+    world, django_assert_num_queries, persona, queries
+):
+    """The roles come from the memberships the access rule loaded; only a coordinator
+    asks whether the group's organisation is in one of their programmes."""
+    user = _in_request(world, persona)
+    with django_assert_num_queries(queries):
+        group = group_get_for_user(user=user, pk=world.group_a1.pk)
+        assert roles_in_group(user=user, group=group) == ROLES_IN_A1[persona]
+
+
+def test_in_a_request_a_known_scope_answers_the_coordinator(world, django_assert_num_queries):
+    from groups.access import group_scope
+
+    user = _in_request(world, "coordinator")
+    group_scope(user)
     with django_assert_num_queries(1):
-        # 1. the group with organisation, city and venue, through visible_to
-        group = group_get_for_user(user=lead, pk=world.group_a1.pk)
-        assert (group.organisation.name, group.city.name, group.venue.name) == (
-            "Organisation A",
-            "Rotterdam",
-            "Venue A",
-        )
-    with django_assert_num_queries(2):
-        # 1. the group; 2. the user's roles in it (then cached on the group)
-        group = group_get_for_user(user=lead, pk=world.group_a1.pk, need=Need.EDIT)
-        assert can(lead, group, Need.MANAGE)
-        assert roles_in_group(user=lead, group=group) == {Role.PROJECT_LEAD}
+        group_get_for_user(user=user, pk=world.group_b1.pk)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("group_name", ["group_a1", "group_b1"])
+def test_in_a_request_the_roles_are_those_of_the_query(world, persona, group_name):
+    """The same rule from memory as from the database, for every persona, on a group
+    of their own and one of another organisation, with and without the scope known."""
+    from groups.access import group_scope
+
+    group = Group.objects.get(pk=getattr(world, group_name).pk)
+    expected = roles_in_group(user=_user(world, persona), group=group)
+    for known_scope in (False, True):
+        user = _in_request(world, persona)
+        if known_scope:
+            group_scope(user)
+        fresh = Group.objects.get(pk=group.pk)
+        assert roles_in_group(user=user, group=fresh) == expected
+
+
+def test_in_a_request_a_coordinator_does_not_reach_a_group_outside_the_programme(world):
+    from tests.factories import GroupFactory
+
+    outside = GroupFactory()
+    user = _in_request(world, "coordinator")
+    assert roles_in_group(user=user, group=outside) == frozenset()
+    with pytest.raises(Http404):
+        group_get_for_user(user=user, pk=outside.pk)
+
+
+def test_a_group_seen_without_the_need_is_forbidden_in_a_request(world):
+    user = _in_request(world, "coordinator")
+    with pytest.raises(PermissionDenied):
+        group_get_for_user(user=user, pk=world.group_a1.pk, need=Need.WORK)
 
 
 # --- roles_in_group ------------------------------------------------------------------------

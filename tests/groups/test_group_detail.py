@@ -117,21 +117,21 @@ def staff(request, world):
 def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
-        # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. the user's roles in this group (lead: may edit, sees names and make-up)
-        # 6. the group's staff, joined with their users
-        # 7. the current participants' make-up (group_composition)
-        # 8. attendance over the last held meetings (meetings.selectors_attendance)
-        # 9. co-creation: done ideas per month, proposed by participants or staff
-        # 10. co-creation: held meetings per month, organised with participants or not
-        # 11.-14. "N of 6 ready" (funding.selectors.readiness_for_groups): funded,
+        # 4. the group by its key, joined with organisation, city and venue (the
+        #    user's roles in it come from 3.: lead, may edit, sees names and make-up)
+        # 5. the group's staff, joined with their users
+        # 6. the current participants' make-up (group_composition)
+        # 7. attendance over the last held meetings (meetings.selectors_attendance)
+        # 8. co-creation: done ideas per month, proposed by participants or staff
+        # 9. co-creation: held meetings per month, organised with participants or not
+        # 10.-13. "N of 6 ready" (funding.selectors.readiness_for_groups): funded,
         #     closed room, facilitators' languages, ticked items
-        # 15. impact and continuation: the plan with its next open step (subqueries)
+        # 14. impact and continuation: the plan with its next open step (subqueries)
         response = client.get(_url(world.group_a1))
     assert len(response.context["staff"]) == staff
 
@@ -142,13 +142,14 @@ def test_query_count_for_coordinator_and_facilitator(
 ):
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries({"coordinator": 12, "facilitator_a1": 16}[persona]):
+    with django_assert_num_queries({"coordinator": 12, "facilitator_a1": 15}[persona]):
         # (the facilitator sees participants: + the access log's INSERT, the last query)
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
-        # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. the user's roles in this group (may edit? works in it: sees names?)
+        # 4. the group by its key, joined with organisation, city and venue
+        # 5. the coordinator only: is the group's organisation in their programme? (the
+        #    facilitator's roles in the group come from 3.; from here one less)
         # 6. the group's staff, joined with their users
         # 7. the facilitator: the participants' make-up (group_composition);
         #    the coordinator: only the number of current participants

@@ -109,13 +109,13 @@ def agreements(request, world):
 def test_query_count(world, agreements, warm, django_assert_num_queries):
     client = world.client_for("facilitator_a1")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
-        # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. the user's roles in this group (works in it? may edit?)
-        # 6. the group's agreements
-        # 7. their texts (one prefetch)
+        # 4. the group by its key, joined with organisation, city and venue (the
+        #    user's roles in it come from 3.: works in it? may edit?)
+        # 5. the group's agreements
+        # 6. their texts (one prefetch)
         response = client.get(_url(world.group_a1))
     assert len(response.context["entries"]) == agreements

@@ -154,14 +154,14 @@ def many_ideas(request, world):
 def test_query_count(world, many_ideas, persona, warm, django_assert_num_queries):
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
-        # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. the user's roles in this group (works in it? may edit?)
-        # 6. the ideas, joined with proposer (participant or staff) and meeting
-        # 7. the organisers of those ideas (one prefetch)
+        # 4. the group by its key, joined with organisation, city and venue (the
+        #    user's roles in it come from 3.: works in it? may edit?)
+        # 5. the ideas, joined with proposer (participant or staff) and meeting
+        # 6. the organisers of those ideas (one prefetch)
         response = client.get(_url(world.group_a1))
     assert response.context["idea_count"] == many_ideas

@@ -128,11 +128,12 @@ def test_wrong_method(world, login):
 def test_query_count(world, login, warm, recorded, django_assert_num_queries):
     client = login(world.users["facilitator_a1"])
     warm(client, _url(world))
-    # 1 session, 2 user, 3 roles, 4 the meeting with group, organisation and venue,
-    # 5 the user's roles in the group (one answer for "works in it" and "plans it"),
-    # 6 organisers, 7 clashes, 8 themes, 9 icebreaker, 10 partner,
-    # 11 how many attendance marks are kept aside (offline marks of a moved meeting)
-    with django_assert_num_queries(12):
+    # 1 session, 2 user, 3 roles, 4 the meeting by its key with group, organisation
+    # and venue (the user's roles in the group come from 3.: one answer for "sees it",
+    # "works in it" and "plans it"), 5 organisers, 6 clashes, 7 themes, 8 icebreaker,
+    # 9 partner, 10 how many attendance marks are kept aside (offline marks of a moved
+    # meeting)
+    with django_assert_num_queries(11):
         # + the access log: one INSERT (privacy/access_log.py)
         client.get(_url(world))
     assert dt.date(2026, 3, 3) == world.meeting_a1.date

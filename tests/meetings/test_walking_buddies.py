@@ -103,13 +103,13 @@ def people(request, world):
 def test_query_count(world, people, warm, django_assert_num_queries):
     client = world.client_for("facilitator_a1")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
-        # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. does the user run this group (facilitator or project lead)?
-        # 6. the current participants of the group
+        # 4. the group by its key, joined with organisation, city and venue (does the
+        #    user run this group, facilitator or project lead? from 3.)
+        # 5. the current participants of the group
         response = client.get(_url(world.group_a1))
     assert len(response.context["buddies"].unmatched) <= people

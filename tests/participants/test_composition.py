@@ -201,16 +201,17 @@ def test_query_count(world, members, persona, warm, django_assert_num_queries):
     client = world.client_for(persona)
     url = _url(world.group_a1)
     warm(client, url)
-    # Lead and facilitator: 16 (they see names: the access log's INSERT is the last);
-    # volunteer: 11; coordinator: 12 (the organisations' lists of communities, to code
-    # the group's community).
-    expected = {"lead_a": 16, "facilitator_a1": 16, "coordinator": 12}.get(persona, 11)
+    # Lead and facilitator: 15 (they see names: the access log's INSERT is the last);
+    # volunteer: 10; coordinator: 12 (whether the group is in their programme, and the
+    # organisations' lists of communities, to code the group's community).
+    expected = {"lead_a": 15, "facilitator_a1": 15, "coordinator": 12}.get(persona, 10)
     with django_assert_num_queries(expected):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
-        # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. the user's roles in this group (edit? staff names? make-up or size only?)
+        # 4. the group by its key, joined with organisation, city and venue
+        # 5. the coordinator only: is the group's organisation in their programme?
+        #    (staff and leads: their roles in the group come from 3.; one less below)
         # 6. the group's staff, joined with their users
         # 7. lead and facilitator: the current participants' make-up (one query);
         #    volunteer and coordinator: the number of current participants

@@ -214,14 +214,14 @@ def participants(request, world):
 def test_query_count(world, participants, persona, fmt, warm, django_assert_num_queries):
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
-        # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. the user's roles in this group (full list, names only, or nothing)
-        # 6. the current enrolments, joined with their participants
+        # 4. the group by its key, joined with organisation, city and venue (the
+        #    user's roles in it come from 3.: full list, names only, or nothing)
+        # 5. the current enrolments, joined with their participants
         response = client.get(_url(world.group_a1, fmt))
     rows = _csv(response) if fmt == "csv" else _xlsx(response)
     assert len(rows) == 1 + participants

@@ -311,9 +311,10 @@ def test_query_count_full_record(world, history, persona, warm, django_assert_nu
     client = world.client_for(persona)
     url = _url(world.participant_a1)
     warm(client, url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         # + the access log: one INSERT (privacy/access_log.py)
-        # + may the user read the file's logs (groups.access.can, Need.MANAGE)
+        # (may the user read the file's logs, or export everything: groups.access.can,
+        # Need.MANAGE, from the roles of 3.)
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
@@ -322,7 +323,6 @@ def test_query_count_full_record(world, history, persona, warm, django_assert_nu
         # 6. may the user edit it, and so see all of it (editable_by)
         # 7. the intakes, with who held them
         # 8. the enrolments, with group and social map entry (and its city)
-        # 9. may the user export everything (the lead: Need.MANAGE, groups.access.can)
         response = client.get(url)
     assert len(response.context["intakes"]) == history
     assert len(response.context["enrolments"]) == history

@@ -512,7 +512,7 @@ def _count_queries(client, url):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("participant_log", 15),
+        ("participant_log", 14),
         ("organisation_access_log", 10),
         ("organisation_access_summary", 12),
     ],

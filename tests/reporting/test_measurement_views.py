@@ -213,17 +213,17 @@ def measured(request, world):
 def test_query_count(world, measured, persona, warm, django_assert_num_queries):
     client = world.client_for(persona)
     warm(client, group_url(world))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
-        # 4. the group through visible_to, joined with organisation, city and venue
-        # 5. the user's roles in this group (facilitator or project lead?)
-        # 6. the group's measurement plan
-        # 7. the participants: current members and anyone with a questionnaire here
-        # 8. the group's questionnaires
-        # 9. the group result (reporting.selectors.measurement_results)
+        # 4. the group by its key, joined with organisation, city and venue (the
+        #    user's roles in it come from 3.: facilitator or project lead?)
+        # 5. the group's measurement plan
+        # 6. the participants: current members and anyone with a questionnaire here
+        # 7. the group's questionnaires
+        # 8. the group result (reporting.selectors.measurement_results)
         response = client.get(group_url(world))
     assert len(response.context["sections"][0]["rows"]) == measured
 

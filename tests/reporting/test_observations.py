@@ -125,9 +125,10 @@ def test_query_count_is_fixed(world, size, django_assert_num_queries):
         )
     client = world.client_for("facilitator_a1")
     warm(client, url(world.group_a1))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         # 1. the session  2. the user  3. the user's roles (access rule)
-        # 4. the group (visible_to)  5. the user's roles in it (404 unseen, 403 not a
-        # keeper: decision 26)  6. the entries with who wrote them (counted in Python)
+        # 4. the group by its key (the user's roles in it come from 3.: 404 unseen, 403
+        # not a keeper: decision 26)  5. the entries with who wrote them (counted in
+        # Python)
         response = client.get(url(world.group_a1))
     assert len(response.context["observations"]) == size

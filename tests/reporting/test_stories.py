@@ -130,13 +130,13 @@ def test_list_query_count_is_fixed(world, size, django_assert_num_queries):
         )
     client = world.client_for("facilitator_a1")
     warm(client, list_url(world))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session  2. the user  3. the user's roles (access rule)
-        # 4. the group (visible_to)  5. the user's roles in it (404 unseen, 403 not a
-        # keeper: decision 26)
-        # 6. the stories with storyteller, collector and whether the storyteller is visible
-        # 7. the number of stories per domain
+        # 4. the group by its key (the user's roles in it come from 3.: 404 unseen, 403
+        # not a keeper: decision 26)
+        # 5. the stories with storyteller, collector and whether the storyteller is visible
+        # 6. the number of stories per domain
         response = client.get(list_url(world))
     assert len(response.context["stories"]) == size + 1
 
