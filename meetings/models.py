@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.access import groups_worked_in
+from groups.access import Need, VisibleThroughGroup, groups_worked_in
 from groups.languages import LANGUAGE_CHOICES, LANGUAGE_CODES
 from groups.models import Group, Organisation, Venue
 from participants.models import Participant, SocialService
@@ -152,11 +152,11 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class MeetingQuerySet(HistoryQuerySet):
-    def visible_to(self, user):
-        """Meetings of the groups the user may see (coordinators included: meetings are
-        group-level data; their notes are filtered by the pages)."""
-        return self.filter(group__in=Group.objects.visible_to(user))
+class MeetingQuerySet(VisibleThroughGroup, HistoryQuerySet):
+    """Meetings are seen by everyone who sees their group (coordinators included:
+    meetings are group-level data; their notes are filtered by the pages)."""
+
+    group_need = Need.READ
 
     def workable_by(self, user):
         """Meetings the user may plan, record and mark attendance for."""
@@ -547,10 +547,10 @@ class IdeaSource(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class IdeaQuerySet(HistoryQuerySet):
-    def visible_to(self, user):
-        """The co-creation board belongs to the group's staff and project lead."""
-        return self.filter(group__in=groups_worked_in(user))
+class IdeaQuerySet(VisibleThroughGroup, HistoryQuerySet):
+    """The co-creation board belongs to the group's staff and project lead."""
+
+    group_need = Need.WORK
 
 
 class Idea(models.Model):
@@ -621,9 +621,10 @@ class Idea(models.Model):
         return self.proposed_by_id is not None
 
 
-class AgreementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(group__in=groups_worked_in(user))
+class AgreementQuerySet(VisibleThroughGroup, models.QuerySet):
+    """A group's agreements are for those who work in the group."""
+
+    group_need = Need.WORK
 
 
 class GroupAgreement(models.Model):

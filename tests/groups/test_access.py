@@ -303,3 +303,63 @@ def test_organisation_ids_led_by_are_the_lead_roles_only(world):
     assert organisation_ids_led_by(AnonymousUser()) == []
     lead.is_active = False
     assert organisation_ids_led_by(lead) == []
+
+
+# --- objects visible through their group (groups.access.VisibleThroughGroup) --------------
+
+
+def _group_objects(world):
+    from meetings.models import GroupAgreement, Idea
+    from tests.factories import AgreementFactory, IdeaFactory
+
+    made = []
+    for group in (world.group_a1, world.group_b1):
+        made.append((Meeting.objects.select_related("group"), MeetingFactory(group=group)))
+        made.append((Idea.objects.select_related("group"), IdeaFactory(group=group)))
+        made.append((GroupAgreement.objects.select_related("group"), AgreementFactory(group=group)))
+    return made
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_objects_visible_through_their_group_follow_visible_to(world, persona):
+    """Meetings, ideas and agreements are read by their key and decided by the user's
+    roles in their group: found exactly when `visible_to` finds them, in a request and
+    outside one."""
+    for queryset, obj in _group_objects(world):
+        user = _user(world, persona)
+        seen = queryset.visible_to(user).filter(pk=obj.pk).exists()
+        for who in (user, _in_request(world, persona)):
+            try:
+                found = get_in_group_or_404(queryset, user=who, pk=obj.pk)
+            except Http404:
+                found = None
+            assert (found == obj) is seen, (persona, type(obj).__name__, obj.group.name)
+
+
+def test_an_object_visible_through_its_group_costs_one_query_in_a_request(
+    world, django_assert_num_queries
+):
+    meeting = MeetingFactory(group=world.group_a1)
+    user = _in_request(world, "volunteer_a1")
+    queryset = Meeting.objects.select_related("group")
+    with django_assert_num_queries(1):
+        assert get_in_group_or_404(queryset, user=user, pk=meeting.pk, need=Need.WORK) == meeting
+    for bad in (meeting.pk + 10_000, "not-a-number"):
+        with pytest.raises(Http404):
+            get_in_group_or_404(queryset, user=user, pk=bad)
+    with pytest.raises(Http404):
+        get_in_group_or_404(queryset, user=AnonymousUser(), pk=meeting.pk)
+
+
+def test_other_objects_are_read_through_their_visible_to(world):
+    """A model without the mixin (a participant: visibility is more than the group's)
+    goes through its own `visible_to`."""
+    from participants.models import Participant
+    from tests.factories import ParticipantFactory
+
+    person = ParticipantFactory(group=world.group_a1)
+    queryset = Participant.objects.select_related("group")
+    lead = _in_request(world, "lead_a")
+    assert get_in_group_or_404(queryset, user=lead, pk=person.pk, need=Need.EDIT) == person
+    with pytest.raises(Http404):
+        get_in_group_or_404(queryset, user=_in_request(world, "coordinator"), pk=person.pk)
