@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -94,6 +95,17 @@ def _count(people, marks: dict[int, str]) -> Count:
     )
 
 
+def _row_ctx(meeting) -> dict:
+    """What every row of the sheet shares, made once for the page instead of once per
+    row: where a tap goes and the three buttons' labels in the user's language."""
+    return {
+        "mark_url": reverse("attendance_mark", args=[meeting.pk]),
+        "status_choices": [
+            (value, capfirst(str(label))) for value, label in AttendanceStatus.choices
+        ],
+    }
+
+
 def _sheet_ctx(meeting, *, guest_form=None) -> dict:
     """Everything the sheet shows, in two queries: the enrolled participants and every
     mark of the meeting (guests included)."""
@@ -113,9 +125,9 @@ def _sheet_ctx(meeting, *, guest_form=None) -> dict:
         "guests": guests,
         "guest_form": guest_form or GuestForm(),
         "cancelled": meeting.status == MeetingStatus.CANCELLED,
-        "statuses": AttendanceStatus,
         "held": list(selectors_attendance.held_taps(meeting=meeting)),
         "offline": _offline_config(meeting),
+        **_row_ctx(meeting),
     }
 
 
@@ -235,9 +247,9 @@ def attendance_mark(request, pk):
         "meeting": meeting,
         "row": Row(participant=participant, status=saved.mark.status),
         "count": _count(people, marks),
-        "statuses": AttendanceStatus,
         "oob": True,
         "note": note,
+        **_row_ctx(meeting),
     }
     return render(request, "meetings/_attendance_row.html", ctx)
 
