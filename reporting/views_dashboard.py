@@ -7,6 +7,7 @@ a volunteer by name (reporting/selectors_dashboard.py).
 """
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -98,21 +99,39 @@ def programme_dashboard(request, pk):
         stem = f"{programme.name} {_('dashboard')} {timezone.localdate().isoformat()}"
         return workbook_response(filename_stem=stem, sheets=selectors.dashboard_sheets(data))
 
-    export_query = request.GET.copy()
-    export_query["format"] = "xlsx"
+    # The page's addresses are built from what it understood, never echoed from the
+    # request: the valid filters and the page number of each list. So the HTML kept
+    # under them (below) has as many versions as there are real views, whatever else an
+    # address carries.
+    understood = {
+        key: str(value)
+        for key, value in (("organisation", organisation_id), ("city", city_id))
+        if value is not None
+    }
+    pages = {
+        name: Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get(f"{name}_page"))
+        for name, rows in zip(lists, (data.norm_rows, data.at_risk, data.reach.rows), strict=True)
+    }
     ctx = {
         "programme": programme,
         "form": form,
         "dashboard": data,
-        "export_query": export_query.urlencode(),
+        "export_query": urlencode({**understood, "format": "xlsx"}),
         # The page's HTML is kept as long as its figures, under their version: a cached
-        # look renders none of the tables (no personal data is on the page).
-        "fragment_seconds": settings.STETAPP_DASHBOARD_CACHE_SECONDS if data.version else 0,
+        # look renders none of the tables (no personal data is on the page). Not when
+        # the filter was refused: its errors are drawn for this request only.
+        "fragment_seconds": (
+            settings.STETAPP_DASHBOARD_CACHE_SECONDS
+            if data.version and not (form.is_bound and form.errors)
+            else 0
+        ),
     }
-    for name, rows in zip(lists, (data.norm_rows, data.at_risk, data.reach.rows), strict=True):
-        param = f"{name}_page"
-        others = request.GET.copy()
-        others.pop(param, None)
-        ctx[f"{name}_page"] = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get(param))
-        ctx[f"{name}_query"] = others.urlencode()
+    for name, page in pages.items():
+        others = {
+            f"{other}_page": pages[other].number
+            for other in lists
+            if other != name and pages[other].number > 1
+        }
+        ctx[f"{name}_page"] = page
+        ctx[f"{name}_query"] = urlencode({**understood, **others})
     return render(request, "reporting/programme_dashboard.html", ctx)

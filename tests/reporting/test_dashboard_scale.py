@@ -8,6 +8,7 @@ data; the per-group lists are paged."""
 import datetime as dt
 import pickle
 import random
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -714,3 +715,36 @@ def test_the_refresh_job_leaves_a_cache_of_one_process_alone(varied, cached):
 
     jobs.refresh_dashboards()  # the test settings' cache is in this process
     assert cache.get(f"dashboard-scope:{varied.programme.pk}") is None
+
+
+def _fragments() -> list[str]:
+    """The keys of the dashboard's kept HTML (LocMemCache: its keys as stored)."""
+    return [key for key in cache._cache if "template.cache.programme_dashboard" in key]
+
+
+def test_the_kept_html_has_one_version_per_real_view(varied, cached):
+    """What else an address carries neither makes another copy of the page's HTML nor
+    comes back in its links: they are built from the valid filters and the pages."""
+    client = varied.client()
+    for junk in ("x=1", "x=2", "norm_page=nothing", "utm_source=mail&risk_page=1"):
+        response = client.get(f"{varied.url()}?{junk}")
+        assert response.status_code == 200
+        links = re.findall(r'href="\?([^"]*)"', response.content.decode())
+        assert links  # the Excel download, at least
+        assert not [link for link in links if "x=" in link or "utm" in link or "nothing" in link]
+    assert len(_fragments()) == 1
+    organisation = varied.organisations[0]
+    filtered = client.get(varied.url(organisation=organisation.pk) + "&x=3")
+    assert f'href="?organisation={organisation.pk}&amp;format=xlsx"' in filtered.content.decode()
+    assert len(_fragments()) == 2
+
+
+def test_a_refused_filter_is_drawn_for_its_request_only(varied, cached):
+    client = varied.client()
+    refused = client.get(f"{varied.url()}?organisation=not-a-number")
+    assert refused.status_code == 200
+    assert refused.context["form"].errors
+    assert _fragments() == []
+    plain = client.get(varied.url())
+    assert not plain.context["form"].errors
+    assert len(_fragments()) == 1
