@@ -9,7 +9,7 @@ from django.http import Http404
 
 from stetapp.access import get_visible_or_404
 
-from .access import Need, group_ids_for
+from .access import Need, group_ids_for, organisation_ids_led_by
 from .communities import coded_communities
 from .models import (
     Composition,
@@ -168,12 +168,13 @@ def page_of_counted(
 
 
 def groups_led_by(*, user: Any) -> GroupQuerySet[Group]:
-    """Groups of the organisations the user leads as project lead."""
-    return Group.objects.filter(
-        organisation_id__in=Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values(
-            "organisation_id"
-        )
-    )
+    """Groups of the organisations the user leads as project lead, by the
+    organisations' literal ids (`groups.access.organisation_ids_led_by`: from the
+    memberships the access rule loaded, free in a request). A page's cost is bounded by
+    what it shows (docs/decisions.md, decision 57): the home page filters three queries
+    by these ids, and a subquery on the memberships made each of them slower to plan
+    than to run."""
+    return Group.objects.filter(organisation_id__in=organisation_ids_led_by(user))
 
 
 def groups_in_programmes_of(*, user: Any) -> QuerySet[Group]:
