@@ -296,6 +296,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         for sample in data["samples"]:
             print("  error:", sample)
+        if total.errors:
+            # What the server said meanwhile (worker restarts, timeouts, tracebacks): the
+            # work folder is removed at the end, so this is the only place to read it.
+            noted = [
+                line
+                for line in (work / "gunicorn.log").read_text(errors="replace").splitlines()
+                if any(word in line for word in ("WARNING", "ERROR", "CRITICAL", "Traceback"))
+            ]
+            print(f"gunicorn.log: {len(noted)} warnings and errors", *noted[-20:], sep="\n")
         if args.json:
             args.json.write_text(
                 json.dumps(
