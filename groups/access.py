@@ -25,12 +25,19 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import CharField, Model, Q, QuerySet, Value
+from django.db.models import CharField, Model, QuerySet, Value
 from django.http import Http404
 
-from stetapp.access import Rule, get_visible_or_404, load_memberships, roles, user_memberships
+from stetapp.access import (
+    Held,
+    Rule,
+    get_visible_or_404,
+    load_memberships,
+    roles,
+    user_memberships,
+)
 
-from .models import Group, Membership, Programme, no_access
+from .models import Group, Programme, no_access
 from .roles import (
     GROUP_KEEPERS,
     GROUP_MANAGERS,
@@ -87,14 +94,14 @@ def rule_for(need: Need) -> Rule:
 def roles_in_group(*, user: AnyUser, group: Group) -> frozenset[str]:
     """The roles through which the user reaches this group: facilitator or volunteer of
     the group itself, project lead of its organisation, programme coordinator of a
-    programme it belongs to. Cached on the group object for this user; a superuser holds
-    them all.
+    programme it belongs to (`_reach_of`, the rule of `group_scope`). Cached on the
+    group object for this user; a superuser holds them all.
 
-    In a request (`remember_scope` was called for the user) the answer comes from the
-    memberships the access rule loaded: no query for staff and leads, one small query
-    for a coordinator (is the group's organisation in one of their programmes?) unless
-    the request's `group_scope` is already known. Outside a request, one query read
-    afresh, so a background job never sees an earlier answer."""
+    From the user's memberships: in a request those the access rule loaded (no query
+    for staff and leads), outside one read afresh (`load_memberships`, one query), so a
+    background job never sees an earlier answer. A coordinator costs one more small
+    query (is the group's organisation in one of their programmes?) unless the
+    request's `group_scope` is already known."""
     if no_access(user):
         return frozenset()
     if user.is_superuser:
@@ -102,49 +109,46 @@ def roles_in_group(*, user: AnyUser, group: Group) -> frozenset[str]:
     cache = group.__dict__.setdefault("_roles_by_user", {})
     if user.pk not in cache:
         memo = getattr(user, SCOPE_MEMO, None)
-        if memo is not None:
-            cache[user.pk] = _roles_from_memberships(user, group, memo)
-        else:
-            cache[user.pk] = frozenset[str](
-                Membership.objects.filter(user=cast("User", user))
-                .filter(
-                    Q(group_id=group.pk, role__in=GROUP_STAFF)
-                    | Q(role=Role.PROJECT_LEAD, organisation_id=group.organisation_id)
-                    | Q(
-                        role=Role.PROGRAMME_COORDINATOR,
-                        programme__organisations=group.organisation_id,
-                    )
-                )
-                .values_list("role", flat=True)
+        staff, led, programmes = _reach_of(
+            user_memberships(user) if memo is not None else load_memberships(user)
+        )
+        found = set(staff.get(group.pk, ()))
+        if group.organisation_id in led:
+            found.add(Role.PROJECT_LEAD)
+        if programmes:
+            scope: Mapping[int, frozenset[str]] | None = (
+                memo.get("groups") if memo is not None else None
             )
+            if scope is not None:
+                coordinates = Role.PROGRAMME_COORDINATOR in scope.get(group.pk, frozenset())
+            else:
+                coordinates = Programme.organisations.through.objects.filter(
+                    programme_id__in=sorted(programmes), organisation_id=group.organisation_id
+                ).exists()
+            if coordinates:
+                found.add(Role.PROGRAMME_COORDINATOR)
+        cache[user.pk] = frozenset(found)
     roles: frozenset[str] = cache[user.pk]
     return roles
 
 
-def _roles_from_memberships(user: AnyUser, group: Group, memo: dict[str, Any]) -> frozenset[str]:
-    """`roles_in_group` from the request's memberships (the same rule as its query)."""
-    found: set[str] = set()
+def _reach_of(held: Iterable[Held]) -> tuple[dict[int, set[str]], set[int], set[int]]:
+    """The user's memberships by how they reach groups (the rule of
+    `GroupQuerySet.reached_by`): the staff roles held in each group, the organisations
+    they are project lead of, the programmes they coordinate."""
+    staff: dict[int, set[str]] = {}
+    led: set[int] = set()
     programmes: set[int] = set()
-    for held in user_memberships(user):
-        if held.scope_kind == "group" and held.role in GROUP_STAFF:
-            if held.scope_id == group.pk:
-                found.add(held.role)
-        elif held.scope_kind == "organisation" and held.role == Role.PROJECT_LEAD:
-            if held.scope_id == group.organisation_id:
-                found.add(held.role)
-        elif held.scope_kind == "programme" and held.role == Role.PROGRAMME_COORDINATOR:
-            programmes.add(cast(int, held.scope_id))
-    if programmes:
-        scope: Mapping[int, frozenset[str]] | None = memo.get("groups")
-        if scope is not None:
-            coordinates = Role.PROGRAMME_COORDINATOR in scope.get(group.pk, frozenset())
-        else:
-            coordinates = Programme.organisations.through.objects.filter(
-                programme_id__in=sorted(programmes), organisation_id=group.organisation_id
-            ).exists()
-        if coordinates:
-            found.add(Role.PROGRAMME_COORDINATOR)
-    return frozenset(found)
+    for h in held:
+        # A membership's scope kind is that of its one id that is set (Held).
+        scope_id = cast(int, h.scope_id)
+        if h.scope_kind == "group" and h.role in GROUP_STAFF:
+            staff.setdefault(scope_id, set()).add(h.role)
+        elif h.scope_kind == "organisation" and h.role == Role.PROJECT_LEAD:
+            led.add(scope_id)
+        elif h.scope_kind == "programme" and h.role == Role.PROGRAMME_COORDINATOR:
+            programmes.add(scope_id)
+    return staff, led, programmes
 
 
 def can(user: AnyUser, group: Group, need: Need) -> bool:
@@ -264,18 +268,10 @@ def group_scope(user: AnyUser) -> Mapping[int, frozenset[str]]:
         for pk in Group.objects.order_by().values_list("pk", flat=True):
             scope[pk] = every_role
     else:
-        held = user_memberships(user) if memo is not None else load_memberships(user)
-        led: set[int] = set()
-        programmes: set[int] = set()
-        for h in held:
-            # A membership's scope kind is that of its one id that is set (Held).
-            scope_id = cast(int, h.scope_id)
-            if h.scope_kind == "group" and h.role in GROUP_STAFF:
-                scope.setdefault(scope_id, set()).add(h.role)
-            elif h.scope_kind == "organisation" and h.role == Role.PROJECT_LEAD:
-                led.add(scope_id)
-            elif h.scope_kind == "programme" and h.role == Role.PROGRAMME_COORDINATOR:
-                programmes.add(scope_id)
+        staff, led, programmes = _reach_of(
+            user_memberships(user) if memo is not None else load_memberships(user)
+        )
+        scope.update(staff)
         reached = []
         if led:
             reached.append(

@@ -134,7 +134,7 @@ def test_outside_a_request_costs_two_queries_whatever_the_need(world, django_ass
     for need in (Need.READ, Need.EDIT):
         with django_assert_num_queries(2):
             # 1. the group with organisation, city and venue, by its key; 2. the user's
-            # roles in it, read afresh (then cached on the group)
+            # memberships, read afresh (its roles in the group then cached on the group)
             group = group_get_for_user(user=lead, pk=world.group_a1.pk, need=need)
             assert (group.organisation.name, group.city.name, group.venue.name) == (
                 "Organisation A",
