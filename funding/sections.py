@@ -20,7 +20,7 @@ DEADLINE_DAYS = 60
 
 
 def readiness_section(*, group: Group, standing: frozenset[str]) -> dict[str, Any]:
-    """ "N of 6 ready" for the project lead and the facilitators (four queries,
+    """ "N of 6 ready" for the project lead and the facilitators (three queries,
     funding.selectors.readiness_for_groups); nothing for anyone else."""
     if not standing & GROUP_KEEPERS:
         return {"readiness": None}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -265,7 +265,7 @@ class ReadinessItem:
 def group_readiness(*, group: Group, today: dt.date | None = None) -> list[ReadinessItem]:
     """The preconditions and active elements for starting a group. Funding, room and
     facilitators are answered from the data; the rest are ticked by the project lead.
-    Four queries (readiness_for_groups for one group)."""
+    Three queries (readiness_for_groups for one group)."""
     return readiness_for_groups(groups=[group])[group.pk]
 
 
@@ -280,41 +280,59 @@ FUNDED_STATUSES = (
 def readiness_for_groups(*, groups: Iterable[Group]) -> dict[int, list[ReadinessItem]]:
     """The six readiness items for each of `groups` (Group objects), by group pk.
 
-    Four queries whatever the number of groups (none for an empty list):
-    1. the groups covered by a grant on a granted application
-    2. the groups whose venue is a closed room
-    3. the facilitators' profile languages per group
-    4. the items the project lead ticked
+    Three queries whatever the number of groups (none for an empty list):
+    1. per group, whether its venue is a closed room and a grant on a granted
+       application covers it
+    2. the facilitators' profile languages per group
+    3. the items the project lead ticked
     """
-    return _readiness(list(groups), rooms=None)
-
-
-def readiness_of(*, groups: QuerySet[Group]) -> list[tuple[Group, list[ReadinessItem]]]:
-    """The groups of a queryset, in its order, each with its six readiness items. Four
-    queries whatever the number of groups, like `readiness_for_groups`: the first reads
-    the groups themselves with their venue's closed-room flag."""
-    listed: list[Group] = list(groups.annotate(closed_room=F("venue__closed_room")))
-    rooms = {g.pk for g in listed if getattr(g, "closed_room", False)}
-    readiness = _readiness(listed, rooms=rooms)
-    return [(g, readiness[g.pk]) for g in listed]
-
-
-def _readiness(groups: list[Group], *, rooms: set[int] | None) -> dict[int, list[ReadinessItem]]:
     groups = list(groups)
     ids = [g.pk for g in groups]
     if not ids:
         return {}
-    funded = set(
+    found = Group.objects.filter(pk__in=ids).annotate(funded=_funded()).order_by()
+    rooms, funded = set(), set()
+    for pk, closed_room, is_funded in found.values_list("pk", "venue__closed_room", "funded"):
+        if closed_room:
+            rooms.add(pk)
+        if is_funded:
+            funded.add(pk)
+    return _readiness(groups, rooms=rooms, funded=funded)
+
+
+def readiness_of(*, groups: QuerySet[Group]) -> list[tuple[Group, list[ReadinessItem]]]:
+    """The groups of a queryset, in its order, each with its six readiness items. Three
+    queries whatever the number of groups, like `readiness_for_groups`: the first reads
+    the groups themselves with their venue's closed-room flag and whether they are funded."""
+    listed: list[Group] = list(
+        groups.annotate(closed_room=F("venue__closed_room"), funded=_funded())
+    )
+    rooms = {g.pk for g in listed if getattr(g, "closed_room", False)}
+    funded = {g.pk for g in listed if getattr(g, "funded", False)}
+    readiness = _readiness(listed, rooms=rooms, funded=funded)
+    return [(g, readiness[g.pk]) for g in listed]
+
+
+def _funded() -> Exists:
+    """Whether a grant on an application in FUNDED_STATUSES covers the group (the outer
+    query's row)."""
+    return Exists(
         FundingApplication.groups.through.objects.filter(
-            group_id__in=ids,
+            group_id=OuterRef("pk"),
             fundingapplication__status__in=FUNDED_STATUSES,
             fundingapplication__grant__isnull=False,
-        ).values_list("group_id", flat=True)
-    )
-    if rooms is None:
-        rooms = set(
-            Group.objects.filter(pk__in=ids, venue__closed_room=True).values_list("pk", flat=True)
         )
+    )
+
+
+def _readiness(
+    groups: list[Group], *, rooms: set[int], funded: set[int]
+) -> dict[int, list[ReadinessItem]]:
+    """The items of `groups`, given which have a closed room and which are funded: two
+    queries (facilitators' languages, ticked items)."""
+    ids = [g.pk for g in groups]
+    if not ids:
+        return {}
     spoken: dict[int, set[str]] = {}
     for group_id, languages in Membership.objects.filter(
         group_id__in=ids, role=Role.FACILITATOR, user__facilitator_profile__isnull=False

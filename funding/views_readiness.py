@@ -60,7 +60,7 @@ ZERO = Decimal("0.00")
 
 
 def _readiness_ctx(group: Group) -> dict:
-    """The readiness items and the progress (four queries)."""
+    """The readiness items and the progress (three queries)."""
     items = selectors.group_readiness(group=group)
     done, total = selectors.readiness_progress(items)
     return {

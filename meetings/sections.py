@@ -60,7 +60,7 @@ def attendance_section(*, group: Group, standing: frozenset[str]) -> dict[str, A
 def cocreation_section(*, group: Group, standing: frozenset[str]) -> dict[str, Any]:
     """The share of activities proposed and organised by participants over time, as
     charts and numbers, and the links to the board, agreements and buddies for those who
-    may open them. Two aggregate queries (meetings.selectors_cocreation.cocreation_share)."""
+    may open them. One aggregate query (meetings.selectors_cocreation.cocreation_share)."""
     share = selectors_cocreation.cocreation_share(group=group)
     proposed = [p for p in share.periods if p.activities]
     organised = [p for p in share.periods if p.meetings_held]

@@ -7,8 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -193,48 +192,33 @@ def cocreation_share(*, group: Group) -> CocreationShare:
 
     Per quarter, or per month when the data spans fewer than 6 months (from the first to
     the last month with data); every period in between is listed, empty ones included.
-    Months are counted in the site's time zone. Two aggregate queries.
+    Months are counted in the site's time zone. One query: the group's held meetings,
+    each with its done ideas counted and whether a participant helped organise it (an
+    idea's meeting is always one of its own group's, meetings.services_cocreation), grouped
+    into months here; a group holds a few dozen meetings a year, so the rows stay few.
     """
     tz = timezone.get_current_timezone()
-    idea_rows = (
-        Idea.objects.filter(
-            group=group,
-            status__in=IDEA_DONE_STATUSES,
-            # Done at a meeting that was held: never one still to come (decision 35).
-            meeting__in=Meeting.objects.held(),
-        )
-        .annotate(month=TruncMonth("meeting__starts_at", tzinfo=tz))
-        .order_by()
-        .values("month")
-        .annotate(
-            total=Count("pk"),
-            by_participants=Count("pk", filter=Q(proposed_by__isnull=False)),
-        )
-    )
-    meeting_rows = (
+    done = Q(ideas__group=group, ideas__status__in=IDEA_DONE_STATUSES)
+    rows = (
         Meeting.objects.filter(group=group)
         .held()
-        .annotate(month=TruncMonth("starts_at", tzinfo=tz))
         .order_by()
-        .values("month")
         .annotate(
-            total=Count("pk", distinct=True),
-            with_participants=Count("pk", distinct=True, filter=Q(organisers__isnull=False)),
+            done_ideas=Count("ideas", filter=done),
+            done_by_participants=Count("ideas", filter=done & Q(ideas__proposed_by__isnull=False)),
+            organised=Exists(Meeting.organisers.through.objects.filter(meeting_id=OuterRef("pk"))),
         )
+        .values_list("starts_at", "done_ideas", "done_by_participants", "organised")
     )
     months: dict[int, list[int]] = {}  # month index -> [activities, by participants, held, co]
-
-    def month_of(value) -> int:
-        return _month_index(timezone.localtime(value, tz).date())
-
-    for row in idea_rows:
-        counts = months.setdefault(month_of(row["month"]), [0, 0, 0, 0])
-        counts[0] += row["total"]
-        counts[1] += row["by_participants"]
-    for meeting_row in meeting_rows:
-        counts = months.setdefault(month_of(meeting_row["month"]), [0, 0, 0, 0])
-        counts[2] += meeting_row["total"]
-        counts[3] += meeting_row["with_participants"]
+    for starts_at, ideas, by_participants, organised in rows:
+        counts = months.setdefault(
+            _month_index(timezone.localtime(starts_at, tz).date()), [0, 0, 0, 0]
+        )
+        counts[0] += ideas
+        counts[1] += by_participants
+        counts[2] += 1
+        counts[3] += bool(organised)
     if not months:
         return CocreationShare(per="", periods=[])
     first, last = min(months), max(months)

@@ -95,11 +95,11 @@ def test_query_count_is_fixed(world, extra, warm, django_assert_num_queries):
         GroupFactory(organisation=world.org_a, name=f"Other {i}")
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         # 1. the session  2. the user  3. the user's roles (access rule)
         # 4. the group by its key, with organisation, city, venue (the user's roles in
         #    it come from 3.: groups.access.roles_in_group)
         # 5. the signalled needs
-        # 6-9. readiness: funded groups, closed rooms, facilitator languages, ticks
+        # 6-8. readiness: funded groups and closed rooms, facilitator languages, ticks
         response = client.get(_url(world.group_a1))
     assert response.status_code == 200

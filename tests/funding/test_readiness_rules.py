@@ -95,16 +95,16 @@ def test_ticked_items_count(world):
 
 
 @pytest.mark.parametrize("extra", [0, 20])
-def test_bulk_is_four_queries_whatever_the_number_of_groups(
+def test_bulk_is_three_queries_whatever_the_number_of_groups(
     world, extra, django_assert_num_queries
 ):
     groups = [world.group_a1, world.group_a2]
     groups += [GroupFactory(organisation=world.org_a, name=f"G{i}") for i in range(extra)]
-    with django_assert_num_queries(4):
-        # 1. groups covered by a grant on a granted application
-        # 2. groups whose venue is a closed room
-        # 3. facilitators' profile languages per group
-        # 4. the ticked items
+    with django_assert_num_queries(3):
+        # 1. per group: is its venue a closed room, does a grant on a granted
+        #    application cover it
+        # 2. facilitators' profile languages per group
+        # 3. the ticked items
         result = readiness_for_groups(groups=groups)
     assert set(result) == {g.pk for g in groups}
 

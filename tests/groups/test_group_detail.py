@@ -117,7 +117,7 @@ def staff(request, world):
 def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session
         # 2. the user
@@ -127,11 +127,11 @@ def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
         # 5. the group's staff, joined with their users
         # 6. the current participants' make-up (group_composition)
         # 7. attendance over the last held meetings (meetings.selectors_attendance)
-        # 8. co-creation: done ideas per month, proposed by participants or staff
-        # 9. co-creation: held meetings per month, organised with participants or not
-        # 10.-13. "N of 6 ready" (funding.selectors.readiness_for_groups): funded,
+        # 8. co-creation: the held meetings, each with its done ideas (proposed by
+        #    participants or staff) and whether participants helped organise it
+        # 9.-11. "N of 6 ready" (funding.selectors.readiness_for_groups): funded and
         #     closed room, facilitators' languages, ticked items
-        # 14. impact and continuation: the plan with its next open step (subqueries)
+        # 12. impact and continuation: the plan with its next open step (subqueries)
         response = client.get(_url(world.group_a1))
     assert len(response.context["staff"]) == staff
 
@@ -142,7 +142,7 @@ def test_query_count_for_coordinator_and_facilitator(
 ):
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries({"coordinator": 12, "facilitator_a1": 15}[persona]):
+    with django_assert_num_queries({"coordinator": 11, "facilitator_a1": 13}[persona]):
         # (the facilitator sees participants: + the access log's INSERT, the last query)
         # 1. the session
         # 2. the user
@@ -154,13 +154,13 @@ def test_query_count_for_coordinator_and_facilitator(
         # 7. the facilitator: the participants' make-up (group_composition);
         #    the coordinator: only the number of current participants
         # 8. attendance over the last held meetings (meetings.selectors_attendance)
-        # 9. co-creation: done ideas per month, proposed by participants or staff
-        # 10. co-creation: held meetings per month, organised with participants or not
-        # 11.-14. the facilitator only: "N of 6 ready" (funding readiness_for_groups:
-        #     funded, closed room, facilitators' languages, ticked items)
-        # 15. (coordinator: 11.) impact and continuation: the plan with its next open
+        # 9. co-creation: the held meetings, each with its done ideas (proposed by
+        #    participants or staff) and whether participants helped organise it
+        # 10.-12. the facilitator only: "N of 6 ready" (funding readiness_for_groups:
+        #     funded and closed room, facilitators' languages, ticked items)
+        # 13. (coordinator: 10.) impact and continuation: the plan with its next open
         #     step (subqueries)
-        # 12. the coordinator only: the organisation's list of communities (the coded
+        # 11. the coordinator only: the organisation's list of communities (the coded
         #     community it sees; groups/communities.py)
         response = client.get(_url(world.group_a1))
     assert response.context["staff_count"] == staff

@@ -43,10 +43,10 @@ EXPECTED = {
     #    groups for the pages)  9. one page of the organisation's groups
     # 10. draft applications with a deadline in the next 60 days
     # 11. grants with a report due in the next 60 days
-    # 12-15. readiness of the groups preparing or recruiting
-    #     (funding.selectors.readiness_of: those groups with their closed-room flag,
-    #     funded groups, facilitators' languages, ticked items)
-    "lead_a": 12,
+    # 12-14. readiness of the groups preparing or recruiting
+    #     (funding.selectors.readiness_of: those groups with their closed-room flag and
+    #     whether they are funded, facilitators' languages, ticked items)
+    "lead_a": 11,
     # 4. groups by city × status  5. groups by community × composition
     # 6. the organisations' lists of communities (groups/communities.py)
     "coordinator": 4,
