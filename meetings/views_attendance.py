@@ -67,6 +67,12 @@ class Row:
     participant: Participant
     status: str  # "" when not marked yet
 
+    @property
+    def key(self) -> str:
+        """The participant's id as the row's markup uses it (eight times a row): a string,
+        so the template neither looks it up through the participant nor localises it."""
+        return str(self.participant.pk)
+
 
 @dataclass
 class Count:
@@ -76,12 +82,15 @@ class Count:
 
 
 def _enrolled(meeting):
-    """The participants enrolled in the meeting's group on its date, by name. One query."""
+    """The participants enrolled in the meeting's group on its date, by name. One query,
+    reading only their names: the sheet and a tap need nothing else of them (the notes and
+    contact details stay in the database)."""
     return [
         e.participant
         for e in Enrolment.objects.current(meeting.date)
         .filter(group_id=meeting.group_id)
         .select_related("participant")
+        .only("participant__full_name")
         .order_by("participant__full_name", "participant_id")
     ]
 
