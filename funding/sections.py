@@ -10,29 +10,33 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from groups.access import GROUP_KEEPERS, GROUP_MANAGERS
-from groups.models import Group, GroupStatus
+from groups.models import Group
 
 from .models import ApplicationStatus, FundingApplication, Grant
-from .selectors import readiness_for_groups, readiness_of, readiness_progress
+from .selectors import READINESS_STATUSES, readiness_for_groups, readiness_of, readiness_progress
 
 # How far ahead the lead's home page looks for deadlines and reports due.
 DEADLINE_DAYS = 60
 
 
 def readiness_section(*, group: Group, standing: frozenset[str]) -> dict[str, Any]:
-    """ "N of 6 ready" for the project lead and the facilitators (three queries,
-    funding.selectors.readiness_for_groups); nothing for anyone else."""
+    """For the project lead and the facilitators: "N of 6 ready" while the group is
+    getting ready to start (READINESS_STATUSES; three queries,
+    funding.selectors.readiness_for_groups), afterwards only the way to the readiness
+    page (no query); nothing for anyone else."""
     if not standing & GROUP_KEEPERS:
         return {"readiness": None}
+    if group.status not in READINESS_STATUSES:
+        return {"readiness": {"counted": False}}
     done, total = readiness_progress(readiness_for_groups(groups=[group])[group.pk])
-    return {"readiness": {"done": done, "total": total}}
+    return {"readiness": {"counted": True, "done": done, "total": total}}
 
 
 def lead_home_section(
     *, user: Any, roles: frozenset[str], lead_groups: QuerySet[Group]
 ) -> dict[str, Any]:
     """The project lead's deadlines (two queries: draft applications with a deadline soon,
-    grants with a report due soon) and the readiness of the groups not yet running (four
+    grants with a report due soon) and the readiness of the groups not yet running (three
     queries whatever the number of groups: the first reads those groups themselves, not
     every group the lead has, which the home page shows a page at a time)."""
     if not roles & GROUP_MANAGERS:
@@ -56,7 +60,7 @@ def lead_home_section(
         .only("report_due", "application__title", "application__fund__name")
         .order_by("report_due", "pk")
     )
-    starting = lead_groups.filter(status__in=[GroupStatus.PREPARING, GroupStatus.RECRUITING])
+    starting = lead_groups.filter(status__in=READINESS_STATUSES)
     rows = []
     for group, items in readiness_of(groups=starting):
         done, total = readiness_progress(items)

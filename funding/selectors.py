@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from groups.models import Group, Membership, Programme, Role
+from groups.models import Group, GroupStatus, Membership, Programme, Role
 from stetapp.charts import PairedBarChart, paired_bar_chart
 from stetapp.money import CENT, euros
 
@@ -268,6 +268,10 @@ def group_readiness(*, group: Group, today: dt.date | None = None) -> list[Readi
     Three queries (readiness_for_groups for one group)."""
     return readiness_for_groups(groups=[group])[group.pk]
 
+
+# While a group is in these statuses its readiness to start is counted (the group page's
+# "N of 6 ready", the lead's home page); once it runs the readiness page stays as a record.
+READINESS_STATUSES = (GroupStatus.PREPARING, GroupStatus.RECRUITING)
 
 # Applications in these statuses secure the funding of the groups they cover.
 FUNDED_STATUSES = (

@@ -114,7 +114,14 @@ def staff(request, world):
     return 2 + request.param
 
 
+def _getting_ready(group):
+    """The group recruiting: its page then counts its readiness (the most queries)."""
+    group.status = "recruiting"
+    group.save(update_fields=["status"])
+
+
 def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
+    _getting_ready(world.group_a1)
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
     with django_assert_num_queries(13):
@@ -140,6 +147,7 @@ def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
 def test_query_count_for_coordinator_and_facilitator(
     world, staff, persona, warm, django_assert_num_queries
 ):
+    _getting_ready(world.group_a1)
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
     with django_assert_num_queries({"coordinator": 11, "facilitator_a1": 13}[persona]):
@@ -261,11 +269,33 @@ def test_attendance_over_time_is_one_query(world, held, django_assert_num_querie
     [("lead_a", True), ("facilitator_a1", True), ("volunteer_a1", False), ("coordinator", False)],
 )
 def test_readiness_line_for_lead_and_facilitators(world, persona, shown):
+    _getting_ready(world.group_a1)
     response = world.client_for(persona).get(_url(world.group_a1))
     body = response.content.decode()
     assert ("2 of 6 ready" in body) is shown
     assert (reverse("group_readiness", args=[world.group_a1.pk]) in body) is shown
     assert "style=" not in body
+
+
+@pytest.mark.parametrize("status", ["running", "continuing", "ended"])
+def test_readiness_is_counted_only_while_getting_ready(
+    world, status, warm, django_assert_num_queries
+):
+    """Once the group runs, its page links to the readiness page without counting it
+    (funding.selectors.READINESS_STATUSES): the three readiness queries are not made."""
+    world.group_a1.status = status
+    world.group_a1.save(update_fields=["status"])  # world's A1 runs; here also the rest
+    client = world.client_for("lead_a")
+    warm(client, _url(world.group_a1))
+    with django_assert_num_queries(10):  # test_query_count_for_lead's 13, less 9.-11.
+        response = client.get(_url(world.group_a1))
+    body = response.content.decode()
+    assert "of 6 ready" not in body
+    assert "<progress" not in body
+    assert "Readiness to start" in body
+    assert reverse("group_readiness", args=[world.group_a1.pk]) in body
+    volunteer = world.client_for("volunteer_a1").get(_url(world.group_a1))
+    assert "Readiness to start" not in volunteer.text
 
 
 # --- impact and continuation (reporting) -----------------------------------------------
