@@ -550,16 +550,14 @@ class ExpenseQuerySet(HistoryQuerySet):
 
     def approvable_by(self, user: Any) -> "ExpenseQuerySet":
         """Expenses the user may approve or reject: those of the groups of the
-        organisations they lead (site administrators: all)."""
+        organisations they lead (site administrators: all). From the user's group ids
+        (groups.access.group_ids_for, resolved once per request): a literal
+        `group_id IN (…)`, no join, no subquery (docs/decisions.md, decision 57)."""
         if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            group__organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values(
-                "organisation_id"
-            )
-        )
+        return self.filter(group_id__in=group_ids_for(user, roles={Role.PROJECT_LEAD}))
 
 
 def receipt_path(instance, filename):
