@@ -133,7 +133,7 @@ def people_to_call(*, user, today: dt.date | None = None) -> list[PersonToCall]:
         return []
     people = list(
         Participant.objects.filter(pk__in=list(found))
-        .visible_to(user)
+        .visible_in_scope(user)
         .select_related("group")
         .order_by("group__name", "full_name", "pk")
     )
@@ -184,7 +184,7 @@ def people_to_call_count(*, user, today: dt.date | None = None) -> int:
     found = _to_call(user=user, today=today or timezone.localdate())
     if not found:
         return 0
-    return Participant.objects.filter(pk__in=list(found)).visible_to(user).count()
+    return Participant.objects.filter(pk__in=list(found)).visible_in_scope(user).count()
 
 
 @dataclass

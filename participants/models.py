@@ -110,13 +110,20 @@ class ParticipantQuerySet(HistoryQuerySet):
         if not reached:
             return self.none()
         staff_groups = group_ids_for(user, roles=GROUP_STAFF)
-        own = Participant.objects.filter(group_id__in=reached).order_by().values("pk")
-        if staff_groups:
-            own = own.union(
+        if not staff_groups:
+            # A project lead only: the participants recruited for their groups, a plain
+            # `group_id IN (…)` (the (group, full_name) index serves the sorted list).
+            return self.filter(group_id__in=reached)
+        own = (
+            Participant.objects.filter(group_id__in=reached)
+            .order_by()
+            .values("pk")
+            .union(
                 Enrolment.objects.filter(group_id__in=staff_groups)
                 .order_by()
                 .values("participant_id")
             )
+        )
         return self.filter(pk__in=own)
 
     def editable_by(self, user):

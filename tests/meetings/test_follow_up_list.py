@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from groups.access import remember_scope
 from meetings.models import Attendance, FollowUpCall
 from meetings.selectors_attendance import people_to_call
 from tests.factories import (
@@ -199,9 +200,11 @@ def test_selector_query_count_is_fixed(world, size, django_assert_num_queries):
         two_meetings(group, dict.fromkeys(people, "absent"), dict.fromkeys(people, "absent"))
         left_without_notice(group, f"Gone {n}")
         FollowUpCall.objects.create(participant=people[0], called_by=lead, outcome="no_answer")
+    # As in a request (stetapp.middleware.ScopeMemoMiddleware): the scope is read once.
+    remember_scope(lead)
     with django_assert_num_queries(5):
-        # 1-2. the user's groups as ids (groups.access.group_scope, outside a request:
-        #    the memberships, then the groups of the organisations the lead leads)
+        # 1-2. the user's groups as ids (groups.access.group_scope: the memberships, then
+        #    the groups of the organisations the lead leads), kept for 4.
         # 3. who to call: absent at the group's two latest meetings with attendance and
         #    still enrolled, UNION ALL left quietly (with the day)
         # 4. those of them the user may see, with their group  5. their last calls
