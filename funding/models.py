@@ -240,13 +240,14 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
     def managed_by(self, user):
+        """The applications of the organisations the user leads (site administrators:
+        all), as literal organisation ids from the memberships the access rule loaded
+        (docs/decisions.md 57)."""
         if no_access(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id")
-        )
+        return self.filter(organisation_id__in=organisation_ids_led_by(user))
 
 
 class FundingApplication(models.Model):
