@@ -11,7 +11,9 @@ Money is Decimal everywhere (DecimalField, never float). Access:
 """
 
 import datetime as dt
+import functools
 import math
+import operator
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.access import group_ids_for, organisation_ids_led_by
+from groups.access import group_ids_for, organisation_ids_led_by, scope_ids_held
 from groups.models import (
     Group,
     Organisation,
@@ -230,14 +232,19 @@ class ApplicationQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            Q(organisation_id__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id"))
-            | Q(
-                pk__in=FundingApplication.groups.through.objects.filter(
-                    group_id__in=memberships_of(user, Role.FACILITATOR).values("group_id")
-                ).values("fundingapplication_id")
+        # Literal ids from the memberships the access rule loaded (docs/decisions.md 57).
+        reached = []
+        if led := organisation_ids_led_by(user):
+            reached.append(Q(organisation_id__in=led))
+        if facilitated := scope_ids_held(user, Role.FACILITATOR):
+            reached.append(
+                Q(
+                    pk__in=FundingApplication.groups.through.objects.filter(
+                        group_id__in=facilitated
+                    ).values("fundingapplication_id")
+                )
             )
-        )
+        return self.filter(functools.reduce(operator.or_, reached)) if reached else self.none()
 
     def managed_by(self, user):
         """The applications of the organisations the user leads (site administrators:
@@ -413,14 +420,22 @@ class GrantQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        coordinated = Programme.organisations.through.objects.filter(
-            programme_id__in=memberships_of(user, Role.PROGRAMME_COORDINATOR).values("programme_id")
-        ).values("organisation_id")
-        return self.filter(
-            Q(application__in=FundingApplication.objects.visible_to(user))
-            | Q(application__fund_id__in=memberships_of(user, Role.FUNDER).values("fund_id"))
-            | Q(application__organisation_id__in=coordinated)
-        )
+        # Literal ids from the memberships the access rule loaded (docs/decisions.md 57);
+        # only the parts for roles the user holds.
+        reached = []
+        if organisation_ids_led_by(user) or scope_ids_held(user, Role.FACILITATOR):
+            reached.append(Q(application__in=FundingApplication.objects.visible_to(user)))
+        if funds := scope_ids_held(user, Role.FUNDER):
+            reached.append(Q(application__fund_id__in=funds))
+        if programmes := scope_ids_held(user, Role.PROGRAMME_COORDINATOR):
+            reached.append(
+                Q(
+                    application__organisation_id__in=Programme.organisations.through.objects.filter(
+                        programme_id__in=programmes
+                    ).values("organisation_id")
+                )
+            )
+        return self.filter(functools.reduce(operator.or_, reached)) if reached else self.none()
 
 
 def leap_days(start: dt.date, end: dt.date) -> int:

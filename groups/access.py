@@ -301,22 +301,29 @@ def group_scope(user: AnyUser) -> Mapping[int, frozenset[str]]:
     return result
 
 
-def organisation_ids_led_by(user: AnyUser) -> list[int]:
-    """The ids of the organisations the user is project lead of, sorted: literal ids a
-    query can use as an index condition (`organisation_id IN (…)`) where a subquery on
-    the memberships makes PostgreSQL read the whole table first. From the memberships the
-    access rule loaded (`stetapp.access.user_memberships`): free in a request."""
+def scope_ids_held(user: AnyUser, role: str) -> list[int]:
+    """The ids of the scopes (groups.roles.ROLE_SCOPE: programmes, organisations, groups
+    or funds) in which the user holds `role`, sorted: literal ids a query can use as an
+    index condition (`organisation_id IN (…)`) where a subquery on the memberships makes
+    PostgreSQL read the whole table first and costs Python to build on every request.
+    From the memberships the access rule loaded (`stetapp.access.user_memberships`):
+    free in a request."""
     if no_access(user):
         return []
+    kind = ROLE_SCOPE[Role(role)]
     return sorted(
         {
             held.scope_id
             for held in user_memberships(user)
-            if held.role == Role.PROJECT_LEAD
-            and held.scope_kind == "organisation"
-            and held.scope_id is not None
+            if held.role == role and held.scope_kind == kind and held.scope_id is not None
         }
     )
+
+
+def organisation_ids_led_by(user: AnyUser) -> list[int]:
+    """The ids of the organisations the user is project lead of, sorted
+    (`scope_ids_held`)."""
+    return scope_ids_held(user, Role.PROJECT_LEAD)
 
 
 def group_ids_for(
