@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from groups.access import GROUP_KEEPERS, GROUP_MANAGERS
-from groups.models import Group
+from groups.models import Group, GroupStatus
 
 from .models import ApplicationStatus, FundingApplication, Grant
 from .selectors import READINESS_STATUSES, readiness_for_groups, readiness_of, readiness_progress
@@ -33,12 +33,19 @@ def readiness_section(*, group: Group, standing: frozenset[str]) -> dict[str, An
 
 
 def lead_home_section(
-    *, user: Any, roles: frozenset[str], lead_groups: QuerySet[Group]
+    *,
+    user: Any,
+    roles: frozenset[str],
+    lead_groups: QuerySet[Group],
+    by_status: tuple[list[GroupStatus], list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """The project lead's deadlines (two queries: draft applications with a deadline soon,
     grants with a report due soon) and the readiness of the groups not yet running (three
     queries whatever the number of groups: the first reads those groups themselves, not
-    every group the lead has, which the home page shows a page at a time)."""
+    every group the lead has, which the home page shows a page at a time). `by_status`:
+    the cross table of `lead_groups` the page already counted
+    (groups.selectors.status_counts_by); when it has none getting ready, no query for
+    readiness."""
     if not roles & GROUP_MANAGERS:
         return {}
     today = timezone.localdate()
@@ -60,14 +67,22 @@ def lead_home_section(
         .only("report_due", "application__title", "application__fund__name")
         .order_by("report_due", "pk")
     )
-    starting = lead_groups.filter(status__in=READINESS_STATUSES)
     rows = []
-    for group, items in readiness_of(groups=starting):
-        done, total = readiness_progress(items)
-        rows.append({"group": group, "done": done, "total": total})
+    if by_status is None or _any_getting_ready(*by_status):
+        starting = lead_groups.filter(status__in=READINESS_STATUSES)
+        for group, items in readiness_of(groups=starting):
+            done, total = readiness_progress(items)
+            rows.append({"group": group, "done": done, "total": total})
     return {
         "lead_deadlines": deadlines,
         "lead_reports_due": reports_due,
         "lead_readiness": rows,
         "deadline_days": DEADLINE_DAYS,
     }
+
+
+def _any_getting_ready(statuses: list[GroupStatus], rows: list[dict[str, Any]]) -> bool:
+    """Whether a status cross table (groups.selectors.status_counts_by) counts a group in
+    READINESS_STATUSES."""
+    columns = [statuses.index(status) for status in READINESS_STATUSES]
+    return any(row["counts"][i] for row in rows for i in columns)

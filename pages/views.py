@@ -54,7 +54,14 @@ def home(request: HttpRequest) -> HttpResponse:
             per_page=group_selectors.LEAD_HOME_GROUPS_PER_PAGE,
         )
         ctx["lead_groups"] = list(ctx["lead_page"].object_list)
-        ctx.update(lead_home_section(user=user, roles=roles, lead_groups=listed))
+        ctx.update(
+            lead_home_section(
+                user=user,
+                roles=roles,
+                lead_groups=listed,
+                by_status=(ctx["lead_statuses"], ctx["lead_by_city"]),
+            )
+        )
     if Role.PROGRAMME_COORDINATOR in roles:
         ctx["coordinated_programmes"] = list(group_selectors.programmes_coordinated_by(user=user))
         programme_groups = group_selectors.groups_in_programmes_of(user=user)

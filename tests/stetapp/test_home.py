@@ -96,6 +96,21 @@ def test_home_query_count_is_fixed(world, persona, extra_groups, django_assert_n
     assert response.status_code == 200
 
 
+def test_lead_home_reads_no_readiness_when_no_group_gets_ready(world, django_assert_num_queries):
+    """The world's groups of organisation A all run: the status cross table (8. above)
+    already counted none preparing or recruiting, so the readiness section (12-14.) makes
+    no query (funding.sections.lead_home_section)."""
+    client = world.client_for("lead_a")
+    client.get(reverse("home"))  # the first request after signing in writes the session
+    with django_assert_num_queries(BASE + EXPECTED["lead_a"] - 3):
+        response = client.get(reverse("home"))
+    assert response.context["lead_readiness"] == []
+    world.group_a2.status = "preparing"
+    world.group_a2.save(update_fields=["status"])
+    response = client.get(reverse("home"))
+    assert [row["group"] for row in response.context["lead_readiness"]] == [world.group_a2]
+
+
 def test_facilitator_sees_own_groups_only(world):
     body = world.client_for("facilitator_a1").get(reverse("home")).content.decode()
     assert "Group A1" in body
