@@ -91,7 +91,12 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     group = group_get_for_user(user=user, pk=pk)
     standing = roles_in_group(user=user, group=group)
-    staff = list(group.memberships.select_related("user").order_by("role", "user__full_name"))
+    # Only what the staff list shows: a name (or the address) and the role.
+    staff = list(
+        group.memberships.select_related("user")
+        .only("role", "group_id", "user__full_name", "user__email")
+        .order_by("role", "user__full_name")
+    )
     ctx = {
         "group": group,
         "can_edit": bool(standing & GROUP_MANAGERS),
