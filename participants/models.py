@@ -110,20 +110,16 @@ class ParticipantQuerySet(HistoryQuerySet):
         if not reached:
             return self.none()
         staff_groups = group_ids_for(user, roles=GROUP_STAFF)
-        if not staff_groups:
-            # A project lead only: the participants recruited for their groups, a plain
-            # `group_id IN (…)` (the (group, full_name) index serves the sorted list).
-            return self.filter(group_id__in=reached)
-        own = (
-            Participant.objects.filter(group_id__in=reached)
-            .order_by()
-            .values("pk")
-            .union(
+        # Always an IN over a subquery, even for a lead who works in no group: with a
+        # plain `group_id IN (…)` PostgreSQL joins the list's groups by hashing the whole
+        # groups table (2.9 ms at 10,000 groups against 0.5 ms; docs/decisions.md 57).
+        own = Participant.objects.filter(group_id__in=reached).order_by().values("pk")
+        if staff_groups:
+            own = own.union(
                 Enrolment.objects.filter(group_id__in=staff_groups)
                 .order_by()
                 .values("participant_id")
             )
-        )
         return self.filter(pk__in=own)
 
     def editable_by(self, user):
