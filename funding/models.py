@@ -244,7 +244,7 @@ class ApplicationQuerySet(models.QuerySet):
                     ).values("fundingapplication_id")
                 )
             )
-        return self.filter(functools.reduce(operator.or_, reached)) if reached else self.none()
+        return _any_of(self, reached)
 
     def managed_by(self, user):
         """The applications of the organisations the user leads (site administrators:
@@ -421,10 +421,9 @@ class GrantQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         # Literal ids from the memberships the access rule loaded (docs/decisions.md 57);
-        # only the parts for roles the user holds.
-        reached = []
-        if organisation_ids_led_by(user) or scope_ids_held(user, Role.FACILITATOR):
-            reached.append(Q(application__in=FundingApplication.objects.visible_to(user)))
+        # only the parts for roles the user holds (the applications' part is empty, and
+        # dropped from the OR, for someone who neither leads nor facilitates).
+        reached = [Q(application__in=FundingApplication.objects.visible_to(user))]
         if funds := scope_ids_held(user, Role.FUNDER):
             reached.append(Q(application__fund_id__in=funds))
         if programmes := scope_ids_held(user, Role.PROGRAMME_COORDINATOR):
@@ -435,7 +434,13 @@ class GrantQuerySet(models.QuerySet):
                     ).values("organisation_id")
                 )
             )
-        return self.filter(functools.reduce(operator.or_, reached)) if reached else self.none()
+        return _any_of(self, reached)
+
+
+def _any_of(queryset: models.QuerySet, parts: list[Q]) -> Any:
+    """`queryset` filtered by any of `parts` (the reaches of a user's roles); none at
+    all when the user holds no role that reaches anything."""
+    return queryset.filter(functools.reduce(operator.or_, parts)) if parts else queryset.none()
 
 
 def leap_days(start: dt.date, end: dt.date) -> int:

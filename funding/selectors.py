@@ -290,18 +290,11 @@ def readiness_for_groups(*, groups: Iterable[Group]) -> dict[int, list[Readiness
     2. the facilitators' profile languages per group
     3. the items the project lead ticked
     """
-    groups = list(groups)
     ids = [g.pk for g in groups]
     if not ids:
         return {}
-    found = Group.objects.filter(pk__in=ids).annotate(funded=_funded()).order_by()
-    rooms, funded = set(), set()
-    for pk, closed_room, is_funded in found.values_list("pk", "venue__closed_room", "funded"):
-        if closed_room:
-            rooms.add(pk)
-        if is_funded:
-            funded.add(pk)
-    return _readiness(groups, rooms=rooms, funded=funded)
+    listed = readiness_of(groups=Group.objects.filter(pk__in=ids).order_by())
+    return {group.pk: items for group, items in listed}
 
 
 def readiness_of(*, groups: QuerySet[Group]) -> list[tuple[Group, list[ReadinessItem]]]:
