@@ -541,6 +541,11 @@ class IdeaStatus(models.TextChoices):
     REVIEWED = "reviewed", _("looked back on")
 
 
+# Ideas that happened: done, or done and looked back on. What the co-creation share and
+# the fund report count as activities.
+IDEA_DONE_STATUSES = (IdeaStatus.DONE, IdeaStatus.REVIEWED)
+
+
 class IdeaSource(models.TextChoices):
     INTAKE = "intake", _("intake conversation")
     MEETING = "meeting", _("meeting")

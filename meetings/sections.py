@@ -6,6 +6,7 @@ and returns the context of its section: numbers and charts, never a write.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -13,23 +14,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groups.access import GROUP_KEEPERS, GROUP_WORKERS
-from groups.models import Group
 from stetapp.charts import bar_chart, percent_chart
 from stetapp.dates import short_date
 
 from . import selectors_attendance, selectors_cocreation, selectors_planning
+from .selectors import HeldMeeting
 
 
-def attendance_section(*, group: Group, standing: frozenset[str]) -> dict[str, Any]:
-    """Attendance over the last 12 held meetings, as a chart (one aggregate query).
+def attendance_section(*, held: Sequence[HeldMeeting], standing: frozenset[str]) -> dict[str, Any]:
+    """Attendance over the last 12 of the group's held meetings (`held`, read once for
+    the page by meetings.selectors.held_meetings_counted), as a chart; no query.
     Numbers only; a programme coordinator (who reaches the group through a programme, not
     as its staff or lead) sees small counts suppressed and no rates, which could give them
     away. The follow-up link is for those who make the calls."""
     exact = bool(standing & GROUP_WORKERS)
-    points = selectors_attendance.attendance_over_time(group=group)
+    points = selectors_attendance.attendance_over_time(held=held)
     items = []
     for point in points:
-        label = short_date(timezone.localtime(point.meeting.starts_at))
+        label = short_date(timezone.localtime(point.starts_at))
         if exact and point.rate is not None:
             label = f"{label} · {point.rate} %"
         items.append((label, point.present))
@@ -57,11 +59,12 @@ def attendance_section(*, group: Group, standing: frozenset[str]) -> dict[str, A
     }
 
 
-def cocreation_section(*, group: Group, standing: frozenset[str]) -> dict[str, Any]:
+def cocreation_section(*, held: Sequence[HeldMeeting], standing: frozenset[str]) -> dict[str, Any]:
     """The share of activities proposed and organised by participants over time, as
     charts and numbers, and the links to the board, agreements and buddies for those who
-    may open them. One aggregate query (meetings.selectors_cocreation.cocreation_share)."""
-    share = selectors_cocreation.cocreation_share(group=group)
+    may open them. From the group's held meetings (`held`, as for `attendance_section`);
+    no query."""
+    share = selectors_cocreation.cocreation_share(held=held)
     proposed = [p for p in share.periods if p.activities]
     organised = [p for p in share.periods if p.meetings_held]
     charts = []

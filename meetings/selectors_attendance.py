@@ -4,6 +4,7 @@ and attendance over time."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import F, Q, Window
@@ -14,6 +15,7 @@ from groups.access import Need, group_ids_for, groups_worked_in
 from groups.models import Group
 
 from .models import Meeting, MeetingStatus
+from .selectors import HeldMeeting
 
 
 @dataclass
@@ -189,7 +191,7 @@ def people_to_call_count(*, user, today: dt.date | None = None) -> int:
 
 @dataclass
 class AttendancePoint:
-    meeting: Meeting
+    starts_at: dt.datetime
     present: int
     marked: int
 
@@ -199,26 +201,18 @@ class AttendancePoint:
         return round(100 * self.present / self.marked) if self.marked else None
 
 
-def attendance_over_time(*, group: Group, limit: int = 12) -> list[AttendancePoint]:
-    """The group's last `limit` held meetings (Meeting.objects.held),
-    oldest first, with how many were present and how many were marked. One query."""
-    from django.db.models import Count
-
-    from .models import AttendanceStatus
-
-    meetings = list(
-        Meeting.objects.filter(group=group)
-        .held()
-        .annotate(
-            marked=Count("attendance"),
-            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
-        )
-        .only("starts_at", "status")
-        .order_by("-starts_at")[:limit]
+def attendance_over_time(*, held: Sequence[HeldMeeting], limit: int = 12) -> list[AttendancePoint]:
+    """The last `limit` of a group's held meetings (`held`, oldest first, as
+    meetings.selectors.held_meetings_counted reads them), oldest first, with how many were
+    present and how many were marked. No query of its own."""
+    return (
+        [
+            AttendancePoint(starts_at=m.starts_at, present=m.present, marked=m.marked)
+            for m in held[-limit:]
+        ]
+        if limit > 0
+        else []
     )
-    return [
-        AttendancePoint(meeting=m, present=m.present, marked=m.marked) for m in reversed(meetings)
-    ]
 
 
 # --- the offline attendance sheet (docs/offline.md) -------------------------------------

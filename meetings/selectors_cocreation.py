@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from groups.languages import language_direction, language_label
 from groups.models import Group
 from participants.models import Enrolment, Participant
 
-from .models import GroupAgreement, Idea, IdeaStatus, Meeting
+from .models import GroupAgreement, Idea
+from .selectors import HeldMeeting
 
 
 def idea_get_for_user(*, user, pk, need: Need = Need.WORK) -> Idea:
@@ -115,7 +117,6 @@ def agreements_for_group(*, group: Group) -> list[AgreementEntry]:
 # The co-creation share ---------------------------------------------------------------
 
 CO_CREATION_MONTHLY_BELOW = 6  # months of data; with fewer, the share is shown per month
-IDEA_DONE_STATUSES = (IdeaStatus.DONE, IdeaStatus.REVIEWED)
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -181,8 +182,9 @@ def _month_start(index: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def cocreation_share(*, group: Group) -> CocreationShare:
-    """How much of what the group does comes from its participants, over time.
+def cocreation_share(*, held: Sequence[HeldMeeting]) -> CocreationShare:
+    """How much of what a group does comes from its participants, over time, from its
+    held meetings (`held`, as meetings.selectors.held_meetings_counted reads them).
 
     - Activities: ideas that were done (or looked back on) and are linked to the held
       meeting where they happened, dated by that meeting; the share proposed by a participant
@@ -192,33 +194,19 @@ def cocreation_share(*, group: Group) -> CocreationShare:
 
     Per quarter, or per month when the data spans fewer than 6 months (from the first to
     the last month with data); every period in between is listed, empty ones included.
-    Months are counted in the site's time zone. One query: the group's held meetings,
-    each with its done ideas counted and whether a participant helped organise it (an
-    idea's meeting is always one of its own group's, meetings.services_cocreation), grouped
-    into months here; a group holds a few dozen meetings a year, so the rows stay few.
+    Months are counted in the site's time zone. No query of its own: the meetings are
+    grouped into months here; a group holds a few dozen meetings a year, so they stay few.
     """
     tz = timezone.get_current_timezone()
-    done = Q(ideas__group=group, ideas__status__in=IDEA_DONE_STATUSES)
-    rows = (
-        Meeting.objects.filter(group=group)
-        .held()
-        .order_by()
-        .annotate(
-            done_ideas=Count("ideas", filter=done),
-            done_by_participants=Count("ideas", filter=done & Q(ideas__proposed_by__isnull=False)),
-            organised=Exists(Meeting.organisers.through.objects.filter(meeting_id=OuterRef("pk"))),
-        )
-        .values_list("starts_at", "done_ideas", "done_by_participants", "organised")
-    )
     months: dict[int, list[int]] = {}  # month index -> [activities, by participants, held, co]
-    for starts_at, ideas, by_participants, organised in rows:
+    for meeting in held:
         counts = months.setdefault(
-            _month_index(timezone.localtime(starts_at, tz).date()), [0, 0, 0, 0]
+            _month_index(timezone.localtime(meeting.starts_at, tz).date()), [0, 0, 0, 0]
         )
-        counts[0] += ideas
-        counts[1] += by_participants
+        counts[0] += meeting.done_ideas
+        counts[1] += meeting.done_by_participants
         counts[2] += 1
-        counts[3] += bool(organised)
+        counts[3] += meeting.organised
     if not months:
         return CocreationShare(per="", periods=[])
     first, last = min(months), max(months)

@@ -24,6 +24,7 @@ from groups.access import (
 from groups.communities import coded_community, community_list
 from groups.models import Programme, Role
 from meetings.sections import attendance_section, cocreation_section, home_section
+from meetings.selectors import held_meetings_counted
 from participants.sections import people_section
 from reporting.sections import continuation_section
 from stetapp.access import SIGNED_IN, access, user_roles
@@ -97,6 +98,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .only("role", "group_id", "user__full_name", "user__email")
         .order_by("role", "user__full_name")
     )
+    # The held meetings, read once for the attendance chart and the co-creation share.
+    held = held_meetings_counted(group=group)
     ctx = {
         "group": group,
         "can_edit": bool(standing & GROUP_MANAGERS),
@@ -108,8 +111,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staff": staff if standing & GROUP_WORKERS else None,
         "staff_count": len(staff),
         **people_section(group=group, standing=standing),
-        **attendance_section(group=group, standing=standing),
-        **cocreation_section(group=group, standing=standing),
+        **attendance_section(held=held, standing=standing),
+        **cocreation_section(held=held, standing=standing),
         **readiness_section(group=group, standing=standing),
         **continuation_section(group=group, standing=standing),
     }

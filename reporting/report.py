@@ -37,9 +37,8 @@ from funding.selectors import BudgetAgainstActual, budget_against_actual
 from groups.communities import CommunityList, community_list
 from groups.languages import language_direction
 from groups.models import Group, Organisation
-from meetings.models import ActivityKind, Meeting, MeetingStatus
+from meetings.models import IDEA_DONE_STATUSES, ActivityKind, Meeting, MeetingStatus
 from meetings.models import Idea as MeetingIdea
-from meetings.selectors_cocreation import IDEA_DONE_STATUSES
 from participants.models import Consent, Enrolment, Gender
 from participants.selectors import AGE_BANDS
 from stetapp.charts import Chart, bar_chart

@@ -124,7 +124,7 @@ def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
     _getting_ready(world.group_a1)
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session
         # 2. the user
@@ -132,13 +132,13 @@ def test_query_count_for_lead(world, staff, warm, django_assert_num_queries):
         # 4. the group by its key, joined with organisation, city and venue (the
         #    user's roles in it come from 3.: lead, may edit, sees names and make-up)
         # 5. the group's staff, joined with their users
-        # 6. the current participants' make-up (group_composition)
-        # 7. attendance over the last held meetings (meetings.selectors_attendance)
-        # 8. co-creation: the held meetings, each with its done ideas (proposed by
-        #    participants or staff) and whether participants helped organise it
-        # 9.-11. "N of 6 ready" (funding.selectors.readiness_for_groups): funded and
+        # 6. the held meetings, each with its marks and done ideas counted and whether
+        #    participants helped organise it: the attendance chart and the co-creation
+        #    share (meetings.selectors.held_meetings_counted)
+        # 7. the current participants' make-up (group_composition)
+        # 8.-10. "N of 6 ready" (funding.selectors.readiness_for_groups): funded and
         #     closed room, facilitators' languages, ticked items
-        # 12. impact and continuation: the plan with its next open step (subqueries)
+        # 11. impact and continuation: the plan joined to its open steps
         response = client.get(_url(world.group_a1))
     assert len(response.context["staff"]) == staff
 
@@ -150,7 +150,7 @@ def test_query_count_for_coordinator_and_facilitator(
     _getting_ready(world.group_a1)
     client = world.client_for(persona)
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries({"coordinator": 11, "facilitator_a1": 13}[persona]):
+    with django_assert_num_queries({"coordinator": 10, "facilitator_a1": 12}[persona]):
         # (the facilitator sees participants: + the access log's INSERT, the last query)
         # 1. the session
         # 2. the user
@@ -159,16 +159,15 @@ def test_query_count_for_coordinator_and_facilitator(
         # 5. the coordinator only: is the group's organisation in their programme? (the
         #    facilitator's roles in the group come from 3.; from here one less)
         # 6. the group's staff, joined with their users
-        # 7. the facilitator: the participants' make-up (group_composition);
+        # 7. the held meetings with their marks and done ideas counted: the attendance
+        #    chart and the co-creation share (meetings.selectors.held_meetings_counted)
+        # 8. the facilitator: the participants' make-up (group_composition);
         #    the coordinator: only the number of current participants
-        # 8. attendance over the last held meetings (meetings.selectors_attendance)
-        # 9. co-creation: the held meetings, each with its done ideas (proposed by
-        #    participants or staff) and whether participants helped organise it
-        # 10.-12. the facilitator only: "N of 6 ready" (funding readiness_for_groups:
+        # 9.-11. the facilitator only: "N of 6 ready" (funding readiness_for_groups:
         #     funded and closed room, facilitators' languages, ticked items)
-        # 13. (coordinator: 10.) impact and continuation: the plan with its next open
-        #     step (subqueries)
-        # 11. the coordinator only: the organisation's list of communities (the coded
+        # 12. (coordinator: 9.) impact and continuation: the plan joined to its open
+        #     steps
+        # 10. the coordinator only: the organisation's list of communities (the coded
         #     community it sees; groups/communities.py)
         response = client.get(_url(world.group_a1))
     assert response.context["staff_count"] == staff
@@ -252,13 +251,18 @@ def test_follow_up_link_for_those_who_call(world):
 
 @pytest.mark.parametrize("held", [2, 20])
 def test_attendance_over_time_is_one_query(world, held, django_assert_num_queries):
+    from meetings.selectors import held_meetings_counted
     from meetings.selectors_attendance import attendance_over_time
 
-    _held_meetings(world.group_a1, [4] * held)
+    presents = [n % 5 for n in range(held)]
+    _held_meetings(world.group_a1, presents)
     with django_assert_num_queries(1):
-        # 1. the last 12 held meetings with present and marked counts (one aggregate)
-        points = attendance_over_time(group=world.group_a1)
-    assert len(points) == min(held, 12)
+        # 1. the held meetings with their present and marked counts (one aggregate)
+        meetings = held_meetings_counted(group=world.group_a1)
+    points = attendance_over_time(held=meetings)
+    # The last 12, oldest first, each with its own counts (one absent at every meeting).
+    assert [p.present for p in points] == presents[-12:]
+    assert [p.marked for p in points] == [n + 1 for n in presents[-12:]]
 
 
 # --- readiness line (funding) ------------------------------------------------------------
@@ -287,7 +291,7 @@ def test_readiness_is_counted_only_while_getting_ready(
     world.group_a1.save(update_fields=["status"])  # world's A1 runs; here also the rest
     client = world.client_for("lead_a")
     warm(client, _url(world.group_a1))
-    with django_assert_num_queries(10):  # test_query_count_for_lead's 13, less 9.-11.
+    with django_assert_num_queries(9):  # test_query_count_for_lead's 12, less 8.-10.
         response = client.get(_url(world.group_a1))
     body = response.content.decode()
     assert "of 6 ready" not in body

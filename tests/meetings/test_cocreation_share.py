@@ -7,8 +7,15 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings.selectors_cocreation import cocreation_share
+from meetings.models import Attendance
+from meetings.selectors import held_meetings_counted
+from meetings.selectors_cocreation import cocreation_share as share_of_held
 from tests.factories import AMSTERDAM, IdeaFactory, MeetingFactory, participant_in
+
+
+def cocreation_share(*, group):
+    """The share as the group page computes it: from the group's held meetings."""
+    return share_of_held(held=held_meetings_counted(group=group))
 
 
 def held(group, day, organisers=()):
@@ -145,9 +152,20 @@ def test_one_query_whatever_the_data(world, n, django_assert_num_queries):
         meeting.organisers.add(world.participant_a1, second)
         done(group, meeting, by=world.participant_a1)
         done(group, meeting, staff=None)
+        # Two marks too: the ideas and the marks are joined side by side.
+        Attendance.objects.create(
+            meeting=meeting, participant=world.participant_a1, status="present"
+        )
+        Attendance.objects.create(meeting=meeting, participant=second, status="absent")
     with django_assert_num_queries(1):
-        # the held meetings, each with its done ideas and whether a participant organised
-        share = cocreation_share(group=group)
+        # the held meetings, each with its marks and done ideas counted and whether a
+        # participant organised it
+        counted = held_meetings_counted(group=group)
+    assert {(m.marked, m.present, m.done_ideas, m.done_by_participants) for m in counted} == {
+        (2, 1, 2, 1)
+    }
+    assert all(m.organised for m in counted)
+    share = share_of_held(held=counted)
     assert share.activities == 2 * n
     assert share.proposed_share == 50
     assert share.organised_share == 100

@@ -201,10 +201,10 @@ def test_query_count(world, members, persona, warm, django_assert_num_queries):
     client = world.client_for(persona)
     url = _url(world.group_a1)
     warm(client, url)
-    # Lead and facilitator: 10 (they see names: the access log's INSERT is the last);
-    # volunteer: 9; coordinator: 11 (whether the group is in their programme, and the
+    # Lead and facilitator: 9 (they see names: the access log's INSERT is the last);
+    # volunteer: 8; coordinator: 10 (whether the group is in their programme, and the
     # organisations' lists of communities, to code the group's community).
-    expected = {"lead_a": 10, "facilitator_a1": 10, "coordinator": 11}.get(persona, 9)
+    expected = {"lead_a": 9, "facilitator_a1": 9, "coordinator": 10}.get(persona, 8)
     with django_assert_num_queries(expected):
         # 1. the session
         # 2. the user
@@ -213,12 +213,12 @@ def test_query_count(world, members, persona, warm, django_assert_num_queries):
         # 5. the coordinator only: is the group's organisation in their programme?
         #    (staff and leads: their roles in the group come from 3.; one less below)
         # 6. the group's staff, joined with their users
-        # 7. lead and facilitator: the current participants' make-up (one query);
+        # 7. the held meetings with their marks, done ideas and organisers counted: the
+        #    attendance chart and the co-creation shares
+        # 8. lead and facilitator: the current participants' make-up (one query);
         #    volunteer and coordinator: the number of current participants
-        # 8. attendance over the last held meetings
-        # 9. co-creation shares: the held meetings with their done ideas and organisers
         #    (no "N of 6 ready": the group runs; tests/groups/test_group_detail.py
         #    pins a recruiting one)
-        # 10. impact and continuation: the plan with its next open step (subqueries)
+        # 9. impact and continuation: the plan joined to its open steps
         response = client.get(url)
     assert response.context["size"] == members
