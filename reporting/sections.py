@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from groups.access import GROUP_KEEPERS
 from groups.models import Group
 
-from .models import ContinuationPlan, ContinuationStep
+from .models import ContinuationPlan
 
 
 def continuation_section(*, group: Group, standing: frozenset[str]) -> dict[str, Any]:
@@ -19,17 +19,19 @@ def continuation_section(*, group: Group, standing: frozenset[str]) -> dict[str,
     (group-level, so everyone who sees the group sees it; the step's owner only for the
     group's facilitators and project lead), and for them the links to the stories,
     observations, measurement and plan. One query."""
-    open_steps = ContinuationStep.objects.filter(
-        plan=OuterRef("pk"), done_on__isnull=True
-    ).order_by("due_on", "pk")
+    # The plan (one per group) joined to its open steps, the earliest due first: the
+    # first row carries the next step, or none when every step is done. One plain join,
+    # cheaper to build than a subquery per column of the step.
     plan = (
         ContinuationPlan.objects.filter(group=group)
         .annotate(
-            next_step=Subquery(open_steps.values("description")[:1]),
-            next_step_due=Subquery(open_steps.values("due_on")[:1]),
-            next_step_owner=Subquery(open_steps.values("owner")[:1]),
+            open_step=FilteredRelation("steps", condition=Q(steps__done_on__isnull=True)),
+            next_step=F("open_step__description"),
+            next_step_due=F("open_step__due_on"),
+            next_step_owner=F("open_step__owner"),
         )
         .only("pk", "group_id", "route", "status")
+        .order_by("open_step__due_on", "open_step__pk")
         .first()
     )
     return {

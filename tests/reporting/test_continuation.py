@@ -301,3 +301,36 @@ def test_anonymous_is_sent_to_sign_in(world):
     response = world.client_for("anonymous").get(plan_url(world.group_a1))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_the_group_page_shows_the_earliest_open_step(world, django_assert_num_queries):
+    from reporting.sections import continuation_section
+
+    ContinuationStep.objects.filter(plan=world.plan_a1).update(done_on=dt.date(2026, 11, 1))
+    ContinuationStep.objects.create(
+        plan=world.plan_a1,
+        description="Done first",
+        owner="A",
+        due_on=dt.date(2026, 1, 1),
+        done_on=dt.date(2026, 1, 2),
+    )
+    ContinuationStep.objects.create(
+        plan=world.plan_a1, description="Open later", owner="B", due_on=dt.date(2027, 3, 1)
+    )
+    ContinuationStep.objects.create(
+        plan=world.plan_a1, description="Open next", owner="C", due_on=dt.date(2027, 2, 1)
+    )
+    with django_assert_num_queries(1):  # the plan joined to its open steps
+        plan = continuation_section(group=world.group_a1, standing=frozenset())["continuation"]
+    assert (plan.pk, plan.next_step, plan.next_step_due, plan.next_step_owner) == (
+        world.plan_a1.pk,
+        "Open next",
+        dt.date(2027, 2, 1),
+        "C",
+    )
+    # Every step done: the plan, without a next step.
+    ContinuationStep.objects.filter(plan=world.plan_a1).update(done_on=dt.date(2026, 12, 1))
+    plan = continuation_section(group=world.group_a1, standing=frozenset())["continuation"]
+    assert (plan.pk, plan.next_step, plan.next_step_due) == (world.plan_a1.pk, None, None)
+    # No plan at all.
+    assert continuation_section(group=world.group_a2, standing=frozenset())["continuation"] is None
