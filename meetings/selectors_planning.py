@@ -129,6 +129,11 @@ def calendar_conflicts(
     }
 
 
+# What a list of meetings on the home page shows: the day and time, the group's name
+# (and the venue's, for the next meetings); the rest of the rows is not read.
+_LISTED = ("group_id", "venue_id", "starts_at", "status", "group__name")
+
+
 def upcoming_meetings_for(*, user, days: int = 14) -> QuerySet[Meeting]:
     """The next meetings of the groups the user works in (facilitator's home page),
     filtered by the user's group ids first (docs/decisions.md, decision 57)."""
@@ -138,6 +143,7 @@ def upcoming_meetings_for(*, user, days: int = 14) -> QuerySet[Meeting]:
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(starts_at__gte=now, starts_at__lte=now + dt.timedelta(days=days))
         .select_related("group", "venue")
+        .only(*_LISTED, "venue__name")
         .order_by("starts_at")
     )
 
@@ -157,6 +163,7 @@ def meetings_to_record_for(*, user, with_record: bool = False) -> QuerySet[Meeti
         .filter(status=MeetingStatus.PLANNED)
         .annotate(has_marks=Exists(marks))
         .select_related("group")
+        .only(*_LISTED)
         .order_by("-starts_at")
     )
     if not with_record:
