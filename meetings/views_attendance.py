@@ -134,7 +134,18 @@ def _sheet_ctx(meeting, *, guest_form=None) -> dict:
         "guests": guests,
         "guest_form": guest_form or GuestForm(),
         "cancelled": meeting.status == MeetingStatus.CANCELLED,
-        "held": list(selectors_attendance.held_taps(meeting=meeting)),
+        # What the sheet says of each: who it is about and who made it, when.
+        "held": list(
+            selectors_attendance.held_taps(meeting=meeting).only(
+                "guest_name",
+                "is_trial",
+                "status",
+                "tapped_at",
+                "participant__full_name",
+                "tapped_by__full_name",
+                "tapped_by__email",
+            )
+        ),
         "offline": _offline_config(meeting),
         **_row_ctx(meeting),
     }

@@ -159,6 +159,8 @@ def test_a_tap_for_a_moved_meeting_is_kept_aside_then_applied(world):
     facilitator = world.client_for("facilitator_a1")
     sheet = facilitator.get(reverse("attendance_sheet", args=[meeting.pk]))
     assert "Marks kept aside" in sheet.text and "Ayse Demir: absent" in sheet.text
+    # With who made it (the sheet reads only the names it shows).
+    assert f"by {world.users['volunteer_a1']}" in sheet.text
     assert "kept aside" in facilitator.get(reverse("meeting_detail", args=[meeting.pk])).text
     # A volunteer may not decide.
     denied = client.post(reverse("held_taps_resolve", args=[meeting.pk]), {"action": "apply"})
