@@ -128,12 +128,40 @@ PAIR_BAR = 12
 PAIR_SPACE = 2
 
 
+# One row's two bars, each on its track: as for ChartRow.bar, built here once.
+_PAIR_HEIGHT = 2 * PAIR_BAR + PAIR_SPACE
+_PAIR_SVG = (
+    f'<svg class="chart-bar" viewBox="0 0 {WIDTH} {_PAIR_HEIGHT}" width="100%" '
+    f'height="{_PAIR_HEIGHT}" preserveAspectRatio="none" focusable="false" '
+    'aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+)
+_PAIR_TRACK = f'<rect x="0" y="{{}}" width="{WIDTH}" height="{PAIR_BAR}" fill="#e9ecef"/>'
+_PAIR_BAR = f'<rect x="0" y="{{}}" width="{{}}" height="{PAIR_BAR}" fill="{{}}"/>'
+PAIR_FIRST = "#6c8fa0"
+PAIR_SECOND = "#1f5f7a"
+PAIR_FLAGGED = "#9a3412"
+
+
 @dataclass(frozen=True)
 class PairedBarRow:
     label: str
     first_width: str  # "0" when there is no bar
     second_width: str
     flagged: bool  # the second bar is drawn in the warning colour
+
+    @property
+    def bars(self) -> str:
+        """The row's two bars as one small SVG (templates/funding/_budget_against_actual
+        .html): the first on top, the second under it."""
+        parts = [format_html(_PAIR_TRACK, 0)]
+        if self.first_width != "0":
+            parts.append(format_html(_PAIR_BAR, 0, int(self.first_width), PAIR_FIRST))
+        second_y = PAIR_BAR + PAIR_SPACE
+        parts.append(format_html(_PAIR_TRACK, second_y))
+        if self.second_width != "0":
+            colour = PAIR_FLAGGED if self.flagged else PAIR_SECOND
+            parts.append(format_html(_PAIR_BAR, second_y, int(self.second_width), colour))
+        return mark_safe(_PAIR_SVG + "".join(parts) + "</svg>")  # noqa: S308 - escaped parts
 
 
 @dataclass(frozen=True)
