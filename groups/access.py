@@ -109,9 +109,7 @@ def roles_in_group(*, user: AnyUser, group: Group) -> frozenset[str]:
     cache = group.__dict__.setdefault("_roles_by_user", {})
     if user.pk not in cache:
         memo = getattr(user, SCOPE_MEMO, None)
-        staff, led, programmes = _reach_of(
-            user_memberships(user) if memo is not None else load_memberships(user)
-        )
+        staff, led, programmes = _reach_of(_memberships(user))
         found = set(staff.get(group.pk, ()))
         if group.organisation_id in led:
             found.add(Role.PROJECT_LEAD)
@@ -268,9 +266,7 @@ def group_scope(user: AnyUser) -> Mapping[int, frozenset[str]]:
         for pk in Group.objects.order_by().values_list("pk", flat=True):
             scope[pk] = every_role
     else:
-        staff, led, programmes = _reach_of(
-            user_memberships(user) if memo is not None else load_memberships(user)
-        )
+        staff, led, programmes = _reach_of(_memberships(user))
         scope.update(staff)
         reached = []
         if led:
@@ -301,20 +297,29 @@ def group_scope(user: AnyUser) -> Mapping[int, frozenset[str]]:
     return result
 
 
+def _memberships(user: AnyUser) -> tuple[Held, ...]:
+    """The user's memberships for a scope: in a request (`remember_scope` was called)
+    those the access rule loaded, free; elsewhere read afresh, so that a script or a task
+    that changed someone's roles never works from an earlier answer."""
+    if getattr(user, SCOPE_MEMO, None) is not None:
+        return user_memberships(user)
+    return load_memberships(user)
+
+
 def scope_ids_held(user: AnyUser, role: str) -> list[int]:
     """The ids of the scopes (groups.roles.ROLE_SCOPE: programmes, organisations, groups
     or funds) in which the user holds `role`, sorted: literal ids a query can use as an
     index condition (`organisation_id IN (…)`) where a subquery on the memberships makes
     PostgreSQL read the whole table first and costs Python to build on every request.
     From the memberships the access rule loaded (`stetapp.access.user_memberships`):
-    free in a request."""
+    free in a request; outside one read afresh (`_memberships`)."""
     if no_access(user):
         return []
     kind = ROLE_SCOPE[Role(role)]
     return sorted(
         {
             held.scope_id
-            for held in user_memberships(user)
+            for held in _memberships(user)
             if held.role == role and held.scope_kind == kind and held.scope_id is not None
         }
     )

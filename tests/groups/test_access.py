@@ -363,3 +363,20 @@ def test_other_objects_are_read_through_their_visible_to(world):
     assert get_in_group_or_404(queryset, user=lead, pk=person.pk, need=Need.EDIT) == person
     with pytest.raises(Http404):
         get_in_group_or_404(queryset, user=_in_request(world, "coordinator"), pk=person.pk)
+
+
+def test_scope_ids_outside_a_request_are_read_afresh(world, django_assert_num_queries):
+    """A script or a task that gives someone a role and asks again with the same user
+    object sees the new role; in a request the memberships the access rule loaded are
+    used, at no query."""
+    from groups.access import organisation_ids_led_by
+    from stetapp.access import user_memberships
+
+    user = UserFactory()
+    user_memberships(user)  # kept on the object, as any earlier check would
+    assert organisation_ids_led_by(user) == []
+    grant_role(user, Role.PROJECT_LEAD, world.org_a)
+    assert organisation_ids_led_by(user) == [world.org_a.pk]
+    in_request = _in_request(world, "lead_a")
+    with django_assert_num_queries(0):
+        assert organisation_ids_led_by(in_request) == [world.org_a.pk]
