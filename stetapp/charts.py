@@ -65,8 +65,7 @@ class Chart:
     id: str
     title: str
     rows: list[ChartRow]
-    width: str
-    bar_height: str
+    width: str  # a full bar's length (the PDF's reporting/pdf/_bars.html scales by it)
     value_heading: str
 
 
@@ -104,7 +103,6 @@ def bar_chart(
         title=title,
         rows=rows,
         width=str(WIDTH),
-        bar_height=str(BAR_HEIGHT),
         value_heading=value_heading,
     )
 
@@ -130,6 +128,7 @@ PAIR_SPACE = 2
 
 # One row's two bars, each on its track: as for ChartRow.bar, built here once.
 _PAIR_HEIGHT = 2 * PAIR_BAR + PAIR_SPACE
+_SECOND_Y = PAIR_BAR + PAIR_SPACE
 _PAIR_SVG = (
     f'<svg class="chart-bar" viewBox="0 0 {WIDTH} {_PAIR_HEIGHT}" width="100%" '
     f'height="{_PAIR_HEIGHT}" preserveAspectRatio="none" focusable="false" '
@@ -156,21 +155,17 @@ class PairedBarRow:
         parts = [format_html(_PAIR_TRACK, 0)]
         if self.first_width != "0":
             parts.append(format_html(_PAIR_BAR, 0, int(self.first_width), PAIR_FIRST))
-        second_y = PAIR_BAR + PAIR_SPACE
-        parts.append(format_html(_PAIR_TRACK, second_y))
+        parts.append(format_html(_PAIR_TRACK, _SECOND_Y))
         if self.second_width != "0":
             colour = PAIR_FLAGGED if self.flagged else PAIR_SECOND
-            parts.append(format_html(_PAIR_BAR, second_y, int(self.second_width), colour))
+            parts.append(format_html(_PAIR_BAR, _SECOND_Y, int(self.second_width), colour))
         return mark_safe(_PAIR_SVG + "".join(parts) + "</svg>")  # noqa: S308 - escaped parts
 
 
 @dataclass(frozen=True)
 class PairedBarChart:
     rows: list[PairedBarRow]
-    width: str
-    height: str  # of one row's SVG: both bars and the space between them
-    bar_height: str
-    second_y: str
+    width: str  # as Chart.width
 
 
 def paired_bar_chart(*, items: Iterable[tuple[str, Decimal, Decimal, bool]]) -> PairedBarChart:
@@ -199,9 +194,6 @@ def paired_bar_chart(*, items: Iterable[tuple[str, Decimal, Decimal, bool]]) -> 
     return PairedBarChart(
         rows=rows,
         width=str(WIDTH),
-        height=str(2 * PAIR_BAR + PAIR_SPACE),
-        bar_height=str(PAIR_BAR),
-        second_y=str(PAIR_BAR + PAIR_SPACE),
     )
 
 
