@@ -385,10 +385,15 @@ def _aware(day: dt.date) -> dt.datetime:
 
 
 def build_grant_report(
-    grant, *, start: dt.date | None = None, end: dt.date | None = None
+    grant,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> GrantReport:
     """The report of `grant` over [start, end] (both days included; by default the
-    grant's period). ValueError when end is before start. REPORT_QUERIES queries."""
+    grant's period) as it stands at `now` (by default the clock). ValueError when end is
+    before start. REPORT_QUERIES queries."""
     grant = Grant.objects.select_related("application__organisation", "application__fund").get(
         pk=grant.pk
     )
@@ -404,7 +409,7 @@ def build_grant_report(
         .order_by("name", "pk")
     )
     ids = [g.pk for g in groups]
-    now = timezone.now()
+    now = now or timezone.now()
     meeting_rows = _meeting_rows(ids, start, end, now)
     held_rows = [r for r in meeting_rows if r["is_held"]]
     return GrantReport(
@@ -428,11 +433,11 @@ def build_grant_report(
         costs=_costs(application, start, end),
         impact=_impact(ids, start, end),
         continuation=_continuation(groups),
-        **_summary(grant, start, end),
+        **period_summary(grant, start=start, end=end),
     )
 
 
-def _summary(grant, start, end) -> dict:
+def period_summary(grant, *, start: dt.date, end: dt.date) -> dict:
     """One query: the project lead's summary and contact line of this very period."""
     row = (
         ReportSummary.objects.filter(grant=grant, start=start, end=end)
