@@ -30,7 +30,7 @@ from stetapp.forms import apply_validation_error
 from stetapp.limits import download_limit
 
 from . import report as reports
-from . import services_report_pdf
+from . import report_page, services_report_pdf
 from .forms_reports import ReportPeriodForm, ReportSummaryForm
 from .models import BatchStatus, StoredReport
 from .services_reports import report_summary_save
@@ -82,35 +82,28 @@ def _period(request, grant) -> tuple[ReportPeriodForm, tuple | None]:
 
 
 def _page(request, grant, form, period, *, status=200, summary_form=None):
-    report = None
+    shown = None
     if period is not None:
-        report = reports.build_grant_report(grant, start=period[0], end=period[1])
-    if summary_form is None and report is not None and _may_write_summary(request.user, grant):
+        shown = report_page.shown_report(grant=grant, start=period[0], end=period[1])
+    if summary_form is None and shown is not None and _may_write_summary(request.user, grant):
         summary_form = ReportSummaryForm(
             initial={
-                "start": report.start,
-                "end": report.end,
-                "text": report.summary,
-                "contact": report.contact or _contact_of(request.user),
+                "start": shown.start,
+                "end": shown.end,
+                "text": shown.summary,
+                "contact": shown.contact or _contact_of(request.user),
             }
         )
     ctx = {
         "grant": grant,
         "form": form,
-        "report": report,
+        "shown": shown,
+        # The built report, when it was built for this view (not when its body was kept).
+        "report": shown.report if shown else None,
         "summary_form": summary_form,
-        "period_query": urlencode(
-            {"start": report.start.isoformat(), "end": report.end.isoformat()}
-        )
-        if report
+        "period_query": urlencode({"start": shown.start.isoformat(), "end": shown.end.isoformat()})
+        if shown
         else "",
-        "breakdowns": [
-            (_("By gender"), report.participants.by_gender),
-            (_("By age at the end of the period"), report.participants.by_age),
-            (_("By community"), report.participants.by_community),
-        ]
-        if report
-        else [],
     }
     return render(request, "reporting/grant_report.html", ctx, status=status)
 

@@ -210,6 +210,9 @@ STETAPP_CALENDAR_FEED_DAYS = 180
 # The programme dashboard's figures are kept this many seconds per programme, filter and
 # language (reporting/selectors_dashboard.py, cached_dashboard); 0 builds them each time.
 STETAPP_DASHBOARD_CACHE_SECONDS = 300
+# The body of a grant's report page is kept this many seconds per grant, period,
+# language and data fingerprint (reporting/report_page.py); 0 builds it each time.
+STETAPP_REPORT_PAGE_CACHE_SECONDS = 300
 
 # /readyz fails when the oldest task waiting in the queue has waited longer than this
 # (the workers are behind or stopped; docs/deployment.md, "Health and readiness").

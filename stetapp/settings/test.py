@@ -12,6 +12,10 @@ STETAPP_MFA_REQUIRED_FOR_STAFF = False
 # Tests change data and look at the dashboard again at once; the cache is tested on its
 # own (tests/reporting/test_dashboard_scale.py).
 STETAPP_DASHBOARD_CACHE_SECONDS = 0
+# Likewise the report page's body: a test that changes a row it wrote in the same
+# transaction leaves the row's version as it was (tests/reporting/test_report_page.py
+# turns it on and writes in savepoints, as requests do).
+STETAPP_REPORT_PAGE_CACHE_SECONDS = 0
 
 # On SQLite the test database is a file (ignored by git), not memory, so that pytest's
 # --reuse-db (in pyproject.toml) keeps it between runs instead of migrating afresh each

@@ -1,0 +1,236 @@
+"""The report page's body, kept while its data is unchanged (docs/decisions.md 68).
+
+Building a grant's report costs its REPORT_QUERIES queries and rendering it about as
+much again, on every view, though most views see data nobody changed since the last.
+The body of the page (everything below the summary: the same for every reader) is kept
+in the cache under a key made of the grant, the period, the language, the day, the code
+and a **data fingerprint**: one query that reads, for every table the report reads, how
+many rows lie within the report's reach and the sum of their PostgreSQL row versions
+(`xmin`, the transaction that wrote the row). An insert or a delete changes the count,
+an update gives the row a new `xmin`: any committed write within reach gives a new key,
+so a kept body never shows figures that changed after it was made. The reach is wider
+than what the report reads (every meeting in the period and two days around it, every
+participant ever enrolled in the grant's groups…), which only costs a rebuild now and
+then. Time is an input too: a meeting that starts counts from that moment, so the key
+holds the start of the next meeting within reach, and the day.
+
+`REACH` names the tables; tests/reporting/test_report_page.py reads the queries of
+`build_grant_report` and fails when it reads a table that is not in it, and changes a
+row of every table to see the key change.
+
+Only on PostgreSQL (SQLite has no row versions: the demo builds every time), and only
+when STETAPP_REPORT_PAGE_CACHE_SECONDS is more than 0. The body holds what the report
+shows: counts, suppressed counts, and quotes only where the storyteller's consent covers
+funders; the PDF keeps the same in private storage (decision 66).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from functools import cache as once
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from funding.models import Grant
+
+from . import report as reports
+
+BODY_TEMPLATE = "reporting/_grant_report_body.html"
+# Raise this when the body changes in a way that neither its templates nor
+# reporting/report.py show (a filter, a selector the report calls): every kept body is
+# then made again. Other code changes wait for the entries to expire.
+LAYOUT = "1"
+_TEMPLATES = (BODY_TEMPLATE, "partials/bar_chart.html", "funding/_budget_against_actual.html")
+
+# Every table the report reads, and the rows of it within one report's reach. `grp` are
+# the groups of the grant's application, `mtg` their meetings in the period and two days
+# around it (the period's bounds are local days), `plans` their continuation plans.
+REACH: dict[str, str] = {
+    "funding_grant": "application_id = %(application)s OR id = %(grant)s",
+    "funding_fundingapplication": (
+        "id = %(application)s OR id IN (SELECT fundingapplication_id FROM"
+        " reporting_continuationplan_follow_up_applications"
+        " WHERE continuationplan_id IN (SELECT id FROM plans))"
+    ),
+    "funding_fund": "TRUE",  # a handful of rows, named on the report and its follow-ups
+    "groups_organisation": "id = %(organisation)s",
+    "funding_fundingapplication_groups": "fundingapplication_id = %(application)s",
+    "groups_group": "id IN (SELECT id FROM grp)",
+    "groups_city": "id IN (SELECT city_id FROM groups_group WHERE id IN (SELECT id FROM grp))",
+    "groups_organisationcommunity": "organisation_id = %(organisation)s",
+    "meetings_meeting": "id IN (SELECT id FROM mtg)",
+    "meetings_attendance": "meeting_id IN (SELECT id FROM mtg)",
+    "meetings_meeting_organisers": "meeting_id IN (SELECT id FROM mtg)",
+    "meetings_idea": "group_id IN (SELECT id FROM grp)",
+    "participants_enrolment": "group_id IN (SELECT id FROM grp)",
+    "participants_participant": (
+        "id IN (SELECT participant_id FROM participants_enrolment"
+        " WHERE group_id IN (SELECT id FROM grp))"
+    ),
+    "participants_consent": (
+        "participant_id IN (SELECT storyteller_id FROM reporting_story"
+        " WHERE group_id IN (SELECT id FROM grp))"
+    ),
+    "funding_volunteerhours": "group_id IN (SELECT id FROM grp)",
+    "funding_budgetline": "application_id = %(application)s",
+    "funding_expense": (
+        "grant_id IN (SELECT id FROM funding_grant WHERE application_id = %(application)s)"
+        " OR budget_line_id IN"
+        " (SELECT id FROM funding_budgetline WHERE application_id = %(application)s)"
+    ),
+    "reporting_story": "group_id IN (SELECT id FROM grp)",
+    "reporting_selectionround": (
+        "selected_id IN (SELECT id FROM reporting_story WHERE group_id IN (SELECT id FROM grp))"
+    ),
+    "reporting_observation": "group_id IN (SELECT id FROM grp)",
+    "reporting_administration": "group_id IN (SELECT id FROM grp)",
+    "reporting_continuationplan": "id IN (SELECT id FROM plans)",
+    "reporting_continuationstep": "plan_id IN (SELECT id FROM plans)",
+    "reporting_continuationplan_follow_up_applications": (
+        "continuationplan_id IN (SELECT id FROM plans)"
+    ),
+    "reporting_reportsummary": "grant_id = %(grant)s",
+}
+
+
+# The sets REACH refers to, for the parameters of `reach_params`.
+REACH_WITH = (
+    "WITH grp AS (SELECT group_id AS id FROM funding_fundingapplication_groups"
+    " WHERE fundingapplication_id = %(application)s),"
+    " mtg AS (SELECT id, starts_at FROM meetings_meeting"
+    " WHERE group_id IN (SELECT id FROM grp)"
+    " AND starts_at >= %(low)s AND starts_at < %(high)s),"
+    " plans AS (SELECT id FROM reporting_continuationplan"
+    " WHERE group_id IN (SELECT id FROM grp))"
+)
+
+
+@once
+def _fingerprint_sql() -> str:
+    # Made of this module's constants only; every value is a query parameter.
+    count = "count(*) || '.' || coalesce(sum(xmin::text::bigint), 0)"
+    parts = ",\n".join(
+        f"(SELECT {count} FROM {table} WHERE {where})"  # noqa: S608
+        for table, where in REACH.items()
+    )
+    next_start = "(SELECT min(starts_at) FROM mtg WHERE starts_at > %(now)s)"
+    return f"{REACH_WITH} SELECT {next_start},\n{parts}"  # noqa: S608
+
+
+def reach_params(*, grant: Grant, start: dt.date, end: dt.date, now: dt.datetime) -> dict:
+    """The parameters of REACH_WITH and REACH for the report of `grant` (with its
+    application) over [start, end] at `now`."""
+    return {
+        "grant": grant.pk,
+        "application": grant.application_id,
+        "organisation": grant.application.organisation_id,
+        "low": dt.datetime.combine(start - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC),
+        "high": dt.datetime.combine(end + dt.timedelta(days=2), dt.time.min, tzinfo=dt.UTC),
+        "now": now,
+    }
+
+
+def data_fingerprint(*, grant: Grant, start: dt.date, end: dt.date, now: dt.datetime) -> str | None:
+    """A digest of every row within reach of the report of `grant` over [start, end] at
+    `now`, and of the next meeting to start; None where the database keeps no row
+    versions (SQLite). One query. `grant` comes with its application."""
+    if connection.vendor != "postgresql":
+        return None
+    params = reach_params(grant=grant, start=start, end=end, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(), params)
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()
+
+
+@once
+def _code_digest() -> str:
+    digest = hashlib.sha256(LAYOUT.encode())
+    digest.update(Path(reports.__file__).read_bytes())
+    for name in _TEMPLATES:
+        template: Any = get_template(name)  # the Django backend's wrapper
+        digest.update(template.template.source.encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownReport:
+    """What the page shows of a report: its period, the summary (not kept: the project
+    lead edits it on this page) and the rendered body. `report` is the built report, or
+    None when the body came from the cache."""
+
+    start: dt.date
+    end: dt.date
+    summary: str
+    contact: str
+    body: SafeString
+    report: reports.GrantReport | None
+
+
+def _render_body(report: reports.GrantReport) -> SafeString:
+    p = report.participants
+    breakdowns = [
+        (_("By gender"), p.by_gender),
+        (_("By age at the end of the period"), p.by_age),
+        (_("By community"), p.by_community),
+    ]
+    return mark_safe(  # noqa: S308 - rendered by the template engine, escaped there
+        render_to_string(BODY_TEMPLATE, {"report": report, "breakdowns": breakdowns})
+    )
+
+
+def shown_report(*, grant: Grant, start: dt.date, end: dt.date) -> ShownReport:
+    """The report of `grant` over [start, end] for the page: its body from the cache when
+    the data fingerprint is the one it was kept under (fingerprint, then the summary: two
+    queries), else built and rendered (and kept): the fingerprint and REPORT_QUERIES."""
+    seconds = settings.STETAPP_REPORT_PAGE_CACHE_SECONDS
+    now = timezone.now()
+    key = None
+    if seconds:
+        version = data_fingerprint(grant=grant, start=start, end=end, now=now)
+        if version is not None:
+            key = ":".join(
+                (
+                    "report-body",
+                    str(grant.pk),
+                    start.isoformat(),
+                    end.isoformat(),
+                    translation.get_language() or settings.LANGUAGE_CODE,
+                    timezone.localdate(now).isoformat(),
+                    _code_digest(),
+                    version,
+                )
+            )
+            kept = cache.get(key)
+            if kept is not None:
+                summary = reports.period_summary(grant, start=start, end=end)
+                return ShownReport(
+                    start=start,
+                    end=end,
+                    summary=summary.get("summary", ""),
+                    contact=summary.get("contact", ""),
+                    body=mark_safe(kept),  # noqa: S308 - rendered by us, see below
+                    report=None,
+                )
+    report = reports.build_grant_report(grant, start=start, end=end, now=now)
+    body = _render_body(report)
+    if key is not None:
+        cache.set(key, str(body), seconds)
+    return ShownReport(
+        start=report.start,
+        end=report.end,
+        summary=report.summary,
+        contact=report.contact,
+        body=body,
+        report=report,
+    )
