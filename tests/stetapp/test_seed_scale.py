@@ -168,6 +168,8 @@ def test_bench_against_measures_both_sides_alternately_and_judges_the_targets(se
         "lead_expenses",
         "dashboard",
         "dashboard_cached",
+        "grant_report",
+        "grant_report_kept",
         "report_build",
     }
     for result in results.values():
@@ -178,6 +180,8 @@ def test_bench_against_measures_both_sides_alternately_and_judges_the_targets(se
     assert results["report_build"]["times_bare_view"] is None
     # The cached dashboard asks fewer queries than the one built on every request.
     assert results["dashboard_cached"]["small_queries"] < results["dashboard"]["small_queries"]
+    # So does the report page whose body is kept while its data is unchanged.
+    assert results["grant_report_kept"]["small_queries"] < results["grant_report"]["small_queries"]
     # The personas made for the run are rolled back with it.
     assert (Group.objects.count(), Attendance.objects.count()) == before
     assert not Membership.objects.filter(user__email__startswith="bench-one-lead-").exists()
