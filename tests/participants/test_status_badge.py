@@ -49,3 +49,56 @@ def test_an_unknown_status_is_light_and_escaped():
     assert _badge("<b>odd</b>", "en") == (
         '<span class="badge rounded-pill text-bg-light border">&lt;b&gt;odd&lt;/b&gt;</span>'
     )
+
+
+# --- a row of the participant list ---------------------------------------------------------
+
+
+def _row(participant, *, status: bool) -> str:
+    from stetapp.templatetags.tables import table_columns
+
+    cols = table_columns(name="Name", phone="Phone <&>", group="Group", status="Status")
+    template = Template(
+        "{% load participant_badges %}{% participant_row participant cols status=status %}"
+    )
+    with translation.override("en"):
+        return template.render(
+            Context({"participant": participant, "cols": cols, "status": status})
+        )
+
+
+def _person(**fields) -> Participant:
+    from groups.models import Group
+
+    person = Participant(pk=7, status="joined", **fields)
+    person.group = Group(name="Group <A>")
+    return person
+
+
+def test_a_row_links_the_name_and_the_phone_and_escapes_every_value():
+    person = _person(full_name="Ayse <b>Demir</b>", phone="06 1111 2222")
+    person.full_view = True
+    assert _row(person, status=True) == (
+        '<tr><th scope="row" class="fw-normal"><a href="/participants/7/">'
+        "Ayse &lt;b&gt;Demir&lt;/b&gt;</a></th>"
+        '<td data-label="Phone &lt;&amp;&gt;"><a href="tel:0611112222">06 1111 2222</a></td>'
+        '<td data-label="Group">Group &lt;A&gt;</td>'
+        '<td data-label="Status"><span class="badge rounded-pill text-bg-success">Joined</span>'
+        "</td></tr>"
+    )
+
+
+def test_a_row_without_a_phone_or_a_full_view_shows_dashes():
+    person = _person(full_name="Ruth", phone="")
+    person.full_view = False
+    row = _row(person, status=True)
+    assert '<td data-label="Phone &lt;&amp;&gt;">—</td>' in row
+    assert '<td data-label="Status">—</td>' in row
+    assert "badge" not in row
+
+
+def test_a_row_has_no_status_cell_for_those_who_see_no_status():
+    person = _person(full_name="Ruth", phone="")
+    row = _row(person, status=False)
+    assert row.count("<td") == 2
+    assert "Status" not in row
