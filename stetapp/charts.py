@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 
 from .suppression import is_hidden, suppress
 
@@ -34,8 +34,9 @@ LABEL_CHARS = 40
 
 
 # One row's bar: the track, and the bar itself unless it has no length. Markup built
-# here, not in the template: the same few attributes for every row of every chart, which
-# the template engine would look up one by one.
+# here, not in the template, like the rows (ChartRow.html, ChartRow.table_row): the same
+# few attributes for every row of every chart, which the template engine would look up
+# one by one.
 _TRACK = (
     f'<svg class="chart-bar" viewBox="0 0 {WIDTH} {BAR_HEIGHT}" width="100%" '
     f'height="{BAR_HEIGHT}" preserveAspectRatio="none" focusable="false" aria-hidden="true" '
@@ -58,6 +59,24 @@ class ChartRow:
         if self.bar_width == "0":
             return mark_safe(_TRACK + "</svg>")  # noqa: S308 - constant markup
         return format_html(_TRACK + _BAR + "</svg>", int(self.bar_width))
+
+    @property
+    def html(self) -> str:
+        """The row as the chart draws it: its short label, its number and its bar."""
+        return format_html(
+            '<div class="chart-row"><span class="chart-label">{}</span>'
+            '<span class="chart-value">{}</span>{}</div>',
+            capfirst(self.short_label),
+            self.display,
+            self.bar,
+        )
+
+    @property
+    def table_row(self) -> str:
+        """The row in the chart's table for screen readers: its full label and number."""
+        return format_html(
+            '<tr><th scope="row">{}</th><td>{}</td></tr>', capfirst(self.label), self.display
+        )
 
 
 @dataclass(frozen=True)
