@@ -3,20 +3,20 @@
 Building a grant's report costs its REPORT_QUERIES queries and rendering it about as
 much again, on every view, though most views see data nobody changed since the last.
 The body of the page (everything below the summary: the same for every reader) is kept
-in the cache under a key made of the grant, the period, the language, the day, the code
-and a **data fingerprint**: one query that reads, for every table the report reads, how
-many rows lie within the report's reach and the sum of their PostgreSQL row versions
-(`xmin`, the transaction that wrote the row). An insert or a delete changes the count,
-an update gives the row a new `xmin`: any committed write within reach gives a new key,
-so a kept body never shows figures that changed after it was made. The reach is wider
-than what the report reads (every meeting in the period and two days around it, every
-participant ever enrolled in the grant's groups…), which only costs a rebuild now and
-then. Time is an input too: a meeting that starts counts from that moment, so the key
-holds the start of the next meeting within reach, and the day.
+in the cache per grant, period and language, with the version it was made for: the day,
+the code and a **data fingerprint**, one query that reads, for every table the report
+reads, how many rows lie within the report's reach and the sum of their PostgreSQL row
+versions (`xmin`, the transaction that wrote the row). An insert or a delete changes
+the count, an update gives the row a new `xmin`: any committed write within reach gives
+a new version, so a kept body never shows figures that changed after it was made. The
+reach is wider than what the report reads (every meeting in the period and two days
+around it, every participant ever enrolled in the grant's groups…), which only costs a
+rebuild now and then. Time is an input too: a meeting that starts counts from that
+moment, so the version holds the start of the next meeting within reach, and the day.
 
 `REACH` names the tables; tests/reporting/test_report_page.py reads the queries of
-`build_grant_report` and fails when it reads a table that is not in it, and changes a
-row of every table to see the key change.
+`build_grant_report` and fails when one reads a table that is not in it, and changes a
+row of every table to see the fingerprint change.
 
 Only on PostgreSQL (SQLite has no row versions: the demo builds every time), and only
 when STETAPP_REPORT_PAGE_CACHE_SECONDS is more than 0. The body holds what the report
@@ -195,37 +195,30 @@ def shown_report(*, grant: Grant, start: dt.date, end: dt.date) -> ShownReport:
     queries), else built and rendered (and kept): the fingerprint and REPORT_QUERIES."""
     seconds = settings.STETAPP_REPORT_PAGE_CACHE_SECONDS
     now = timezone.now()
-    key = None
+    key = version = None
     if seconds:
-        version = data_fingerprint(grant=grant, start=start, end=end, now=now)
-        if version is not None:
-            key = ":".join(
-                (
-                    "report-body",
-                    str(grant.pk),
-                    start.isoformat(),
-                    end.isoformat(),
-                    translation.get_language() or settings.LANGUAGE_CODE,
-                    timezone.localdate(now).isoformat(),
-                    _code_digest(),
-                    version,
-                )
-            )
+        fingerprint = data_fingerprint(grant=grant, start=start, end=end, now=now)
+        if fingerprint is not None:
+            # One entry per report and language, holding the version it was made for: a
+            # new version replaces it, so old bodies do not pile up in the cache.
+            language = translation.get_language() or settings.LANGUAGE_CODE
+            key = f"report-body:{grant.pk}:{start.isoformat()}:{end.isoformat()}:{language}"
+            version = f"{timezone.localdate(now).isoformat()}:{_code_digest()}:{fingerprint}"
             kept = cache.get(key)
-            if kept is not None:
+            if kept is not None and kept[0] == version:
                 summary = reports.period_summary(grant, start=start, end=end)
                 return ShownReport(
                     start=start,
                     end=end,
                     summary=summary.get("summary", ""),
                     contact=summary.get("contact", ""),
-                    body=mark_safe(kept),  # noqa: S308 - rendered by us, see below
+                    body=mark_safe(kept[1]),  # noqa: S308 - rendered by us, see below
                     report=None,
                 )
     report = reports.build_grant_report(grant, start=start, end=end, now=now)
     body = _render_body(report)
     if key is not None:
-        cache.set(key, str(body), seconds)
+        cache.set(key, (version, str(body)), seconds)
     return ShownReport(
         start=report.start,
         end=report.end,

@@ -236,6 +236,16 @@ def test_a_new_held_meeting_is_shown_at_once(filled, kept):
     assert _body(second) != _body(first)
 
 
+def test_a_new_version_replaces_the_kept_body(filled, kept):
+    reader = Reader(filled)
+    with transaction.atomic():
+        MeetingFactory(group=filled.group_a1, day=dt.date(2026, 4, 7), status="held")
+    assert reader.get().context["report"] is not None
+    # One entry per report and language, whatever the number of versions it went through.
+    keys = [key for key in cache._cache if "report-body" in key]  # LocMemCache's own
+    assert len(keys) == 1
+
+
 def test_each_language_has_its_own_body(filled, kept):
     english = _body(Reader(filled, "funder", "en").get())
     dutch = _body(Reader(filled, "coordinator", "nl").get())
@@ -256,8 +266,8 @@ def test_a_saved_summary_is_shown_at_once(filled, kept):
 
 def test_a_write_while_the_report_is_built_is_not_hidden(filled, kept):
     # The fingerprint is read before the report is built: a write in between is in the
-    # body kept under the older key, and the next view, under the newer key, builds
-    # again. A kept body may be newer than its key, never older.
+    # body kept under the older version, and the next view, with the newer one, builds
+    # again. A kept body may be newer than its version, never older.
     grant = _grant(filled)
     build = reports.build_grant_report
 
