@@ -189,41 +189,88 @@ def _render_body(report: reports.GrantReport) -> SafeString:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class KeptEntry:
+    """Where something made from a report is kept (`key`: one entry per report, language
+    and kind) and the version it must have been made for to be used: the day, the code
+    and the data fingerprint. Entries live `seconds`."""
+
+    key: str
+    version: str
+    seconds: int
+
+
+def kept_entry(
+    kind: str,
+    *,
+    grant: Grant,
+    start: dt.date,
+    end: dt.date,
+    language: str,
+    now: dt.datetime,
+    code: str = "",
+) -> KeptEntry | None:
+    """The cache entry for `kind` ("body", "pdf"…) of the report of `grant` over [start,
+    end] in `language` as it stands at `now` (one query: the data fingerprint); `code`
+    digests whatever else the kept value is made from. None when nothing is kept (the
+    setting is 0, or the database keeps no row versions)."""
+    seconds = settings.STETAPP_REPORT_PAGE_CACHE_SECONDS
+    if not seconds:
+        return None
+    fingerprint = data_fingerprint(grant=grant, start=start, end=end, now=now)
+    if fingerprint is None:
+        return None
+    day = timezone.localdate(now).isoformat()
+    return KeptEntry(
+        key=f"report-{kind}:{grant.pk}:{start.isoformat()}:{end.isoformat()}:{language}",
+        version=f"{day}:{_code_digest()}:{code}:{fingerprint}",
+        seconds=seconds,
+    )
+
+
+def kept_value(entry: KeptEntry | None) -> Any:
+    """The value kept in `entry` for its version, or None."""
+    if entry is None:
+        return None
+    kept = cache.get(entry.key)
+    if kept is None or kept[0] != entry.version:
+        return None
+    return kept[1]
+
+
+def keep(entry: KeptEntry | None, value: Any) -> None:
+    """Keep `value` in `entry` for its version, replacing whatever the entry held: old
+    versions do not pile up in the cache."""
+    if entry is not None:
+        cache.set(entry.key, (entry.version, value), entry.seconds)
+
+
 def shown_report(*, grant: Grant, start: dt.date, end: dt.date) -> ShownReport:
     """The report of `grant` over [start, end] for the page: its body from the cache when
-    the data fingerprint is the one it was kept under (fingerprint, then the summary: two
+    the data fingerprint is the one it was kept for (fingerprint, then the summary: two
     queries), else built and rendered (and kept): the fingerprint and REPORT_QUERIES."""
-    seconds = settings.STETAPP_REPORT_PAGE_CACHE_SECONDS
     now = timezone.now()
-    key = version = None
-    if seconds:
-        fingerprint = data_fingerprint(grant=grant, start=start, end=end, now=now)
-        if fingerprint is not None:
-            # One entry per report and language, holding the version it was made for: a
-            # new version replaces it, so old bodies do not pile up in the cache.
-            language = translation.get_language() or settings.LANGUAGE_CODE
-            key = f"report-body:{grant.pk}:{start.isoformat()}:{end.isoformat()}:{language}"
-            version = f"{timezone.localdate(now).isoformat()}:{_code_digest()}:{fingerprint}"
-            kept = cache.get(key)
-            if kept is not None and kept[0] == version:
-                summary = reports.period_summary(grant, start=start, end=end)
-                return ShownReport(
-                    start=start,
-                    end=end,
-                    summary=summary.get("summary", ""),
-                    contact=summary.get("contact", ""),
-                    body=mark_safe(kept[1]),  # noqa: S308 - rendered by us, see below
-                    report=None,
-                )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    entry = kept_entry("body", grant=grant, start=start, end=end, language=language, now=now)
+    body = kept_value(entry)
+    if body is not None:
+        summary = reports.period_summary(grant, start=start, end=end)
+        return ShownReport(
+            start=start,
+            end=end,
+            summary=summary.get("summary", ""),
+            contact=summary.get("contact", ""),
+            body=mark_safe(body),  # noqa: S308 - rendered by _render_body
+            report=None,
+        )
     report = reports.build_grant_report(grant, start=start, end=end, now=now)
-    body = _render_body(report)
-    if key is not None:
-        cache.set(key, (version, str(body)), seconds)
+    rendered = _render_body(report)
+    keep(entry, str(rendered))
     return ShownReport(
         start=report.start,
         end=report.end,
         summary=report.summary,
         contact=report.contact,
-        body=body,
+        body=rendered,
         report=report,
     )

@@ -133,6 +133,38 @@ def pdf_request(*, report, language: str, asked_at: dt.datetime | None = None) -
     return stored
 
 
+def pdf_for(*, grant: Grant, start: dt.date, end: dt.date, language: str) -> StoredReport:
+    """The stored PDF of the report of `grant` (with its application) over [start, end]
+    in `language`, queued when it is not made yet (`pdf_request`). Which version is
+    current is kept per report and language while the report's data fingerprint stays
+    the same (reporting/report_page.py, docs/decisions.md 68): then a made PDF is found
+    with two queries (the fingerprint and the row) instead of building the report."""
+    from . import report as reports
+    from . import report_page
+
+    now = timezone.now()
+    entry = report_page.kept_entry(
+        "pdf",
+        grant=grant,
+        start=start,
+        end=end,
+        language=language,
+        now=now,
+        code=f"{LAYOUT}:{_templates_digest()}",
+    )
+    version = report_page.kept_value(entry)
+    if version is not None:
+        stored = StoredReport.objects.filter(
+            grant_id=grant.pk, start=start, end=end, language=language, version=version
+        ).first()
+        if stored is not None and stored.status == BatchStatus.DONE:
+            return stored
+    report = reports.build_grant_report(grant, start=start, end=end, now=now)
+    stored = pdf_request(report=report, language=language)
+    report_page.keep(entry, stored.version)
+    return stored
+
+
 def pdf_run(stored_id: str) -> StoredReport | None:
     """Make the PDF of one StoredReport (the task's work). The report is built again; when
     its data changed since it was asked for, the PDF is stored under the new version and

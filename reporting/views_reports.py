@@ -168,8 +168,9 @@ def grant_report_pdf(request, pk):
     form, period = _period(request, grant)
     if period is None:
         return _page(request, grant, form, None, status=400)
-    report = reports.build_grant_report(grant, start=period[0], end=period[1])
-    stored = services_report_pdf.pdf_request(report=report, language=translation.get_language())
+    stored = services_report_pdf.pdf_for(
+        grant=grant, start=period[0], end=period[1], language=translation.get_language()
+    )
     data = services_report_pdf.stored_bytes(stored)
     if data is not None:
         return _file_response(data, filename=stored.filename, content_type="application/pdf")

@@ -483,3 +483,59 @@ def test_a_row_made_again_replaces_its_own_file(world, queued_only):
     assert stored.file.name == f"reports/pdf/{stored.pk}.pdf"
     with stored.file.open("rb") as handle:
         assert handle.read() != b"%PDF-half"
+
+
+# --- which version is current, kept while the data fingerprint stays (decision 68) -------
+
+KEPT = override_settings(STETAPP_REPORT_PAGE_CACHE_SECONDS=300)
+
+
+@pytest.fixture
+def kept_versions():
+    from django.core.cache import cache
+
+    cache.clear()
+    with KEPT:
+        yield
+    cache.clear()
+
+
+def test_a_made_pdf_is_found_without_building_the_report(
+    world, kept_versions, django_assert_num_queries
+):
+    client = world.client_for("funder")
+    first = client.get(pdf_url(world.grant_a))
+    assert first.status_code == 200
+    # session, user, roles, the grant; the data fingerprint and the stored row.
+    with django_assert_num_queries(6):
+        again = client.get(pdf_url(world.grant_a))
+    assert again.content == first.content
+
+
+def test_new_data_is_never_served_from_the_kept_version(world, kept_versions):
+    from django.db import transaction
+
+    client = world.client_for("funder")
+    first = client.get(pdf_url(world.grant_a))
+    old = StoredReport.objects.get()
+    with transaction.atomic():
+        Attendance.objects.create(
+            meeting=world.meeting_a1, participant=world.participant_a1, status="present"
+        )
+    second = client.get(pdf_url(world.grant_a))
+    assert second.status_code == 200
+    new = StoredReport.objects.get()  # the old version and its file were removed
+    assert new.version != old.version
+    assert second.content != first.content
+    with translation.override("en"):
+        assert new.version == version_of(world.grant_a)
+
+
+def test_a_kept_version_still_being_made_is_asked_for_again(world, kept_versions, queued_only):
+    client = world.client_for("funder")
+    assert client.get(pdf_url(world.grant_a)).status_code == 202
+    # The version is known but not made: the report is built and the row found; the task
+    # is not queued twice.
+    assert client.get(pdf_url(world.grant_a)).status_code == 202
+    assert StoredReport.objects.get().status == BatchStatus.QUEUED
+    assert len(queued_only.results) == 1
