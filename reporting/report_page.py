@@ -154,12 +154,21 @@ def data_fingerprint(*, grant: Grant, start: dt.date, end: dt.date, now: dt.date
 
 
 @once
+def templates_digest(names: tuple[str, ...]) -> str:
+    """A SHA-256 of the source of the templates `names`, in that order: what is made
+    from them is made again when one changes (this module, services_report_pdf)."""
+    digest = hashlib.sha256()
+    for name in names:
+        template: Any = get_template(name)  # the Django backend's wrapper
+        digest.update(template.template.source.encode())
+    return digest.hexdigest()
+
+
+@once
 def _code_digest() -> str:
     digest = hashlib.sha256(LAYOUT.encode())
     digest.update(Path(reports.__file__).read_bytes())
-    for name in _TEMPLATES:
-        template: Any = get_template(name)  # the Django backend's wrapper
-        digest.update(template.template.source.encode())
+    digest.update(templates_digest(_TEMPLATES).encode())
     return digest.hexdigest()[:16]
 
 

@@ -24,18 +24,16 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
-from functools import cache
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from funding.models import Grant
 from stetapp.logs import enqueue
 
+from . import report_page
 from .models import BatchStatus, StoredReport
 
 logger = logging.getLogger(__name__)
@@ -61,15 +59,6 @@ KEEP_DAYS = 30
 REFRESH_DAYS = 7
 
 
-@cache
-def _templates_digest() -> str:
-    digest = hashlib.sha256()
-    for name in PDF_TEMPLATES:
-        template: Any = get_template(name)  # the Django backend's wrapper
-        digest.update(template.template.source.encode())
-    return digest.hexdigest()
-
-
 def report_version(report, language: str) -> str:
     """The data version of `report` (a reporting.report.GrantReport) in `language`: a
     SHA-256 of everything the PDF is made from. `made_on` is replaced by the last day
@@ -77,7 +66,7 @@ def report_version(report, language: str) -> str:
     one gets a new version each day (it counts one more day)."""
     content = dataclasses.replace(report, made_on=report.counted_until)
     digest = hashlib.sha256()
-    for part in (LAYOUT, language, _templates_digest(), repr(content)):
+    for part in (LAYOUT, language, report_page.templates_digest(PDF_TEMPLATES), repr(content)):
         digest.update(part.encode())
         digest.update(b"\x00")
     return digest.hexdigest()
@@ -140,7 +129,6 @@ def pdf_for(*, grant: Grant, start: dt.date, end: dt.date, language: str) -> Sto
     the same (reporting/report_page.py, docs/decisions.md 68): then a made PDF is found
     with two queries (the fingerprint and the row) instead of building the report."""
     from . import report as reports
-    from . import report_page
 
     now = timezone.now()
     entry = report_page.kept_entry(
@@ -150,7 +138,7 @@ def pdf_for(*, grant: Grant, start: dt.date, end: dt.date, language: str) -> Sto
         end=end,
         language=language,
         now=now,
-        code=f"{LAYOUT}:{_templates_digest()}",
+        code=f"{LAYOUT}:{report_page.templates_digest(PDF_TEMPLATES)}",
     )
     version = report_page.kept_value(entry)
     if version is not None:
