@@ -51,8 +51,17 @@ from psycopg import sql
 DRILL_SUFFIX = "_drill"
 SMOKE_MARKER = "BACKUP-DRILL-SMOKE "
 
-# Django's own keys in DATABASES[...]["OPTIONS"]; the others are libpq parameters.
-_DJANGO_OPTIONS = {"isolation_level", "server_side_binding", "pool", "assume_role"}
+# Keys in DATABASES[...]["OPTIONS"] that Django or psycopg read themselves (psycopg's
+# `prepare_threshold`: stetapp/settings/base.py); the others are libpq parameters.
+_DJANGO_OPTIONS = {
+    "isolation_level",
+    "server_side_binding",
+    "pool",
+    "assume_role",
+    "prepare_threshold",
+    "cursor_factory",
+    "context",
+}
 
 
 class DrillError(Exception):

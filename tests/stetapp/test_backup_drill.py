@@ -35,6 +35,32 @@ def test_the_drill_refuses_sqlite(monkeypatch):
         call_command("backup_drill", stdout=io.StringIO())
 
 
+def test_the_connection_string_leaves_out_what_django_and_psycopg_read_themselves():
+    # Prepared statements are psycopg's, not libpq's: pg_dump would refuse the option.
+    settings_dict = {
+        "HOST": "db.example.invalid",
+        "PORT": 5433,
+        "USER": "stet",
+        "PASSWORD": "not-in-the-string",
+        "OPTIONS": {
+            "server_side_binding": True,
+            "prepare_threshold": 2,
+            "isolation_level": 1,
+            "sslmode": "require",
+        },
+    }
+
+    conninfo = psycopg.conninfo.conninfo_to_dict(backup_drill._conninfo(settings_dict, "stetapp"))
+
+    assert conninfo == {
+        "dbname": "stetapp",
+        "host": "db.example.invalid",
+        "port": "5433",
+        "user": "stet",
+        "sslmode": "require",
+    }
+
+
 @pytest.fixture(scope="module")
 def _restore_migration_data(django_db_setup, django_db_blocker):
     """After this module, put back what the migrations loaded (the transactional tests

@@ -1,0 +1,178 @@
+"""A query built with the ORM once per process and shape, then run with new values
+(stetapp/compiled.py): the same rows as the queryset, one query per call, compiled again
+only for a new shape, and a clear error for a query that would keep a value for good."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings.models import Meeting
+from stetapp import compiled
+from stetapp.compiled import CompiledQuery
+from tests.factories import MeetingFactory
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="compiled once on PostgreSQL only; elsewhere the queryset runs as usual",
+)
+
+AMSTERDAM = timezone.get_default_timezone()
+
+
+def _meetings(*, group_ids, since, until, title):
+    return (
+        Meeting.objects.filter(group_id__in=group_ids, starts_at__gte=since, starts_at__lt=until)
+        .exclude(status="cancelled")
+        .exclude(change_reason=title)
+        .order_by("starts_at", "pk")
+        .values_list("pk", "group_id")
+    )
+
+
+class Counted:
+    """`_meetings`, counting its builds."""
+
+    def __init__(self, build=_meetings):
+        self.build = build
+        self.builds = 0
+        self.__qualname__ = build.__qualname__
+
+    def __call__(self, **values):
+        self.builds += 1
+        return self.build(**values)
+
+
+def _at(day: int) -> dt.datetime:
+    return dt.datetime(2026, 3, day, 10, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def meetings(world):
+    a1, a2, b1 = world.group_a1, world.group_a2, world.group_b1
+    made = [
+        MeetingFactory(group=a1, day=dt.date(2026, 3, 10)),
+        MeetingFactory(group=a2, day=dt.date(2026, 3, 11)),
+        MeetingFactory(group=b1, day=dt.date(2026, 3, 12)),
+        MeetingFactory(group=a1, day=dt.date(2026, 3, 20)),
+        MeetingFactory(group=a1, day=dt.date(2026, 3, 13), status="cancelled"),
+    ]
+    return a1, a2, b1, made
+
+
+CASES = [
+    # (groups by letter, since day, until day)
+    ("a1", 1, 31),
+    ("a1 a2", 1, 31),
+    ("a1 a2 b1", 11, 21),
+    ("a2 b1", 12, 13),
+    ("b1 a1", 1, 11),
+]
+
+
+@pytest.mark.django_db
+def test_the_rows_are_those_of_the_queryset_for_every_shape_and_value(meetings):
+    a1, a2, b1, _made = meetings
+    groups = {"a1": a1.pk, "a2": a2.pk, "b1": b1.pk}
+    query = CompiledQuery(_meetings)
+    for letters, since, until in CASES * 2:  # twice: the second round reuses the shapes
+        values = {
+            "group_ids": [groups[letter] for letter in letters.split()],
+            "since": _at(since),
+            "until": _at(until),
+            "title": "not this",
+        }
+        assert query.rows(**values) == list(_meetings(**values)), (letters, since, until)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_shape_is_built_twice_once_and_then_sent_as_one_query(meetings):
+    a1, a2, b1, made = meetings
+    counted = Counted()
+    query = CompiledQuery(counted)
+    values = {"since": _at(1), "until": _at(31), "title": "not this"}
+
+    query.rows(group_ids=[a1.pk], **values)
+    assert counted.builds == 2  # with two sets of stand-ins, to trace the values
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = query.rows(group_ids=[a2.pk], **values)
+    assert counted.builds == 2  # same shape: not built again
+    assert len(captured) == 1
+    assert rows == [(made[1].pk, a2.pk)]
+
+    query.rows(group_ids=[a1.pk, b1.pk], **values)
+    assert counted.builds == 4  # a new shape: two ids
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_kept_shapes_are_bounded(meetings, monkeypatch):
+    a1, *_rest = meetings
+    monkeypatch.setattr(compiled, "MAX_SHAPES", 2)
+    query = CompiledQuery(_meetings)
+    values = {"since": _at(1), "until": _at(31), "title": "not this"}
+    for length in (1, 2, 3):
+        query.rows(group_ids=[a1.pk] * length, **values)
+    assert len(query._shapes) <= 2
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_query_that_derives_a_date_from_its_values_is_refused(world):
+    def derived(*, group_ids, until):
+        return Meeting.objects.filter(
+            group_id__in=group_ids, starts_at__gte=until - dt.timedelta(days=30)
+        ).values_list("pk")
+
+    with pytest.raises(ValueError, match="pass every value that varies"):
+        CompiledQuery(derived).rows(group_ids=[world.group_a1.pk], until=_at(31))
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_query_that_reads_the_clock_itself_is_refused(world):
+    def clock(*, group_ids):
+        return Meeting.objects.filter(
+            group_id__in=group_ids, starts_at__lte=timezone.now()
+        ).values_list("pk")
+
+    with pytest.raises(ValueError, match="pass every value that varies"):
+        CompiledQuery(clock).rows(group_ids=[world.group_a1.pk])
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_value_the_query_does_not_use_is_refused(world):
+    def unused(*, group_ids, since):
+        return Meeting.objects.filter(group_id__in=group_ids).values_list("pk")
+
+    with pytest.raises(ValueError, match=r"values not in the query: \[\('since', None\)\]"):
+        CompiledQuery(unused).rows(group_ids=[world.group_a1.pk], since=_at(1))
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_an_empty_list_and_a_bool_are_refused(world):
+    query = CompiledQuery(_meetings)
+    with pytest.raises(ValueError, match="group_ids is an empty list"):
+        query.rows(group_ids=[], since=_at(1), until=_at(31), title="")
+    with pytest.raises(TypeError, match="a bool is a constant"):
+        query.rows(group_ids=[world.group_a1.pk], since=_at(1), until=_at(31), title=True)
+
+
+@pytest.mark.django_db
+def test_elsewhere_than_postgresql_the_queryset_runs_as_usual(meetings, monkeypatch):
+    a1, _a2, _b1, made = meetings
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    counted = Counted()
+    query = CompiledQuery(counted)
+    values = {"group_ids": [a1.pk], "since": _at(5), "until": _at(31), "title": "not this"}
+
+    assert query.rows(**values) == [(made[0].pk, a1.pk), (made[3].pk, a1.pk)]
+    assert query.rows(**values) == [(made[0].pk, a1.pk), (made[3].pk, a1.pk)]
+    assert counted.builds == 2  # once per call, with the real values
+    assert query._shapes == {}
