@@ -65,6 +65,14 @@ def _stand_in(kind: object, number: int) -> object:
     raise TypeError(f"no stand-in for a value of type {type(kind).__name__}")
 
 
+def _kind(value: object) -> type:
+    """Which stand-ins a value takes: they are numbered per kind."""
+    for kind in (bool, dt.datetime, dt.date, int, str):
+        if isinstance(value, kind):
+            return kind
+    return type(value)
+
+
 class CompiledQuery:
     """`build(**values)` → a queryset; `rows(**values)` → its rows, compiled once per
     shape (see the module's docstring)."""
@@ -132,21 +140,28 @@ class CompiledQuery:
     ) -> tuple[str, list[Any], dict[tuple[type, object], tuple[str, int | None]]]:
         stand_ins: dict[str, Value] = {}
         where: dict[tuple[type, object], tuple[str, int | None]] = {}
-        number = offset
+        # Numbered per kind: a list of 10,000 ids must not push a date's stand-in past
+        # the year 9999 (dates count from the year 1001).
+        numbers: dict[type, int] = {}
+
+        def next_stand_in(value: object) -> object:
+            kind = _kind(value)
+            number = numbers.get(kind, offset)
+            numbers[kind] = number + 1
+            return _stand_in(value, number)
+
         for name, value in sorted(values.items()):
             if isinstance(value, list | tuple):
                 if not value:
                     raise ValueError(f"{self._name}: {name} is an empty list")
                 items = []
                 for index, item in enumerate(value):
-                    stand_in = _stand_in(item, number)
-                    number += 1
+                    stand_in = next_stand_in(item)
                     where[_key(stand_in)] = (name, index)
                     items.append(stand_in)
                 stand_ins[name] = items  # type: ignore[assignment]
             else:
-                stand_in = _stand_in(value, number)
-                number += 1
+                stand_in = next_stand_in(value)
                 where[_key(stand_in)] = (name, None)
                 stand_ins[name] = stand_in  # type: ignore[assignment]
         queryset = self.build(**stand_ins)

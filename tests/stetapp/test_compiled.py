@@ -110,6 +110,19 @@ def test_a_shape_is_built_twice_once_and_then_sent_as_one_query(meetings):
 
 @postgresql_only
 @pytest.mark.django_db
+def test_a_list_of_ten_thousand_ids_leaves_the_dates_their_stand_ins(meetings):
+    """The site administrator of a national programme reaches every group: 10,000 ids
+    and two dates in one call (the dates' stand-ins are counted apart from the ids')."""
+    a1, _a2, _b1, made = meetings
+    ids = [a1.pk, *range(10**9, 10**9 + 9_999)]
+    values = {"group_ids": ids, "since": _at(1), "until": _at(31), "title": "not this"}
+    rows = CompiledQuery(_meetings).rows(**values)
+    assert rows == list(_meetings(**values))
+    assert {(made[0].pk, a1.pk), (made[3].pk, a1.pk)} <= set(rows)
+
+
+@postgresql_only
+@pytest.mark.django_db
 def test_the_kept_shapes_are_bounded(meetings, monkeypatch):
     a1, *_rest = meetings
     monkeypatch.setattr(compiled, "MAX_SHAPES", 2)
