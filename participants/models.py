@@ -14,6 +14,8 @@ personal data (reference.md §6). Rules that hold everywhere:
 """
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -70,6 +72,45 @@ class FunnelStatus(models.TextChoices):
 FUNNEL_ORDER = list(FunnelStatus)
 
 
+@dataclass(frozen=True)
+class ParticipantScope:
+    """The group ids that decide which participants a user sees (`visible_ids`)."""
+
+    reached: list[int]  # groups the user leads or works in: the people recruited for them
+    staff: list[int]  # groups the user works in: also everyone ever enrolled in them
+
+
+def participant_scope(user) -> ParticipantScope | None:
+    """The user's `ParticipantScope`, from the scope resolved once per request
+    (groups.access.group_ids_for); None for the site administrator, who sees everyone.
+    Empty for those who see no participant (coordinators, funders, the signed out)."""
+    if no_access(user):
+        return ParticipantScope(reached=[], staff=[])
+    if user.is_superuser:
+        return None
+    return ParticipantScope(
+        reached=group_ids_for(user, roles=GROUP_STAFF | {Role.PROJECT_LEAD}),
+        staff=group_ids_for(user, roles=GROUP_STAFF),
+    )
+
+
+def visible_ids(*, reached: Sequence[int], staff: Sequence[int]) -> models.QuerySet:
+    """The ids of the participants a `ParticipantScope` sees, as a subquery: recruited
+    for a group in `reached`, or ever enrolled in a group in `staff`. The one rule behind
+    `visible_in_scope`, taking the ids as values so that a compiled query
+    (stetapp/compiled.py) can pass them in.
+
+    Always an IN over a subquery, even for a lead who works in no group: with a plain
+    `group_id IN (…)` PostgreSQL joins a list's groups by hashing the whole groups table
+    (2.9 ms at 10,000 groups against 0.5 ms; docs/decisions.md 57)."""
+    own = Participant.objects.filter(group_id__in=reached).order_by().values("pk")
+    if staff:
+        own = own.union(
+            Enrolment.objects.filter(group_id__in=staff).order_by().values("participant_id")
+        )
+    return own
+
+
 class ParticipantQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Participants the user may see.
@@ -102,25 +143,12 @@ class ParticipantQuerySet(HistoryQuerySet):
         are an index condition, and the IN over a UNION lets the database start from
         the user's own people instead of reading everyone first (docs/decisions.md,
         decision 57)."""
-        if no_access(user):
-            return self.none()
-        if user.is_superuser:
+        scope = participant_scope(user)
+        if scope is None:
             return self.all()
-        reached = group_ids_for(user, roles=GROUP_STAFF | {Role.PROJECT_LEAD})
-        if not reached:
+        if not scope.reached:
             return self.none()
-        staff_groups = group_ids_for(user, roles=GROUP_STAFF)
-        # Always an IN over a subquery, even for a lead who works in no group: with a
-        # plain `group_id IN (…)` PostgreSQL joins the list's groups by hashing the whole
-        # groups table (2.9 ms at 10,000 groups against 0.5 ms; docs/decisions.md 57).
-        own = Participant.objects.filter(group_id__in=reached).order_by().values("pk")
-        if staff_groups:
-            own = own.union(
-                Enrolment.objects.filter(group_id__in=staff_groups)
-                .order_by()
-                .values("participant_id")
-            )
-        return self.filter(pk__in=own)
+        return self.filter(pk__in=visible_ids(reached=scope.reached, staff=scope.staff))
 
     def editable_by(self, user):
         """Participants whose record the user may change: project leads of the

@@ -100,6 +100,24 @@ def test_absences_in_a_group_the_user_does_not_keep_do_not_count(world):
     assert names(world.users["facilitator_a1"]) == []
 
 
+def test_only_those_the_user_may_see_are_listed_and_counted(world):
+    """Someone recruited for another organisation's group who joined A1: the facilitator
+    of A1 sees them (enrolled in a group they work in), the lead of A does not (recruited
+    for a group they do not lead; participants.models.visible_ids). The number on the
+    home page is the length of the list."""
+    from meetings.selectors_attendance import people_to_call_count
+
+    guest = participant_in(world.group_b1, full_name="From Elsewhere")
+    EnrolmentFactory(participant=guest, group=world.group_a1)
+    own = participant_in(world.group_a1, full_name="Own Member")
+    meeting(world.group_a1, days_ago(14), {guest: "absent", own: "absent"})
+    meeting(world.group_a1, days_ago(7), {guest: "absent", own: "absent"})
+    assert names(world.users["facilitator_a1"]) == ["Own Member", "From Elsewhere"]
+    assert people_to_call_count(user=world.users["facilitator_a1"]) == 2
+    assert names(world.users["lead_a"]) == ["Own Member"]
+    assert people_to_call_count(user=world.users["lead_a"]) == 1
+
+
 def test_a_facilitator_of_two_groups_gets_both(world):
     facilitator = world.users["facilitator_a1"]
     grant_role(facilitator, Role.FACILITATOR, world.group_a2)
