@@ -122,14 +122,12 @@ def home_section(*, user: Any, roles: frozenset[str]) -> dict[str, Any]:
     if not roles & GROUP_WORKERS:
         return {}
     today = timezone.localdate()
-    next_meetings = list(selectors_planning.upcoming_meetings_for(user=user)[:8])
+    next_meetings = selectors_planning.upcoming_meetings_for(user=user)
     for meeting in next_meetings:
         meeting.is_today = meeting.date == today  # type: ignore[attr-defined]  # for the template
     # Keepers write the record too: a meeting with marks but no record is still to do.
-    to_record = list(
-        selectors_planning.meetings_to_record_for(
-            user=user, with_record=bool(roles & GROUP_KEEPERS)
-        )[:8]
+    to_record = selectors_planning.meetings_to_record_for(
+        user=user, with_record=bool(roles & GROUP_KEEPERS)
     )
     ctx: dict[str, Any] = {
         "next_meetings": next_meetings,

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from groups.access import Need, group_ids_for
 from groups.models import Group
+from stetapp.compiled import CompiledQuery
 
 from .models import Attendance, CalendarEvent, GroupBreak, Meeting, MeetingStatus
 
@@ -134,32 +136,27 @@ def calendar_conflicts(
 _LISTED = ("group_id", "venue_id", "starts_at", "status", "group__name")
 
 
-def upcoming_meetings_for(*, user, days: int = 14) -> QuerySet[Meeting]:
-    """The next meetings of the groups the user works in (facilitator's home page),
-    filtered by the user's group ids first (docs/decisions.md, decision 57)."""
-    now = timezone.now()
+# How many meetings each list of the home page shows. A constant of the compiled queries
+# below: Django writes a LIMIT into the SQL itself, not as a parameter.
+HOME_MEETINGS = 8
+
+
+def _upcoming_query(*, group_ids: list[int], now: dt.datetime, until: dt.datetime) -> QuerySet:
     return (
-        Meeting.objects.filter(group_id__in=group_ids_for(user, need=Need.WORK))
+        Meeting.objects.filter(group_id__in=group_ids)
         .exclude(status=MeetingStatus.CANCELLED)
-        .filter(starts_at__gte=now, starts_at__lte=now + dt.timedelta(days=days))
+        .filter(starts_at__gte=now, starts_at__lte=until)
         .select_related("group", "venue")
         .only(*_LISTED, "venue__name")
-        .order_by("starts_at")
+        .order_by("starts_at")[:HOME_MEETINGS]
     )
 
 
-def meetings_to_record_for(*, user, with_record: bool = False) -> QuerySet[Meeting]:
-    """Started meetings of the user's groups still to record, most recent first, each
-    with `has_marks`: nobody marked attendance yet, or (`with_record`, for those who
-    write the record) marked but the record of what happened is not saved yet.
-
-    A page's cost is bounded by what it shows (docs/decisions.md, decision 57): the
-    user's group ids first (`group_id IN (…)`, resolved once per request), and "no marks"
-    is NOT EXISTS on the meeting's marks, never a NOT IN over all attendance."""
+def _to_record_query(*, group_ids: list[int], now: dt.datetime, with_record: bool) -> QuerySet:
     marks = Attendance.objects.filter(meeting_id=OuterRef("pk"))
     meetings = (
-        Meeting.objects.filter(group_id__in=group_ids_for(user, need=Need.WORK))
-        .started()
+        Meeting.objects.filter(group_id__in=group_ids)
+        .started(now)
         .filter(status=MeetingStatus.PLANNED)
         .annotate(has_marks=Exists(marks))
         .select_related("group")
@@ -168,4 +165,43 @@ def meetings_to_record_for(*, user, with_record: bool = False) -> QuerySet[Meeti
     )
     if not with_record:
         meetings = meetings.filter(~Exists(marks))
-    return meetings
+    return meetings[:HOME_MEETINGS]
+
+
+# Compiled once per process and shape (stetapp/compiled.py, docs/decisions.md 70): the
+# home page's two meeting lists cost more to build than to run.
+_UPCOMING = CompiledQuery(_upcoming_query)
+# One per kind of list: a flag that changes the query's shape is not a value to pass.
+_TO_RECORD = {
+    with_record: CompiledQuery(partial(_to_record_query, with_record=with_record))
+    for with_record in (False, True)
+}
+
+
+def upcoming_meetings_for(*, user, days: int = 14) -> list[Meeting]:
+    """The next `HOME_MEETINGS` meetings of the groups the user works in, in the next
+    `days` days (facilitator's home page), filtered by the user's group ids first
+    (docs/decisions.md, decision 57), with their group's and venue's names."""
+    group_ids = group_ids_for(user, need=Need.WORK)
+    if not group_ids:
+        return []
+    now = timezone.now()
+    return _UPCOMING.objects(  # type: ignore[return-value]
+        group_ids=group_ids, now=now, until=now + dt.timedelta(days=days)
+    )
+
+
+def meetings_to_record_for(*, user, with_record: bool = False) -> list[Meeting]:
+    """The `HOME_MEETINGS` most recent started meetings of the user's groups still to
+    record, each with `has_marks`: nobody marked attendance yet, or (`with_record`, for those who
+    write the record) marked but the record of what happened is not saved yet.
+
+    A page's cost is bounded by what it shows (docs/decisions.md, decision 57): the
+    user's group ids first (`group_id IN (…)`, resolved once per request), and "no marks"
+    is NOT EXISTS on the meeting's marks, never a NOT IN over all attendance."""
+    group_ids = group_ids_for(user, need=Need.WORK)
+    if not group_ids:
+        return []
+    return _TO_RECORD[with_record].objects(  # type: ignore[return-value]
+        group_ids=group_ids, now=timezone.now()
+    )

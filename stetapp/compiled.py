@@ -19,8 +19,10 @@ query must take every value that varies as an argument.
 A list (of ids) compiles to one placeholder per id, so the shape is the names of the
 values and the length of each list. Only on PostgreSQL, where Django sends dates and
 times to the driver as they are; elsewhere (the demo's SQLite) the query is built and run
-as usual. Rows come back as the database sends them, without Django's field converters:
-meant for `values_list` queries of ids, dates and text.
+as usual. `rows` gives the rows as the database sends them, without Django's field
+converters: for `values_list` queries of ids, dates and text. `objects` gives model
+instances, as iterating the queryset would (with its `select_related` objects, its `only`
+fields deferred and its annotations), for the lists of a page (decision 70).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 # Shapes kept per query (one per length of its lists); beyond this they are compiled again.
 MAX_SHAPES = 256
@@ -48,6 +51,67 @@ class _Shape:
     # constant of the query (kept in `constants` at the same position).
     slots: tuple[tuple[str, int | None] | None, ...]
     constants: tuple[Any, ...]
+    # How a row becomes a model instance (`objects`): None for a query of values.
+    instances: _Instances | None = None
+
+
+@dataclass(frozen=True)
+class _Instances:
+    """What Django's ModelIterable reads from a compiler, read once per shape."""
+
+    model: type[Model]
+    init_list: tuple[str, ...]
+    start: int
+    end: int
+    related: tuple[Any, ...]  # django.db.models.query.RelatedPopulator
+    annotations: tuple[tuple[str, int], ...]
+    converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]
+
+    @classmethod
+    def of(cls, compiler: Any, queryset: QuerySet) -> _Instances:
+        if queryset._iterable_class is not ModelIterable:
+            raise TypeError("objects() is for a queryset of model instances; use rows()")
+        if getattr(queryset, "_prefetch_related_lookups", ()) or getattr(
+            queryset, "_known_related_objects", None
+        ):
+            raise TypeError("objects() does not prefetch: select_related what the page shows")
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        converters = []
+        for position, (expression, _sql, _alias) in enumerate(select[: compiler.col_count]):
+            found = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+                connection
+            )
+            if found:
+                converters.append((position, tuple(found), expression))
+        return cls(
+            model=klass_info["model"],
+            init_list=tuple(f[0].target.attname for f in select[start:end]),
+            start=start,
+            end=end,
+            related=tuple(get_related_populators(klass_info, select, queryset.db)),  # type: ignore[call-arg]
+            annotations=tuple((compiler.annotation_col_map or {}).items()),
+            converters=tuple(converters),
+        )
+
+    def build(self, rows: list[tuple], db: str) -> list[Model]:
+        """Model instances from rows, as ModelIterable makes them."""
+        made = []
+        for fetched in rows:
+            row = list(fetched)
+            for position, functions, expression in self.converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            obj = self.model.from_db(db, list(self.init_list), row[self.start : self.end])
+            for populator in self.related:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            made.append(obj)
+        return made
 
 
 def _stand_in(kind: object, number: int) -> object:
@@ -85,19 +149,37 @@ class CompiledQuery:
     def rows(self, **values: Value) -> list[tuple]:
         if connection.vendor != "postgresql":
             return [tuple(row) for row in self.build(**values)]
-        key = tuple(
-            sorted(
+        return self._fetch(self._shape(values), values)
+
+    def objects(self, **values: Value) -> list[Model]:
+        """The queryset's model instances, from the kept SQL (see the module's
+        docstring); `build` must return a queryset of instances, without prefetching."""
+        if connection.vendor != "postgresql":
+            return list(self.build(**values))
+        shape = self._shape(values, instances=True)
+        if shape.instances is None:
+            return []  # Django knows the query returns nothing (an empty list of ids)
+        return shape.instances.build(self._fetch(shape, values), connection.alias)
+
+    def _shape(self, values: dict[str, Value], *, instances: bool = False) -> _Shape:
+        key = (
+            instances,
+            *sorted(
                 (name, len(value) if isinstance(value, list | tuple) else None)
                 for name, value in values.items()
-            )
+            ),
         )
         shape = self._shapes.get(key)
         if shape is None:
-            shape = self._compile(values)
+            shape = self._compile(values, instances=instances)
             with self._lock:
                 if len(self._shapes) >= MAX_SHAPES:
                     self._shapes.clear()
                 self._shapes[key] = shape
+        return shape
+
+    @staticmethod
+    def _fetch(shape: _Shape, values: dict[str, Value]) -> list[tuple]:
         if shape.sql == "":
             return []  # Django knows the query returns nothing (an empty list of ids)
         params: list[Any] = [
@@ -110,9 +192,9 @@ class CompiledQuery:
             cursor.execute(shape.sql, params)
             return [tuple(row) for row in cursor.fetchall()]
 
-    def _compile(self, values: dict[str, Value]) -> _Shape:
-        first, first_params, first_where = self._build_with_stand_ins(values, offset=0)
-        second, second_params, second_where = self._build_with_stand_ins(values, offset=500)
+    def _compile(self, values: dict[str, Value], *, instances: bool = False) -> _Shape:
+        first, first_params, first_where, built = self._build_with_stand_ins(values, offset=0)
+        second, second_params, second_where, _ = self._build_with_stand_ins(values, offset=500)
         if first != second:
             raise ValueError(f"{self._name}: the SQL depends on the values, not their number")
         slots: list[tuple[str, int | None] | None] = []
@@ -133,11 +215,18 @@ class CompiledQuery:
         missing = set(first_where.values()) - set(slots)
         if first and missing:
             raise ValueError(f"{self._name}: values not in the query: {sorted(missing)}")
-        return _Shape(sql=first, slots=tuple(slots), constants=tuple(constants))
+        return _Shape(
+            sql=first,
+            slots=tuple(slots),
+            constants=tuple(constants),
+            instances=_Instances.of(*built) if instances and first else None,
+        )
 
     def _build_with_stand_ins(
         self, values: dict[str, Value], *, offset: int
-    ) -> tuple[str, list[Any], dict[tuple[type, object], tuple[str, int | None]]]:
+    ) -> tuple[str, list[Any], dict[tuple[type, object], tuple[str, int | None]], tuple]:
+        """The SQL and parameters with stand-ins, where each stand-in is, and the compiler
+        with its queryset (what `_Instances` reads)."""
         stand_ins: dict[str, Value] = {}
         where: dict[tuple[type, object], tuple[str, int | None]] = {}
         # Numbered per kind: a list of 10,000 ids must not push a date's stand-in past
@@ -165,11 +254,12 @@ class CompiledQuery:
                 where[_key(stand_in)] = (name, None)
                 stand_ins[name] = stand_in  # type: ignore[assignment]
         queryset = self.build(**stand_ins)
+        compiler = queryset.query.get_compiler(using=queryset.db)
         try:
-            sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+            sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return "", [], where
-        return sql, list(params), where
+            return "", [], where, (compiler, queryset)
+        return sql, list(params), where, (compiler, queryset)
 
     @property
     def _name(self) -> str:

@@ -6,13 +6,14 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Attendance, Meeting
 from stetapp import compiled
 from stetapp.compiled import CompiledQuery
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, participant_in
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -189,3 +190,59 @@ def test_elsewhere_than_postgresql_the_queryset_runs_as_usual(meetings, monkeypa
     assert query.rows(**values) == [(made[0].pk, a1.pk), (made[3].pk, a1.pk)]
     assert counted.builds == 2  # once per call, with the real values
     assert query._shapes == {}
+
+
+def _listed(*, group_ids, since):
+    return (
+        Meeting.objects.filter(group_id__in=group_ids, starts_at__gte=since)
+        .annotate(marked=Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"))))
+        .select_related("group", "venue")
+        .only("starts_at", "status", "group__name", "venue__name")
+        .order_by("starts_at", "pk")
+    )
+
+
+def _shown(meetings):
+    return [
+        (m.pk, m.starts_at, m.status, m.marked, m.group.name, m.venue and m.venue.name)
+        for m in meetings
+    ]
+
+
+@pytest.mark.django_db
+def test_objects_are_the_querysets_instances_with_their_related_rows(meetings):
+    a1, a2, _b1, made = meetings
+    Attendance.objects.create(meeting=made[0], participant=participant_in(a1), status="present")
+    query = CompiledQuery(_listed)
+    for group_ids in ([a1.pk], [a1.pk, a2.pk], [a2.pk]):
+        values = {"group_ids": group_ids, "since": _at(1)}
+        expected = list(_listed(**values))
+        got = query.objects(**values)
+        with CaptureQueriesContext(connection) as captured:
+            assert _shown(got) == _shown(expected)  # group and venue read with the rows
+        assert len(captured) == 0
+        assert [m.get_deferred_fields() for m in got] == [m.get_deferred_fields() for m in expected]
+    marked = {m.pk: m.marked for m in query.objects(group_ids=[a1.pk], since=_at(1))}
+    assert marked[made[0].pk] is True  # the annotation, from the kept SQL
+    assert marked[made[3].pk] is False
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_objects_is_one_query_for_a_kept_shape_and_refuses_what_it_cannot_make(meetings):
+    a1, a2, _b1, _made = meetings
+    counted = Counted(_listed)
+    query = CompiledQuery(counted)
+    query.objects(group_ids=[a1.pk], since=_at(1))
+    with CaptureQueriesContext(connection) as captured:
+        query.objects(group_ids=[a2.pk], since=_at(1))
+    assert len(captured) == 1
+    assert counted.builds == 2
+    with pytest.raises(TypeError, match="use rows"):
+        CompiledQuery(_meetings).objects(group_ids=[a1.pk], since=_at(1), until=_at(31), title="")
+
+    def prefetching(*, group_ids):
+        return Meeting.objects.filter(group_id__in=group_ids).prefetch_related("attendance")
+
+    with pytest.raises(TypeError, match="does not prefetch"):
+        CompiledQuery(prefetching).objects(group_ids=[a1.pk])
