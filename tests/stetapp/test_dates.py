@@ -11,7 +11,13 @@ from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from stetapp.dates import month_abbreviation, short_date, short_datetime
+from stetapp.dates import (
+    day_month,
+    month_abbreviation,
+    short_date,
+    short_datetime,
+    weekday_datetime,
+)
 
 ROOT = Path(settings.BASE_DIR)
 DAY = dt.date(2026, 5, 14)
@@ -68,6 +74,25 @@ def test_month_abbreviation_for_chart_labels():
         ]
     with translation.override("en"):
         assert month_abbreviation(DAY) == "May"
+
+
+def test_weekday_datetime_and_day_month_are_what_the_date_filter_shows():
+    """The home page's meeting lists: the same text as Django's date filter with the
+    same format, in local time, each language its own names."""
+    moment = dt.datetime(2026, 5, 14, 7, 30, tzinfo=ZoneInfo("UTC"))
+    with translation.override("nl"):
+        assert weekday_datetime(moment) == "donderdag 14 mei, 09:30"
+        assert day_month(moment) == "14 mei"
+        with timezone.override(ZoneInfo("UTC")):
+            assert weekday_datetime(moment) == "donderdag 14 mei, 07:30"
+        filtered = Template('{{ m|date:"l j F, H:i" }} {{ m|date:"j F" }}')
+        assert filtered.render(Context({"m": moment})) == (
+            f"{weekday_datetime(moment)} {day_month(moment)}"
+        )
+    with translation.override("en"):
+        assert weekday_datetime(moment) == "Thursday 14 May, 09:30"
+        assert day_month(DAY) == "14 May"
+    assert weekday_datetime(None) == ""
 
 
 def test_empty_values():
