@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from stetapp.access import get_visible_or_404
+from stetapp.compiled import CompiledQuery
 
 from .access import Need, group_ids_for, organisation_ids_led_by
 from .communities import coded_communities
@@ -126,6 +127,26 @@ def programmes_coordinated_by(*, user: Any) -> QuerySet[Programme]:
 
 def organisations_led_by(*, user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.managed_by(user).select_related("city").order_by("name")
+
+
+def _staff_query(*, group_id: int) -> QuerySet[Membership]:
+    # Only what the staff list shows: a name (or the address) and the role.
+    return (
+        Membership.objects.filter(group_id=group_id)
+        .select_related("user")
+        .only("role", "group_id", "user__full_name", "user__email")
+        .order_by("role", "user__full_name")
+    )
+
+
+# Compiled once per process (stetapp/compiled.py; docs/decisions.md, decision 70).
+_STAFF = CompiledQuery(_staff_query)
+
+
+def staff_of_group(*, group: Group) -> list[Membership]:
+    """The group's staff (facilitators and volunteers) with their names, by role and
+    name, for the group page. One query."""
+    return _STAFF.objects(group_id=group.pk)  # type: ignore[return-value]
 
 
 def members_of_organisation(*, organisation: Organisation) -> QuerySet[Membership]:

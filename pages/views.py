@@ -95,12 +95,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     group = group_get_for_user(user=user, pk=pk)
     standing = roles_in_group(user=user, group=group)
-    # Only what the staff list shows: a name (or the address) and the role.
-    staff = list(
-        group.memberships.select_related("user")
-        .only("role", "group_id", "user__full_name", "user__email")
-        .order_by("role", "user__full_name")
-    )
+    staff = group_selectors.staff_of_group(group=group)
     # The held meetings, read once for the attendance chart and the co-creation share.
     held = held_meetings_counted(group=group)
     ctx = {

@@ -5,10 +5,11 @@ selectors_<area>.py, next to its views_<area>.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -17,6 +18,7 @@ from groups.access import GROUP_KEEPERS
 from groups.languages import language_label
 from groups.models import Group, Role
 from stetapp.access import get_visible_or_404
+from stetapp.compiled import CompiledQuery
 
 from .models import Consent, Enrolment, Gender, Participant
 
@@ -103,15 +105,12 @@ def group_size(*, group: Group) -> int:
     return Enrolment.objects.current(timezone.localdate()).filter(group=group).count()
 
 
-def group_composition(*, group: Group) -> Composition:
-    """The make-up of the group's current participants (one query), with warnings:
-    size outside 12–15, and in a group meant to be diverse, one community or language
-    that forms a majority."""
-    today = timezone.localdate()
-    people = [
-        e.participant
-        for e in Enrolment.objects.current(today)
-        .filter(group=group)
+def _current_people_query(*, group_id: int, today: dt.date) -> QuerySet:
+    """The query of `group_composition`: the group's current enrolments with what the
+    make-up counts of each participant."""
+    return (
+        Enrolment.objects.current(today)
+        .filter(group_id=group_id)
         .select_related("participant")
         .only(
             "participant__gender",
@@ -124,6 +123,21 @@ def group_composition(*, group: Group) -> Composition:
             "joined_on",
             "left_on",
         )
+    )
+
+
+# Compiled once per process (stetapp/compiled.py; docs/decisions.md, decision 70).
+_CURRENT_PEOPLE = CompiledQuery(_current_people_query)
+
+
+def group_composition(*, group: Group) -> Composition:
+    """The make-up of the group's current participants (one query), with warnings:
+    size outside 12–15, and in a group meant to be diverse, one community or language
+    that forms a majority."""
+    today = timezone.localdate()
+    people = [
+        e.participant  # type: ignore[attr-defined]
+        for e in _CURRENT_PEOPLE.objects(group_id=group.pk, today=today)
     ]
     size = len(people)
     genders = Counter(p.gender for p in people)
