@@ -265,6 +265,33 @@ def attendance_over_time(*, held: Sequence[HeldMeeting], limit: int = 12) -> lis
     )
 
 
+def _enrolled_query(*, group_id: int, day: dt.date) -> QuerySet:
+    from participants.models import Enrolment
+
+    return (
+        Enrolment.objects.current(day)
+        .filter(group_id=group_id)
+        .select_related("participant")
+        .only("participant__full_name")
+        .order_by("participant__full_name", "participant_id")
+    )
+
+
+# Compiled once per process (stetapp/compiled.py; docs/decisions.md, decision 70).
+_ENROLLED = CompiledQuery(_enrolled_query)
+
+
+def enrolled_on(*, meeting: Meeting) -> list:
+    """The participants enrolled in the meeting's group on its date, by name: the rows of
+    the attendance sheet, and who a tap may mark. One query, reading only their names:
+    the sheet and a tap need nothing else of them (the notes and contact details stay in
+    the database)."""
+    return [
+        enrolment.participant  # type: ignore[attr-defined]
+        for enrolment in _ENROLLED.objects(group_id=meeting.group_id, day=meeting.date)
+    ]
+
+
 # --- the offline attendance sheet (docs/offline.md) -------------------------------------
 
 OFFLINE_PAST_DAYS = 7

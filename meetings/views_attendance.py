@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.access import Need, can, rule_for
-from participants.models import Enrolment, Participant
+from participants.models import Participant
 from participants.selectors import participant_get_for_user
 from stetapp.access import SIGNED_IN, access
 from stetapp.dates import short_datetime
@@ -82,17 +82,9 @@ class Count:
 
 
 def _enrolled(meeting):
-    """The participants enrolled in the meeting's group on its date, by name. One query,
-    reading only their names: the sheet and a tap need nothing else of them (the notes and
-    contact details stay in the database)."""
-    return [
-        e.participant
-        for e in Enrolment.objects.current(meeting.date)
-        .filter(group_id=meeting.group_id)
-        .select_related("participant")
-        .only("participant__full_name")
-        .order_by("participant__full_name", "participant_id")
-    ]
+    """The participants enrolled in the meeting's group on its date, by name
+    (selectors_attendance.enrolled_on)."""
+    return selectors_attendance.enrolled_on(meeting=meeting)
 
 
 def _count(people, marks: dict[int, str]) -> Count:

@@ -163,3 +163,22 @@ def test_query_count_does_not_grow_with_the_group(world, size, warm, django_asse
         response = client.get(sheet_url(meeting))
     assert len(response.context["rows"]) == size
     assert response.context["count"].marked == len(people[::2])
+
+
+def test_the_buttons_tag_marks_the_pressed_status_and_escapes_labels():
+    """meetings/templatetags/attendance_buttons.py: the markup the row's loop made."""
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+
+    row = SimpleNamespace(key="7", status="absent")
+    html = Template("{% load attendance_buttons %}{% attendance_buttons row choices %}").render(
+        Context({"row": row, "choices": [("present", "Here"), ("absent", "<Away>")]})
+    )
+    assert html == (
+        '<button type="submit" name="status" value="present" id="mark-7-present" '
+        'class="btn attendance-btn attendance-present" aria-pressed="false">Here</button>\n'
+        '<button type="submit" name="status" value="absent" id="mark-7-absent" '
+        'class="btn attendance-btn attendance-absent" aria-pressed="true">'
+        '<span aria-hidden="true">✓ </span>&lt;Away&gt;</button>'
+    )
