@@ -88,7 +88,7 @@ def held_meetings_counted(*, group: Group, now: dt.datetime | None = None) -> li
     (docs/decisions.md, decision 57): the group's own meetings, a few dozen a year. The
     marks and the ideas are joined side by side, so each is counted by its distinct key;
     an idea's meeting is always one of its own group's (meetings.services_cocreation).
-    Compiled once per process (decision 69): building this query cost four times what
+    Compiled once per process (decision 70): building this query cost four times what
     PostgreSQL takes to run it."""
     rows = _HELD_MEETINGS.rows(group_id=group.pk, now=now or timezone.now())
     return [

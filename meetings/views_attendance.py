@@ -81,12 +81,6 @@ class Count:
     present: int
 
 
-def _enrolled(meeting):
-    """The participants enrolled in the meeting's group on its date, by name
-    (selectors_attendance.enrolled_on)."""
-    return selectors_attendance.enrolled_on(meeting=meeting)
-
-
 def _count(people, marks: dict[int, str]) -> Count:
     statuses = [marks[p.pk] for p in people if p.pk in marks]
     return Count(
@@ -110,7 +104,7 @@ def _row_ctx(meeting) -> dict:
 def _sheet_ctx(meeting, *, guest_form=None) -> dict:
     """Everything the sheet shows, in two queries: the enrolled participants and every
     mark of the meeting (guests included)."""
-    people = _enrolled(meeting)
+    people = selectors_attendance.enrolled_on(meeting=meeting)
     marks: dict[int, str] = {}
     guests = []
     for mark in Attendance.objects.filter(meeting=meeting).order_by("pk"):
@@ -230,7 +224,7 @@ def attendance_mark(request, pk):
         return _bad_request(request, _("Choose a person and present, absent or excused."))
     if meeting.status == MeetingStatus.CANCELLED:
         return _bad_request(request, _("This meeting was cancelled: there is no attendance."))
-    people = _enrolled(meeting)
+    people = selectors_attendance.enrolled_on(meeting=meeting)
     participant = next((p for p in people if p.pk == form.cleaned_data["participant"]), None)
     if participant is None:
         return _bad_request(request, _("This person is not in the group on the meeting's date."))
@@ -276,7 +270,9 @@ def attendance_rest_present(request, pk):
     else:
         try:
             n = services_attendance.attendance_mark_rest_present(
-                meeting=meeting, participants=_enrolled(meeting), marked_by=request.user
+                meeting=meeting,
+                participants=selectors_attendance.enrolled_on(meeting=meeting),
+                marked_by=request.user,
             )
         except ValidationError as exc:  # not started yet
             return _bad_request(request, " ".join(exc.messages))
@@ -392,7 +388,7 @@ def attendance_sync(request, pk):
             raise ValueError
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": _("This is not a list of marks.")}, status=400)
-    people = _enrolled(meeting)
+    people = selectors_attendance.enrolled_on(meeting=meeting)
     by_pk = {p.pk: p for p in people}
     taps, results = [], []
     for item in raw:
@@ -514,7 +510,7 @@ def held_taps_resolve(request, pk):
             n = services_attendance.held_taps_apply(
                 meeting=meeting,
                 taps=taps,
-                participants=_enrolled(meeting),
+                participants=selectors_attendance.enrolled_on(meeting=meeting),
                 resolved_by=request.user,
             )
         except ValidationError as exc:
@@ -537,7 +533,11 @@ GUEST_LINES = 5
 
 
 def _paper_page(meeting) -> dict:
-    return {"meeting": meeting, "people": _enrolled(meeting), "guest_lines": range(GUEST_LINES)}
+    return {
+        "meeting": meeting,
+        "people": selectors_attendance.enrolled_on(meeting=meeting),
+        "guest_lines": range(GUEST_LINES),
+    }
 
 
 def _pdf_response(pdf: bytes, stem: str) -> HttpResponse:
