@@ -83,6 +83,9 @@ def blocking_violations(page, label: str) -> list[str]:
     """One line per serious/critical rule: page, rule id, impact and the failing nodes."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A link just clicked may still be replacing the document: axe on a page without
+    # one fails ("reading 'documentElement'"). Wait until the current one has loaded.
+    page.wait_for_load_state("load")
     # Colours mid-transition (a button just clicked, still fading to its hover colours)
     # are not what anyone reads: let running CSS transitions end first. On a busy
     # machine axe otherwise measured the contrast of a half-faded button.

@@ -28,6 +28,7 @@ def test_lead_keeps_the_list_of_communities(open_page, world, viewport):
     sign_in(watched, world.users["lead_a"].email)
     page.goto(watched.url("organisation_detail", world.org_a.pk))
     page.locator(f'a[href="{reverse("organisation_communities", args=[world.org_a.pk])}"]').click()
+    page.wait_for_url(watched.url("organisation_communities", world.org_a.pk))
     problems = _check(page, viewport, "communities")
     watched.screenshot(f"communities-{size_name(viewport)}")
 

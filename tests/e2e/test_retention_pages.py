@@ -58,6 +58,7 @@ def test_lead_sees_what_is_due_and_sets_the_periods(open_page, world, viewport):
     watched.screenshot(f"retention-organisation-{size_name(viewport)}")
 
     section.locator(f'a[href="{reverse("retention_settings", args=[world.org_a.pk])}"]').click()
+    page.wait_for_url(watched.url("retention_settings", world.org_a.pk))
     problems += _check(page, viewport, "retention periods")
     watched.screenshot(f"retention-settings-{size_name(viewport)}")
 

@@ -3,6 +3,8 @@ administrator's home and new programme, a fund's readers, and the coordinator's 
 and funding per organisation. axe finds nothing serious, the CSP blocks nothing and a
 phone never scrolls sideways."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -43,11 +45,13 @@ def test_site_administrator_starts_a_programme(open_page, world, viewport):
     watched.screenshot(f"site-admin-home-{size_name(viewport)}")
 
     page.locator(f'a[href="{reverse("programme_create")}"]').click()
+    page.wait_for_url(watched.url("programme_create"))
     problems += _check(page, viewport, "new programme")
     page.get_by_label("Name").fill("Samen Utrecht")
     page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/programmes/\d+/people/$"))
     programme = Programme.objects.get(name="Samen Utrecht")
-    page.wait_for_url(watched.url("programme_people", programme.pk))
+    assert page.url == watched.url("programme_people", programme.pk)
     problems += _check(page, viewport, "programme people")
 
     assert problems == [], "found:\n" + "\n".join(problems)
@@ -61,6 +65,7 @@ def test_lead_invites_a_reader_at_the_fund(open_page, world, viewport):
     sign_in(watched, world.users["lead_a"].email)
     page.goto(watched.url("fund_detail", world.fund.pk))
     page.locator(f'a[href="{reverse("fund_readers", args=[world.fund.pk])}"]').click()
+    page.wait_for_url(watched.url("fund_readers", world.fund.pk))
     problems = _check(page, viewport, "fund readers")
     page.get_by_label("E-mail address").fill("lezer@fonds.example")
     page.get_by_label("Name").fill("Lotte Lezer")
