@@ -413,6 +413,10 @@ REGISTER: dict[str, ModelDeclaration] = {
         plain="id grant start end language version status file filename queued_at "
         "finished_at asked_at",
     ),
+    # The report pages the refresh job keeps made: which report, when (decision 71).
+    "reporting.ReadReportPage": ModelDeclaration(
+        subject=None, plain="grant start end language asked_at"
+    ),
     # --- funding --------------------------------------------------------------------
     "funding.Volunteer": ModelDeclaration(
         subject=Subject.VOLUNTEER,

@@ -9,10 +9,12 @@ from django.core.cache.backends.locmem import LocMemCache
 from groups.models import Membership, Programme, Role
 from stetapp.scheduler import job
 
-from . import selectors_dashboard, services_report_pdf
+from . import report_page, selectors_dashboard, services_report_pdf
 
 # Sooner than the dashboard's cache entry expires (STETAPP_DASHBOARD_CACHE_SECONDS, 300).
 DASHBOARD_REFRESH = timedelta(minutes=4)
+# How long a report page's reader may still wait for a build after its data changed.
+REPORT_PAGE_REFRESH = timedelta(minutes=2)
 
 
 @job("prune-report-pdfs", every=timedelta(days=1))
@@ -35,9 +37,24 @@ def refresh_dashboards() -> None:
     before the cached one expires (reporting/selectors_dashboard.py), so that no
     coordinator waits for a build. Skipped when the dashboard is not cached, or when the
     cache lives in this process only (the demo's): the web servers would not see it."""
-    if not settings.STETAPP_DASHBOARD_CACHE_SECONDS or isinstance(caches["default"], LocMemCache):
+    if not settings.STETAPP_DASHBOARD_CACHE_SECONDS or not _cache_is_shared():
         return
     refresh_all_dashboards()
+
+
+@job("refresh-report-pages", every=REPORT_PAGE_REFRESH)
+def refresh_report_pages() -> None:
+    """Make again the kept body of each recently read fund report page whose data
+    changed (reporting/report_page.py), so that its next reader does not wait for the
+    build. Skipped when the cache lives in this process only, as for the dashboards."""
+    if _cache_is_shared():
+        report_page.refresh_read_pages()
+
+
+def _cache_is_shared() -> bool:
+    """Whether what a job keeps in the cache reaches the web servers: not with a cache
+    in this process's memory (the demo's)."""
+    return not isinstance(caches["default"], LocMemCache)
 
 
 def refresh_all_dashboards() -> None:

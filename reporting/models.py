@@ -648,3 +648,28 @@ class StoredReport(models.Model):
 
     def __str__(self):
         return f"{self.grant_id} {self.start}–{self.end} {self.language} {self.version[:8]}"
+
+
+class ReadReportPage(models.Model):
+    """A fund report page (grant, period, language) that a reader opened while its body
+    was not kept for the data as they stood: the scheduler's refresh-report-pages job
+    makes the bodies of such pages again when their data changes, for REFRESH_DAYS after
+    `asked_at`, so that the next reader finds them made (reporting/report_page.py,
+    docs/decisions.md 71). Holds no personal data."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    language = models.CharField(max_length=8)
+    asked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "start", "end", "language"], name="read_report_page_once"
+            )
+        ]
+        indexes = [models.Index(fields=["asked_at"], name="read_report_page_asked")]
+
+    def __str__(self):
+        return f"{self.grant_id} {self.start}–{self.end} {self.language}"

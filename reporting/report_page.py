@@ -18,6 +18,10 @@ moment, so the version holds the start of the next meeting within reach, and the
 `build_grant_report` and fails when one reads a table that is not in it, and changes a
 row of every table to see the fingerprint change.
 
+A page whose reader waited for the build is noted (`ReadReportPage`); the scheduler's
+refresh-report-pages job makes its body again when its data changes, for a week after
+(`refresh_read_pages`, decision 71).
+
 Only on PostgreSQL (SQLite has no row versions: the demo builds every time), and only
 when STETAPP_REPORT_PAGE_CACHE_SECONDS is more than 0. The body holds what the report
 shows: counts, suppressed counts, and quotes only where the storyteller's consent covers
@@ -44,6 +48,7 @@ from django.utils.translation import gettext as _
 from funding.models import Grant
 
 from . import report as reports
+from .models import ReadReportPage
 
 BODY_TEMPLATE = "reporting/_grant_report_body.html"
 # Raise this when the body changes in a way that neither its templates nor
@@ -257,7 +262,8 @@ def keep(entry: KeptEntry | None, value: Any) -> None:
 def shown_report(*, grant: Grant, start: dt.date, end: dt.date) -> ShownReport:
     """The report of `grant` over [start, end] for the page: its body from the cache when
     the data fingerprint is the one it was kept for (fingerprint, then the summary: two
-    queries), else built and rendered (and kept): the fingerprint and REPORT_QUERIES."""
+    queries), else built and rendered (and kept, and the page remembered for the refresh
+    job): the fingerprint, REPORT_QUERIES and one more."""
     now = timezone.now()
     language = translation.get_language() or settings.LANGUAGE_CODE
     entry = kept_entry("body", grant=grant, start=start, end=end, language=language, now=now)
@@ -275,6 +281,8 @@ def shown_report(*, grant: Grant, start: dt.date, end: dt.date) -> ShownReport:
     report = reports.build_grant_report(grant, start=start, end=end, now=now)
     rendered = _render_body(report)
     keep(entry, str(rendered))
+    if entry is not None:
+        _remember(grant=grant, start=start, end=end, language=language, now=now)
     return ShownReport(
         start=report.start,
         end=report.end,
@@ -283,3 +291,55 @@ def shown_report(*, grant: Grant, start: dt.date, end: dt.date) -> ShownReport:
         body=rendered,
         report=report,
     )
+
+
+# --- made ahead of the reader ------------------------------------------------------------
+
+# The refresh jobs keep the pages and the PDFs of reports asked for in this many days up
+# to date (refresh_read_pages here, services_report_pdf.pdf_refresh).
+REFRESH_DAYS = 7
+
+
+def _remember(
+    *, grant: Grant, start: dt.date, end: dt.date, language: str, now: dt.datetime
+) -> None:
+    """Note that a reader waited for this page's body to be built: the refresh job keeps
+    it made from now on. One query (INSERT … ON CONFLICT): a reader at the same moment
+    updates the same row."""
+    ReadReportPage.objects.bulk_create(
+        [ReadReportPage(grant=grant, start=start, end=end, language=language, asked_at=now)],
+        update_conflicts=True,
+        unique_fields=["grant", "start", "end", "language"],
+        update_fields=["asked_at"],
+    )
+
+
+def refresh_read_pages(*, now: dt.datetime | None = None) -> int:
+    """Make again the body of every report page read in the last REFRESH_DAYS whose data
+    changed since its body was kept (or whose body the cache lost), so that its next
+    reader is served the kept body; forget pages read longer ago. The number made. Per
+    page the fingerprint, and REPORT_QUERIES where it is made again (the scheduler's
+    refresh-report-pages job; nothing when bodies are not kept)."""
+    if not settings.STETAPP_REPORT_PAGE_CACHE_SECONDS:
+        return 0
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=REFRESH_DAYS)
+    ReadReportPage.objects.filter(asked_at__lt=since).delete()
+    made = 0
+    pages = ReadReportPage.objects.select_related("grant__application").order_by("pk")
+    for page in pages:
+        with translation.override(page.language):
+            entry = kept_entry(
+                "body",
+                grant=page.grant,
+                start=page.start,
+                end=page.end,
+                language=page.language,
+                now=now,
+            )
+            if entry is None or kept_value(entry) is not None:
+                continue
+            report = reports.build_grant_report(page.grant, start=page.start, end=page.end, now=now)
+            keep(entry, str(_render_body(report)))
+        made += 1
+    return made

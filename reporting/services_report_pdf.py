@@ -56,7 +56,7 @@ WORKING = (BatchStatus.QUEUED, BatchStatus.RUNNING)
 # STETAPP_REPORT_PDF_KEEP_DAYS overrides it); the next request makes them again.
 KEEP_DAYS = 30
 # The refresh job keeps the PDFs of reports asked for in this many days up to date.
-REFRESH_DAYS = 7
+REFRESH_DAYS = report_page.REFRESH_DAYS
 
 
 def report_version(report, language: str) -> str:

@@ -26,7 +26,7 @@ from groups.models import OrganisationCommunity
 from meetings.models import Attendance
 from reporting import report as reports
 from reporting import report_page
-from reporting.models import Observation, ReportSummary
+from reporting.models import Observation, ReadReportPage, ReportSummary
 from tests.factories import AMSTERDAM, ApplicationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -216,10 +216,12 @@ def test_a_second_view_serves_the_kept_body_with_two_queries(
     assert _without_tokens(second) == _without_tokens(first)
 
 
-def test_a_build_costs_the_fingerprint_more(filled, kept, django_assert_num_queries):
+def test_a_build_costs_the_fingerprint_and_the_note_of_the_wait_more(
+    filled, kept, django_assert_num_queries
+):
     reader = Reader(filled)
     cache.clear()
-    with django_assert_num_queries(4 + 1 + reports.REPORT_QUERIES):
+    with django_assert_num_queries(4 + 1 + reports.REPORT_QUERIES + 1):
         assert reader.get().context["report"] is not None
 
 
@@ -297,3 +299,78 @@ def test_off_builds_every_time_without_the_fingerprint(filled, django_assert_num
     reader = Reader(filled)
     with django_assert_num_queries(4 + reports.REPORT_QUERIES):
         assert reader.get().context["report"] is not None
+
+
+# --- made ahead of the reader (report_page.refresh_read_pages) -----------------------------
+
+
+def test_a_reader_who_waited_for_the_build_is_remembered_once(filled, kept):
+    reader = Reader(filled)  # the first view builds the body
+    row = ReadReportPage.objects.get()
+    assert (row.grant_id, row.language) == (filled.grant_a.pk, "en")
+    first = row.asked_at
+    assert reader.get().context["report"] is None  # kept: nothing written
+    assert ReadReportPage.objects.get().asked_at == first
+    cache.clear()
+    assert reader.get().context["report"] is not None  # built again: the same row, later
+    assert ReadReportPage.objects.count() == 1
+    assert ReadReportPage.objects.get().asked_at > first
+
+
+def test_the_refresh_job_makes_a_changed_page_before_its_next_reader(
+    filled, kept, django_assert_num_queries
+):
+    from stetapp.scheduler import registered_jobs
+
+    assert "refresh-report-pages" in {job.name for job in registered_jobs()}
+    reader = Reader(filled)
+    # Unchanged: the pages read lately, the forgotten ones removed, one fingerprint.
+    with django_assert_num_queries(3):
+        assert report_page.refresh_read_pages() == 0
+    with transaction.atomic():
+        MeetingFactory(group=filled.group_a1, day=dt.date(2026, 4, 7), status="held")
+    assert report_page.refresh_read_pages() == 1
+    served = reader.get()
+    assert served.context["report"] is None  # the reader waits for no build
+    cache.clear()
+    built = reader.get()
+    assert built.context["report"] is not None
+    assert _body(served) == _body(built)  # the new data, in the reader's language
+
+
+def test_the_refresh_job_makes_a_page_whose_body_the_cache_lost(filled, kept):
+    reader = Reader(filled)
+    cache.clear()
+    assert report_page.refresh_read_pages() == 1
+    assert reader.get().context["report"] is None
+
+
+def test_the_refresh_job_forgets_pages_nobody_read_lately(filled, kept):
+    Reader(filled)
+    long_ago = timezone.now() - dt.timedelta(days=report_page.REFRESH_DAYS, minutes=1)
+    ReadReportPage.objects.update(asked_at=long_ago)
+    cache.clear()
+    with mock.patch.object(reports, "build_grant_report") as build:
+        assert report_page.refresh_read_pages() == 0
+    build.assert_not_called()
+    assert not ReadReportPage.objects.exists()
+
+
+def test_nothing_is_remembered_or_made_when_bodies_are_not_kept(filled):
+    Reader(filled)
+    assert not ReadReportPage.objects.exists()
+    ReadReportPage.objects.create(grant=filled.grant_a, start=START, end=END, language="en")
+    with mock.patch.object(reports, "build_grant_report") as build:
+        assert report_page.refresh_read_pages() == 0
+    build.assert_not_called()
+
+
+def test_the_refresh_job_runs_only_with_a_cache_the_web_servers_share(filled, kept):
+    from reporting import jobs
+
+    with mock.patch.object(report_page, "refresh_read_pages") as refresh:
+        jobs.refresh_report_pages()  # the test settings' cache is in this process
+        refresh.assert_not_called()
+        with mock.patch.object(jobs, "_cache_is_shared", return_value=True):
+            jobs.refresh_report_pages()
+        refresh.assert_called_once_with()
