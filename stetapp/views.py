@@ -135,6 +135,17 @@ def error_403(request, exception=None):
     return _error(request, "403.html", 403)
 
 
+def csrf_failure(request, reason=""):
+    """A form or a sync sent with a security token that no longer holds: the page was
+    open a long time, or the user signed in again elsewhere (CSRF_FAILURE_VIEW). Says
+    so in the user's language, and tells scripts apart from a refusal by role with the
+    header X-CSRF-Failure: the offline sheet keeps its marks and tries again
+    (static/js/offline.js). Django's `reason` is not shown or logged here."""
+    response = _error(request, "403_csrf.html", 403)
+    response["X-CSRF-Failure"] = "1"
+    return response
+
+
 def error_404(request, exception=None):
     return _error(request, "404.html", 404)
 

@@ -344,6 +344,11 @@
         return { problem: "signed-out" };
       });
     }
+    if (response.status === 403 && response.headers.get("X-CSRF-Failure")) {
+      // The security token was refused, even a fresh one (signed in again in another
+      // window, say): nothing is wrong with the marks. Keep them and try again later.
+      return { problem: "unavailable" };
+    }
     if (response.status === 403 || response.status === 404) {
       // No longer allowed to take attendance here: the server will never accept these.
       return removeQueued(items).then(function () {

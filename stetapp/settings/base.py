@@ -187,6 +187,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "stetapp.views.csrf_failure"
 
 # --- language and time ---------------------------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -38,6 +38,16 @@ KEPT_PAGES = """async () => {
   const cache = await caches.open('stetapp-pages');
   return (await cache.keys()).map(r => new URL(r.url).pathname);
 }"""
+QUEUED = """() => new Promise((resolve) => {
+  const request = indexedDB.open('stetapp-offline');
+  request.onsuccess = () => {
+    const db = request.result;
+    if (!db.objectStoreNames.contains('queue')) { db.close(); resolve(0); return; }
+    const count = db.transaction('queue').objectStore('queue').count();
+    count.onsuccess = () => { db.close(); resolve(count.result); };
+  };
+  request.onerror = () => resolve(-1);
+})"""
 STORAGE = """async () => ({
   caches: await caches.keys(),
   databases: (await indexedDB.databases()).map(d => d.name),
@@ -418,3 +428,45 @@ def test_marks_made_after_the_session_ended_are_sent_after_signing_in(open_page,
     mark = Attendance.objects.get(meeting=meeting, participant=world.participant_a1)
     assert mark.status == "excused"
     assert_clean(watched)
+
+
+def test_a_stale_security_token_never_costs_a_mark(open_page, world, meeting):
+    # The phone's CSRF token is refused (signed in again in another window, say) even
+    # after it asked the server for a fresh one. That is not a refusal of the marks: they
+    # stay on the phone and go with the next try.
+    people = _people(world)
+    watched = open_page(PHONE)
+    page = watched.page
+    sign_in(watched, world.users["facilitator_a1"].email)
+    _open_sheet_ready(watched, meeting)
+    status = page.locator("#attendance-offline-status")
+    page.context.set_offline(True)
+    statuses = {people[0].pk: "present", people[1].pk: "absent"}
+    _tap_all(page, statuses)
+    expect(status).to_contain_text("No connection — 2 marks")
+
+    refused = []
+
+    def stale_token(route):
+        refused.append(route.request.url)
+        route.continue_(headers={**route.request.headers, "x-csrftoken": "stale" + "x" * 59})
+
+    page.route("**/attendance/sync", stale_token)
+    page.context.set_offline(False)
+    # The first try, then the retry with the token the server gave: both refused by
+    # Django's CSRF check.
+    deadline = time.monotonic() + 30
+    while len(refused) < 2:
+        assert time.monotonic() < deadline, "the phone did not send the marks"
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(1000)
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+    expect(status).to_contain_text("2 marks")
+    assert _wait_for(page, QUEUED, lambda n: n == 2) == 2
+
+    page.unroute("**/attendance/sync")
+    expect(status).to_have_text(SAVED, timeout=40_000)  # the phone tries again by itself
+    stored = dict(
+        Attendance.objects.filter(meeting=meeting).values_list("participant_id", "status")
+    )
+    assert stored == statuses

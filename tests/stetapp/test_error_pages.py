@@ -47,3 +47,27 @@ def test_403_page_is_friendly(world):
     response = world.client_for("funder").get(reverse("group_list"))
     assert response.status_code == 403
     assert "You may not do this" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("nl", "Deze pagina is verlopen"), ("en", "This page has expired")]
+)
+def test_a_refused_security_token_says_so_and_marks_the_answer(world, language, title):
+    # A sync or a form sent with a token that no longer holds: the user reads what
+    # happened in their language, and a script tells it apart from a refusal by role.
+    user = world.users["facilitator_a1"]
+    user.language = language
+    user.save(update_fields=["language"])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get(reverse("home"))  # the user's language takes effect on their first request
+    url = reverse("attendance_sync", args=[world.meeting_a1.pk])
+    refused = client.post(url, "{}", content_type="application/json", HTTP_X_CSRFTOKEN="x" * 64)
+    assert refused.status_code == 403
+    assert refused["X-CSRF-Failure"] == "1"
+    body = refused.content.decode()
+    assert title in body
+    assert "CSRF" not in body and "Traceback" not in body
+    by_role = world.client_for("funder").get(reverse("group_list"))
+    assert by_role.status_code == 403
+    assert not by_role.has_header("X-CSRF-Failure")
