@@ -1,6 +1,8 @@
 """Issue 3's journey on a phone: a facilitator registers a candidate, records the intake
 conversation and enrols them; plus axe on the participant pages."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -36,8 +38,9 @@ def test_facilitator_registers_interviews_and_enrols_on_a_phone(open_page, world
     page.locator("#id_birth_year").fill("1958")
     watched.screenshot("participant-register-phone")
     page.locator("main form[method=post] button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/participants/\d+/$"))  # saved before it is read
     person = Participant.objects.get(full_name="Nadia Haddou")
-    page.wait_for_url(watched.url("participant_detail", person.pk))
+    assert page.url == watched.url("participant_detail", person.pk)
     expect(page.get_by_role("heading", level=1, name="Nadia Haddou")).to_be_visible()
 
     # 2. The intake conversation, a home visit.
