@@ -14,7 +14,10 @@ compiled SQL is traced to the stand-in it is. Everything else in the parameters 
 the same in both builds and may not be a date or a time: a value the query derived from
 its inputs (today minus thirty days) or read from the clock itself would otherwise be kept
 for good. Such a query raises `ValueError` when it is first compiled (tested), so the
-query must take every value that varies as an argument.
+query must take every value that varies as an argument. A build that reads a variable of
+an enclosing function, or a list bound by `functools.partial`, is refused when the
+`CompiledQuery` is made (`_captured`); a module's global variables cannot be seen, and a
+build must read none.
 
 A list (of ids) compiles to one placeholder per id, so the shape is the names of the
 values and the length of each list. Only on PostgreSQL, where Django sends dates and
@@ -31,6 +34,8 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from types import ModuleType
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -142,6 +147,13 @@ class CompiledQuery:
     shape (see the module's docstring)."""
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
+        captured = _captured(build)
+        if captured:
+            raise TypeError(
+                f"{getattr(build, '__qualname__', repr(build))} reads {', '.join(captured)}"
+                " from outside its arguments, which the compiled SQL would keep for good:"
+                " pass them as arguments"
+            )
         self.build = build
         self._shapes: dict[tuple, _Shape] = {}
         self._lock = threading.Lock()
@@ -264,6 +276,35 @@ class CompiledQuery:
     @property
     def _name(self) -> str:
         return getattr(self.build, "__qualname__", repr(self.build))
+
+
+def _captured(build: Callable[..., QuerySet]) -> list[str]:
+    """The values `build` takes from outside its arguments that could change while its
+    SQL is kept: an enclosing function's variables (a function, class or module there is
+    code, not a value) and lists, sets or dicts bound by `functools.partial` (a flag or
+    another constant bound by a partial makes a query of its own: `_TO_RECORD` in
+    meetings/selectors_planning.py). A module's global variables are not seen: a build
+    must read none."""
+    found = []
+    if isinstance(build, partial):
+        found += [
+            name
+            for name, value in build.keywords.items()
+            if isinstance(value, list | set | dict | bytearray)
+        ]
+        if build.args:
+            found.append("positional arguments of a partial")
+        build = build.func
+    code = getattr(build, "__code__", None)
+    cells = getattr(build, "__closure__", None) or ()
+    for name, cell in zip(code.co_freevars if code else (), cells, strict=False):
+        try:
+            value = cell.cell_contents
+        except ValueError:  # not assigned yet: a function defined later in the same scope
+            continue
+        if not (callable(value) or isinstance(value, ModuleType)):
+            found.append(name)
+    return found
 
 
 def _key(value: object) -> tuple[type, object]:

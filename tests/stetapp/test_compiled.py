@@ -3,6 +3,7 @@
 only for a new shape, and a clear error for a query that would keep a value for good."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -176,6 +177,29 @@ def test_an_empty_list_and_a_bool_are_refused(world):
         query.rows(group_ids=[], since=_at(1), until=_at(31), title="")
     with pytest.raises(TypeError, match="a bool is a constant"):
         query.rows(group_ids=[world.group_a1.pk], since=_at(1), until=_at(31), title=True)
+
+
+def test_a_build_that_keeps_a_value_from_outside_its_arguments_is_refused():
+    # A scope read from an enclosing function would be compiled into the SQL once and
+    # then sent for everyone: refused when the query is made, on any database.
+    group_ids = [1, 2]
+
+    def closed(*, since, until, title):
+        return _meetings(group_ids=group_ids, since=since, until=until, title=title)
+
+    with pytest.raises(TypeError, match="reads group_ids from outside its arguments"):
+        CompiledQuery(closed)
+    with pytest.raises(TypeError, match="reads group_ids from outside its arguments"):
+        CompiledQuery(partial(_meetings, group_ids=group_ids))
+    # Code from outside is no value, and a constant bound by a partial makes a query
+    # of its own.
+    build = _meetings
+
+    def calls_code(*, group_ids, since, until, title):
+        return build(group_ids=group_ids, since=since, until=until, title=title)
+
+    CompiledQuery(calls_code)
+    CompiledQuery(partial(_meetings, title="moved"))
 
 
 @pytest.mark.django_db
