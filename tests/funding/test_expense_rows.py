@@ -85,3 +85,27 @@ def test_a_row_in_dutch():
     assert "14 mei 2026" in row
     assert "€ 12,50" in row or "12,50" in row
     assert ">Approve<" not in row and ">Receipt<" not in row
+
+
+def test_rows_of_one_list_each_show_their_own_category_and_status():
+    # What the rows repeat is made once per list; what differs stays per row.
+    template = Template(
+        "{% load expense_rows %}{% for row in rows %}{% expense_row row cols %}{% endfor %}"
+    )
+    first = _expense()
+    second = _expense(receipt="receipts/r.jpg")
+    second.pk, second.category, second.status = 13, "outings", "approved"
+    rows = [{"expense": e, "can_decide": True} for e in (first, second, first)]
+    context = Context({"rows": rows, "cols": COLS, "csrf_token": "tok"})
+    with translation.override("en"):
+        html = template.render(context)
+    lines = html.split("</tr>")[:3]
+    assert 'status-submitted">Submitted<' in lines[0]
+    assert ">Activities and materials<" in lines[0]
+    assert 'status-approved">Approved<' in lines[1]
+    assert ">Outings and transport<" in lines[1]
+    assert lines[2] == lines[0]
+    assert '<span class="text-body-secondary">none</span>' in lines[0]
+    assert '/expenses/13/receipt/">Receipt' in lines[1]
+    assert html.count('name="csrfmiddlewaretoken" value="tok"') == 3
+    assert html.count('data-label="Group &lt;g&gt;"') == 3
