@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -74,6 +75,14 @@ YEAR = dt.timedelta(days=365)
 # The three long lists (groups against the norm, groups at risk, reach per organisation)
 # are shown, and cached, this many rows a page.
 PAGE_SIZE = 50
+# One build at a time per dashboard, filter and language: at 10,000 groups a build
+# counts three million marks for seconds, and after a restart of the cache every
+# coordinator's first look would start the same build at once. The others wait for the
+# first one's result (polling the cache), at most BUILD_WAIT_SECONDS, then build
+# themselves; the lock goes when the build ends, or after BUILD_LOCK_SECONDS.
+BUILD_LOCK_SECONDS = 60
+BUILD_WAIT_SECONDS = 30
+BUILD_POLL_SECONDS = 0.25
 
 
 # --- the scope: organisations and groups of the programme -----------------------------
@@ -842,7 +851,9 @@ def cached_dashboard(
     the head, whatever the programme's size, and a list's page only when its rows are
     drawn (the page keeps its drawn HTML: templates/reporting/programme_dashboard.html).
     The scope is read only when the dashboard is built: from `choices` when they were
-    built from it in this request, else `cached_programme_scope`."""
+    built from it in this request, else `cached_programme_scope`. One build at a time
+    per entry: a look that finds another request building it waits for that result
+    (BUILD_WAIT_SECONDS at most)."""
 
     def scope() -> ProgrammeScope:
         # The choices' own scope, if reading them built it in this request.
@@ -863,9 +874,31 @@ def cached_dashboard(
     key = _dashboard_key(programme.pk, organisation_id, city_id, translation.get_language() or "")
     head = cache.get(key)
     if head is None:
-        return build()
+        lock = f"{key}:building"
+        if cache.add(lock, True, BUILD_LOCK_SECONDS):
+            try:
+                return build()
+            finally:
+                cache.delete(lock)
+        # Another request is building this very dashboard: wait for it rather than
+        # count the same marks a second time at once.
+        head = _wait_for(key)
+        if head is None:
+            return build()
     dashboard, lengths = head
     return _with_cached_rows(dashboard, key=key, lengths=lengths, rebuild=build)
+
+
+def _wait_for(key: str) -> Any:
+    """The cache's entry `key` once another request has stored it, or None after
+    BUILD_WAIT_SECONDS."""
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(BUILD_POLL_SECONDS)
+        head = cache.get(key)
+        if head is not None:
+            return head
+    return None
 
 
 def refresh_cached_dashboard(programme: Programme, *, languages: Iterable[str]) -> None:

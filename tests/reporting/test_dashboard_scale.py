@@ -9,7 +9,9 @@ import datetime as dt
 import pickle
 import random
 import re
+import threading
 from decimal import Decimal
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
@@ -748,3 +750,54 @@ def test_a_refused_filter_is_drawn_for_its_request_only(varied, cached):
     plain = client.get(varied.url())
     assert not plain.context["form"].errors
     assert len(_fragments()) == 1
+
+
+# --- one build at a time (selectors.BUILD_LOCK_SECONDS) --------------------------------
+
+
+def _lock(programme, language="en") -> tuple[str, str]:
+    key = selectors._dashboard_key(programme.pk, None, None, language)
+    return key, f"{key}:building"
+
+
+def test_a_look_while_another_builds_waits_for_that_build(varied, cached, monkeypatch):
+    # After a restart of the cache every coordinator's first look would count the same
+    # marks at once; the second look waits for the first one's result instead.
+    monkeypatch.setattr(selectors, "BUILD_POLL_SECONDS", 0.01)
+    key, lock = _lock(varied.programme)
+    with translation.override("en"):
+        built = selectors.cached_dashboard(varied.programme)
+        assert cache.get(lock) is None  # taken for the build, then let go
+        head = cache.get(key)
+        cache.delete(key)
+        assert cache.add(lock, True, 60)  # another request is building it
+        stored = threading.Timer(0.1, lambda: cache.set(key, head, 300))
+        stored.start()
+        with mock.patch.object(selectors, "build_dashboard") as build:
+            waited = selectors.cached_dashboard(varied.programme)
+        stored.join()
+    build.assert_not_called()
+    assert waited.group_count == built.group_count
+    assert [row.group.pk for row in waited.norm_rows] == [row.group.pk for row in built.norm_rows]
+
+
+def test_a_build_that_never_comes_is_not_waited_for_long(varied, cached, monkeypatch):
+    monkeypatch.setattr(selectors, "BUILD_POLL_SECONDS", 0.01)
+    monkeypatch.setattr(selectors, "BUILD_WAIT_SECONDS", 0.05)
+    key, lock = _lock(varied.programme)
+    cache.add(lock, True, 60)  # a build whose process died before it let go
+    with translation.override("en"):
+        dashboard = selectors.cached_dashboard(varied.programme)
+    assert dashboard.group_count == len(varied.groups)
+    assert cache.get(key) is not None  # built and kept by this look
+
+
+def test_a_build_that_fails_lets_go_of_the_lock(varied, cached):
+    _key, lock = _lock(varied.programme)
+    with (
+        translation.override("en"),
+        mock.patch.object(selectors, "build_dashboard", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
+        selectors.cached_dashboard(varied.programme)
+    assert cache.get(lock) is None
