@@ -214,7 +214,9 @@ def agreement_pdf(request, pk):
         "entries": selectors_cocreation.agreements_for_group(group=group),
         "printed_on": timezone.localdate(),
     }
-    pdf = render_pdf("meetings/pdf/agreements.html", ctx, request=request)
+    # Kept by its content for an hour: several people print the same agreements, which
+    # hold no personal data (stetapp/pdf.py, docs/decisions.md 72).
+    pdf = render_pdf("meetings/pdf/agreements.html", ctx, request=request, keep=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = safe_filename(f"{_('agreements')} {group.name}", "pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -24,13 +24,16 @@ therefore give the root element a `lang` and every image an `alt`.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -155,28 +158,67 @@ def _check_resources(resources: dict | None) -> dict:
     return checked
 
 
-def layout_pdf(template_name: str, context: dict, *, request=None, resources: dict | None = None):
-    """The laid-out pages of `template_name` (a weasyprint Document), before they are
-    written: render_pdf writes them; tests read the pages' boxes (what lands on which
-    page, in which type size)."""
-    resources = _check_resources(resources)
+def _html(template_name: str, context: dict, request) -> str:
     # Text stored before stetapp.text's rule may hold control characters: without them,
     # not as the boxes of a missing glyph (docs/decisions.md 45).
-    html = without_controls(render_to_string(template_name, context, request=request))
+    return without_controls(render_to_string(template_name, context, request=request))
+
+
+def _layout(html: str, resources: dict):
     return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(resources)).render(
         pdf_variant=PDF_VARIANT
     )
 
 
+def layout_pdf(template_name: str, context: dict, *, request=None, resources: dict | None = None):
+    """The laid-out pages of `template_name` (a weasyprint Document), before they are
+    written: render_pdf writes them; tests read the pages' boxes (what lands on which
+    page, in which type size)."""
+    return _layout(_html(template_name, context, request), _check_resources(resources))
+
+
+# How long a kept PDF (render_pdf's `keep`) stays in the cache.
+KEEP_SECONDS = 3600
+
+
+def _kept_key(html: str, resources: dict) -> str:
+    """The cache key of the PDF made of `html` and `resources` by this WeasyPrint: the
+    same key is the same input, so the same PDF."""
+    digest = hashlib.sha256(f"{weasyprint.__version__}:{PDF_VARIANT}:{BASE_URL}".encode())
+    digest.update(html.encode())
+    for name, (body, mime_type) in sorted(resources.items()):
+        digest.update(f"\0{name}\0{mime_type}\0".encode())
+        digest.update(hashlib.sha256(body).digest())
+    return f"pdf:{digest.hexdigest()}"
+
+
 def render_pdf(
-    template_name: str, context: dict, *, request=None, resources: dict | None = None
+    template_name: str,
+    context: dict,
+    *,
+    request=None,
+    resources: dict | None = None,
+    keep: bool = False,
 ) -> bytes:
     """Render `template_name` with `context` (and the request's context processors, when
     a request is given) and return the PDF's bytes, tagged (PDF_VARIANT). `resources` maps
     a name to (bytes, mime type) of an image held in memory; the template refers to it by
-    `resource_url(name)` (ValueError for another kind of resource or an odd name)."""
-    document = layout_pdf(template_name, context, request=request, resources=resources)
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    `resource_url(name)` (ValueError for another kind of resource or an odd name).
+
+    With `keep`, the PDF is kept in the cache for KEEP_SECONDS under a digest of its HTML
+    and resources, and a later call whose HTML is the same (same data, language and day)
+    gets those bytes without the layout, which is nearly all of the time (about 100 ms
+    for a page of group agreements). Only for documents without personal data: what is
+    kept is the whole PDF (docs/decisions.md 72)."""
+    resources = _check_resources(resources)
+    html = _html(template_name, context, request)
+    key = _kept_key(html, resources) if keep else ""
+    if keep and (kept := cache.get(key)) is not None:
+        return kept
+    pdf = _layout(html, resources).write_pdf(pdf_variant=PDF_VARIANT)
+    if keep:
+        cache.set(key, pdf, KEEP_SECONDS)
+    return pdf
 
 
 __all__ = [

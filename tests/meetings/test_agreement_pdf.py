@@ -3,11 +3,14 @@
 
 import io
 import unicodedata
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
 
+from meetings.models import AgreementText
 from tests.factories import AgreementFactory, AgreementTextFactory
 
 ARABIC = "ما نسمعه في المجموعة يبقى بيننا"
@@ -115,3 +118,40 @@ def test_anonymous_is_sent_to_sign_in(world):
 
 def test_post_is_not_allowed(world):
     assert world.client_for("facilitator_a1").post(_url(world.group_a1)).status_code == 405
+
+
+def test_the_same_agreements_are_laid_out_once_and_a_change_again(world, arabic):
+    # Laying out is nearly all of a PDF's time; the same agreements on the same day give
+    # the same document, kept by its content (stetapp/pdf.py, render_pdf's `keep`).
+    from stetapp import pdf
+
+    cache.clear()
+    client = world.client_for("facilitator_a1")
+    with mock.patch.object(pdf, "_layout", wraps=pdf._layout) as layout:
+        first = client.get(_url(world.group_a1))
+        second = client.get(_url(world.group_a1))
+    assert layout.call_count == 1
+    assert second.content == first.content
+    AgreementText.objects.filter(agreement=world.agreement_a1, language="ar").update(
+        text="نبدأ في الوقت المحدد"
+    )
+    with mock.patch.object(pdf, "_layout", wraps=pdf._layout) as layout:
+        third = client.get(_url(world.group_a1))
+    assert layout.call_count == 1
+    assert third.content != first.content
+    assert set(_letters("نبدأ في الوقت المحدد")) <= set(_letters(_text(_reader(third))))
+    assert not set(_letters(ARABIC)) <= set(_letters(_text(_reader(third))))
+
+
+def test_other_pdfs_are_not_kept(world):
+    # The paper attendance list holds names: it is never kept in the cache.
+    from stetapp import pdf
+
+    cache.clear()
+    client = world.client_for("facilitator_a1")
+    with mock.patch.object(pdf, "_layout", wraps=pdf._layout) as layout:
+        for _ in range(2):
+            response = client.get(reverse("attendance_pdf", args=[world.meeting_a1.pk]))
+            assert response.status_code == 200
+    assert layout.call_count == 2
+    assert not [key for key in cache._cache if ":pdf:" in key]
