@@ -293,6 +293,23 @@ def shown_report(*, grant: Grant, start: dt.date, end: dt.date) -> ShownReport:
     )
 
 
+def report_workbook(
+    *, grant: Grant, start: dt.date, end: dt.date, language: str
+) -> tuple[bytes, str]:
+    """The report's workbook (XLSX bytes) and its file name, kept like the page's body
+    while the data fingerprint is unchanged: a kept one costs the fingerprint, else
+    REPORT_QUERIES and the workbook. What it holds is what the body shows."""
+    now = timezone.now()
+    entry = kept_entry("xlsx", grant=grant, start=start, end=end, language=language, now=now)
+    kept = kept_value(entry)
+    if kept is not None:
+        return kept
+    report = reports.build_grant_report(grant, start=start, end=end, now=now)
+    made = (reports.report_xlsx(report), reports.report_filename(report, "xlsx"))
+    keep(entry, made)
+    return made
+
+
 # --- made ahead of the reader ------------------------------------------------------------
 
 # The refresh jobs keep the pages and the PDFs of reports asked for in this many days up

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -29,7 +30,6 @@ from stetapp.exports import CONTENT_TYPES
 from stetapp.forms import apply_validation_error
 from stetapp.limits import download_limit
 
-from . import report as reports
 from . import report_page, services_report_pdf
 from .forms_reports import ReportPeriodForm, ReportSummaryForm
 from .models import BatchStatus, StoredReport
@@ -125,17 +125,24 @@ def _file_response(data: bytes, *, filename: str, content_type: str) -> HttpResp
     return response
 
 
-def _download(request, pk, *, ext: str, make) -> HttpResponse:
+@access(REPORT_READERS)
+@require_GET
+@download_limit()
+def grant_report_xlsx(request, pk):
+    """The report as a workbook; the same one while the data is unchanged
+    (reporting/report_page.py)."""
     grant = _grant_for(request.user, pk)
     form, period = _period(request, grant)
     if period is None:
         # A bad period in the address: the page with the form and its errors.
         return _page(request, grant, form, None, status=400)
-    report = reports.build_grant_report(grant, start=period[0], end=period[1])
-    content_type = "application/pdf" if ext == "pdf" else CONTENT_TYPES["xlsx"]
-    return _file_response(
-        make(report), filename=reports.report_filename(report, ext), content_type=content_type
+    data, filename = report_page.report_workbook(
+        grant=grant,
+        start=period[0],
+        end=period[1],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
+    return _file_response(data, filename=filename, content_type=CONTENT_TYPES["xlsx"])
 
 
 def _progress(request, grant, stored, *, download_url: str, status: int = 200):
@@ -196,13 +203,6 @@ def grant_report_pdf_status(request, pk, stored):
     query = urlencode({k: request.GET[k] for k in ("start", "end") if k in request.GET})
     download_url = reverse("grant_report_pdf", args=[grant.pk]) + (f"?{query}" if query else "")
     return _progress(request, grant, found, download_url=download_url)
-
-
-@access(REPORT_READERS)
-@require_GET
-@download_limit()
-def grant_report_xlsx(request, pk):
-    return _download(request, pk, ext="xlsx", make=reports.report_xlsx)
 
 
 @access(REPORT_READERS)

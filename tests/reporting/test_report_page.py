@@ -9,10 +9,12 @@ transaction keeps the version it got first, and between requests that never happ
 """
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 from unittest import mock
 
+import openpyxl
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -374,3 +376,31 @@ def test_the_refresh_job_runs_only_with_a_cache_the_web_servers_share(filled, ke
         with mock.patch.object(jobs, "_cache_is_shared", return_value=True):
             jobs.refresh_report_pages()
         refresh.assert_called_once_with()
+
+
+# --- the workbook (report_page.report_workbook) -----------------------------------------
+
+
+def _cells(response) -> list:
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    return [list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
+
+
+def test_the_workbook_is_kept_while_the_data_is_unchanged(filled, kept, django_assert_num_queries):
+    client = filled.client_for("funder")
+    url = reverse("grant_report_xlsx", kwargs={"pk": filled.grant_a.pk})
+    first = client.get(url)
+    assert first.status_code == 200
+    # Session, user, roles, grant; the fingerprint: no build.
+    with django_assert_num_queries(5):
+        second = client.get(url)
+    assert second.content == first.content
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    held = reports.build_grant_report(filled.grant_a).meetings.held
+    with transaction.atomic():
+        MeetingFactory(group=filled.group_a1, day=dt.date(2026, 4, 7), status="held")
+    assert reports.build_grant_report(filled.grant_a).meetings.held == held + 1
+    third = client.get(url)
+    assert _cells(third) != _cells(first)
+    cache.clear()
+    assert _cells(client.get(url)) == _cells(third)  # the same as one built afresh
