@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import logging
 from functools import cache as once
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,8 @@ from funding.models import Grant
 
 from . import report as reports
 from .models import ReadReportPage
+
+logger = logging.getLogger(__name__)
 
 BODY_TEMPLATE = "reporting/_grant_report_body.html"
 # Raise this when the body changes in a way that neither its templates nor
@@ -356,7 +359,20 @@ def refresh_read_pages(*, now: dt.datetime | None = None) -> int:
             )
             if entry is None or kept_value(entry) is not None:
                 continue
-            report = reports.build_grant_report(page.grant, start=page.start, end=page.end, now=now)
-            keep(entry, str(_render_body(report)))
+            try:
+                report = reports.build_grant_report(
+                    page.grant, start=page.start, end=page.end, now=now
+                )
+                keep(entry, str(_render_body(report)))
+            except Exception as exc:  # noqa: BLE001 - one page never stops the others
+                # The kind of error only: what went wrong may quote the report's data.
+                logger.error(
+                    "Report page %s (%s–%s) could not be made: %s",
+                    page.grant_id,
+                    page.start,
+                    page.end,
+                    type(exc).__name__,
+                )
+                continue
         made += 1
     return made

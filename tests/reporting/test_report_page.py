@@ -404,3 +404,26 @@ def test_the_workbook_is_kept_while_the_data_is_unchanged(filled, kept, django_a
     assert _cells(third) != _cells(first)
     cache.clear()
     assert _cells(client.get(url)) == _cells(third)  # the same as one built afresh
+
+
+def test_a_page_that_cannot_be_made_does_not_stop_the_others(filled, kept, caplog):
+    Reader(filled)
+    ReadReportPage.objects.create(
+        grant=filled.grant_a, start=START, end=END, language="nl"
+    )  # a second page of the same grant, noted earlier
+    cache.clear()
+    build = reports.build_grant_report
+    calls = []
+
+    def first_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("secret-canary-participant-name")
+        return build(*args, **kwargs)
+
+    with mock.patch.object(reports, "build_grant_report", first_fails):
+        assert report_page.refresh_read_pages() == 1
+    assert len(calls) == 2
+    logged = [r.getMessage() for r in caplog.records if r.name == "reporting.report_page"]
+    assert len(logged) == 1 and "could not be made: RuntimeError" in logged[0]
+    assert "secret-canary" not in caplog.text
