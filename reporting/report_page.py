@@ -296,13 +296,13 @@ def shown_report(*, grant: Grant, start: dt.date, end: dt.date) -> ShownReport:
     )
 
 
-def report_workbook(
-    *, grant: Grant, start: dt.date, end: dt.date, language: str
-) -> tuple[bytes, str]:
-    """The report's workbook (XLSX bytes) and its file name, kept like the page's body
-    while the data fingerprint is unchanged: a kept one costs the fingerprint, else
-    REPORT_QUERIES and the workbook. What it holds is what the body shows."""
+def report_workbook(*, grant: Grant, start: dt.date, end: dt.date) -> tuple[bytes, str]:
+    """The report's workbook (XLSX bytes, in the active language) and its file name,
+    kept like the page's body while the data fingerprint is unchanged: a kept one costs
+    the fingerprint, else REPORT_QUERIES and the workbook. What it holds is what the
+    body shows."""
     now = timezone.now()
+    language = translation.get_language() or settings.LANGUAGE_CODE
     entry = kept_entry("xlsx", grant=grant, start=start, end=end, language=language, now=now)
     kept = kept_value(entry)
     if kept is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -136,12 +135,7 @@ def grant_report_xlsx(request, pk):
     if period is None:
         # A bad period in the address: the page with the form and its errors.
         return _page(request, grant, form, None, status=400)
-    data, filename = report_page.report_workbook(
-        grant=grant,
-        start=period[0],
-        end=period[1],
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-    )
+    data, filename = report_page.report_workbook(grant=grant, start=period[0], end=period[1])
     return _file_response(data, filename=filename, content_type=CONTENT_TYPES["xlsx"])
 
 

@@ -147,14 +147,13 @@ class CompiledQuery:
     shape (see the module's docstring)."""
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
+        self.build = build
         captured = _captured(build)
         if captured:
             raise TypeError(
-                f"{getattr(build, '__qualname__', repr(build))} reads {', '.join(captured)}"
-                " from outside its arguments, which the compiled SQL would keep for good:"
-                " pass them as arguments"
+                f"{self._name} reads {', '.join(captured)} from outside its arguments,"
+                " which the compiled SQL would keep for good: pass them as arguments"
             )
-        self.build = build
         self._shapes: dict[tuple, _Shape] = {}
         self._lock = threading.Lock()
 
