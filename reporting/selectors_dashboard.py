@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -83,6 +83,15 @@ PAGE_SIZE = 50
 BUILD_LOCK_SECONDS = 60
 BUILD_WAIT_SECONDS = 30
 BUILD_POLL_SECONDS = 0.25
+# A dashboard page of this many groups or more is not built inside the request that
+# finds it missing from the cache (seconds at 10,000 groups): a background task builds
+# it, and the page says it is being prepared (`dashboard_for_page`,
+# reporting/services_dashboard.py). Smaller ones are built at once, as before.
+PREPARE_FROM_GROUPS = 500
+# How long a queued build holds the lock: a look in the meantime queues nothing more.
+PREPARE_LOCK_SECONDS = 300
+# After a background build failed, how long the page says so instead of queueing again.
+PREPARE_FAILED_SECONDS = 60
 
 
 # --- the scope: organisations and groups of the programme -----------------------------
@@ -455,15 +464,16 @@ def _mean_rate(rated: list[tuple[dt.datetime, int, int]]) -> Fraction:
     return sum(rates, Fraction(0)) / len(rates)
 
 
-def _in_groups(prefix: str, scope: ProgrammeScope, organisation_id, city_id) -> Q:
+def _in_groups(prefix: str, programme: Programme, organisation_id, city_id) -> Q:
     """Rows of the dashboard's groups, found by a join (no list of 10,000 ids): the groups
     of the programme's organisations, optionally of one organisation and one city.
-    `prefix` is the path to the group ("group", "meeting__group")."""
-    condition = Q(**{f"{prefix}__organisation__programmes": scope.programme})
+    `prefix` is the path to the group ("group", "meeting__group"; "" for groups)."""
+    path = f"{prefix}__" if prefix else ""
+    condition = Q(**{f"{path}organisation__programmes": programme})
     if organisation_id is not None:
-        condition &= Q(**{f"{prefix}__organisation_id": organisation_id})
+        condition &= Q(**{f"{path}organisation_id": organisation_id})
     if city_id is not None:
-        condition &= Q(**{f"{prefix}__city_id": city_id})
+        condition &= Q(**{f"{path}city_id": city_id})
     return condition
 
 
@@ -757,7 +767,7 @@ def build_dashboard(
     end = _local_midnight(dt.date(today.year + 1, 1, 1))
 
     def in_groups(prefix: str) -> Q:
-        return _in_groups(prefix, scope, organisation_id, city_id)
+        return _in_groups(prefix, scope.programme, organisation_id, city_id)
 
     # Not cancelled meetings of the groups from the earliest day any figure needs up to
     # the end of this year.
@@ -839,6 +849,99 @@ def cached_dashboard(
     city_id: int | None = None,
     choices: FilterChoices | None = None,
 ) -> Dashboard:
+    """`build_dashboard`, kept in the cache; built here when it is not (the workbook,
+    the scheduler's refresh and every small programme's page). See `_cached`."""
+    dashboard = _cached(
+        programme, organisation_id=organisation_id, city_id=city_id, choices=choices, miss="build"
+    )
+    if dashboard is None:  # pragma: no cover - on a miss "build" builds
+        raise RuntimeError("the dashboard was not built")
+    return dashboard
+
+
+def dashboard_for_page(
+    programme: Programme,
+    *,
+    organisation_id: int | None = None,
+    city_id: int | None = None,
+    choices: FilterChoices | None = None,
+) -> Dashboard | None:
+    """The dashboard for the page: as `cached_dashboard`, except that one of
+    PREPARE_FROM_GROUPS groups or more that is not in the cache is not built in this
+    request: None then, and the view has it prepared in the background
+    (reporting/services_dashboard.py). So the page's own cost stays bounded by what it
+    shows (docs/decisions.md, decision 73)."""
+    return _cached(
+        programme, organisation_id=organisation_id, city_id=city_id, choices=choices, miss="small"
+    )
+
+
+def kept_dashboard(
+    programme: Programme, *, organisation_id: int | None = None, city_id: int | None = None
+) -> Dashboard | None:
+    """The dashboard if the cache holds it, else None; never builds it (the preparing
+    page's check, and the view's second look once a build was queued)."""
+    return _cached(programme, organisation_id=organisation_id, city_id=city_id, miss="none")
+
+
+def dashboard_group_count(
+    programme: Programme, *, organisation_id: int | None, city_id: int | None
+) -> int:
+    """How many groups the dashboard (with this filter) covers. One query, counted in
+    the database."""
+    return Group.objects.filter(_in_groups("", programme, organisation_id, city_id)).count()
+
+
+def build_lock(programme: Programme, *, organisation_id: int | None, city_id: int | None) -> str:
+    """The cache key that one build of this dashboard, in the active language, holds
+    while it runs or waits for a worker."""
+    return _building(_page_key(programme, organisation_id, city_id))
+
+
+def build_failed(programme: Programme, *, organisation_id: int | None, city_id: int | None) -> bool:
+    """Whether the last background build of this dashboard failed within
+    PREPARE_FAILED_SECONDS."""
+    return bool(cache.get(_failed(_page_key(programme, organisation_id, city_id))))
+
+
+def build_and_keep(
+    programme: Programme, *, organisation_id: int | None, city_id: int | None
+) -> None:
+    """Build the dashboard in the active language and put it in the cache, then let go
+    of its lock (the background task of reporting/tasks.py). A failure is noted for
+    PREPARE_FAILED_SECONDS, the lock let go, and the error raised again."""
+    key = _page_key(programme, organisation_id, city_id)
+    try:
+        scope = cached_programme_scope(programme)
+        dashboard = build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
+        _store(key, dashboard, settings.STETAPP_DASHBOARD_CACHE_SECONDS)
+    except Exception:
+        cache.set(_failed(key), True, PREPARE_FAILED_SECONDS)
+        raise
+    finally:
+        cache.delete(_building(key))
+
+
+def _page_key(programme: Programme, organisation_id: int | None, city_id: int | None) -> str:
+    return _dashboard_key(programme.pk, organisation_id, city_id, translation.get_language() or "")
+
+
+def _building(key: str) -> str:
+    return f"{key}:building"
+
+
+def _failed(key: str) -> str:
+    return f"{key}:failed"
+
+
+def _cached(
+    programme: Programme,
+    *,
+    organisation_id: int | None = None,
+    city_id: int | None = None,
+    choices: FilterChoices | None = None,
+    miss: Literal["build", "small", "none"],
+) -> Dashboard | None:
     """`build_dashboard`, kept in the cache for STETAPP_DASHBOARD_CACHE_SECONDS (0: not
     cached) per programme, filter and language (the reasons are translated text). The
     figures may be that many seconds old: nothing invalidates them earlier
@@ -853,7 +956,10 @@ def cached_dashboard(
     The scope is read only when the dashboard is built: from `choices` when they were
     built from it in this request, else `cached_programme_scope`. One build at a time
     per entry: a look that finds another request building it waits for that result
-    (BUILD_WAIT_SECONDS at most)."""
+    (BUILD_WAIT_SECONDS at most).
+
+    On a miss, `miss` says what to do: "build" it here; "small": build it here only if it
+    covers fewer than PREPARE_FROM_GROUPS groups, else None; "none": None."""
 
     def scope() -> ProgrammeScope:
         # The choices' own scope, if reading them built it in this request.
@@ -863,6 +969,9 @@ def cached_dashboard(
 
     seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
     if not seconds:
+        # Nothing to prepare it into: built for every look that may build.
+        if miss == "none":
+            return None
         return build_dashboard(scope(), organisation_id=organisation_id, city_id=city_id)
 
     def build() -> Dashboard:
@@ -871,10 +980,16 @@ def cached_dashboard(
         _store(key, dashboard, seconds)
         return dashboard
 
-    key = _dashboard_key(programme.pk, organisation_id, city_id, translation.get_language() or "")
+    key = _page_key(programme, organisation_id, city_id)
     head = cache.get(key)
     if head is None:
-        lock = f"{key}:building"
+        if miss == "none" or (
+            miss == "small"
+            and dashboard_group_count(programme, organisation_id=organisation_id, city_id=city_id)
+            >= PREPARE_FROM_GROUPS
+        ):
+            return None
+        lock = _building(key)
         if cache.add(lock, True, BUILD_LOCK_SECONDS):
             try:
                 return build()

@@ -36,3 +36,22 @@ def make_report_pdf(stored_id: str) -> dict:
 
     stored = services_report_pdf.pdf_run(stored_id)
     return {"status": stored.status if stored else "skipped"}
+
+
+@task()
+@carries_request_id
+def make_dashboard(
+    programme_id: int,
+    *,
+    organisation_id: int | None = None,
+    city_id: int | None = None,
+    language: str = "",
+) -> dict:
+    """Build one programme dashboard (a filter, a language) and keep it in the cache, for
+    the page that says it is being prepared (reporting/services_dashboard.py)."""
+    from . import services_dashboard
+
+    built = services_dashboard.dashboard_run(
+        programme_id, organisation_id=organisation_id, city_id=city_id, language=language
+    )
+    return {"built": built}

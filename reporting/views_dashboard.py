@@ -7,11 +7,13 @@ a volunteer by name (reporting/selectors_dashboard.py).
 """
 
 from collections.abc import Callable
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -26,6 +28,7 @@ from stetapp.forms import LightSelect
 from stetapp.limits import download_limit
 
 from . import selectors_dashboard as selectors
+from . import services_dashboard
 
 COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
 
@@ -88,14 +91,11 @@ def programme_dashboard(request, pk):
         organisation_id = form.cleaned_data["organisation"]
         city_id = form.cleaned_data["city"]
     lists = ("norm", "risk", "reach")
-    data = selectors.cached_dashboard(
-        programme,
-        organisation_id=organisation_id,
-        city_id=city_id,
-        choices=choices,
-    )
-
     if request.GET.get("format") == "xlsx":
+        # A download may take its time: built here when not cached.
+        data = selectors.cached_dashboard(
+            programme, organisation_id=organisation_id, city_id=city_id, choices=choices
+        )
         stem = f"{programme.name} {_('dashboard')} {timezone.localdate().isoformat()}"
         return workbook_response(filename_stem=stem, sheets=selectors.dashboard_sheets(data))
 
@@ -108,6 +108,36 @@ def programme_dashboard(request, pk):
         for key, value in (("organisation", organisation_id), ("city", city_id))
         if value is not None
     }
+    found = selectors.dashboard_for_page(
+        programme, organisation_id=organisation_id, city_id=city_id, choices=choices
+    )
+    if found is None:
+        # Too large to build in this request: built in the background (decision 73).
+        services_dashboard.prepare_dashboard(
+            programme=programme, organisation_id=organisation_id, city_id=city_id
+        )
+        found = selectors.kept_dashboard(
+            programme, organisation_id=organisation_id, city_id=city_id
+        )
+    # The preparing page asks again every few seconds (htmx): once the figures are
+    # there it is told to load itself again, and then shows them.
+    polling = request.headers.get("HX-Request") == "true"
+    if found is None:
+        failed = selectors.build_failed(programme, organisation_id=organisation_id, city_id=city_id)
+        ctx = {
+            "programme": programme,
+            "failed": failed,
+            "poll_url": f"{request.path}?{urlencode(understood)}",
+        }
+        template = (
+            "reporting/_dashboard_preparing.html"
+            if polling
+            else "reporting/programme_dashboard_preparing.html"
+        )
+        return render(request, template, ctx, status=HTTPStatus.ACCEPTED)
+    if polling:
+        return HttpResponse(headers={"HX-Refresh": "true"})
+    data = found
     pages = {
         name: Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get(f"{name}_page"))
         for name, rows in zip(lists, (data.norm_rows, data.at_risk, data.reach.rows), strict=True)

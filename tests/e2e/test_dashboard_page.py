@@ -93,3 +93,40 @@ def test_coordinator_opens_the_dashboard(open_page, world, viewport):
 
     assert problems == [], "found:\n" + "\n".join(problems)
     assert_clean(watched)
+
+
+def test_a_large_dashboard_shows_itself_once_prepared(open_page, world, settings, monkeypatch):
+    """A programme too large to count in the request (decision 73): the page says the
+    figures are being counted, and shows the dashboard by itself once the worker has
+    built it, without a reload by the coordinator. On a phone; axe finds nothing
+    serious on the waiting page."""
+    from django.core.cache import cache
+
+    from reporting import selectors_dashboard, services_dashboard
+
+    _recent_meetings(world)
+    settings.STETAPP_DASHBOARD_CACHE_SECONDS = 300
+    monkeypatch.setattr(selectors_dashboard, "PREPARE_FROM_GROUPS", 1)
+    queued = []
+    monkeypatch.setattr(
+        services_dashboard, "enqueue", lambda task, *args, **kwargs: queued.append(kwargs)
+    )
+    cache.clear()
+    watched = open_page(PHONE)
+    page = watched.page
+    sign_in(watched, world.users["coordinator"].email)
+    page.goto(watched.url("programme_dashboard", world.programme.pk))
+    expect(page.locator("#dashboard-progress progress")).to_be_visible()
+    expect(page.locator("#risk-heading")).to_have_count(0)
+    problems = blocking_violations(page, "dashboard being prepared")
+    watched.screenshot("coordinator-dashboard-preparing")
+    assert len(queued) == 1
+
+    # The worker builds it; the page asks again within seconds and shows it.
+    assert services_dashboard.dashboard_run(world.programme.pk, **queued[0])
+    expect(page.locator("#risk-heading")).to_be_visible(timeout=15_000)
+    expect(page.locator("svg[role=img] polyline")).to_have_count(1)
+    assert len(queued) == 1
+    assert problems == [], "found:\n" + "\n".join(problems)
+    assert_clean(watched)
+    cache.clear()

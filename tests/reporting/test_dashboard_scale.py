@@ -27,6 +27,7 @@ from groups.models import Role
 from meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from participants.models import Enrolment
 from reporting import selectors_dashboard as selectors
+from reporting import services_dashboard
 from stetapp.suppression import suppress, suppress_breakdown
 from tests.factories import (
     AMSTERDAM,
@@ -403,6 +404,11 @@ DASHBOARD = 10  # tests/reporting/test_dashboard.py: the programme, the scope (3
 SCOPE = 3  # the programme's organisations, its groups, their lists of communities
 # The programme (access) only: the scope and the dashboard both come from the cache.
 CACHED = 1
+# On a miss, the groups the dashboard covers are counted first: a large one is prepared
+# in the background instead of built in the request (decision 73).
+COUNTED = 1
+# A large dashboard missed in the cache: the programme and the groups counted.
+PREPARING = CACHED + COUNTED
 
 
 @pytest.fixture
@@ -415,13 +421,13 @@ def cached():
 
 def test_a_second_look_comes_from_the_cache(varied, cached, django_assert_num_queries):
     client = varied.client()
-    with django_assert_num_queries(BASE + DASHBOARD):
+    with django_assert_num_queries(BASE + DASHBOARD + COUNTED):
         first = client.get(varied.url())
     with django_assert_num_queries(BASE + CACHED):
         second = client.get(varied.url())
     # Another filter: a dashboard of its own, on the scope already kept.
     other = varied.url(city=city("GM0518").pk)
-    with django_assert_num_queries(BASE + DASHBOARD - SCOPE):
+    with django_assert_num_queries(BASE + DASHBOARD - SCOPE + COUNTED):
         filtered = client.get(other)
     assert first.status_code == second.status_code == filtered.status_code == 200
     assert _plain(first.context["dashboard"]) == _plain(second.context["dashboard"])
@@ -800,4 +806,126 @@ def test_a_build_that_fails_lets_go_of_the_lock(varied, cached):
         pytest.raises(RuntimeError),
     ):
         selectors.cached_dashboard(varied.programme)
+    assert cache.get(lock) is None
+
+
+# --- a large dashboard prepared in the background (decision 73) -------------------------
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Every programme counts as large: its dashboard is never built inside a page's
+    request when the cache misses it."""
+    monkeypatch.setattr(selectors, "PREPARE_FROM_GROUPS", 1)
+
+
+@pytest.fixture
+def no_worker(monkeypatch):
+    """A queue whose worker has not started yet: what is queued is only recorded."""
+    queued = []
+    monkeypatch.setattr(
+        services_dashboard, "enqueue", lambda task, *args, **kwargs: queued.append(kwargs)
+    )
+    return queued
+
+
+def _poll(client, url):
+    return client.get(url, headers={"HX-Request": "true"})
+
+
+def test_a_large_dashboard_is_prepared_not_built_in_the_request(
+    varied, cached, large, no_worker, django_assert_num_queries
+):
+    client = varied.client()
+    with (
+        mock.patch.object(selectors, "build_dashboard", wraps=selectors.build_dashboard) as build,
+        django_assert_num_queries(BASE + PREPARING),
+    ):
+        first = client.get(varied.url(), headers={"Accept-Language": "en"})
+    build.assert_not_called()
+    assert first.status_code == 202
+    assert "figures are being counted" in first.content.decode()
+    assert "Groups by city" not in first.content.decode()
+    assert len(no_worker) == 1 and no_worker[0]["organisation_id"] is None
+    # Another look while it waits for a worker queues nothing more.
+    again = client.get(varied.url())
+    assert again.status_code == 202
+    assert len(no_worker) == 1
+
+
+def test_the_preparing_page_shows_the_dashboard_once_it_is_built(varied, cached, large, no_worker):
+    client = varied.client()
+    organisation = varied.organisations[0]
+    url = varied.url(organisation=organisation.pk)
+    assert client.get(url).status_code == 202
+    waiting = _poll(client, url)
+    assert waiting.status_code == 202
+    assert f'hx-get="{url}"' in waiting.content.decode().replace("&amp;", "&")
+    assert "HX-Refresh" not in waiting.headers
+    # The worker runs the queued task.
+    (queued,) = no_worker
+    assert services_dashboard.dashboard_run(varied.programme.pk, **queued)
+    ready = _poll(client, url)
+    assert ready.status_code == 200
+    assert ready.headers["HX-Refresh"] == "true"
+    page = client.get(url)
+    assert page.status_code == 200
+    with translation.override(queued["language"]):
+        built = selectors.build_dashboard(
+            selectors.programme_scope(varied.programme), organisation_id=organisation.pk
+        )
+    shown = page.context["dashboard"]
+    assert shown.group_count == built.group_count < len(varied.groups)
+    assert shown.trend == built.trend
+    assert [r.group.pk for r in shown.norm_rows] == [r.group.pk for r in built.norm_rows]
+    # The lock was let go: a later miss queues a build again.
+    cache.clear()
+    client.get(url)
+    assert len(no_worker) == 2
+
+
+def test_with_tasks_run_at_once_the_large_dashboard_shows_at_once(varied, cached, large):
+    response = varied.client().get(varied.url())
+    assert response.status_code == 200
+    assert response.context["dashboard"].group_count == len(varied.groups)
+
+
+def test_a_small_dashboard_is_still_built_in_the_request(varied, cached, no_worker):
+    response = varied.client().get(varied.url())
+    assert response.status_code == 200
+    assert no_worker == []
+
+
+def test_a_failed_background_build_is_said_and_not_queued_again_at_once(
+    varied, cached, large, no_worker, caplog
+):
+    client = varied.client()
+    client.get(varied.url(), headers={"Accept-Language": "en"})
+    (queued,) = no_worker
+    canary = "Canary Participant Name"
+    with mock.patch.object(selectors, "build_dashboard", side_effect=ValueError(canary)):
+        assert not services_dashboard.dashboard_run(varied.programme.pk, **queued)
+    assert canary not in caplog.text
+    assert "ValueError" in caplog.text
+    failed = _poll(client, varied.url())
+    assert failed.status_code == 202
+    assert "could not be counted" in failed.content.decode()
+    assert "hx-get" not in failed.content.decode()  # it stops asking
+    client.get(varied.url())
+    assert len(no_worker) == 1
+    cache.delete(selectors._failed(selectors._dashboard_key(varied.programme.pk, None, None, "en")))
+    client.get(varied.url())
+    assert len(no_worker) == 2
+
+
+def test_a_queue_that_refuses_the_task_leaves_no_lock_behind(varied, cached, large, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("queue down")
+
+    monkeypatch.setattr(services_dashboard, "enqueue", refuse)
+    with translation.override("en"):
+        services_dashboard.prepare_dashboard(
+            programme=varied.programme, organisation_id=None, city_id=None
+        )
+        lock = selectors.build_lock(varied.programme, organisation_id=None, city_id=None)
     assert cache.get(lock) is None
