@@ -12,7 +12,8 @@ a new version, so a kept body never shows figures that changed after it was made
 reach is wider than what the report reads (every meeting in the period and two days
 around it, every participant ever enrolled in the grant's groups…), which only costs a
 rebuild now and then. Time is an input too: a meeting that starts counts from that
-moment, so the version holds the start of the next meeting within reach, and the day.
+moment, so the version holds the start of the next meeting within reach, and the day
+counted up to (today while the period runs, its last day once it ended).
 
 `REACH` names the tables; tests/reporting/test_report_page.py reads the queries of
 `build_grant_report` and fails when one reads a table that is not in it, and changes a
@@ -209,8 +210,8 @@ def _render_body(report: reports.GrantReport) -> SafeString:
 @dataclasses.dataclass(frozen=True)
 class KeptEntry:
     """Where something made from a report is kept (`key`: one entry per report, language
-    and kind) and the version it must have been made for to be used: the day, the code
-    and the data fingerprint. Entries live `seconds`."""
+    and kind) and the version it must have been made for to be used: the day counted up
+    to, the code and the data fingerprint. Entries live `seconds`."""
 
     key: str
     version: str
@@ -237,7 +238,10 @@ def kept_entry(
     fingerprint = data_fingerprint(grant=grant, start=start, end=end, now=now)
     if fingerprint is None:
         return None
-    day = timezone.localdate(now).isoformat()
+    # The day counted up to, as in the PDF's version (services_report_pdf.report_version):
+    # today while the period runs (the report says it), its last day once it ended, so an
+    # ended period's entries stay valid from day to day.
+    day = min(end, timezone.localdate(now)).isoformat()
     return KeptEntry(
         key=f"report-{kind}:{grant.pk}:{start.isoformat()}:{end.isoformat()}:{language}",
         version=f"{day}:{_code_digest()}:{code}:{fingerprint}",
@@ -337,8 +341,9 @@ def _remember(
 def refresh_read_pages(*, now: dt.datetime | None = None) -> int:
     """Make again the body of every report page read in the last REFRESH_DAYS whose data
     changed since its body was kept (or whose body the cache lost), so that its next
-    reader is served the kept body; forget pages read longer ago. The number made. Per
-    page the fingerprint, and REPORT_QUERIES where it is made again (the scheduler's
+    reader is served the kept body; an unchanged body's lifetime starts again (the job
+    runs more often than a body lives). Forget pages read longer ago. The number made.
+    Per page the fingerprint, and REPORT_QUERIES where it is made again (the scheduler's
     refresh-report-pages job; nothing when bodies are not kept)."""
     if not settings.STETAPP_REPORT_PAGE_CACHE_SECONDS:
         return 0
@@ -357,7 +362,11 @@ def refresh_read_pages(*, now: dt.datetime | None = None) -> int:
                 language=page.language,
                 now=now,
             )
-            if entry is None or kept_value(entry) is not None:
+            if entry is None:
+                continue
+            if kept_value(entry) is not None:
+                # Unchanged: it lives on rather than expire and be made again.
+                cache.touch(entry.key, entry.seconds)
                 continue
             try:
                 report = reports.build_grant_report(

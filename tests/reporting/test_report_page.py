@@ -16,6 +16,7 @@ from unittest import mock
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import override_settings
@@ -291,6 +292,37 @@ def test_a_write_while_the_report_is_built_is_not_hidden(filled, kept):
     assert third.body == second.body
 
 
+def _shown_on(world, day: dt.date):
+    with (
+        time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=AMSTERDAM), tick=False),
+        translation.override("en"),
+    ):
+        return report_page.shown_report(grant=_grant(world), start=START, end=END)
+
+
+def test_a_finished_period_keeps_its_body_from_day_to_day(filled, kept):
+    # Nothing on the body of an ended period depends on the day it is read: the next
+    # morning's first reader (and the scheduler's refresh) need not build it again.
+    after = END + dt.timedelta(days=40)
+    cache_for_days = override_settings(STETAPP_REPORT_PAGE_CACHE_SECONDS=3 * 86400)
+    with cache_for_days:
+        first = _shown_on(filled, after)
+        next_day = _shown_on(filled, after + dt.timedelta(days=1))
+    assert first.report is not None
+    assert next_day.report is None
+    assert next_day.body == first.body
+
+
+def test_a_running_period_is_made_again_on_a_new_day(filled, kept):
+    # It says up to which day it counted: today.
+    day = dt.date(2026, 6, 1)
+    first = _shown_on(filled, day)
+    next_day = _shown_on(filled, day + dt.timedelta(days=1))
+    assert first.report is not None and next_day.report is not None
+    assert "1 June 2026" in first.body
+    assert "2 June 2026" in next_day.body
+
+
 def test_without_row_versions_the_page_is_built_every_time(filled, kept):
     with mock.patch.object(connection, "vendor", "sqlite"):
         reader = Reader(filled)
@@ -345,6 +377,22 @@ def test_the_refresh_job_makes_a_page_whose_body_the_cache_lost(filled, kept):
     cache.clear()
     assert report_page.refresh_read_pages() == 1
     assert reader.get().context["report"] is None
+
+
+def test_the_refresh_job_keeps_an_unchanged_body_past_its_lifetime(filled):
+    # A kept body lives STETAPP_REPORT_PAGE_CACHE_SECONDS; the job, which runs more
+    # often, lets an unchanged one live on instead of building it again when it expires.
+    cache.clear()
+    start = dt.datetime(2027, 2, 1, 10, tzinfo=AMSTERDAM)
+    with KEPT, time_machine.travel(start, tick=False) as clock:
+        Reader(filled)  # built and kept for 300 s
+        with mock.patch.object(reports, "build_grant_report") as build:
+            for _ in range(5):  # every two minutes, for ten minutes
+                clock.shift(dt.timedelta(minutes=2))
+                assert report_page.refresh_read_pages() == 0
+        build.assert_not_called()
+        assert Reader(filled).get().context["report"] is None
+    cache.clear()
 
 
 def test_the_refresh_job_forgets_pages_nobody_read_lately(filled, kept):
