@@ -13,11 +13,14 @@ the database"):
 `programme_scope` (3): the programme's organisations; its groups (with city names, each
 group's community coded on its organisation's list); the organisations' lists of
 communities (groups/communities.py).
-`build_dashboard` (6): per group, its held and planned meetings (a row per group);
-participant marks and marks present (a row per month); per running group, its last six
-held meetings with attendance and their counts (the falling-attendance rule); enrolled
-people per organisation and in total; volunteers per organisation and in total; volunteer
-hours per organisation. The cross tables are counted from the scope's group rows.
+`build_dashboard` (6): `count_dashboard` reads, per group, its held and planned
+meetings (a row per group); participant marks and marks present (a row per month); per
+running group, its last six held meetings with attendance and their counts (the
+falling-attendance rule); enrolled people per organisation and in total; volunteers per
+organisation and in total; volunteer hours per organisation. `dashboard_from_counts`
+makes the dashboard from those counts in the active language, without a query (the
+scheduler counts once for all languages). The cross tables are counted from the scope's
+group rows.
 
 `cached_dashboard` keeps a built dashboard for STETAPP_DASHBOARD_CACHE_SECONDS per
 programme, filter and language, and `cached_programme_scope` the scope per programme:
@@ -499,13 +502,13 @@ def _per_group(meetings, *, now, since: dt.datetime, jan1: dt.datetime) -> dict[
     return {row["group_id"]: row for row in rows}
 
 
-def _marks_per_month(meetings, months: list[MonthAttendance], *, now) -> None:
-    """Participant marks and marks present at the started meetings, per month of the
-    meeting's local date (added to `months`). One query, a row per month."""
-    first = _local_midnight(months[0].month)
-    rows = (
+def _marks_per_month(meetings, *, first: dt.date, now) -> list[tuple[dt.datetime, int, int]]:
+    """Participant marks and marks present at the started meetings from `first` on, per
+    month of the meeting's local date: (month, marked, present). One query, a row per
+    month."""
+    return list(
         Attendance.objects.filter(
-            meeting__in=meetings.started(now).filter(starts_at__gte=first),
+            meeting__in=meetings.started(now).filter(starts_at__gte=_local_midnight(first)),
             participant__isnull=False,
         )
         .annotate(month=TruncMonth("meeting__starts_at", tzinfo=timezone.get_current_timezone()))
@@ -516,6 +519,10 @@ def _marks_per_month(meetings, months: list[MonthAttendance], *, now) -> None:
         )
         .values_list("month", "marked", "present")
     )
+
+
+def _add_marks(months: list[MonthAttendance], rows: list[tuple[dt.datetime, int, int]]) -> None:
+    """The marks per month (`_marks_per_month`) added to `months`."""
     month_of = {(m.month.year, m.month.month): m for m in months}
     for start, marked, present in rows:
         month = month_of.get((start.year, start.month))
@@ -640,7 +647,16 @@ def _risk_reasons(row: GroupMeetings, *, today: dt.date, year: int) -> list[Reas
     return reasons
 
 
-def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date, in_groups) -> Reach:
+@dataclass(frozen=True)
+class ReachCounts:
+    """What `_reach_counts` reads, per organisation pk (None: the total, distinct)."""
+
+    people: dict[int | None, tuple[int, int]]  # (enrolled today, enrolled this year)
+    volunteers: dict[int | None, int]
+    hours: dict[int, Decimal]
+
+
+def _reach_counts(today: dt.date, in_groups) -> ReachCounts:
     """Participants (enrolled today; enrolled at any time this year), active volunteers of
     the groups and volunteer hours this year, per organisation and in total. Three
     queries: people per organisation and distinct in total (someone can be in groups of
@@ -675,7 +691,6 @@ def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date, in_gro
             all=True,
         )
     }
-    total_now, total_year = per_org_people.pop(None, (0, 0))
     helping = Volunteer.groups.through.objects.filter(
         in_groups("group"), volunteer__active=True
     ).order_by()
@@ -693,7 +708,6 @@ def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date, in_gro
             all=True,
         )
     )
-    total_volunteers = per_org_volunteers.pop(None, 0)
     per_org_hours = dict(
         VolunteerHours.objects.filter(in_groups("group"), worked_on__gte=jan1, worked_on__lte=today)
         .order_by()
@@ -701,6 +715,17 @@ def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date, in_gro
         .annotate(hours=Sum("hours"))
         .values_list("group__organisation_id", "hours")
     )
+    return ReachCounts(people=per_org_people, volunteers=per_org_volunteers, hours=per_org_hours)
+
+
+def _reach(scope: ProgrammeScope, groups: list[GroupRow], counts: ReachCounts) -> Reach:
+    """The reach table (per organisation of `groups`, and the total) from `counts`, small
+    numbers suppressed."""
+    per_org_people = dict(counts.people)
+    per_org_volunteers = dict(counts.volunteers)
+    per_org_hours = counts.hours
+    total_now, total_year = per_org_people.pop(None, (0, 0))
+    total_volunteers = per_org_volunteers.pop(None, 0)
 
     present = {g.organisation_id for g in groups}
     organisations = [(pk, name) for pk, name in scope.organisations if pk in present]
@@ -741,25 +766,34 @@ def _reach(scope: ProgrammeScope, groups: list[GroupRow], today: dt.date, in_gro
     )
 
 
+@dataclass(frozen=True)
+class DashboardCounts:
+    """What a dashboard reads from the database (`count_dashboard`: six queries) for one
+    filter at one moment: the same in every language, so the scheduler counts once and
+    makes the dashboard in each of its coordinators' languages from it
+    (`refresh_cached_dashboard`)."""
+
+    now: dt.datetime
+    organisation_id: int | None
+    city_id: int | None
+    marks: list[tuple[dt.datetime, int, int]]  # per month: (month, marked, present)
+    per_group: dict[int, dict]  # `_per_group`
+    rated: dict[int, list]  # `_last_rated`
+    reach: ReachCounts
+
+
 @unprepared()
-def build_dashboard(
+def count_dashboard(
     scope: ProgrammeScope,
     *,
     organisation_id: int | None = None,
     city_id: int | None = None,
-) -> Dashboard:
-    """Every figure of the dashboard for the programme's groups, optionally only those of
+) -> DashboardCounts:
+    """The counts of the dashboard of the programme's groups, optionally only those of
     one organisation and/or one city. Six queries (see the module's docstring), each
     planned for its values (stetapp/plans.py: a generic plan was 1.8 times as slow)."""
     now = timezone.now()
     today = timezone.localdate(now)
-    groups = [
-        g
-        for g in scope.groups
-        if (organisation_id is None or g.organisation_id == organisation_id)
-        and (city_id is None or g.city_id == city_id)
-    ]
-    coding = scope.coded_communities(groups)
     since = today - YEAR
     jan1 = dt.date(today.year, 1, 1)
     trend_start = _months_back(today, TREND_MONTHS - 1)
@@ -774,6 +808,45 @@ def build_dashboard(
     meetings = Meeting.objects.filter(
         in_groups("group"), starts_at__gte=start, starts_at__lt=end
     ).exclude(status=MeetingStatus.CANCELLED)
+    return DashboardCounts(
+        now=now,
+        organisation_id=organisation_id,
+        city_id=city_id,
+        marks=_marks_per_month(meetings, first=trend_start, now=now),
+        per_group=_per_group(
+            meetings, now=now, since=_local_midnight(since), jan1=_local_midnight(jan1)
+        ),
+        rated=_last_rated(meetings, now=now, since=_local_midnight(since)),
+        reach=_reach_counts(today, in_groups),
+    )
+
+
+def build_dashboard(
+    scope: ProgrammeScope,
+    *,
+    organisation_id: int | None = None,
+    city_id: int | None = None,
+) -> Dashboard:
+    """Every figure of the dashboard for the programme's groups, optionally only those of
+    one organisation and/or one city, in the active language. Six queries
+    (`count_dashboard`)."""
+    counts = count_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
+    return dashboard_from_counts(scope, counts)
+
+
+def dashboard_from_counts(scope: ProgrammeScope, counts: DashboardCounts) -> Dashboard:
+    """The dashboard made from `counts` in the active language (its texts: month names,
+    the reasons a group is at risk). No query."""
+    organisation_id, city_id = counts.organisation_id, counts.city_id
+    today = timezone.localdate(counts.now)
+    groups = [
+        g
+        for g in scope.groups
+        if (organisation_id is None or g.organisation_id == organisation_id)
+        and (city_id is None or g.city_id == city_id)
+    ]
+    coding = scope.coded_communities(groups)
+    since = today - YEAR
 
     months = []
     for index in range(TREND_MONTHS):
@@ -785,12 +858,9 @@ def build_dashboard(
                 short_label=month_abbreviation(first),
             )
         )
-    _marks_per_month(meetings, months, now=now)
+    _add_marks(months, counts.marks)
 
-    figures = _per_group(
-        meetings, now=now, since=_local_midnight(since), jan1=_local_midnight(jan1)
-    )
-    rated = _last_rated(meetings, now=now, since=_local_midnight(since))
+    figures = counts.per_group
     per_group = {}
     for g in groups:
         row = GroupMeetings(group=g, organisation=scope.organisation_name(g.organisation_id))
@@ -801,7 +871,7 @@ def build_dashboard(
             row.planned_rest_of_year = found["planned_rest_of_year"]
             if found["last_held"] is not None:
                 row.last_held = timezone.localtime(found["last_held"]).date()
-        row.rated = rated.get(g.pk, [])
+        row.rated = counts.rated.get(g.pk, [])
         per_group[g.pk] = row
 
     norm_rows = [
@@ -838,7 +908,7 @@ def build_dashboard(
         trend=months,
         trend_chart=_trend_chart(months),
         at_risk=at_risk,
-        reach=_reach(scope, groups, today, in_groups),
+        reach=_reach(scope, groups, counts.reach),
     )
 
 
@@ -1021,15 +1091,17 @@ def refresh_cached_dashboard(programme: Programme, *, languages: Iterable[str]) 
     it in the cache in place of the old one, as `cached_dashboard` would on a miss. The
     scheduler does this before the entry expires (reporting/jobs.py), so a coordinator
     is served the cached page instead of waiting for the build (seconds at 10,000
-    groups). Nothing happens when the dashboard is not cached."""
+    groups). The counting is done once for all languages: the scope (three queries) and
+    `count_dashboard` (six). Nothing happens when the dashboard is not cached."""
     seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
     if not seconds:
         return
     scope = programme_scope(programme)
     _store_scope(scope, seconds)
+    counts = count_dashboard(scope)
     for language in languages:
         with translation.override(language):
-            dashboard = build_dashboard(scope)
+            dashboard = dashboard_from_counts(scope, counts)
             _store(_dashboard_key(programme.pk, None, None, language), dashboard, seconds)
 
 

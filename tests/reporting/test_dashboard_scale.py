@@ -717,6 +717,23 @@ def test_the_scheduler_rebuilds_the_dashboard_before_it_expires(
     assert 'id="stat-norm">0 /' not in first.content.decode()
 
 
+def test_the_refresh_counts_once_for_every_language(varied, cached, django_assert_num_queries):
+    # The counts are the same in every language: only the texts are made per language.
+    with django_assert_num_queries(SCOPE + 6):  # the scope, and the six counts once
+        selectors.refresh_cached_dashboard(varied.programme, languages=["en", "nl"])
+    scope = selectors.programme_scope(varied.programme)
+    for language, month in (("en", "November 2026"), ("nl", "november 2026")):
+        with translation.override(language):
+            kept = selectors.kept_dashboard(varied.programme)
+            expected = selectors.build_dashboard(scope)
+        assert kept is not None
+        assert _plain(kept) == _plain(expected)
+        assert kept.trend[-1].label == month
+        texts = [[reason.text for reason in item.reasons] for item in kept.at_risk]
+        assert texts == [[reason.text for reason in item.reasons] for item in expected.at_risk]
+        assert texts and all(texts)
+
+
 def test_the_refresh_job_leaves_a_cache_of_one_process_alone(varied, cached):
     """The demo's cache lives in each process: the scheduler's would help no web server."""
     from reporting import jobs
