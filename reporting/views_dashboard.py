@@ -127,7 +127,7 @@ def programme_dashboard(request, pk):
         ctx = {
             "programme": programme,
             "failed": failed,
-            "poll_url": f"{request.path}?{urlencode(understood)}",
+            "poll_url": f"{request.path}?{urlencode(understood)}" if understood else request.path,
         }
         template = (
             "reporting/_dashboard_preparing.html"
