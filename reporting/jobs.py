@@ -13,6 +13,8 @@ from . import report_page, selectors_dashboard, services_report_pdf
 
 # Sooner than the dashboard's cache entry expires (STETAPP_DASHBOARD_CACHE_SECONDS, 300).
 DASHBOARD_REFRESH = timedelta(minutes=4)
+# How often recently asked-for fund report PDFs are checked for new data.
+PDF_REFRESH = services_report_pdf.REFRESH_EVERY
 # How long a report page's reader may still wait for a build after its data changed.
 REPORT_PAGE_REFRESH = timedelta(minutes=2)
 
@@ -24,7 +26,7 @@ def prune_report_pdfs() -> None:
     services_report_pdf.pdf_prune()
 
 
-@job("refresh-report-pdfs", every=timedelta(minutes=15))
+@job("refresh-report-pdfs", every=PDF_REFRESH)
 def refresh_report_pdfs() -> None:
     """Queue new PDFs of recently asked-for fund reports whose data changed, so that the
     next download finds them ready (reporting/services_report_pdf.py)."""

@@ -57,6 +57,8 @@ WORKING = (BatchStatus.QUEUED, BatchStatus.RUNNING)
 KEEP_DAYS = 30
 # The refresh job keeps the PDFs of reports asked for in this many days up to date.
 REFRESH_DAYS = report_page.REFRESH_DAYS
+# How often the scheduler's refresh-report-pdfs job runs (reporting/jobs.py).
+REFRESH_EVERY = dt.timedelta(minutes=15)
 
 
 def report_version(report, language: str) -> str:
@@ -131,15 +133,7 @@ def pdf_for(*, grant: Grant, start: dt.date, end: dt.date, language: str) -> Sto
     from . import report as reports
 
     now = timezone.now()
-    entry = report_page.kept_entry(
-        "pdf",
-        grant=grant,
-        start=start,
-        end=end,
-        language=language,
-        now=now,
-        code=f"{LAYOUT}:{report_page.templates_digest(PDF_TEMPLATES)}",
-    )
+    entry = _version_entry(grant=grant, start=start, end=end, language=language, now=now)
     version = report_page.kept_value(entry)
     if version is not None:
         stored = StoredReport.objects.filter(
@@ -151,6 +145,23 @@ def pdf_for(*, grant: Grant, start: dt.date, end: dt.date, language: str) -> Sto
     stored = pdf_request(report=report, language=language)
     report_page.keep(entry, stored.version)
     return stored
+
+
+def _version_entry(
+    *, grant: Grant, start: dt.date, end: dt.date, language: str, now: dt.datetime
+) -> report_page.KeptEntry | None:
+    """Where the version of the current PDF of this report is kept, valid while the
+    report's data fingerprint is the one it was kept for (`pdf_for`, `pdf_refresh`).
+    `grant` comes with its application."""
+    return report_page.kept_entry(
+        "pdf",
+        grant=grant,
+        start=start,
+        end=end,
+        language=language,
+        now=now,
+        code=f"{LAYOUT}:{report_page.templates_digest(PDF_TEMPLATES)}",
+    )
 
 
 def pdf_run(stored_id: str) -> StoredReport | None:
@@ -232,23 +243,42 @@ def pdf_prune(*, now: dt.datetime | None = None) -> int:
 def pdf_refresh(*, now: dt.datetime | None = None) -> int:
     """Queue a new PDF for every report asked for in the last REFRESH_DAYS whose data
     changed since its PDF was made, so that the next download finds it ready; the number
-    queued (the scheduler job). The report's fixed queries per report kept."""
+    queued (the scheduler job, every REFRESH_EVERY). A report whose data fingerprint is
+    the one its current PDF was last found for costs that one query; another is built
+    (the report's fixed queries) and its version compared. The version found is kept
+    for two runs (`_version_entry`), for the next run and for downloads."""
     now = now or timezone.now()
     latest: dict[tuple, StoredReport] = {}
     for row in StoredReport.objects.filter(
         status=BatchStatus.DONE, asked_at__gte=now - dt.timedelta(days=REFRESH_DAYS)
     ).order_by("queued_at"):
         latest[(row.grant_id, row.start, row.end, row.language)] = row
-    grants = Grant.objects.in_bulk({row.grant_id for row in latest.values()})
+    grants = Grant.objects.select_related("application").in_bulk(
+        {row.grant_id for row in latest.values()}
+    )
     queued = 0
     from . import report as reports
 
     for row in latest.values():
+        grant = grants[row.grant_id]
         with translation.override(row.language):
-            built = reports.build_grant_report(grants[row.grant_id], start=row.start, end=row.end)
-            if report_version(built, row.language) != row.version:
+            entry = _version_entry(
+                grant=grant, start=row.start, end=row.end, language=row.language, now=now
+            )
+            if entry is not None:
+                entry = dataclasses.replace(
+                    entry, seconds=max(entry.seconds, 2 * int(REFRESH_EVERY.total_seconds()))
+                )
+            if report_page.kept_value(entry) == row.version:
+                report_page.keep(entry, row.version)  # unchanged: kept past the next run
+                continue
+            built = reports.build_grant_report(grant, start=row.start, end=row.end, now=now)
+            version = report_version(built, row.language)
+            if version != row.version:
                 pdf_request(report=built, language=row.language, asked_at=row.asked_at)
                 queued += 1
+            else:
+                report_page.keep(entry, version)
     return queued
 
 

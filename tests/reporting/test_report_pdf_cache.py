@@ -3,6 +3,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
@@ -539,3 +540,30 @@ def test_a_kept_version_still_being_made_is_asked_for_again(world, kept_versions
     assert client.get(pdf_url(world.grant_a)).status_code == 202
     assert StoredReport.objects.get().status == BatchStatus.QUEUED
     assert len(queued_only.results) == 1
+
+
+def test_the_refresh_job_builds_no_report_whose_data_did_not_change(world, kept_versions):
+    # It compares the data fingerprint with the one the current PDF was found for, and
+    # keeps that longer than it runs apart: an unchanged report costs one query, not a
+    # build, at every run.
+    import time_machine
+
+    from reporting import jobs
+
+    start = dt.datetime(2027, 2, 1, 10, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        world.client_for("funder").get(pdf_url(world.grant_a))
+        assert services_report_pdf.pdf_refresh() == 0
+        with mock.patch.object(reports, "build_grant_report") as build:
+            for _ in range(3):
+                clock.shift(jobs.PDF_REFRESH)
+                assert services_report_pdf.pdf_refresh() == 0
+        build.assert_not_called()
+        Attendance.objects.create(
+            meeting=world.meeting_a1, participant=world.participant_a1, status="present"
+        )
+        clock.shift(jobs.PDF_REFRESH)
+        old = StoredReport.objects.get()
+        assert services_report_pdf.pdf_refresh() == 1
+    new = StoredReport.objects.get()
+    assert new.pk != old.pk and new.status == BatchStatus.DONE
