@@ -152,8 +152,11 @@ def _version_entry(
 ) -> report_page.KeptEntry | None:
     """Where the version of the current PDF of this report is kept, valid while the
     report's data fingerprint is the one it was kept for (`pdf_for`, `pdf_refresh`).
-    `grant` comes with its application."""
-    return report_page.kept_entry(
+    `grant` comes with its application. The entry lives at least two runs of the refresh
+    job, whoever writes it: the job finds it in its next run, and a download in between
+    finds it too (a download that wrote it with the page's five minutes made the job
+    build the report again for nothing)."""
+    entry = report_page.kept_entry(
         "pdf",
         grant=grant,
         start=start,
@@ -161,6 +164,11 @@ def _version_entry(
         language=language,
         now=now,
         code=f"{LAYOUT}:{report_page.templates_digest(PDF_TEMPLATES)}",
+    )
+    if entry is None:
+        return None
+    return dataclasses.replace(
+        entry, seconds=max(entry.seconds, 2 * int(REFRESH_EVERY.total_seconds()))
     )
 
 
@@ -265,10 +273,6 @@ def pdf_refresh(*, now: dt.datetime | None = None) -> int:
             entry = _version_entry(
                 grant=grant, start=row.start, end=row.end, language=row.language, now=now
             )
-            if entry is not None:
-                entry = dataclasses.replace(
-                    entry, seconds=max(entry.seconds, 2 * int(REFRESH_EVERY.total_seconds()))
-                )
             if report_page.kept_value(entry) == row.version:
                 report_page.keep(entry, row.version)  # unchanged: kept past the next run
                 continue

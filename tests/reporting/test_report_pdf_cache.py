@@ -567,3 +567,23 @@ def test_the_refresh_job_builds_no_report_whose_data_did_not_change(world, kept_
         assert services_report_pdf.pdf_refresh() == 1
     new = StoredReport.objects.get()
     assert new.pk != old.pk and new.status == BatchStatus.DONE
+
+
+def test_a_version_a_download_found_outlives_the_pages_five_minutes(world, kept_versions):
+    # A download notes the current version for as long as the job keeps it (two runs),
+    # so neither the job's next run nor a later download builds the report again.
+    import time_machine
+
+    from reporting import jobs
+
+    start = dt.datetime(2027, 2, 1, 10, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client = world.client_for("funder")
+        first = client.get(pdf_url(world.grant_a))
+        assert first.status_code == 200
+        clock.shift(jobs.PDF_REFRESH + dt.timedelta(minutes=5))
+        with mock.patch.object(reports, "build_grant_report") as build:
+            assert services_report_pdf.pdf_refresh() == 0
+            again = client.get(pdf_url(world.grant_a))
+        build.assert_not_called()
+    assert again.content == first.content
