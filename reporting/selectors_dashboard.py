@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groups.communities import CodedCommunities, CommunityList, community_lists
-from groups.models import Composition, Group, GroupStatus, Programme
+from groups.models import City, Composition, Group, GroupStatus, Programme
 from meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from meetings.selectors_planning import MIN_MEETINGS_PER_YEAR
 from stetapp.dates import month_abbreviation
@@ -134,7 +134,7 @@ class ProgrammeScope:
     @property
     def cities(self) -> list[tuple[int, str]]:
         """The cities the programme has groups in, by name (the city filter's choices)."""
-        return sorted({(g.city_id, g.city_name) for g in self.groups}, key=lambda c: c[1])
+        return sorted({(g.city_id, g.city_name) for g in self.groups}, key=lambda c: (c[1], c[0]))
 
     def organisation_name(self, pk: int) -> str:
         return self.organisation_names.get(pk, "")
@@ -159,18 +159,38 @@ class FilterChoices:
         return {"organisations": self.organisations, "cities": self.cities, "scope": None}
 
 
-def cached_filter_choices(programme: Programme) -> FilterChoices:
-    """The filter's choices, kept as long as the dashboard; built from the scope (three
-    queries) when not kept, and the scope then goes along for the build."""
+def cached_filter_choices(programme: Programme, *, with_scope: bool = True) -> FilterChoices:
+    """The filter's choices, kept as long as the dashboard. When not kept: with
+    `with_scope`, built from the scope (three queries), which then goes along for the
+    build and is kept too; without (a filtered look, which builds from the filter's
+    own groups), read on their own (`filter_choices`: two queries, no row per group)."""
     seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
     if seconds:
         choices = cache.get(_choices_key(programme.pk))
         if choices is not None:
             return choices
+    if not with_scope:
+        choices = filter_choices(programme)
+        if seconds:
+            cache.set(_choices_key(programme.pk), choices, seconds)
+        return choices
     scope = programme_scope(programme)
     if seconds:
         _store_scope(scope, seconds)
     return FilterChoices(scope.organisations, scope.cities, scope)
+
+
+def filter_choices(programme: Programme) -> FilterChoices:
+    """The filter's choices read from the database: the programme's organisations and the
+    cities its groups are in, each by name. Two queries."""
+    organisations = list(programme.organisations.order_by("name").values_list("pk", "name"))
+    cities = list(
+        City.objects.filter(stet_groups__organisation__programmes=programme)
+        .distinct()
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+    return FilterChoices(organisations, cities)
 
 
 def cached_programme_scope(programme: Programme) -> ProgrammeScope:
@@ -216,23 +236,34 @@ def _dashboard_key(
     )
 
 
-def programme_scope(programme: Programme) -> ProgrammeScope:
+def programme_scope(
+    programme: Programme, *, organisation_id: int | None = None, city_id: int | None = None
+) -> ProgrammeScope:
     """The programme's organisations, all their groups and the organisations' lists of
-    communities. Three queries."""
-    organisations = list(programme.organisations.order_by("name").values_list("pk", "name"))
-    rows = (
-        Group.objects.filter(organisation_id__in=[pk for pk, _name in organisations])
-        .order_by("name", "pk")
-        .values_list(
-            "pk",
-            "name",
-            "status",
-            "community",
-            "composition",
-            "organisation_id",
-            "city_id",
-            "city__name",
+    communities. Three queries. With a filter (one organisation and/or one city), only
+    the groups it covers, the organisations they are of (and the one asked for) and
+    their lists: a filtered dashboard is built from that, so its cost follows the
+    filter, not the programme (at 10,000 groups the whole scope is a megabyte)."""
+    organisations_of = programme.organisations.order_by("name")
+    if organisation_id is not None:
+        organisations_of = organisations_of.filter(pk=organisation_id)
+    elif city_id is not None:
+        organisations_of = organisations_of.filter(
+            pk__in=Group.objects.filter(city_id=city_id).values("organisation_id")
         )
+    organisations = list(organisations_of.values_list("pk", "name"))
+    groups = Group.objects.filter(organisation_id__in=[pk for pk, _name in organisations])
+    if city_id is not None:
+        groups = groups.filter(city_id=city_id)
+    rows = groups.order_by("name", "pk").values_list(
+        "pk",
+        "name",
+        "status",
+        "community",
+        "composition",
+        "organisation_id",
+        "city_id",
+        "city__name",
     )
     lists = community_lists(pk for pk, _name in organisations)
     return ProgrammeScope(
@@ -982,7 +1013,7 @@ def build_and_keep(
     PREPARE_FAILED_SECONDS, the lock let go, and the error raised again."""
     key = _page_key(programme, organisation_id, city_id)
     try:
-        scope = cached_programme_scope(programme)
+        scope = _scope_for(programme, organisation_id=organisation_id, city_id=city_id)
         dashboard = build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
         _store(key, dashboard, settings.STETAPP_DASHBOARD_CACHE_SECONDS)
     except Exception:
@@ -990,6 +1021,23 @@ def build_and_keep(
         raise
     finally:
         cache.delete(_building(key))
+
+
+def _scope_for(
+    programme: Programme,
+    *,
+    organisation_id: int | None,
+    city_id: int | None,
+    choices: FilterChoices | None = None,
+) -> ProgrammeScope:
+    """The scope a dashboard is built from: a filtered one's own groups (three queries,
+    as many rows as the filter covers); the whole programme's from `choices` when
+    reading them built it in this request, else `cached_programme_scope`."""
+    if organisation_id is not None or city_id is not None:
+        return programme_scope(programme, organisation_id=organisation_id, city_id=city_id)
+    if choices is not None and choices.scope is not None:
+        return choices.scope
+    return cached_programme_scope(programme)
 
 
 def _page_key(programme: Programme, organisation_id: int | None, city_id: int | None) -> str:
@@ -1023,8 +1071,7 @@ def _cached(
     pages of PAGE_SIZE rows, each under its own key (`CachedRows`). A cached look reads
     the head, whatever the programme's size, and a list's page only when its rows are
     drawn (the page keeps its drawn HTML: templates/reporting/programme_dashboard.html).
-    The scope is read only when the dashboard is built: from `choices` when they were
-    built from it in this request, else `cached_programme_scope`. One build at a time
+    The scope is read only when the dashboard is built (`_scope_for`). One build at a time
     per entry: a look that finds another request building it waits for that result
     (BUILD_WAIT_SECONDS at most).
 
@@ -1032,10 +1079,9 @@ def _cached(
     covers fewer than PREPARE_FROM_GROUPS groups, else None; "none": None."""
 
     def scope() -> ProgrammeScope:
-        # The choices' own scope, if reading them built it in this request.
-        if choices is not None and choices.scope is not None:
-            return choices.scope
-        return cached_programme_scope(programme)
+        return _scope_for(
+            programme, organisation_id=organisation_id, city_id=city_id, choices=choices
+        )
 
     seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
     if not seconds:

@@ -82,9 +82,13 @@ def programme_dashboard(request, pk):
     (selectors.cached_dashboard).
     A fixed number of queries (tests/reporting/test_dashboard.py)."""
     programme = get_visible_or_404(Programme.objects.all(), user=request.user, pk=pk)
-    # Read from the cache when the filter is checked or drawn, or the figures are built.
-    choices = SimpleLazyObject(lambda: selectors.cached_filter_choices(programme))
     filters = {key: request.GET[key] for key in ("organisation", "city") if key in request.GET}
+    # Read from the cache when the filter is checked or drawn, or the figures are built.
+    # A filtered look builds from its own groups: it does not read the whole scope for
+    # the choices either.
+    choices = SimpleLazyObject(
+        lambda: selectors.cached_filter_choices(programme, with_scope=not filters)
+    )
     form = DashboardFilterForm(filters or None, choices=choices)
     organisation_id = city_id = None
     if form.is_bound and form.is_valid():

@@ -370,6 +370,42 @@ def test_the_figures_equal_the_earlier_computation(varied):
         assert got["totals"] == expected["totals"]
 
 
+def _every_filter(varied):
+    """`_filters`, and an organisation in a city where the programme has no group."""
+    _a, _b, c = varied.organisations
+    return [*_filters(varied), {"organisation_id": c.pk, "city_id": city("GM0344").pk}]
+
+
+def test_a_filtered_dashboard_is_built_from_the_filters_groups_alone(varied):
+    # Its cost follows the filter, not the programme: only the groups it covers (and
+    # their organisations) are read, and the dashboard is the one the whole scope gives.
+    whole = selectors.programme_scope(varied.programme)
+    for filters in _every_filter(varied):
+        scope = selectors.programme_scope(varied.programme, **filters)
+        covered = [
+            g
+            for g in whole.groups
+            if g.organisation_id == filters.get("organisation_id", g.organisation_id)
+            and g.city_id == filters.get("city_id", g.city_id)
+        ]
+        assert scope.groups == covered, filters
+        assert {pk for pk, _name in scope.organisations} <= {pk for pk, _ in whole.organisations}
+        expected = selectors.build_dashboard(whole, **filters)
+        assert selectors.build_dashboard(scope, **filters) == expected, filters
+        if filters:
+            assert len(scope.groups) < len(whole.groups)
+        if "organisation_id" in filters:
+            assert expected.organisation.startswith("Varied")
+
+
+def test_the_filters_choices_are_read_without_the_groups(varied, django_assert_num_queries):
+    whole = selectors.programme_scope(varied.programme)
+    with django_assert_num_queries(2):  # the organisations, the cities with a group
+        choices = selectors.filter_choices(varied.programme)
+    assert (choices.organisations, choices.cities) == (whole.organisations, whole.cities)
+    assert choices.scope is None
+
+
 def test_the_varied_programme_has_what_the_comparison_needs(varied):
     """The comparison means something: small numbers are suppressed, some groups are at
     risk, some meetings are cancelled, planned, or recorded ahead of time."""
@@ -407,6 +443,8 @@ CACHED = 1
 # On a miss, the groups the dashboard covers are counted first: a large one is prepared
 # in the background instead of built in the request (decision 73).
 COUNTED = 1
+# The filter's choices read on their own (a filtered look with nothing kept).
+CHOICES = 2
 # A large dashboard missed in the cache: the programme and the groups counted.
 PREPARING = CACHED + COUNTED
 
@@ -425,13 +463,34 @@ def test_a_second_look_comes_from_the_cache(varied, cached, django_assert_num_qu
         first = client.get(varied.url())
     with django_assert_num_queries(BASE + CACHED):
         second = client.get(varied.url())
-    # Another filter: a dashboard of its own, on the scope already kept.
+    # Another filter: a dashboard of its own, with the choices already kept, built from
+    # the filter's own groups (the scope's three queries, a row per group it covers).
     other = varied.url(city=city("GM0518").pk)
-    with django_assert_num_queries(BASE + DASHBOARD - SCOPE + COUNTED):
+    with django_assert_num_queries(BASE + DASHBOARD + COUNTED):
         filtered = client.get(other)
     assert first.status_code == second.status_code == filtered.status_code == 200
     assert _plain(first.context["dashboard"]) == _plain(second.context["dashboard"])
     assert _plain(filtered.context["dashboard"]) != _plain(first.context["dashboard"])
+
+
+def test_a_filtered_first_look_never_reads_the_whole_scope(
+    varied, cached, django_assert_num_queries
+):
+    # Nothing kept (nobody looked in the last minutes): the choices are read on their
+    # own, the dashboard is built from the filter's groups, and the programme's whole
+    # scope is neither read nor kept.
+    a = varied.organisations[0]
+    client = varied.client()
+    with django_assert_num_queries(BASE + DASHBOARD + COUNTED + CHOICES):
+        response = client.get(varied.url(organisation=a.pk))
+    assert response.status_code == 200
+    dashboard = response.context["dashboard"]
+    assert {row.group.organisation_id for row in dashboard.norm_rows} == {a.pk}
+    assert cache.get(f"dashboard-scope:{varied.programme.pk}") is None
+    assert cache.get(f"dashboard-choices:{varied.programme.pk}") is not None
+    # The unfiltered page then reads the whole scope, once.
+    with django_assert_num_queries(BASE + DASHBOARD + COUNTED):
+        assert client.get(varied.url()).status_code == 200
 
 
 def test_the_cached_scope_holds_no_personal_data(varied, cached):
