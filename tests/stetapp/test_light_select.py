@@ -38,3 +38,19 @@ class LightSelectTests(SimpleTestCase):
         html = str(form["light"])
         self.assertIn('<option value="12" selected>Zuid</option>', html)
         self.assertIn("Stichting &lt;Welzijn&gt; &amp; Co", html)
+
+    def test_safe_labels_are_kept_and_values_are_quoted(self):
+        # Django's Select escapes what is not already safe, and quotes the value.
+        from django.utils.safestring import mark_safe
+
+        choices = [('a"b', "Quote's"), ("s", mark_safe("<b>safe</b>")), (3, "Drie & vier")]
+
+        class Labels(forms.Form):
+            plain = forms.ChoiceField(choices=choices, required=False)
+            light = forms.ChoiceField(choices=choices, required=False, widget=LightSelect)
+
+        form = Labels({"plain": 'a"b', "light": 'a"b'})
+        self._same(form, "plain", "light")
+        html = str(form["light"])
+        self.assertIn("<b>safe</b>", html)
+        self.assertIn('value="a&quot;b" selected', html)
