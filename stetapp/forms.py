@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.choices import CallableChoiceIterator
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
@@ -100,7 +101,23 @@ class LightSelect(forms.Select):
             "".join(
                 f'<option value="{html.escape(key)}"{" selected" if key in chosen else ""}>'
                 f"{label if isinstance(label, SafeData) else html.escape(str(label))}</option>"
-                for key, label in ((str(v), label) for v, label in self.choices)
+                for key, label in ((str(v), label) for v, label in self._flat_choices())
             )
         )
         return format_html("<select{}>{}</select>", flatatt(final), options)
+
+    def use_required_attribute(self, initial):
+        # Select's own check reads the first choice, which normalises every choice a
+        # callable gives (a thousand organisations): asked only of a required field.
+        return self.is_required and super().use_required_attribute(initial)
+
+    def _flat_choices(self):
+        """The (value, label) pairs. A callable's list is taken as it is (this widget
+        draws flat pairs only): Django's normalising gives the same pairs, at several µs
+        a pair; anything else (a dict, an enum) is normalised."""
+        choices = self.choices
+        if isinstance(choices, CallableChoiceIterator):
+            pairs = choices.func()
+            if isinstance(pairs, list):
+                return pairs
+        return choices

@@ -54,3 +54,23 @@ class LightSelectTests(SimpleTestCase):
         html = str(form["light"])
         self.assertIn("<b>safe</b>", html)
         self.assertIn('value="a&quot;b" selected', html)
+
+    def test_choices_from_a_callable_read_as_django_reads_them(self):
+        # The dashboard's filter gives its thousand organisations through a callable.
+        class Called(forms.Form):
+            plain = forms.ChoiceField(choices=lambda: CHOICES, required=False)
+            light = forms.ChoiceField(choices=lambda: CHOICES, required=False, widget=LightSelect)
+            needed = forms.ChoiceField(choices=lambda: CHOICES)
+            needed_light = forms.ChoiceField(choices=lambda: CHOICES, widget=LightSelect)
+            mapped_light = forms.ChoiceField(
+                choices=lambda: {"2": "Noord", "12": "Zuid"}, widget=LightSelect
+            )
+
+        for data in (None, {"plain": "12", "light": "12", "needed": "", "needed_light": ""}):
+            form = Called(data)
+            self._same(form, "plain", "light")
+            self._same(form, "needed", "needed_light")
+        self.assertIn("required", str(Called()["needed_light"]))
+        self.assertNotIn("required", str(Called()["light"]))
+        # A callable's dict is normalised as Django does.
+        self.assertIn('<option value="12">Zuid</option>', str(Called()["mapped_light"]))
