@@ -55,7 +55,7 @@ from meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from meetings.selectors_planning import MIN_MEETINGS_PER_YEAR
 from stetapp.dates import month_abbreviation
 from stetapp.exports import Sheet
-from stetapp.plans import unprepared
+from stetapp.plans import unprepared, without_jit
 from stetapp.suppression import suppress, suppress_breakdown
 
 # A running group that has not met for this many days is at risk.
@@ -1014,7 +1014,8 @@ def build_and_keep(
     key = _page_key(programme, organisation_id, city_id)
     try:
         scope = _scope_for(programme, organisation_id=organisation_id, city_id=city_id)
-        dashboard = build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
+        with without_jit():  # hundreds of groups or more (stetapp/plans.py)
+            dashboard = build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
         _store(key, dashboard, settings.STETAPP_DASHBOARD_CACHE_SECONDS)
     except Exception:
         cache.set(_failed(key), True, PREPARE_FAILED_SECONDS)
@@ -1144,7 +1145,8 @@ def refresh_cached_dashboard(programme: Programme, *, languages: Iterable[str]) 
         return
     scope = programme_scope(programme)
     _store_scope(scope, seconds)
-    counts = count_dashboard(scope)
+    with without_jit():  # the whole programme's marks (stetapp/plans.py)
+        counts = count_dashboard(scope)
     for language in languages:
         with translation.override(language):
             dashboard = dashboard_from_counts(scope, counts)

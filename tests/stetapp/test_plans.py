@@ -68,3 +68,51 @@ def test_elsewhere_than_postgresql_it_changes_nothing(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with unprepared() as block:
         assert block._raw is None
+
+
+def _jit() -> str:
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SHOW jit", prepare=False)
+        return cursor.fetchone()[0]
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_without_jit_switches_it_off_inside_and_back_after():
+    from stetapp.plans import without_jit
+
+    connection.ensure_connection()
+    before = _jit()
+    with without_jit():
+        assert _jit() == "off"
+        list(Group.objects.values_list("pk"))
+    assert _jit() == before
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_without_jit_lets_the_blocks_own_error_through_a_broken_transaction():
+    from django.db import DatabaseError, transaction
+
+    from stetapp.plans import without_jit
+
+    connection.ensure_connection()
+    before = _jit()
+    with (
+        pytest.raises(DatabaseError, match="division by zero"),
+        transaction.atomic(),
+        without_jit(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT 1/0")
+    # The RESET failed in the broken transaction (a savepoint of the test's); its
+    # rollback undid the SET.
+    assert _jit() == before
+
+
+def test_without_jit_elsewhere_than_postgresql_changes_nothing(monkeypatch):
+    from stetapp.plans import without_jit
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with without_jit() as block:
+        assert block._raw is None
