@@ -240,8 +240,11 @@ def runner(side: Side, name: str, persona: str | None) -> Callable[[], object]:
         if name == "report_build":
             return lambda: reports.build_grant_report(bench.grant)
         if name == "dashboard_build":
-            # What the background task does on a miss (reporting/services_dashboard.py).
-            return lambda: dashboards.build_dashboard(dashboards.programme_scope(bench.programme))
+            # What the background task does on a miss (reporting/services_dashboard.py);
+            # with the cache off (this row's setting) nothing is kept.
+            return lambda: dashboards.build_and_keep(
+                bench.programme, organisation_id=None, city_id=None
+            )
         return lambda: reports.report_xlsx(side.report)
     client = side.clients[persona]
     url = urls(bench)[name]
