@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from groups.access import GROUP_KEEPERS, GROUP_MANAGERS
 from groups.models import Group, GroupStatus
+from stetapp.compiled import CompiledQuery
 
-from .models import ApplicationStatus, FundingApplication, Grant
+from .models import ApplicationStatus, FundingApplication, Grant, managed_organisation_ids
 from .selectors import READINESS_STATUSES, readiness_for_groups, readiness_of, readiness_progress
 
 # How far ahead the lead's home page looks for deadlines and reports due.
@@ -50,23 +51,18 @@ def lead_home_section(
         return {}
     today = timezone.localdate()
     until = today + dt.timedelta(days=DEADLINE_DAYS)
-    deadlines = list(
-        FundingApplication.objects.managed_by(user)
-        .filter(status=ApplicationStatus.DRAFT, deadline__gte=today, deadline__lte=until)
-        .select_related("fund")
-        .only("title", "deadline", "fund__name")  # what the home page shows
-        .order_by("deadline", "pk")
-    )
-    reports_due = list(
-        Grant.objects.filter(
-            application__in=FundingApplication.objects.managed_by(user),
-            report_due__gte=today,
-            report_due__lte=until,
+    organisation_ids = managed_organisation_ids(user)
+    deadlines: list[Any] = []
+    reports_due: list[Any] = []
+    if organisation_ids is None:  # a site administrator: every organisation's
+        every = FundingApplication.objects.all()
+        deadlines = list(_deadlines(every, today=today, until=until))
+        reports_due = list(_reports_due(every, today=today, until=until))
+    elif organisation_ids:
+        deadlines = _DEADLINES.objects(organisation_ids=organisation_ids, today=today, until=until)
+        reports_due = _REPORTS_DUE.objects(
+            organisation_ids=organisation_ids, today=today, until=until
         )
-        .select_related("application", "application__fund")
-        .only("report_due", "application__title", "application__fund__name")
-        .order_by("report_due", "pk")
-    )
     rows = []
     if by_status is None or _any_getting_ready(*by_status):
         starting = lead_groups.filter(status__in=READINESS_STATUSES)
@@ -79,6 +75,51 @@ def lead_home_section(
         "lead_readiness": rows,
         "deadline_days": DEADLINE_DAYS,
     }
+
+
+def _deadlines(applications: QuerySet, *, today: dt.date, until: dt.date) -> QuerySet:
+    """Draft applications with a deadline from `today` to `until`, with what the home
+    page shows of them."""
+    return (
+        applications.filter(
+            status=ApplicationStatus.DRAFT, deadline__gte=today, deadline__lte=until
+        )
+        .select_related("fund")
+        .only("title", "deadline", "fund__name")
+        .order_by("deadline", "pk")
+    )
+
+
+def _reports_due(applications: QuerySet, *, today: dt.date, until: dt.date) -> QuerySet:
+    """Grants of `applications` with a report due from `today` to `until`, with what the
+    home page shows of them."""
+    return (
+        Grant.objects.filter(
+            application__in=applications, report_due__gte=today, report_due__lte=until
+        )
+        .select_related("application", "application__fund")
+        .only("report_due", "application__title", "application__fund__name")
+        .order_by("report_due", "pk")
+    )
+
+
+def _deadlines_of(*, organisation_ids: list[int], today: dt.date, until: dt.date) -> QuerySet:
+    return _deadlines(
+        FundingApplication.objects.of_organisations(organisation_ids), today=today, until=until
+    )
+
+
+def _reports_due_of(*, organisation_ids: list[int], today: dt.date, until: dt.date) -> QuerySet:
+    return _reports_due(
+        FundingApplication.objects.of_organisations(organisation_ids), today=today, until=until
+    )
+
+
+# Compiled once per process and number of organisations (stetapp/compiled.py,
+# docs/decisions.md 70): building these two took 0.7 and 0.9 ms of the lead's home page,
+# running them 0.1 ms each.
+_DEADLINES = CompiledQuery(_deadlines_of)
+_REPORTS_DUE = CompiledQuery(_reports_due_of)
 
 
 def _any_getting_ready(statuses: list[GroupStatus], rows: list[dict[str, Any]]) -> bool:

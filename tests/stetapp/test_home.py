@@ -237,6 +237,41 @@ def test_lead_sees_deadlines_and_readiness(world):
     assert "0 of 6 ready" in body
 
 
+@pytest.mark.parametrize("who", ["lead of both", "administrator and lead"])
+@time_machine.travel(dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC))
+def test_deadlines_follow_every_organisation_the_user_manages(world, who):
+    # The lead's deadlines come from a query compiled per number of organisations
+    # (funding/sections.py): the rows are those of ApplicationQuerySet.managed_by.
+    from funding.models import FundingApplication, Grant
+    from groups.models import Role
+    from tests.factories import ApplicationFactory, grant_role
+
+    for organisation, title in ((world.org_a, "Ours"), (world.org_b, "Theirs")):
+        ApplicationFactory(
+            organisation=organisation, title=title, deadline=dt.date(2026, 3, 1), fund=world.fund
+        )
+    Grant.objects.filter(pk=world.grant_a.pk).update(report_due=dt.date(2026, 3, 15))
+    user = UserFactory(email="twee@example.org", is_superuser=who != "lead of both")
+    grant_role(user, Role.PROJECT_LEAD, world.org_a)
+    if who == "lead of both":
+        grant_role(user, Role.PROJECT_LEAD, world.org_b)
+    client = world.client_for("anonymous")
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    shown = [a.title for a in response.context["lead_deadlines"]]
+    assert shown == sorted(
+        FundingApplication.objects.managed_by(user)
+        .filter(deadline=dt.date(2026, 3, 1))
+        .values_list("title", flat=True)
+    )
+    assert set(shown) == {"Ours", "Theirs"}
+    due = response.context["lead_reports_due"]
+    assert [grant.pk for grant in due] == [world.grant_a.pk]
+    assert due[0].application.fund.name == world.fund.name  # read with the grant
+    assert "Report due 15 March 2026" in response.text
+
+
 def test_funder_links_to_their_grants(world):
     body = world.client_for("funder").get(reverse("home")).content.decode()
     assert reverse("funder_grants") in body
