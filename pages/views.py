@@ -42,9 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx.update(home_section(user=user, roles=roles))
     if roles & GROUP_MANAGERS:
         led = group_selectors.groups_led_by(user=user)
-        ctx["lead_statuses"], ctx["lead_by_city"] = group_selectors.status_counts_by(
-            led, "city__name"
-        )
+        ctx["lead_statuses"], ctx["lead_by_city"] = group_selectors.lead_status_counts(user=user)
         # A page of the groups, not all of them (docs/decisions.md, decision 57); the
         # cross table already counted them.
         listed = led.with_related().order_by("city__name", "name", "pk")

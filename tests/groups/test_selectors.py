@@ -188,6 +188,33 @@ def test_status_counts_by_city(known_groups, django_assert_num_queries):
     ]
 
 
+@pytest.mark.parametrize("also_led", [False, True])
+def test_a_leads_counts_by_city_are_those_of_the_groups_they_lead(
+    known_groups, world, also_led, django_assert_num_queries
+):
+    # The lead's home page counts through a compiled query (one per number of
+    # organisations): the same table as status_counts_by over groups_led_by.
+    from tests.factories import UserFactory, grant_role
+
+    lead = UserFactory(email="telt@example.org")
+    grant_role(lead, Role.PROJECT_LEAD, known_groups.first().organisation)
+    if also_led:
+        grant_role(lead, Role.PROJECT_LEAD, world.org_a)
+    expected = selectors.status_counts_by(selectors.groups_led_by(user=lead), "city__name")
+    # The lead's memberships (read again outside a request) and the counts.
+    with django_assert_num_queries(2):
+        found = selectors.lead_status_counts(user=lead)
+    assert found == expected
+    assert sum(row["total"] for row in found[1]) == 8 + (2 if also_led else 0)
+
+
+def test_a_user_who_leads_nothing_has_an_empty_table(db):
+    from tests.factories import UserFactory
+
+    _statuses, rows = selectors.lead_status_counts(user=UserFactory(email="niets@example.org"))
+    assert rows == []
+
+
 def test_status_counts_by_organisation_name_on_world(world):
     _statuses, rows = selectors.status_counts_by(Group.objects.all(), "organisation__name")
     assert rows == [
