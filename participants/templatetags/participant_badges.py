@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 
 from participants.models import FunnelStatus
 
@@ -28,13 +29,25 @@ BADGE_CLASSES = {
 OTHER = "text-bg-light border"
 
 
+# A known status's pill per language, made once per process: the list draws up to 50
+# a page, and the label's translation and escaping were most of a row's cost.
+_PILLS: dict[tuple[str, str], SafeString] = {}
+
+
 @register.simple_tag
 def status_badge(participant) -> SafeString:
-    return format_html(
-        '<span class="badge rounded-pill {}">{}</span>',
-        BADGE_CLASSES.get(participant.status, OTHER),
-        capfirst(participant.get_status_display()),
-    )
+    status = participant.status
+    key = (status, get_language() or "")
+    pill = _PILLS.get(key)
+    if pill is None:
+        pill = format_html(
+            '<span class="badge rounded-pill {}">{}</span>',
+            BADGE_CLASSES.get(status, OTHER),
+            capfirst(participant.get_status_display()),
+        )
+        if status in FunnelStatus.values:  # never a value of unknown origin
+            _PILLS[key] = pill
+    return pill
 
 
 @register.simple_tag

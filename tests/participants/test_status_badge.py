@@ -102,3 +102,12 @@ def test_a_row_has_no_status_cell_for_those_who_see_no_status():
     row = _row(person, status=False)
     assert row.count("<td") == 2
     assert "Status" not in row
+
+
+def test_a_pill_kept_for_one_language_is_not_shown_in_another():
+    # Pills are made once per status and language (the list draws up to 50 a page).
+    english = _badge("waiting_list", "en")
+    dutch = _badge("waiting_list", "nl")
+    assert english != dutch
+    assert _badge("waiting_list", "en") == english
+    assert _badge("waiting_list", "nl") == dutch
