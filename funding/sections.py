@@ -54,10 +54,10 @@ def lead_home_section(
     organisation_ids = managed_organisation_ids(user)
     deadlines: list[Any] = []
     reports_due: list[Any] = []
-    if organisation_ids is None:  # a site administrator: every organisation's
-        every = FundingApplication.objects.all()
-        deadlines = list(_deadlines(every, today=today, until=until))
-        reports_due = list(_reports_due(every, today=today, until=until))
+    if organisation_ids is None:  # a site administrator: built by the ORM from the rule
+        managed = FundingApplication.objects.managed_by(user)
+        deadlines = list(_deadlines(managed, today=today, until=until))
+        reports_due = list(_reports_due(managed, today=today, until=until))
     elif organisation_ids:
         deadlines = _DEADLINES.objects(organisation_ids=organisation_ids, today=today, until=until)
         reports_due = _REPORTS_DUE.objects(
