@@ -8,13 +8,12 @@ lead's expense list (docs/decisions.md 57). Every value is escaped here."""
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 
 from stetapp.dates import short_date
+from stetapp.markup import escaped, object_url
 from stetapp.money import euros
 
 register = template.Library()
@@ -26,12 +25,12 @@ def expense_row(context: template.Context, row: dict, cols: dict) -> SafeString:
     """`row` is {"expense": Expense, "can_decide": bool} (funding/views_money.py);
     `cols` the column labels (`{% table_columns %}`), repeated on each cell for the
     stacked phone layout."""
-    esc = conditional_escape
+    esc = escaped  # every value below goes through it (stetapp/markup.py)
     expense = row["expense"]
     day = esc(short_date(expense.spent_on))
     if expense.receipt:
         receipt = (
-            f'<a href="{esc(reverse("expense_receipt", args=[expense.pk]))}">'
+            f'<a href="{esc(object_url(context, "expense_receipt", expense.pk))}">'
             f'{esc(gettext("Receipt"))}<span class="visually-hidden"> {day}</span></a>'
         )
     else:
@@ -40,7 +39,7 @@ def expense_row(context: template.Context, row: dict, cols: dict) -> SafeString:
     if row["can_decide"]:
         about = esc(Truncator(expense.description).chars(40))
         decide = (
-            f'<form method="post" action="{esc(reverse("expense_decide", args=[expense.pk]))}"'
+            f'<form method="post" action="{esc(object_url(context, "expense_decide", expense.pk))}"'
             f' class="d-flex gap-2">{_CSRF.render(context)}'
             f'<button type="submit" name="decision" value="approve" class="btn btn-success">'
             f'{esc(gettext("Approve"))}<span class="visually-hidden"> {about}</span></button>'

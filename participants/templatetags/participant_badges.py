@@ -7,13 +7,13 @@ page, and the template engine spent about 50 µs a row resolving the same few va
 (a sixth of a lead's participant list; docs/decisions.md 57)."""
 
 from django import template
-from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 
 from participants.models import FunnelStatus
+from stetapp.markup import escaped, object_url
 
 register = template.Library()
 
@@ -50,19 +50,19 @@ def status_badge(participant) -> SafeString:
     return pill
 
 
-@register.simple_tag
-def participant_row(participant, cols, *, status: bool) -> SafeString:
+@register.simple_tag(takes_context=True)
+def participant_row(context: template.Context, participant, cols, *, status: bool) -> SafeString:
     """One row of the participant list: the name (to their page), the phone (to call),
     the group and, with `status`, the funnel status where the reader sees it in full
     (`participant.full_view`, set by the view) and a dash where not. `cols` holds the
     column labels (`{% table_columns %}`), repeated on each cell for the stacked phone
     layout."""
-    esc = conditional_escape  # every value below goes through it; `cols` are escaped
+    esc = escaped  # every value below goes through it (stetapp/markup.py)
     phone = participant.phone
     call = f'<a href="tel:{esc(phone.replace(" ", ""))}">{esc(phone)}</a>' if phone else "—"
     row = (
         f'<tr><th scope="row" class="fw-normal"><a href="'
-        f'{esc(reverse("participant_detail", args=[participant.pk]))}">'
+        f'{esc(object_url(context, "participant_detail", participant.pk))}">'
         f"{esc(participant.full_name)}</a></th>"
         f'<td data-label="{esc(cols["phone"])}">{call}</td>'
         f'<td data-label="{esc(cols["group"])}">{esc(participant.group.name)}</td>'
