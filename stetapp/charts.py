@@ -23,9 +23,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 
+from .markup import escaped
 from .suppression import is_hidden, suppress
 
 WIDTH = 360  # user units of a full-length bar
@@ -58,24 +59,26 @@ class ChartRow:
         """The row's bar as one small SVG (partials/bar_chart.html)."""
         if self.bar_width == "0":
             return mark_safe(_TRACK + "</svg>")  # noqa: S308 - constant markup
-        return format_html(_TRACK + _BAR + "</svg>", int(self.bar_width))
+        # The width is a whole number (bar_chart), written as one.
+        return mark_safe(_TRACK + _BAR.format(int(self.bar_width)) + "</svg>")  # noqa: S308
 
     @property
     def html(self) -> str:
-        """The row as the chart draws it: its short label, its number and its bar."""
-        return format_html(
-            '<div class="chart-row"><span class="chart-label">{}</span>'
-            '<span class="chart-value">{}</span>{}</div>',
-            capfirst(self.short_label),
-            self.display,
-            self.bar,
+        """The row as the chart draws it: its short label, its number and its bar (plain
+        string work, stetapp/markup.py: `format_html` cost a page of five charts half a
+        millisecond)."""
+        return mark_safe(  # noqa: S308 - the label and the number are escaped here
+            f'<div class="chart-row"><span class="chart-label">'
+            f"{escaped(capfirst(self.short_label))}</span>"
+            f'<span class="chart-value">{escaped(self.display)}</span>{self.bar}</div>'
         )
 
     @property
     def table_row(self) -> str:
         """The row in the chart's table for screen readers: its full label and number."""
-        return format_html(
-            '<tr><th scope="row">{}</th><td>{}</td></tr>', capfirst(self.label), self.display
+        return mark_safe(  # noqa: S308 - the label and the number are escaped here
+            f'<tr><th scope="row">{escaped(capfirst(self.label))}</th>'
+            f"<td>{escaped(self.display)}</td></tr>"
         )
 
 
@@ -86,6 +89,17 @@ class Chart:
     rows: list[ChartRow]
     width: str  # a full bar's length (the PDF's reporting/pdf/_bars.html scales by it)
     value_heading: str
+
+    @property
+    def rows_html(self) -> SafeString:
+        """Every row as the chart draws it (partials/bar_chart.html): one lookup for the
+        template instead of one per row."""
+        return mark_safe("".join(row.html for row in self.rows))  # noqa: S308 - rows escape
+
+    @property
+    def table_html(self) -> SafeString:
+        """Every row of the screen readers' table."""
+        return mark_safe("".join(row.table_row for row in self.rows))  # noqa: S308
 
 
 def bar_chart(

@@ -33,3 +33,32 @@ def test_a_hidden_count_is_shown_escaped_without_a_bar():
     assert '<span class="chart-value">&lt;5</span>' in row.html
     assert "#1f5f7a" not in row.html  # the track only
     assert row.table_row.endswith("<td>&lt;5</td></tr>")
+
+
+def test_the_chart_draws_all_rows_as_each_row_does():
+    chart = bar_chart(chart_id="c", title="T", items=[("a & b", 9), ("c", 0), ("d", 2)])
+    assert chart.rows_html == "".join(row.html for row in chart.rows)
+    assert chart.table_html == "".join(row.table_row for row in chart.rows)
+    assert "A &amp; b" in chart.rows_html and "A &amp; b" in chart.table_html
+
+
+def test_a_row_draws_as_django_s_format_html_would():
+    # The rows are written with plain string work for speed: the same markup as
+    # format_html, a label already marked safe kept as it is, quotes escaped.
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    for label in ['say "hi" <b>', mark_safe("<em>kept</em>"), "it's"]:
+        (row,) = _rows([(label, 4)])
+        assert row.html == format_html(
+            '<div class="chart-row"><span class="chart-label">{}</span>'
+            '<span class="chart-value">{}</span>{}</div>',
+            row.short_label[:1].upper() + row.short_label[1:],
+            row.display,
+            row.bar,
+        )
+        assert row.table_row == format_html(
+            '<tr><th scope="row">{}</th><td>{}</td></tr>',
+            row.label[:1].upper() + row.label[1:],
+            row.display,
+        )
