@@ -39,10 +39,12 @@ LANGUAGE_CHOICES = [
 ]
 
 LANGUAGE_CODES = {code for code, _label in LANGUAGE_CHOICES}
+_LABELS = dict(LANGUAGE_CHOICES)
 
 
 def language_label(code: str) -> str:
-    return str(dict(LANGUAGE_CHOICES).get(code, code))
+    """The language's name in the user's language; an unknown code as it is."""
+    return str(_LABELS.get(code, code))
 
 
 # Languages written right to left. Pages mark their texts with dir="rtl" and the PDF

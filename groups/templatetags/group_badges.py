@@ -7,17 +7,33 @@ costs a template render each time for one `<span>` (as participant_badges)."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
+from django.utils.translation import get_language
+
+from groups.models import GroupStatus
 
 register = template.Library()
 
+# A known status's badge per language, made once per process (as the participant's pill,
+# participants/templatetags/participant_badges.py): the lead's home page and the group
+# list draw one a line, and the label's translation and escaping were its cost.
+_BADGES: dict[tuple[str, str], SafeString] = {}
+
 
 @register.simple_tag
-def group_status_badge(group) -> str:
+def group_status_badge(group) -> SafeString:
     """The badge's class names the status (static/css/app.css colours each); its text is
     the status's label in the user's language."""
-    return format_html(
-        '<span class="badge status-badge status-{}">{}</span>',
-        group.status,
-        capfirst(group.get_status_display()),
-    )
+    status = group.status
+    key = (status, get_language() or "")
+    badge = _BADGES.get(key)
+    if badge is None:
+        badge = format_html(
+            '<span class="badge status-badge status-{}">{}</span>',
+            status,
+            capfirst(group.get_status_display()),
+        )
+        if status in GroupStatus.values:  # never a value of unknown origin
+            _BADGES[key] = badge
+    return badge

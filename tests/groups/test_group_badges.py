@@ -31,3 +31,18 @@ def test_the_label_is_in_the_users_language():
 
 def test_an_unknown_status_is_escaped():
     assert "&lt;b&gt;" in _badge("<b>", "en")
+
+
+def test_a_badge_kept_in_one_language_never_shows_in_another():
+    english = _badge("running", "en")
+    dutch = _badge("running", "nl")
+    assert english != dutch
+    assert _badge("running", "en") == english  # kept, and still English
+    assert _badge("running", "nl") == dutch
+
+
+def test_an_unknown_status_is_not_kept():
+    from groups.templatetags.group_badges import _BADGES
+
+    _badge("<b>", "en")
+    assert not any(status == "<b>" for status, _language in _BADGES)
