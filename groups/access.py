@@ -36,6 +36,7 @@ from stetapp.access import (
     roles,
     user_memberships,
 )
+from stetapp.compiled import CompiledQuery
 
 from .models import Group, Programme, no_access
 from .roles import (
@@ -154,6 +155,16 @@ def can(user: AnyUser, group: Group, need: Need) -> bool:
     return bool(roles_in_group(user=user, group=group) & NEED_ROLES[need])
 
 
+def _group_query(*, pk: int) -> QuerySet[Group]:
+    return Group.objects.with_related().filter(pk=pk)
+
+
+# Compiled once per process (stetapp/compiled.py; docs/decisions.md, decision 70): every
+# group-scoped page reads its group first, and building this query cost more than
+# running it.
+_GROUP = CompiledQuery(_group_query)
+
+
 def group_get_for_user(*, user: AnyUser, pk: Any, need: Need = Need.READ) -> Group:
     """One group, with its organisation, city and venue.
 
@@ -165,9 +176,12 @@ def group_get_for_user(*, user: AnyUser, pk: Any, need: Need = Need.READ) -> Gro
     if no_access(user):
         raise Http404
     try:
-        group: Group = Group.objects.with_related().get(pk=pk)
-    except (Group.DoesNotExist, ValueError, TypeError):
+        found = _GROUP.objects(pk=int(pk))
+    except (ValueError, TypeError, OverflowError):
         raise Http404 from None
+    if not found:
+        raise Http404
+    group = cast(Group, found[0])
     held = roles_in_group(user=user, group=group)
     if not held & GROUP_READERS:
         raise Http404

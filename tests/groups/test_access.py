@@ -110,7 +110,7 @@ def test_group_get_for_user_per_persona_and_need(world, persona, need):
             group_get_for_user(user=user, pk=world.group_a1.pk, need=need)
 
 
-@pytest.mark.parametrize("pk", [999_999, "abc", None])
+@pytest.mark.parametrize("pk", [999_999, "abc", None, 10**30, "1.5", -1])
 def test_group_get_for_user_is_404_for_missing_and_garbage_keys(world, pk):
     with pytest.raises(Http404):
         group_get_for_user(user=world.users["lead_a"], pk=pk, need=Need.MANAGE)
