@@ -168,6 +168,7 @@ def test_bench_against_measures_both_sides_alternately_and_judges_the_targets(se
         "lead_expenses",
         "dashboard",
         "dashboard_filtered",
+        "dashboard_filtered_built",
         "dashboard_cached",
         "dashboard_build",
         "grant_report",
@@ -185,13 +186,19 @@ def test_bench_against_measures_both_sides_alternately_and_judges_the_targets(se
     assert results["dashboard_build"]["large_median_ms"] > 0
     # The cached dashboard asks fewer queries than the one built on every request.
     assert results["dashboard_cached"]["small_queries"] < results["dashboard"]["small_queries"]
-    # So does the report page whose body is kept while its data is unchanged.
-    assert results["grant_report_kept"]["small_queries"] < results["grant_report"]["small_queries"]
-    # One organisation's dashboard is a dashboard of its own, built on its first look.
-    assert (
-        results["dashboard_filtered"]["small_queries"]
-        > results["dashboard_cached"]["small_queries"]
-    )
+    # So does the report page whose body is kept while its data is unchanged; SQLite keeps
+    # no row versions, so there the page is built every time (docs/decisions.md 68).
+    kept, built = (results[name]["small_queries"] for name in ("grant_report_kept", "grant_report"))
+    if connection.vendor == "postgresql":
+        assert kept < built
+    else:
+        assert kept == built
+    # One organisation's dashboard is a dashboard of its own: made from its slice of the
+    # programme's counts after the programme's page, without a query more than a cached
+    # look; built on its first look without them.
+    queries = {name: results[name]["small_queries"] for name in results}
+    assert queries["dashboard_filtered"] == queries["dashboard_cached"]
+    assert queries["dashboard_filtered_built"] > queries["dashboard_cached"]
     # The personas made for the run are rolled back with it.
     assert (Group.objects.count(), Attendance.objects.count()) == before
     assert not Membership.objects.filter(user__email__startswith="bench-one-lead-").exists()
