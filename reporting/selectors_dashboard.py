@@ -14,17 +14,20 @@ the database"):
 group's community coded on its organisation's list); the organisations' lists of
 communities (groups/communities.py).
 `build_dashboard` (6): `count_dashboard` reads, per group, its held and planned
-meetings (a row per group); participant marks and marks present (a row per month); per
-running group, its last six held meetings with attendance and their counts (the
-falling-attendance rule); enrolled people per organisation and in total; volunteers per
-organisation and in total; volunteer hours per organisation. `dashboard_from_counts`
+meetings (a row per group); participant marks and marks present (a row per organisation
+and month); per running group, its last six held meetings with attendance and their
+counts (the falling-attendance rule); enrolled people per organisation and in total;
+volunteers per organisation and in total; volunteer hours per organisation. `dashboard_from_counts`
 makes the dashboard from those counts in the active language, without a query (the
 scheduler counts once for all languages). The cross tables are counted from the scope's
 group rows.
 
 `cached_dashboard` keeps a built dashboard for STETAPP_DASHBOARD_CACHE_SECONDS per
 programme, filter and language, and `cached_programme_scope` the scope per programme:
-they hold counts, group, organisation and city names and coded communities only.
+they hold counts, group, organisation and city names and coded communities only. The
+programme's unfiltered counts are kept cut per organisation as well
+(`organisation_slices`, decision 75), so that one organisation's dashboard is made from
+them without a query.
 """
 
 from __future__ import annotations
@@ -301,7 +304,8 @@ def programme_scope(
 
 @dataclass
 class CrossTable:
-    """Rows × columns of group counts with totals; the shape partials/crosstab.html takes."""
+    """Rows × columns of group counts with totals; the shape `{% crosstab %}` takes
+    (stetapp/templatetags/tables.py)."""
 
     columns: list  # TextChoices members (they have .value and .label)
     rows: list[dict]  # {"label", "counts": [...], "total"}
@@ -533,10 +537,15 @@ def _per_group(meetings, *, now, since: dt.datetime, jan1: dt.datetime) -> dict[
     return {row["group_id"]: row for row in rows}
 
 
-def _marks_per_month(meetings, *, first: dt.date, now) -> list[tuple[dt.datetime, int, int]]:
+# Marks of one organisation in one month: (organisation pk, month, marked, present).
+MonthMarks = tuple[int, dt.datetime, int, int]
+
+
+def _marks_per_month(meetings, *, first: dt.date, now) -> list[MonthMarks]:
     """Participant marks and marks present at the started meetings from `first` on, per
-    month of the meeting's local date: (month, marked, present). One query, a row per
-    month."""
+    organisation and month of the meeting's local date: (organisation, month, marked,
+    present). One query, a row per organisation and month: they add up to the
+    dashboard's months, and each organisation's are its slice's (`organisation_slices`)."""
     return list(
         Attendance.objects.filter(
             meeting__in=meetings.started(now).filter(starts_at__gte=_local_midnight(first)),
@@ -544,18 +553,18 @@ def _marks_per_month(meetings, *, first: dt.date, now) -> list[tuple[dt.datetime
         )
         .annotate(month=TruncMonth("meeting__starts_at", tzinfo=timezone.get_current_timezone()))
         .order_by()
-        .values("month")
+        .values("meeting__group__organisation_id", "month")
         .annotate(
             marked=Count("pk"), present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT))
         )
-        .values_list("month", "marked", "present")
+        .values_list("meeting__group__organisation_id", "month", "marked", "present")
     )
 
 
-def _add_marks(months: list[MonthAttendance], rows: list[tuple[dt.datetime, int, int]]) -> None:
-    """The marks per month (`_marks_per_month`) added to `months`."""
+def _add_marks(months: list[MonthAttendance], rows: list[MonthMarks]) -> None:
+    """The marks per organisation and month (`_marks_per_month`) added to `months`."""
     month_of = {(m.month.year, m.month.month): m for m in months}
-    for start, marked, present in rows:
+    for _organisation, start, marked, present in rows:
         month = month_of.get((start.year, start.month))
         if month is not None:
             month.marked += marked
@@ -807,7 +816,7 @@ class DashboardCounts:
     now: dt.datetime
     organisation_id: int | None
     city_id: int | None
-    marks: list[tuple[dt.datetime, int, int]]  # per month: (month, marked, present)
+    marks: list[MonthMarks]  # per organisation and month
     per_group: dict[int, dict]  # `_per_group`
     rated: dict[int, list]  # `_last_rated`
     reach: ReachCounts
@@ -863,6 +872,57 @@ def build_dashboard(
     (`count_dashboard`)."""
     counts = count_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
     return dashboard_from_counts(scope, counts)
+
+
+def organisation_slices(
+    scope: ProgrammeScope, counts: DashboardCounts
+) -> dict[int, tuple[ProgrammeScope, DashboardCounts]]:
+    """The programme's counts cut per organisation: for each organisation of `scope` (the
+    whole programme's, `counts` its unfiltered counts), the scope and the counts its
+    filter would read (`programme_scope` and `count_dashboard` with `organisation_id`),
+    without a query. Every count of the dashboard is per group or per organisation, and
+    an organisation's own total of people is its row (decision 75). A city's counts
+    cannot be cut so: a person in groups of two organisations counts once in a city."""
+    if counts.organisation_id is not None or counts.city_id is not None:
+        raise ValueError("slices are cut from the programme's unfiltered counts")
+    groups_of: dict[int, list[GroupRow]] = {pk: [] for pk, _name in scope.organisations}
+    for group in scope.groups:
+        groups_of.setdefault(group.organisation_id, []).append(group)
+    marks_of: dict[int, list[MonthMarks]] = {}
+    for row in counts.marks:
+        marks_of.setdefault(row[0], []).append(row)
+    reach = counts.reach
+    slices = {}
+    for organisation_id, name in scope.organisations:
+        groups = groups_of[organisation_id]
+        lists = scope.communities
+        own_scope = ProgrammeScope(
+            programme=scope.programme,
+            organisations=[(organisation_id, name)],
+            groups=groups,
+            communities={organisation_id: lists[organisation_id]}
+            if organisation_id in lists
+            else {},
+        )
+        people = reach.people.get(organisation_id)
+        volunteers = reach.volunteers.get(organisation_id)
+        hours = reach.hours.get(organisation_id)
+        own_counts = replace(
+            counts,
+            organisation_id=organisation_id,
+            marks=marks_of.get(organisation_id, []),
+            per_group={g.pk: counts.per_group[g.pk] for g in groups if g.pk in counts.per_group},
+            rated={g.pk: counts.rated[g.pk] for g in groups if g.pk in counts.rated},
+            reach=ReachCounts(
+                people={} if people is None else {organisation_id: people, None: people},
+                volunteers={}
+                if volunteers is None
+                else {organisation_id: volunteers, None: volunteers},
+                hours={} if hours is None else {organisation_id: hours},
+            ),
+        )
+        slices[organisation_id] = (own_scope, own_counts)
+    return slices
 
 
 def dashboard_from_counts(scope: ProgrammeScope, counts: DashboardCounts) -> Dashboard:
@@ -1014,9 +1074,12 @@ def build_and_keep(
     key = _page_key(programme, organisation_id, city_id)
     try:
         scope = _scope_for(programme, organisation_id=organisation_id, city_id=city_id)
+        seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
         with without_jit():  # hundreds of groups or more (stetapp/plans.py)
-            dashboard = build_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
-        _store(key, dashboard, settings.STETAPP_DASHBOARD_CACHE_SECONDS)
+            dashboard = _build(
+                scope, organisation_id=organisation_id, city_id=city_id, seconds=seconds
+            )
+        _store(key, dashboard, seconds)
     except Exception:
         cache.set(_failed(key), True, PREPARE_FAILED_SECONDS)
         raise
@@ -1093,12 +1156,19 @@ def _cached(
 
     def build() -> Dashboard:
         """Build it and keep it (on a miss, or when a page expired before its head)."""
-        dashboard = build_dashboard(scope(), organisation_id=organisation_id, city_id=city_id)
+        dashboard = _build(
+            scope(), organisation_id=organisation_id, city_id=city_id, seconds=seconds
+        )
         _store(key, dashboard, seconds)
         return dashboard
 
     key = _page_key(programme, organisation_id, city_id)
     head = cache.get(key)
+    if head is None and organisation_id is not None and city_id is None:
+        # One organisation: made from the programme's counts if they are kept.
+        sliced = _from_slice(programme, organisation_id=organisation_id, key=key)
+        if sliced is not None:
+            return sliced
     if head is None:
         if miss == "none" or (
             miss == "small"
@@ -1119,6 +1189,51 @@ def _cached(
             return build()
     dashboard, lengths = head
     return _with_cached_rows(dashboard, key=key, lengths=lengths, rebuild=build)
+
+
+def _build(
+    scope: ProgrammeScope, *, organisation_id: int | None, city_id: int | None, seconds: int
+) -> Dashboard:
+    """`build_dashboard`; the programme's unfiltered counts are also kept cut per
+    organisation for `seconds` (`_keep_slices`)."""
+    counts = count_dashboard(scope, organisation_id=organisation_id, city_id=city_id)
+    if organisation_id is None and city_id is None and seconds:
+        _keep_slices(scope, counts, seconds)
+    return dashboard_from_counts(scope, counts)
+
+
+def slice_key(programme_id: int, organisation_id: int) -> str:
+    """Where one organisation's slice of the programme's counts is kept."""
+    return f"dashboard-slice:{programme_id}:{organisation_id}"
+
+
+def _keep_slices(scope: ProgrammeScope, counts: DashboardCounts, seconds: int) -> None:
+    """Each organisation's slice of the programme's counts (`organisation_slices`), in the
+    cache for `seconds`, the same in every language: a coordinator who chooses an
+    organisation in the filter after looking at the programme is shown its dashboard
+    without counting anything (decision 75). They hold what the dashboard's scope and
+    counts hold: no personal data."""
+    slices = organisation_slices(scope, counts)
+    cache.set_many(
+        {slice_key(scope.programme.pk, pk): kept for pk, kept in slices.items()}, seconds
+    )
+
+
+def _from_slice(programme: Programme, *, organisation_id: int, key: str) -> Dashboard | None:
+    """One organisation's dashboard made from its kept slice, and kept under `key` for
+    what is left of the slice's lifetime, so that it is never older than the programme's
+    own page may be; None when no slice is kept."""
+    kept = cache.get(slice_key(programme.pk, organisation_id))
+    if kept is None:
+        return None
+    scope, counts = kept
+    age = (timezone.now() - counts.now).total_seconds()
+    left = int(settings.STETAPP_DASHBOARD_CACHE_SECONDS - age)
+    if left < 1:
+        return None
+    dashboard = dashboard_from_counts(scope, counts)
+    _store(key, dashboard, left)
+    return dashboard
 
 
 def _wait_for(key: str) -> Any:
@@ -1147,6 +1262,7 @@ def refresh_cached_dashboard(programme: Programme, *, languages: Iterable[str]) 
     _store_scope(scope, seconds)
     with without_jit():  # the whole programme's marks (stetapp/plans.py)
         counts = count_dashboard(scope)
+    _keep_slices(scope, counts, seconds)
     for language in languages:
         with translation.override(language):
             dashboard = dashboard_from_counts(scope, counts)

@@ -406,6 +406,27 @@ def test_the_filters_choices_are_read_without_the_groups(varied, django_assert_n
     assert choices.scope is None
 
 
+def test_an_organisations_slice_of_the_programmes_counts_is_its_filtered_dashboard(varied):
+    # The programme's counts are kept per organisation too (decision 75): one
+    # organisation's slice makes the dashboard its filter would build, figure for figure,
+    # for every organisation (people in groups of two organisations included).
+    whole = selectors.programme_scope(varied.programme)
+    counts = selectors.count_dashboard(whole)
+    slices = selectors.organisation_slices(whole, counts)
+    assert set(slices) == {pk for pk, _name in whole.organisations}
+    for organisation_id, (scope, sliced) in slices.items():
+        own = selectors.programme_scope(varied.programme, organisation_id=organisation_id)
+        assert scope == own, organisation_id
+        built = selectors.build_dashboard(own, organisation_id=organisation_id)
+        assert selectors.dashboard_from_counts(scope, sliced) == built, organisation_id
+    # The programme's own trend is the sum of its organisations'.
+    summed = selectors.dashboard_from_counts(whole, counts).trend
+    assert [(m.marked, m.present) for m in summed] == [
+        (m.marked, m.present) for m in selectors.build_dashboard(whole).trend
+    ]
+    assert sum(m.marked for m in summed) > 0
+
+
 def test_the_varied_programme_has_what_the_comparison_needs(varied):
     """The comparison means something: small numbers are suppressed, some groups are at
     risk, some meetings are cancelled, planned, or recorded ahead of time."""
@@ -491,6 +512,73 @@ def test_a_filtered_first_look_never_reads_the_whole_scope(
     # The unfiltered page then reads the whole scope, once.
     with django_assert_num_queries(BASE + DASHBOARD + COUNTED):
         assert client.get(varied.url()).status_code == 200
+
+
+def test_an_organisation_chosen_after_the_programmes_page_comes_from_its_slice(
+    varied, cached, django_assert_num_queries
+):
+    # The coordinator looks at the programme, then chooses an organisation: its
+    # dashboard is made from the programme's counts, kept per organisation, without a
+    # query of its own; a city is still counted in the request.
+    a = varied.organisations[0]
+    client = varied.client()
+    assert client.get(varied.url()).status_code == 200
+    with django_assert_num_queries(BASE + CACHED):
+        response = client.get(varied.url(organisation=a.pk))
+    assert response.status_code == 200
+    scope = selectors.programme_scope(varied.programme, organisation_id=a.pk)
+    built = selectors.build_dashboard(scope, organisation_id=a.pk)
+    assert _plain(response.context["dashboard"]) == _plain(built)
+    assert response.context["dashboard"].organisation == built.organisation
+    # Then kept as the filter's own dashboard.
+    with django_assert_num_queries(BASE + CACHED):
+        assert client.get(varied.url(organisation=a.pk)).status_code == 200
+    in_city = varied.url(city=city("GM0518").pk)
+    in_city_of_a = varied.url(organisation=a.pk, city=city("GM0599").pk)
+    with django_assert_num_queries(BASE + DASHBOARD + COUNTED):
+        assert client.get(in_city).status_code == 200
+    with django_assert_num_queries(BASE + DASHBOARD + COUNTED):
+        assert client.get(in_city_of_a).status_code == 200
+
+
+def test_a_slice_is_never_shown_older_than_the_programmes_page(varied, cached):
+    # A slice is as old as the programme's counts: the filter's dashboard made from it
+    # is kept only for what is left of their five minutes, then counted afresh.
+    a, b, _c = varied.organisations
+    selectors.cached_dashboard(varied.programme)
+    with time_machine.travel(NOW + dt.timedelta(seconds=240), tick=False):
+        assert selectors.kept_dashboard(varied.programme, organisation_id=a.pk) is not None
+    with time_machine.travel(NOW + dt.timedelta(seconds=290), tick=False):
+        assert selectors.kept_dashboard(varied.programme, organisation_id=a.pk) is not None
+    with time_machine.travel(NOW + dt.timedelta(seconds=301), tick=False):
+        # Both the slices and the page made from one have expired.
+        assert selectors.kept_dashboard(varied.programme, organisation_id=a.pk) is None
+        assert selectors.kept_dashboard(varied.programme, organisation_id=b.pk) is None
+
+
+def test_the_scheduler_and_the_worker_keep_the_slices(varied, cached):
+    a = varied.organisations[0]
+    key = f"dashboard-slice:{varied.programme.pk}:{a.pk}"
+    selectors.cached_dashboard(varied.programme)
+    assert cache.get(key) is not None
+    cache.delete(key)
+    selectors.refresh_cached_dashboard(varied.programme, languages=["nl"])
+    assert cache.get(key) is not None
+    cache.clear()
+    selectors.build_and_keep(varied.programme, organisation_id=None, city_id=None)
+    assert cache.get(key) is not None
+    # A filtered build keeps no slices.
+    cache.clear()
+    selectors.build_and_keep(varied.programme, organisation_id=a.pk, city_id=None)
+    assert cache.get(key) is None
+
+
+def test_the_slices_hold_no_personal_data(varied, cached):
+    selectors.cached_dashboard(varied.programme)
+    for pk, _name in selectors.programme_scope(varied.programme).organisations:
+        stored = pickle.dumps(cache.get(f"dashboard-slice:{varied.programme.pk}:{pk}"))
+        assert PERSON.encode() not in stored
+        assert TYPED_COMMUNITY.encode() not in stored
 
 
 def test_the_cached_scope_holds_no_personal_data(varied, cached):
@@ -855,7 +943,7 @@ def test_a_look_while_another_builds_waits_for_that_build(varied, cached, monkey
         assert cache.add(lock, True, 60)  # another request is building it
         stored = threading.Timer(0.1, lambda: cache.set(key, head, 300))
         stored.start()
-        with mock.patch.object(selectors, "build_dashboard") as build:
+        with mock.patch.object(selectors, "count_dashboard") as build:
             waited = selectors.cached_dashboard(varied.programme)
         stored.join()
     build.assert_not_called()
@@ -878,7 +966,7 @@ def test_a_build_that_fails_lets_go_of_the_lock(varied, cached):
     _key, lock = _lock(varied.programme)
     with (
         translation.override("en"),
-        mock.patch.object(selectors, "build_dashboard", side_effect=RuntimeError("boom")),
+        mock.patch.object(selectors, "count_dashboard", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         selectors.cached_dashboard(varied.programme)
@@ -914,7 +1002,7 @@ def test_a_large_dashboard_is_prepared_not_built_in_the_request(
 ):
     client = varied.client()
     with (
-        mock.patch.object(selectors, "build_dashboard", wraps=selectors.build_dashboard) as build,
+        mock.patch.object(selectors, "count_dashboard", wraps=selectors.count_dashboard) as build,
         django_assert_num_queries(BASE + PREPARING),
     ):
         first = client.get(varied.url(), headers={"Accept-Language": "en"})
@@ -979,7 +1067,7 @@ def test_a_failed_background_build_is_said_and_not_queued_again_at_once(
     client.get(varied.url(), headers={"Accept-Language": "en"})
     (queued,) = no_worker
     canary = "Canary Participant Name"
-    with mock.patch.object(selectors, "build_dashboard", side_effect=ValueError(canary)):
+    with mock.patch.object(selectors, "count_dashboard", side_effect=ValueError(canary)):
         assert not services_dashboard.dashboard_run(varied.programme.pk, **queued)
     assert canary not in caplog.text
     assert "ValueError" in caplog.text
