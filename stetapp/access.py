@@ -27,6 +27,7 @@ from django.http import Http404
 from django_htmx.http import HttpResponseClientRedirect
 
 from groups.models import Membership, Role
+from stetapp.compiled import CompiledQuery
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,24 @@ def user_memberships(user) -> tuple[Held, ...]:
     return cached
 
 
+def _memberships_query(*, user_id: int):
+    return (
+        Membership.objects.filter(user_id=user_id)
+        .order_by()
+        .values_list("role", "programme_id", "organisation_id", "group_id", "fund_id")
+    )
+
+
+# Compiled once per process (stetapp/compiled.py; docs/decisions.md, decision 70): every
+# page of a signed-in user reads it.
+_MEMBERSHIPS = CompiledQuery(_memberships_query)
+
+
 def load_memberships(user) -> tuple[Held, ...]:
     """The roles a user holds and where, read now (one query), not kept: for callers
     outside a request that must not see an earlier answer (groups.access.group_scope).
     The caller has checked that the user is signed in and active."""
-    rows = (
-        Membership.objects.filter(user=user)
-        .order_by()
-        .values_list("role", "programme_id", "organisation_id", "group_id", "fund_id")
-    )
+    rows = _MEMBERSHIPS.rows(user_id=user.pk)
     held = []
     for role, *ids in rows:
         # A membership names exactly one scope (groups.roles.ROLE_SCOPE).
