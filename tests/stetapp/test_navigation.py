@@ -112,3 +112,19 @@ def test_the_page_draws_the_menu(world):
     assert f'href="{reverse("expense_list")}"' in content
     assert f'href="{reverse("volunteer_list")}"' not in content
     assert f'href="{reverse("facilitator_profile_edit")}"' in content
+
+
+def test_an_entrys_address_follows_the_script_prefix():
+    # Addresses are kept per process, but per script prefix: a deployment under a path
+    # gets its own.
+    from django.urls import set_script_prefix
+
+    entry = Entry("group_list", "Groups")
+    plain = reverse("group_list")
+    assert entry.url == plain
+    try:
+        set_script_prefix("/stet/")
+        assert entry.url == reverse("group_list") == "/stet" + plain
+    finally:
+        set_script_prefix("/")
+    assert entry.url == plain
