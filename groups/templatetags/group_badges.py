@@ -9,9 +9,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 
 from groups.models import GroupStatus
+from stetapp.markup import kept_badge
 
 register = template.Library()
 
@@ -25,15 +25,13 @@ _BADGES: dict[tuple[str, str], SafeString] = {}
 def group_status_badge(group) -> SafeString:
     """The badge's class names the status (static/css/app.css colours each); its text is
     the status's label in the user's language."""
-    status = group.status
-    key = (status, get_language() or "")
-    badge = _BADGES.get(key)
-    if badge is None:
-        badge = format_html(
+    return kept_badge(
+        _BADGES,
+        group.status,
+        known=GroupStatus.values,
+        make=lambda: format_html(
             '<span class="badge status-badge status-{}">{}</span>',
-            status,
+            group.status,
             capfirst(group.get_status_display()),
-        )
-        if status in GroupStatus.values:  # never a value of unknown origin
-            _BADGES[key] = badge
-    return badge
+        ),
+    )

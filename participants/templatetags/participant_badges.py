@@ -10,10 +10,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 
 from participants.models import FunnelStatus
-from stetapp.markup import escaped, object_url
+from stetapp.markup import escaped, kept_badge, object_url
 
 register = template.Library()
 
@@ -36,18 +35,16 @@ _PILLS: dict[tuple[str, str], SafeString] = {}
 
 @register.simple_tag
 def status_badge(participant) -> SafeString:
-    status = participant.status
-    key = (status, get_language() or "")
-    pill = _PILLS.get(key)
-    if pill is None:
-        pill = format_html(
+    return kept_badge(
+        _PILLS,
+        participant.status,
+        known=FunnelStatus.values,
+        make=lambda: format_html(
             '<span class="badge rounded-pill {}">{}</span>',
-            BADGE_CLASSES.get(status, OTHER),
+            BADGE_CLASSES.get(participant.status, OTHER),
             capfirst(participant.get_status_display()),
-        )
-        if status in FunnelStatus.values:  # never a value of unknown origin
-            _PILLS[key] = pill
-    return pill
+        ),
+    )
 
 
 @register.simple_tag(takes_context=True)
