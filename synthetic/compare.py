@@ -112,8 +112,9 @@ class Row:
     name: str
     small_ms: list[float] = field(default_factory=list)
     large_ms: list[float] = field(default_factory=list)
-    small_queries: int = 0
-    large_queries: int = 0
+    # Each run's query count, in the same order.
+    small_query_runs: list[int] = field(default_factory=list)
+    large_query_runs: list[int] = field(default_factory=list)
     small_bare_ms: float | None = None
     large_bare_ms: float | None = None
 
@@ -124,6 +125,15 @@ class Row:
     @property
     def large(self) -> float:
         return statistics.median(self.large_ms)
+
+    @property
+    def small_queries(self) -> int:
+        """The highest count of the runs (a persona's session write adds to one)."""
+        return max(self.small_query_runs, default=0)
+
+    @property
+    def large_queries(self) -> int:
+        return max(self.large_query_runs, default=0)
 
     @property
     def ratio(self) -> float:
@@ -160,6 +170,8 @@ class Row:
             # such (docs/deployment.md, "Two databases in one run").
             "small_ms": [round(ms, 2) for ms in self.small_ms],
             "large_ms": [round(ms, 2) for ms in self.large_ms],
+            "small_query_runs": list(self.small_query_runs),
+            "large_query_runs": list(self.large_query_runs),
         }
 
 
@@ -367,10 +379,10 @@ def compare(
                     elapsed, queries = measure_once(side, name, persona, warmup)
                     if side is sides[0]:
                         row.small_ms.append(elapsed)
-                        row.small_queries = max(row.small_queries, queries)
+                        row.small_query_runs.append(queries)
                     else:
                         row.large_ms.append(elapsed)
-                        row.large_queries = max(row.large_queries, queries)
+                        row.large_query_runs.append(queries)
     bare = rows[0]
     for row, (_name, persona) in zip(rows, PAGES, strict=True):
         if persona is not None:

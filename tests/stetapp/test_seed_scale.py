@@ -182,6 +182,11 @@ def test_bench_against_measures_both_sides_alternately_and_judges_the_targets(se
         # Every timed run is kept, in the order measured, so that a reader can tell a
         # slow page from one slow run on a busy machine.
         assert len(result["small_ms"]) == len(result["large_ms"]) == 2
+        # So is each run's query count: the count shown is the highest of them.
+        for side in ("small", "large"):
+            counts = result[f"{side}_query_runs"]
+            assert len(counts) == 2
+            assert max(counts) == result[f"{side}_queries"]
         for side in ("small", "large"):  # the runs are the ones the median was taken of
             median = statistics.median(result[f"{side}_ms"])
             assert median == pytest.approx(result[f"{side}_median_ms"], abs=0.06)
