@@ -47,36 +47,30 @@ def build_plan(*, users: int, groups: int) -> dict:
     from django.urls import reverse
 
     from funding.models import Grant
-    from groups.models import Group, Membership, Programme, Role
-    from meetings.models import Attendance, Meeting
+    from groups.models import Membership, Programme, Role
     from synthetic import hub
 
     if not Programme.objects.filter(name__startswith="Bench programme").exists():
         call_command("seed_scale", groups=groups, force=True)
     programme = Programme.objects.filter(name__startswith="Bench programme").latest("pk")
     organisations = list(programme.organisations.order_by("pk"))
-    group_list = list(Group.objects.filter(organisation__in=organisations).order_by("pk"))
-    grant = Grant.objects.filter(application__organisation__in=organisations).order_by("pk").first()
-    if grant is None or not group_list:
-        raise SystemExit(f"programme {programme.pk} has no grant or no groups")
-
-    # Per group: its latest held meeting and the people marked on it (enrolled then).
-    sheets = {}
-    for group in group_list:
-        meeting = Meeting.objects.filter(group=group).held().order_by("-starts_at").first()
-        if meeting is None:
-            continue
-        people = list(
-            Attendance.objects.filter(meeting=meeting, participant__isnull=False).values_list(
-                "participant_id", flat=True
-            )
-        )
-        if people:
-            sheets[group.pk] = (meeting.pk, sorted(people))
-    workable = [g for g in group_list if g.pk in sheets]
+    grant = (
+        Grant.objects.filter(application__organisation__in=organisations)
+        .select_related("application")
+        .order_by("pk")
+        .first()
+    )
+    if grant is None:
+        raise SystemExit(f"programme {programme.pk} has no grant")
+    sheets = attendance_sheets(programme_groups(organisations, users), users)
+    workable = list(sheets)
     if not workable:
         raise SystemExit(f"programme {programme.pk} has no held meeting with attendance")
-
+    # A project lead leads one organisation, the grant's, as a real lead does (not every
+    # organisation of a national programme); its group page is one of the grant's groups.
+    lead_group = grant.application.groups.order_by("pk").first()
+    if lead_group is None:
+        raise SystemExit(f"grant {grant.pk} has no groups")
     with transaction.atomic():
         rows = [
             (f"load-{role.replace('_', '-')}-{i + 1}@example.invalid", f"Load {role} {i + 1}")
@@ -85,6 +79,8 @@ def build_plan(*, users: int, groups: int) -> dict:
         ]
         accounts = hub.users(rows, password=PASSWORD)
         by_email = {a.email: a for a in accounts}
+        # The database is kept from run to run: the roles are this run's only.
+        Membership.objects.filter(user__in=accounts).delete()
         memberships = []
         for i in range(users):
             facilitator = by_email[rows[i][0]]
@@ -92,13 +88,16 @@ def build_plan(*, users: int, groups: int) -> dict:
             coordinator = by_email[rows[2 * users + i][0]]
             memberships.append(
                 Membership(
-                    user=facilitator, role=Role.FACILITATOR, group=workable[i % len(workable)]
+                    user=facilitator, role=Role.FACILITATOR, group_id=workable[i % len(workable)]
                 )
             )
-            memberships += [
-                Membership(user=lead, role=Role.PROJECT_LEAD, organisation=org)
-                for org in organisations
-            ]
+            memberships.append(
+                Membership(
+                    user=lead,
+                    role=Role.PROJECT_LEAD,
+                    organisation_id=grant.application.organisation_id,
+                )
+            )
             memberships.append(
                 Membership(user=coordinator, role=Role.PROGRAMME_COORDINATOR, programme=programme)
             )
@@ -121,8 +120,8 @@ def build_plan(*, users: int, groups: int) -> dict:
     }
     plan: dict = {"urls": common, "password": PASSWORD, "accounts": {r: [] for r in ROLES}}
     for i in range(users):
-        group = workable[i % len(workable)]
-        meeting_id, people = sheets[group.pk]
+        group_id = workable[i % len(workable)]
+        meeting_id, people = sheets[group_id]
         plan["accounts"]["facilitator"].append(
             account(
                 by_email[rows[i][0]],
@@ -139,7 +138,7 @@ def build_plan(*, users: int, groups: int) -> dict:
                 by_email[rows[users + i][0]],
                 totp,
                 group_list=reverse("group_list"),
-                group_detail=reverse("group_detail", args=[group.pk]),
+                group_detail=reverse("group_detail", args=[lead_group.pk]),
                 expense_list=reverse("expense_list"),
                 volunteer_list=reverse("volunteer_list"),
                 grant_report=reverse("grant_report", args=[grant.pk]),
@@ -154,6 +153,43 @@ def build_plan(*, users: int, groups: int) -> dict:
             )
         )
     return plan
+
+
+def programme_groups(organisations: list, users: int) -> list[int]:
+    """Up to `users` of the programme's groups, spread evenly over all of them, so that a
+    national programme's facilitators are not all in its first organisations; the ids of
+    every group when there are fewer."""
+    from groups.models import Group
+
+    ids = list(
+        Group.objects.filter(organisation__in=organisations)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    step = max(1, len(ids) // max(users, 1))
+    return ids[::step]
+
+
+def attendance_sheets(group_ids: list[int], users: int) -> dict[int, tuple[int, list[int]]]:
+    """Per group (at most `users` of them, in order): its latest held meeting and the
+    people marked on it, for the groups that have one."""
+    from meetings.models import Attendance, Meeting
+
+    sheets: dict[int, tuple[int, list[int]]] = {}
+    for group_id in group_ids:
+        meeting = Meeting.objects.filter(group_id=group_id).held().order_by("-starts_at").first()
+        if meeting is None:
+            continue
+        people = sorted(
+            Attendance.objects.filter(meeting=meeting, participant__isnull=False).values_list(
+                "participant_id", flat=True
+            )
+        )
+        if people:
+            sheets[group_id] = (meeting.pk, people)
+        if len(sheets) >= users:
+            break
+    return sheets
 
 
 def account(user, totp: dict, **urls) -> dict:
