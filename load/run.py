@@ -61,6 +61,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--worker-class", choices=["sync", "gthread"])
     p.add_argument("--workers", type=int)
     p.add_argument("--threads", type=int)
+    p.add_argument(
+        "--background",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Run the task worker and the scheduler beside gunicorn, as deployed.",
+    )
     p.add_argument("--addresses", type=int, default=ADDRESSES)
     p.add_argument("--json", type=Path, help="Also write the summary as JSON here.")
     return p.parse_args(argv)
@@ -170,6 +176,27 @@ def stop(process: subprocess.Popen | None) -> None:
         process.wait(timeout=10)
 
 
+# The processes a node runs beside gunicorn (docker-compose.yml's worker and scheduler
+# services): the worker counts a large programme's dashboard and renders PDFs, the
+# scheduler keeps dashboards and read report pages fresh. Their work weighs on the pages.
+BACKGROUND = {
+    "worker": ["db_worker", "--no-reload", "--interval", "2"],
+    "scheduler": ["scheduler", "--interval", "60"],
+}
+
+
+def start_background(manage: list[str], env: dict, work: Path) -> dict[str, subprocess.Popen]:
+    """Start the worker and the scheduler, each in its own process group and log."""
+    started = {}
+    for name, command in BACKGROUND.items():
+        with open(work / f"{name}.log", "ab") as log:
+            started[name] = subprocess.Popen(  # noqa: S603 (our own commands)
+                [*manage, *command], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+    return started
+
+
 def worker_options(args: argparse.Namespace) -> list[str]:
     """gunicorn options for the worker model asked for; none: gunicorn.conf.py's."""
     options = []
@@ -198,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     admin_url, db_url = database_urls(args.database)
     work = Path(tempfile.mkdtemp(prefix="stetapp-load-"))
     server: subprocess.Popen | None = None
+    background: dict[str, subprocess.Popen] = {}
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "stetapp.settings.production",
@@ -254,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
                 stop(server)
                 if attempt == 2:
                     raise
+        if args.background:
+            step(f"beside it: {', '.join(BACKGROUND)}")
+            background = start_background(manage, env, work)
         warm_up(f"{host}{json.loads(plan.read_text())['urls']['login']}", times=10)
         report = work / "report.json"
         load_before = os.getloadavg()
@@ -284,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
         if server is None or server.poll() is not None:
             code = None if server is None else server.returncode
             raise RuntimeError(f"gunicorn stopped during the run ({code})")
+        for name, process in background.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"the {name} stopped during the run ({process.returncode})")
         data = json.loads(report.read_text())
         rows = summarise(data["times"], data["errors"])
         pages, total = rows[-2], rows[-1]
@@ -320,12 +354,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if total.errors or not total.requests else 0
     except (RuntimeError, subprocess.SubprocessError, OSError) as error:
         print(f"load: {error}", file=sys.stderr)
-        for log in (work / "gunicorn.log", work / "locust.log"):
+        logs = [work / "gunicorn.log", work / "locust.log"]
+        for log in [*logs, *(work / f"{name}.log" for name in background)]:
             if log.exists():
                 lines = log.read_text(errors="replace").splitlines()[-20:]
                 print(f"{log.name}, last lines:", *lines, sep="\n", file=sys.stderr)
         return 2
     finally:
+        for process in background.values():
+            stop(process)
         stop(server)
         shutil.rmtree(work, ignore_errors=True)
         if args.drop:
