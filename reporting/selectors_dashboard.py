@@ -169,13 +169,13 @@ def cached_filter_choices(programme: Programme, *, with_scope: bool = True) -> F
     own groups), read on their own (`filter_choices`: two queries, no row per group)."""
     seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
     if seconds:
-        choices = cache.get(_choices_key(programme.pk))
+        choices = cache.get(choices_key(programme.pk))
         if choices is not None:
             return choices
     if not with_scope:
         choices = filter_choices(programme)
         if seconds:
-            cache.set(_choices_key(programme.pk), choices, seconds)
+            cache.set(choices_key(programme.pk), choices, seconds)
         return choices
     scope = programme_scope(programme)
     if seconds:
@@ -217,13 +217,14 @@ def _store_scope(scope: ProgrammeScope, seconds: int) -> None:
     cache.set_many(
         {
             _scope_key(scope.programme.pk): scope,
-            _choices_key(scope.programme.pk): FilterChoices(scope.organisations, scope.cities),
+            choices_key(scope.programme.pk): FilterChoices(scope.organisations, scope.cities),
         },
         seconds,
     )
 
 
-def _choices_key(programme_id: int) -> str:
+def choices_key(programme_id: int) -> str:
+    """Where the filter's choices for a programme are kept."""
     return f"dashboard-choices:{programme_id}"
 
 
