@@ -26,6 +26,7 @@ about one organisation's groups, the shared codes when about several (docs/decis
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -127,8 +128,11 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def community_key(text: str) -> str:
-    """Lower case, without accents, punctuation as spaces, single spaces."""
+    """Lower case, without accents, punctuation as spaces, single spaces. Kept per
+    process for the last few thousand texts: a national programme's pages code the same
+    few community names of thousands of groups (the coordinator's home and group list)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
     return " ".join(letters.split())
