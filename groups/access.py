@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import CharField, Model, QuerySet, Value
+from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.http import Http404
 
 from stetapp.access import (
@@ -76,6 +76,7 @@ __all__ = [
     "can",
     "get_in_group_or_404",
     "group_get_for_user",
+    "group_filter_for",
     "group_ids_for",
     "group_scope",
     "groups_worked_in",
@@ -268,12 +269,24 @@ def group_scope(user: AnyUser) -> Mapping[int, frozenset[str]]:
     stale. Then ONE query only for a lead or a coordinator: the groups of the
     organisations they lead, or of their programmes' organisations (a UNION when
     both)."""
+    return _scope(user, with_programmes=True)
+
+
+def _scope(user: AnyUser, *, with_programmes: bool) -> Mapping[int, frozenset[str]]:
+    """`group_scope`, or without the groups reached only through a programme
+    (`with_programmes=False`: what a need without the coordinator's role asks, so that a
+    coordinator's page does not read the whole programme for it). Kept per part."""
     if no_access(user):
         return {}
+    part = "groups" if with_programmes or user.is_superuser else "groups-local"
     memo = getattr(user, SCOPE_MEMO, None)
-    if memo is not None and "groups" in memo:
-        cached: Mapping[int, frozenset[str]] = memo["groups"]
-        return cached
+    if memo is not None:
+        for kept in ("groups", part):  # the whole scope answers for the local part too
+            if kept in memo:
+                cached: Mapping[int, frozenset[str]] = memo[kept]
+                if kept == part:
+                    return cached
+                return {pk: via for pk, via in cached.items() if via & _LOCAL_ROLES}
     scope: dict[int, set[str]] = {}
     if user.is_superuser:
         every_role = set(Role.values)
@@ -282,33 +295,40 @@ def group_scope(user: AnyUser) -> Mapping[int, frozenset[str]]:
     else:
         staff, led, programmes = _reach_of(_memberships(user))
         scope.update(staff)
-        reached = []
-        if led:
-            reached.append(
-                Group.objects.filter(organisation_id__in=sorted(led))
-                .order_by()
-                .annotate(via=Value(Role.PROJECT_LEAD.value, output_field=CharField()))
-                .values_list("pk", "via")
-            )
-        if programmes:
-            reached.append(
-                Group.objects.filter(
-                    organisation_id__in=Programme.organisations.through.objects.filter(
-                        programme_id__in=sorted(programmes)
-                    ).values("organisation_id")
-                )
-                .order_by()
-                .annotate(via=Value(Role.PROGRAMME_COORDINATOR.value, output_field=CharField()))
-                .values_list("pk", "via")
-            )
+        reached = [
+            Group.objects.filter(condition)
+            .order_by()
+            .annotate(via=Value(role, output_field=CharField()))
+            .values_list("pk", "via")
+            for role, condition in _reach_conditions(led, programmes if with_programmes else set())
+        ]
         if reached:
             first, *rest = reached
             for pk, via in first.union(*rest, all=True) if rest else first:
                 scope.setdefault(pk, set()).add(via)
     result = {pk: frozenset(via) for pk, via in scope.items()}
     if memo is not None:
-        memo["groups"] = result
+        memo[part] = result
     return result
+
+
+# The roles through which a group is reached other than through a programme.
+_LOCAL_ROLES = frozenset(GROUP_STAFF | {Role.PROJECT_LEAD})
+
+
+def _reach_conditions(led: set[int], programmes: set[int]) -> list[tuple[str, Q]]:
+    """How groups are reached beyond their own staff, as conditions on the group: the
+    organisations the user leads, the organisations of the programmes they coordinate.
+    The one place of that rule for `group_scope` and `group_filter_for`."""
+    conditions: list[tuple[str, Q]] = []
+    if led:
+        conditions.append((Role.PROJECT_LEAD.value, Q(organisation_id__in=sorted(led))))
+    if programmes:
+        organisations = Programme.organisations.through.objects.filter(
+            programme_id__in=sorted(programmes)
+        ).values("organisation_id")
+        conditions.append((Role.PROGRAMME_COORDINATOR.value, Q(organisation_id__in=organisations)))
+    return conditions
 
 
 def _memberships(user: AnyUser) -> tuple[Held, ...]:
@@ -351,6 +371,33 @@ def group_ids_for(
     """The ids of the groups the user reaches with `need` (or through one of `roles`),
     sorted: the same groups as `groups_worked_in` / `Group.objects.reached_by`, as
     literal ids a query can use as an index condition (`group_id IN (…)`). Free after
-    the first call in a request (see `group_scope`)."""
+    the first call in a request (see `group_scope`). A need without the coordinator's
+    role does not read the groups reached through a programme."""
     wanted = frozenset(roles) if roles is not None else NEED_ROLES[need]
-    return sorted(pk for pk, via in group_scope(user).items() if via & wanted)
+    scope = _scope(user, with_programmes=Role.PROGRAMME_COORDINATOR in wanted)
+    return sorted(pk for pk, via in scope.items() if via & wanted)
+
+
+def group_filter_for(
+    user: AnyUser, *, need: Need = Need.READ, roles: Iterable[str] | None = None
+) -> list[int] | QuerySet[Any, Any]:
+    """What a query filters by (`pk__in=`, `group_id__in=`) for the groups the user
+    reaches with `need` (or through one of `roles`): the literal ids of `group_ids_for`,
+    unless the user reaches groups through a programme they coordinate, or is the site
+    administrator. Such a scope can be a whole national programme: ten thousand literal
+    ids cost PostgreSQL and Django more to send, parse and plan than the page's query
+    itself (about 100 ms a query), so it is a subquery on the same rule's sources
+    (`_reach_conditions`) instead (docs/decisions.md, decision 76)."""
+    wanted = frozenset(roles) if roles is not None else NEED_ROLES[need]
+    if no_access(user):
+        return []
+    if user.is_superuser:
+        return Group.objects.order_by().values("pk")
+    staff, led, programmes = _reach_of(_memberships(user))
+    if not programmes or Role.PROGRAMME_COORDINATOR not in wanted:
+        return group_ids_for(user, roles=wanted)
+    condition = Q(pk__in=sorted(pk for pk, via in staff.items() if via & wanted))
+    for role, reach in _reach_conditions(led, programmes):
+        if role in wanted:
+            condition |= reach
+    return Group.objects.filter(condition).order_by().values("pk")

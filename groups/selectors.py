@@ -11,7 +11,7 @@ from django.http import Http404
 from stetapp.access import get_visible_or_404
 from stetapp.compiled import CompiledQuery
 
-from .access import Need, group_ids_for, organisation_ids_led_by
+from .access import Need, group_filter_for, organisation_ids_led_by
 from .communities import coded_communities
 from .models import (
     Composition,
@@ -43,7 +43,7 @@ def venue_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Venue:
 def group_list_for_user(*, user: Any) -> QuerySet[Group]:
     """Groups the user may see, with what the list shows (one query).
 
-    Filtered by the user's group ids first (`groups.access.group_ids_for`, resolved once
+    Filtered by the user's groups first (`groups.access.group_filter_for`, resolved once
     per request), not by `visible_to`'s subqueries: a page's cost is bounded by what it
     shows (docs/decisions.md, decision 57)."""
     return visible_groups(user=user).with_related().order_by("city__name", "name")
@@ -51,8 +51,10 @@ def group_list_for_user(*, user: Any) -> QuerySet[Group]:
 
 def visible_groups(*, user: Any) -> GroupQuerySet[Group]:
     """The groups `Group.objects.visible_to(user)` gives, as `pk IN (their ids)`: an index
-    condition, where visible_to's OR of subqueries makes PostgreSQL read every group."""
-    return Group.objects.filter(pk__in=group_ids_for(user, need=Need.READ))
+    condition, where visible_to's OR of subqueries makes PostgreSQL read every group. A
+    coordinator's are a subquery on their programmes instead (`group_filter_for`)."""
+    scope: Any = group_filter_for(user, need=Need.READ)  # ids, or a subquery of them
+    return Group.objects.filter(pk__in=scope)
 
 
 def groups_facilitated_by(*, user: Any) -> QuerySet[Group]:

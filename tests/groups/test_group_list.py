@@ -215,13 +215,15 @@ def test_query_count_is_the_same_for_3_and_30_groups(
 ):
     client = world.client_for(persona)
     warm(client, URL)
-    # Staff of groups reach them through their memberships (3): no query for 3a.
-    scope = 0 if persona == "facilitator_a1" else 1
+    # Staff of groups reach them through their memberships (3): no query for 3a. A
+    # coordinator's groups are a subquery on their programmes inside each query
+    # (groups.access.group_filter_for, decision 76): no query for 3a either.
+    scope = 1 if persona == "lead_a" else 0
     with django_assert_num_queries(9 + scope):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule; cached on the user for the request)
-        # 3a. a lead's or coordinator's groups as ids (the scope, once per request:
+        # 3a. a lead's groups as ids (the scope, once per request:
         #     groups.access.group_scope)
         # 4. the distinct communities of the visible groups (filter choices)
         # 4a. their organisations' lists of communities (groups/communities.py)
@@ -253,3 +255,20 @@ def test_the_list_and_its_filters_read_the_groups_by_their_ids(world, warm):
     ]
     assert len(reading_groups) >= 5  # communities, count, cities, organisations, page
     assert not [sql for sql in reading_groups if "groups_membership" in sql]
+
+
+def test_a_coordinators_list_filters_by_their_programmes_not_by_every_id(world, warm):
+    """A coordinator's scope can be a whole national programme: thousands of literal ids
+    cost more to send and plan than the query (decision 76). Their list, its count and
+    its filter choices filter by a subquery on their programmes' organisations."""
+    client = world.client_for("coordinator")
+    warm(client, URL)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert len(_names(response)) == 3
+    reading_groups = [q["sql"] for q in captured if 'FROM "groups_group"' in q["sql"]]
+    assert len(reading_groups) >= 5  # communities, count, cities, organisations, page
+    for sql in reading_groups:
+        assert '"groups_programme_organisations"' in sql
+    assert not [q for q in captured if 'AS "via"' in q["sql"]]  # no scope read as ids
