@@ -13,7 +13,8 @@ Each side runs inside its own transaction, rolled back at the end: the people me
 created there and nothing is kept. The personas are the facilitator of one group (the
 bench's group, with its own facilitator from seed_scale), a project lead of that group's
 organisation only (created here: seed_scale's lead leads every organisation, which no
-real lead does) and the programme's coordinator for the dashboard. Every page is
+real lead does) and the programme's coordinator for the dashboard, their home page and
+their list of the programme's groups. Every page is
 requested once untimed on the same connection before each timed request, so both sides
 are measured warm.
 """
@@ -81,6 +82,8 @@ PAGES: tuple[tuple[str, str | None], ...] = (
     ("lead_volunteers", "lead"),
     ("grant_report", "lead"),
     ("grant_report_kept", "lead"),
+    ("coordinator_home", "coordinator"),
+    ("coordinator_groups", "coordinator"),
     ("dashboard", "coordinator"),
     ("dashboard_filtered", "coordinator"),
     ("dashboard_filtered_built", "coordinator"),
@@ -250,6 +253,8 @@ def urls(bench: Bench) -> dict[str, str]:
         "lead_volunteers": reverse("volunteer_list"),
         "grant_report": reverse("grant_report", args=[bench.grant.pk]),
         "grant_report_kept": reverse("grant_report", args=[bench.grant.pk]),
+        "coordinator_home": reverse("home"),
+        "coordinator_groups": reverse("group_list"),
         "dashboard": reverse("programme_dashboard", args=[bench.programme.pk]),
         "dashboard_filtered": reverse("programme_dashboard", args=[bench.programme.pk])
         + f"?organisation={bench.group.organisation_id}",
