@@ -3,7 +3,7 @@
 Django's generated `get_FOO_display()` rebuilds a dictionary of all the field's choices
 on every call, and hashing each translated label means translating it: a list row that
 shows a status and a category translates every status and every category label once
-per row (about an eighth of the expense list's time, docs/deployment.md "Benchmarks").
+per row (about an eighth of the expense list's time, docs/benchmark-log.md).
 `install_choice_labels()` puts a method in its place that keeps the dictionary per
 field, with the labels still lazy, so a call translates only the one label it returns.
 What it returns is what Django's method returns (tests/stetapp/test_choices.py compares
