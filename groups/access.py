@@ -281,12 +281,13 @@ def _scope(user: AnyUser, *, with_programmes: bool) -> Mapping[int, frozenset[st
     part = "groups" if with_programmes or user.is_superuser else "groups-local"
     memo = getattr(user, SCOPE_MEMO, None)
     if memo is not None:
-        for kept in ("groups", part):  # the whole scope answers for the local part too
-            if kept in memo:
-                cached: Mapping[int, frozenset[str]] = memo[kept]
-                if kept == part:
-                    return cached
-                return {pk: via for pk, via in cached.items() if via & _LOCAL_ROLES}
+        if part in memo:
+            cached: Mapping[int, frozenset[str]] = memo[part]
+            return cached
+        if "groups" in memo:  # the whole scope answers for the local part too, once
+            local = {pk: via for pk, via in memo["groups"].items() if via & _LOCAL_ROLES}
+            memo[part] = local
+            return local
     scope: dict[int, set[str]] = {}
     if user.is_superuser:
         every_role = set(Role.values)
