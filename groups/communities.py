@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -311,18 +311,18 @@ class CodedCommunities:
     groups of several organisations uses the shared codes and labels, and counts every
     organisation's own categories as "other"."""
 
-    def __init__(self, lists: dict[int, CommunityList]):
-        self.lists = lists
+    def __init__(self, lists: Mapping[int, CommunityList] | Mapping[int | None, CommunityList]):
+        self.lists: dict[int | None, CommunityList] = dict(lists.items())
         self.single = next(iter(lists.values())) if len(lists) == 1 else None
 
-    def code(self, organisation_id: int, text: str | None) -> str:
+    def code(self, organisation_id: int | None, text: str | None) -> str:
         categories = self.lists.get(organisation_id, DEFAULTS)
         return categories.code(text) if self.single else categories.shared_code(text)
 
     def label(self, code: str) -> str:
         return (self.single or DEFAULTS).label(code)
 
-    def coded(self, organisation_id: int, text: str | None) -> str:
+    def coded(self, organisation_id: int | None, text: str | None) -> str:
         """The label shown for a typed community: never the text itself."""
         return self.label(self.code(organisation_id, text))
 
@@ -341,6 +341,61 @@ class CodedCommunities:
 def coded_communities(organisation_ids: Iterable[int]) -> CodedCommunities:
     """The coding for an output about these organisations' groups (one query)."""
     return CodedCommunities(community_lists(organisation_ids))
+
+
+def coding_organisation() -> models.Expression:
+    """Per group, whose list codes its community: the organisation's id when it keeps a
+    list of its own (`OrganisationCommunity` rows), else NULL for the shared defaults.
+
+    An aggregate over many organisations' groups groups by this and the typed text, not
+    by organisation and text: organisations on the defaults code a text alike, so a
+    national programme's thousands of (organisation, text) pairs become a row per text
+    (docs/decisions.md, decision 77). `coded_by_list` makes the coding of such rows."""
+    return models.Case(
+        models.When(_keeps_own_list(), then=models.F("organisation_id")),
+        default=None,
+        output_field=models.IntegerField(),
+    )
+
+
+def _keeps_own_list() -> models.Exists:
+    """Whether a group's organisation keeps a list of its own."""
+    from .models import OrganisationCommunity
+
+    return models.Exists(
+        OrganisationCommunity.objects.filter(organisation_id=models.OuterRef("organisation_id"))
+    )
+
+
+def typed_as(keyed_texts: Iterable[tuple[int | None, str]]) -> models.Q:
+    """The groups whose typed community is one of these (`coding_organisation`, text)
+    pairs: the texts under NULL at organisations on the defaults, the others at their
+    organisation. One condition per organisation with a list of its own, not per pair."""
+    by_key: dict[int | None, list[str]] = {}
+    for key, text in keyed_texts:
+        by_key.setdefault(key, []).append(text)
+    match = models.Q(pk__in=[])
+    for key, texts in by_key.items():
+        if key is None:
+            match |= models.Q(~_keeps_own_list(), community__in=texts)
+        else:
+            match |= models.Q(organisation_id=key, community__in=texts)
+    return match
+
+
+def coded_by_list(keys: Iterable[int | None]) -> CodedCommunities:
+    """The coding for rows keyed by `coding_organisation`: the lists of the organisations
+    among `keys` (one query, none when every key is NULL), the defaults for NULL. The
+    result is the same as `coded_communities` of the organisations behind the rows: one
+    list when they share one, else the shared codes."""
+    wanted = set(keys)
+    own = {pk for pk in wanted if pk is not None}
+    lists: dict[int | None, CommunityList] = {}
+    if own:
+        lists.update((pk, found) for pk, found in community_lists(own).items())
+    if None in wanted:
+        lists[None] = DEFAULTS
+    return CodedCommunities(lists)
 
 
 def community_suggestions(organisation_ids: Iterable[int]) -> list[str]:
@@ -388,7 +443,9 @@ __all__ = [
     "Community",
     "CommunityList",
     "coded_communities",
+    "coded_by_list",
     "coded_community",
+    "coding_organisation",
     "community_code",
     "community_key",
     "community_label",
@@ -398,4 +455,5 @@ __all__ = [
     "community_suggestions",
     "default_labels",
     "shared_coded_community",
+    "typed_as",
 ]

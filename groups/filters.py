@@ -1,11 +1,10 @@
 import django_filters
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from stetapp.forms import LightSelect
 
-from .communities import CodedCommunities, coded_communities
+from .communities import CodedCommunities, coded_by_list, coding_organisation, typed_as
 from .models import City, Composition, Group, GroupStatus, Organisation
 from .selectors import visible_groups
 
@@ -59,11 +58,18 @@ class GroupFilter(django_filters.FilterSet):
         )
         # The coding of the visible groups' communities: their organisation's list, or
         # the shared codes when they are of several organisations (groups/communities.py).
-        pairs = list(visible.order_by().values_list("organisation_id", "community").distinct())
-        self.coding: CodedCommunities = coded_communities({org for org, _text in pairs})
-        self._texts: dict[str, list[tuple[int, str]]] = {}
-        for org, text in pairs:
-            self._texts.setdefault(self.coding.code(org, text), []).append((org, text))
+        # Keyed by `coding_organisation`: a pair per text for the organisations on the
+        # defaults, however many groups they have (docs/decisions.md, decision 77).
+        pairs = list(
+            visible.order_by()
+            .annotate(coding_organisation=coding_organisation())
+            .values_list("coding_organisation", "community")
+            .distinct()
+        )
+        self.coding: CodedCommunities = coded_by_list(key for key, _text in pairs)
+        self._texts: dict[str, list[tuple[int | None, str]]] = {}
+        for key, text in pairs:
+            self._texts.setdefault(self.coding.code(key, text), []).append((key, text))
         self.filters["community"].extra["choices"] = [
             (code, capfirst(self.coding.label(code)))
             for code in sorted(self._texts, key=self.coding.sort_key)
@@ -77,10 +83,7 @@ class GroupFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = "form-select"
 
     def filter_community(self, queryset, name, value):
-        match = Q(pk__in=[])
-        for org, text in self._texts.get(value, []):
-            match |= Q(organisation_id=org, community=text)
-        return queryset.filter(match)
+        return queryset.filter(typed_as(self._texts.get(value, [])))
 
     @property
     def active_count(self) -> int:

@@ -12,7 +12,7 @@ from stetapp.access import get_visible_or_404
 from stetapp.compiled import CompiledQuery
 
 from .access import Need, group_filter_for, organisation_ids_led_by
-from .communities import coded_communities
+from .communities import coded_by_list, coding_organisation
 from .models import (
     Composition,
     Group,
@@ -125,23 +125,26 @@ def community_by_composition(
     """Groups by coded community (groups/communities.py: never the typed text; text not
     on the list counts as "other"; groups of several organisations by the shared codes)
     × composition (women / men / mixed), with totals, as in Table 1 of the manual. One
-    aggregate query and one for the organisations' lists of communities."""
+    aggregate query, grouped by text and by the organisations that keep their own list
+    (`coding_organisation`: a row per text for the rest, whatever the number of groups),
+    and one for those organisations' lists if any."""
     from .models import Composition
 
     compositions = list(Composition)
     annotations = {c.value: Count("pk", filter=Q(composition=c.value)) for c in compositions}
     data = list(
         queryset.order_by()
-        .values("organisation_id", "community")
+        .annotate(coding_organisation=coding_organisation())
+        .values("coding_organisation", "community")
         .annotate(total=Count("pk"), **annotations)
     )
-    coding = coded_communities({row["organisation_id"] for row in data})
+    coding = coded_by_list(row["coding_organisation"] for row in data)
     by_code: dict[str, list[int]] = {}
     totals: dict[str, Any] = {"counts": [0] * len(compositions), "total": 0}
     for row in data:
         # The counts are annotated through **annotations, which django-stubs cannot see.
         counts = [row[c.value] for c in compositions]  # type: ignore[literal-required]
-        code = coding.code(row["organisation_id"], row["community"])
+        code = coding.code(row["coding_organisation"], row["community"])
         merged = by_code.setdefault(code, [0] * len(compositions))
         by_code[code] = [a + b for a, b in zip(merged, counts, strict=True)]
         totals["counts"] = [a + b for a, b in zip(totals["counts"], counts, strict=True)]

@@ -219,14 +219,15 @@ def test_query_count_is_the_same_for_3_and_30_groups(
     # coordinator's groups are a subquery on their programmes inside each query
     # (groups.access.group_filter_for, decision 76): no query for 3a either.
     scope = 1 if persona == "lead_a" else 0
-    with django_assert_num_queries(9 + scope):
+    with django_assert_num_queries(8 + scope):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule; cached on the user for the request)
         # 3a. a lead's groups as ids (the scope, once per request:
         #     groups.access.group_scope)
-        # 4. the distinct communities of the visible groups (filter choices)
-        # 4a. their organisations' lists of communities (groups/communities.py)
+        # 4. the distinct communities of the visible groups (filter choices), per
+        #    organisation only where it keeps a list of its own
+        # (4a. the lists of those organisations: none here, groups/communities.py)
         # 5. the number of groups (paginator)
         # 6. the cities of the visible groups (filter choices)
         # 7. the organisations of the visible groups (filter choices)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import override
 
 from groups import selectors
 from groups.models import Composition, Group, GroupStatus, Role
@@ -229,9 +230,9 @@ def test_status_counts_by_empty(db):
 
 
 def test_community_by_composition(known_groups, django_assert_num_queries):
-    with django_assert_num_queries(2):
-        # 1. one aggregate over the groups, grouped by organisation and community
-        # 2. the organisations' lists of communities (groups/communities.py)
+    with django_assert_num_queries(1):
+        # 1. one aggregate over the groups, grouped by community (and by organisation
+        #    only where it keeps a list of its own: none does here, so no list is read)
         compositions, rows, totals = selectors.community_by_composition(known_groups)
     assert [c.value for c in compositions] == ["women", "men", "mixed"]
     # By coded community (groups/communities.py), sorted by label: the typed Dutch
@@ -243,6 +244,68 @@ def test_community_by_composition(known_groups, django_assert_num_queries):
         {"label": "Turkish", "counts": [3, 1, 0], "total": 4},
     ]
     assert totals == {"counts": [4, 1, 3], "total": 8}
+
+
+@pytest.fixture
+def own_and_shared(db):
+    """Organisation "Own" keeps a list of its own ("Riffian", and "Turkish" renamed to
+    "Turkish Dutch"); organisation "Shared" keeps the defaults. Both type the same texts."""
+    from groups.services_communities import community_category_add, community_category_update
+
+    own, shared = OrganisationFactory(name="Own"), OrganisationFactory(name="Shared")
+    community_category_add(
+        organisation=own, code="riffian", label_nl="Riffijns", label_en="Riffian"
+    )
+    community_category_update(
+        organisation=own,
+        code="turkish",
+        label_nl="Turks-Nederlands",
+        label_en="Turkish Dutch",
+        active=True,
+        version=0,
+    )
+    rows = [
+        (own, "Riffijns", Composition.WOMEN),
+        (own, "Turks-Nederlands", Composition.MEN),
+        (own, "Turks", Composition.MIXED),
+        (shared, "Riffijns", Composition.WOMEN),
+        (shared, "Turks-Nederlands", Composition.MEN),
+        (shared, "Turks", Composition.WOMEN),
+        (shared, "Turks", Composition.MEN),
+    ]
+    for n, (org, community, composition) in enumerate(rows):
+        GroupFactory(organisation=org, name=f"G{n}", community=community, composition=composition)
+    return own, shared
+
+
+def test_community_by_composition_codes_each_organisations_text_on_its_list(
+    own_and_shared, django_assert_num_queries
+):
+    own, shared = own_and_shared
+    both = Group.objects.filter(organisation__in=[own, shared])
+    with django_assert_num_queries(2):
+        # 1. the aggregate, grouped by community and by "Own" (which keeps its list)
+        # 2. that organisation's list
+        _compositions, rows, totals = selectors.community_by_composition(both)
+    # Across organisations the shared codes. "Own"'s Riffian counts as "other" and its
+    # "Turks-Nederlands" is Turkish; at "Shared", "Riffijns" is a spelling of Moroccan
+    # and "Turks-Nederlands" is on no list ("other").
+    assert rows == [
+        {"label": "Moroccan", "counts": [1, 0, 0], "total": 1},
+        {"label": "Turkish", "counts": [1, 2, 1], "total": 4},
+        {"label": "other", "counts": [1, 1, 0], "total": 2},
+    ]
+    assert totals == {"counts": [3, 3, 1], "total": 7}
+
+    # One organisation: its own list and labels.
+    with override("en"):
+        _compositions, rows, _totals = selectors.community_by_composition(
+            Group.objects.filter(organisation=own)
+        )
+    assert rows == [
+        {"label": "Riffian", "counts": [1, 0, 0], "total": 1},
+        {"label": "Turkish Dutch", "counts": [0, 1, 1], "total": 2},
+    ]
 
 
 def test_community_by_composition_empty(db):

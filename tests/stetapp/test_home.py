@@ -48,8 +48,9 @@ EXPECTED = {
     #     whether they are funded, facilitators' languages, ticked items)
     "lead_a": 11,
     # 4. groups by city × status  5. groups by community × composition
-    # 6. the organisations' lists of communities (groups/communities.py)
-    "coordinator": 4,
+    # (6. the lists of the organisations that keep their own: none here; see
+    # tests/groups/test_selectors.py for the query with one)
+    "coordinator": 3,
     # 4. the funds the funder represents
     "funder": 1,
 }
