@@ -2,8 +2,11 @@
 ids or visible_to."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -11,8 +14,8 @@ from django.http import Http404
 from stetapp.access import get_visible_or_404
 from stetapp.compiled import CompiledQuery
 
-from .access import Need, group_filter_for, organisation_ids_led_by
-from .communities import coded_by_list, coding_organisation
+from .access import Need, group_filter_for, organisation_ids_led_by, scope_ids_held
+from .communities import CodedCommunities, coded_by_list, coding_organisation
 from .models import (
     Composition,
     Group,
@@ -128,32 +131,103 @@ def community_by_composition(
     aggregate query, grouped by text and by the organisations that keep their own list
     (`coding_organisation`: a row per text for the rest, whatever the number of groups),
     and one for those organisations' lists if any."""
-    from .models import Composition
+    return _community_rows(*_coded_counts(queryset))
 
+
+def _coded_counts(
+    queryset: QuerySet[Group],
+) -> tuple[dict[str, list[int]], CodedCommunities]:
+    """Per coded community, the number of groups per composition (Composition's order),
+    and the coding that gave the codes (what labels them). No typed text in either."""
     compositions = list(Composition)
     annotations = {c.value: Count("pk", filter=Q(composition=c.value)) for c in compositions}
     data = list(
         queryset.order_by()
         .annotate(coding_organisation=coding_organisation())
         .values("coding_organisation", "community")
-        .annotate(total=Count("pk"), **annotations)
+        .annotate(**annotations)
     )
     coding = coded_by_list(row["coding_organisation"] for row in data)
     by_code: dict[str, list[int]] = {}
-    totals: dict[str, Any] = {"counts": [0] * len(compositions), "total": 0}
     for row in data:
         # The counts are annotated through **annotations, which django-stubs cannot see.
         counts = [row[c.value] for c in compositions]  # type: ignore[literal-required]
         code = coding.code(row["coding_organisation"], row["community"])
         merged = by_code.setdefault(code, [0] * len(compositions))
         by_code[code] = [a + b for a, b in zip(merged, counts, strict=True)]
-        totals["counts"] = [a + b for a, b in zip(totals["counts"], counts, strict=True)]
-        totals["total"] += row["total"]
+    return by_code, coding
+
+
+def _community_rows(
+    by_code: dict[str, list[int]], coding: CodedCommunities
+) -> tuple[list[Composition], list[dict[str, Any]], dict[str, Any]]:
+    """`community_by_composition`'s table from coded counts, labelled in the active
+    language."""
+    compositions = list(Composition)
     rows = [
         {"label": coding.label(code), "counts": counts, "total": sum(counts)}
         for code, counts in sorted(by_code.items(), key=lambda item: coding.sort_key(item[0]))
     ]
+    column_totals = [
+        sum(counts[i] for counts in by_code.values()) for i in range(len(compositions))
+    ]
+    totals = {"counts": column_totals, "total": sum(column_totals)}
     return compositions, rows, totals
+
+
+@dataclass(frozen=True)
+class _Overview:
+    """What the coordinator's home counts over their programmes' groups: the cross table
+    by city × status (city names and counts) and the coded communities' counts with the
+    coding that labels them. Names, codes and counts only: no personal data, nothing
+    typed (it may be kept in the cache)."""
+
+    by_city: list[tuple[Any, ...]]
+    by_code: dict[str, list[int]]
+    coding: CodedCommunities
+
+
+def programme_overview(*, user: Any) -> dict[str, Any]:
+    """The coordinator's home's overview of the groups in the programmes they coordinate:
+    groups by city × status and by coded community × composition (Table 1 of the
+    manual), as the home's context. Counted over the whole programme, so kept in the
+    cache per set of programmes as long as the dashboard (STETAPP_DASHBOARD_CACHE_SECONDS;
+    the scheduler counts it again before it expires, reporting/jobs.py): a page's cost
+    is bounded by what it shows (docs/decisions.md, decision 78). Two queries on a miss,
+    a third when an organisation keeps its own list of communities; none when kept."""
+    programme_ids = scope_ids_held(user, Role.PROGRAMME_COORDINATOR)
+    seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
+    overview = cache.get(overview_key(programme_ids)) if seconds else None
+    if overview is None:
+        overview = keep_programme_overview(programme_ids=programme_ids)
+    statuses, by_city = _cross_rows(overview.by_city)
+    compositions, by_community, totals = _community_rows(overview.by_code, overview.coding)
+    return {
+        "programme_statuses": statuses,
+        "programme_by_city": by_city,
+        "compositions": compositions,
+        "programme_by_community": by_community,
+        "programme_community_totals": totals,
+    }
+
+
+def keep_programme_overview(*, programme_ids: list[int]) -> _Overview:
+    """Count `programme_overview` for these programmes and keep it (when the dashboard
+    is kept): what a miss does, and what the scheduler does before the entry expires."""
+    groups = groups_in_programmes(programme_ids)
+    by_code, coding = _coded_counts(groups)
+    overview = _Overview(
+        by_city=list(_status_counts(groups, "city__name")), by_code=by_code, coding=coding
+    )
+    seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
+    if seconds:
+        cache.set(overview_key(programme_ids), overview, seconds)
+    return overview
+
+
+def overview_key(programme_ids: Iterable[int]) -> str:
+    """Where the overview of these programmes' groups is kept."""
+    return "programme-overview:" + ",".join(str(pk) for pk in sorted(programme_ids))
 
 
 def programmes_coordinated_by(*, user: Any) -> QuerySet[Programme]:
@@ -239,13 +313,11 @@ def groups_of_organisations(organisation_ids: list[int]) -> GroupQuerySet[Group]
     return Group.objects.filter(organisation_id__in=organisation_ids)
 
 
-def groups_in_programmes_of(*, user: Any) -> QuerySet[Group]:
-    """Groups of every organisation in the programmes the user coordinates."""
+def groups_in_programmes(programme_ids: list[int]) -> QuerySet[Group]:
+    """Groups of every organisation in these programmes."""
     return Group.objects.filter(
         organisation_id__in=Programme.organisations.through.objects.filter(
-            programme_id__in=Membership.objects.filter(
-                user=user, role=Role.PROGRAMME_COORDINATOR
-            ).values("programme_id")
+            programme_id__in=programme_ids
         ).values("organisation_id")
     )
 

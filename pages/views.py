@@ -66,15 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if Role.PROGRAMME_COORDINATOR in roles:
         ctx["coordinated_programmes"] = list(group_selectors.programmes_coordinated_by(user=user))
-        programme_groups = group_selectors.groups_in_programmes_of(user=user)
-        ctx["programme_statuses"], ctx["programme_by_city"] = group_selectors.status_counts_by(
-            programme_groups, "city__name"
-        )
-        (
-            ctx["compositions"],
-            ctx["programme_by_community"],
-            ctx["programme_community_totals"],
-        ) = group_selectors.community_by_composition(programme_groups)
+        ctx.update(group_selectors.programme_overview(user=user))
     if Role.FUNDER in roles:
         ctx["funds"] = list(Fund.objects.represented_by(user))
     if user.is_superuser:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 
+from groups import selectors as group_selectors
 from groups.models import Membership, Programme, Role
 from stetapp.scheduler import job
 
@@ -60,12 +61,18 @@ def _cache_is_shared() -> bool:
 
 
 def refresh_all_dashboards() -> None:
+    """Each programme's dashboard, and the overview on each coordinator's home page
+    (groups.selectors.programme_overview: kept per set of programmes coordinated)."""
     languages: dict[int, set[str]] = {}
-    for programme_id, language in Membership.objects.filter(
+    programmes_of: dict[int, set[int]] = {}
+    for user_id, programme_id, language in Membership.objects.filter(
         role=Role.PROGRAMME_COORDINATOR, programme__isnull=False
-    ).values_list("programme_id", "user__language"):
+    ).values_list("user_id", "programme_id", "user__language"):
         languages.setdefault(programme_id, set()).add(language or settings.LANGUAGE_CODE)
+        programmes_of.setdefault(user_id, set()).add(programme_id)
     for programme in Programme.objects.filter(pk__in=languages).order_by("pk"):
         selectors_dashboard.refresh_cached_dashboard(
             programme, languages=sorted(languages[programme.pk])
         )
+    for programme_ids in sorted({tuple(sorted(ids)) for ids in programmes_of.values()}):
+        group_selectors.keep_programme_overview(programme_ids=list(programme_ids))

@@ -52,7 +52,7 @@ MAX_RATIO = 1.2  # its time at the large database / its time at the small one
 MAX_TIMES_BARE = 10.0  # its time at the large database / the bare view's, same side
 
 # Pages measured from their cache (the same page without it is measured too).
-KEPT_PAGES = frozenset({"dashboard_cached", "grant_report_kept"})
+KEPT_PAGES = frozenset({"dashboard_cached", "grant_report_kept", "coordinator_home_kept"})
 # The dashboard's first look: its cache on but empty, its build queued for a worker as
 # deployed (docs/decisions.md, decision 73). A large programme's page then says it is
 # being prepared (202); a small one's is built in the request. The same for one
@@ -83,6 +83,7 @@ PAGES: tuple[tuple[str, str | None], ...] = (
     ("grant_report", "lead"),
     ("grant_report_kept", "lead"),
     ("coordinator_home", "coordinator"),
+    ("coordinator_home_kept", "coordinator"),
     ("coordinator_groups", "coordinator"),
     ("dashboard", "coordinator"),
     ("dashboard_filtered", "coordinator"),
@@ -254,6 +255,7 @@ def urls(bench: Bench) -> dict[str, str]:
         "grant_report": reverse("grant_report", args=[bench.grant.pk]),
         "grant_report_kept": reverse("grant_report", args=[bench.grant.pk]),
         "coordinator_home": reverse("home"),
+        "coordinator_home_kept": reverse("home"),
         "coordinator_groups": reverse("group_list"),
         "dashboard": reverse("programme_dashboard", args=[bench.programme.pk]),
         "dashboard_filtered": reverse("programme_dashboard", args=[bench.programme.pk])

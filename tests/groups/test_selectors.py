@@ -63,14 +63,16 @@ def test_groups_facilitated_by(world):
     assert list(selectors.groups_facilitated_by(user=world.users["lead_a"])) == []
 
 
-def test_groups_led_by_and_in_programmes_of(world, org_c):
+def test_groups_led_by_and_in_programmes(world, org_c):
     assert sorted(g.name for g in selectors.groups_led_by(user=world.users["lead_a"])) == [
         "Group A1",
         "Group A2",
     ]
-    assert sorted(
-        g.name for g in selectors.groups_in_programmes_of(user=world.users["coordinator"])
-    ) == ["Group A1", "Group A2", "Group B1"]
+    assert sorted(g.name for g in selectors.groups_in_programmes([world.programme.pk])) == [
+        "Group A1",
+        "Group A2",
+        "Group B1",
+    ]
     assert list(selectors.groups_led_by(user=world.users["coordinator"])) == []
 
 

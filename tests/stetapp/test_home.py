@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from groups.models import GroupStatus
 from meetings.models import Attendance
 from tests.factories import (
     GroupFactory,
@@ -310,3 +311,92 @@ def test_nobody_else_gets_the_set_up_section(world, persona):
     response = world.client_for(persona).get(reverse("home"))
     assert "site_programmes" not in response.context
     assert reverse("programme_create") not in response.text
+
+
+# --- the coordinator's overview, kept (groups.selectors.programme_overview) ------------
+
+KEPT = pytest.mark.usefixtures("kept_overview")
+
+
+@pytest.fixture
+def kept_overview(settings):
+    from django.core.cache import cache
+
+    settings.STETAPP_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _overview(response) -> dict:
+    keys = ("programme_by_city", "programme_by_community", "programme_community_totals")
+    return {key: response.context[key] for key in keys}
+
+
+@KEPT
+def test_the_coordinators_overview_is_kept_per_programme(world, django_assert_num_queries):
+    """Counted over every group of the programme, so kept like the dashboard: a second
+    look reads only the programmes' names (docs/decisions.md, decision 78)."""
+    client = world.client_for("coordinator")
+    first = client.get(reverse("home"))
+    with django_assert_num_queries(BASE + 1):  # the programmes coordinated (their links)
+        second = client.get(reverse("home"))
+    assert _overview(second) == _overview(first)
+    # A change shows when the entry expires, as on the dashboard.
+    world.group_a1.status = "ended"
+    world.group_a1.save(update_fields=["status"])
+    assert _overview(client.get(reverse("home"))) == _overview(first)
+    from django.core.cache import cache
+
+    cache.clear()
+    rows = client.get(reverse("home")).context["programme_by_city"]
+    rotterdam = next(row for row in rows if row["label"] == "Rotterdam")
+    assert rotterdam["counts"][[s.value for s in GroupStatus].index("ended")] == 1
+
+
+@KEPT
+def test_the_kept_overview_is_labelled_in_the_readers_language(world):
+    from django.utils.translation import override
+
+    from groups.selectors import programme_overview
+
+    coordinator = world.users["coordinator"]
+    with override("nl"):
+        dutch = programme_overview(user=coordinator)["programme_by_community"]
+    with override("en"):
+        english = programme_overview(user=coordinator)["programme_by_community"]
+    assert {row["label"] for row in english} == {"Moroccan", "Surinamese", "Turkish"}
+    assert {row["label"] for row in dutch} == {"Marokkaans", "Surinaams", "Turks"}
+
+
+@KEPT
+def test_the_kept_overview_holds_no_typed_text(world):
+    """Only codes, names and counts go into the cache: what a project lead typed as a
+    community (here an address by mistake) never does."""
+    import pickle
+
+    from django.core.cache import cache
+
+    from groups.models import Group
+    from groups.selectors import overview_key
+
+    Group.objects.filter(pk=world.group_a2.pk).update(community="Canary Street 12")
+    world.client_for("coordinator").get(reverse("home"))
+    kept = cache.get(overview_key([world.programme.pk]))
+    assert kept is not None
+    assert b"Canary" not in pickle.dumps(kept)
+
+
+@KEPT
+def test_the_scheduler_counts_the_overview_before_it_expires(world, django_assert_num_queries):
+    from reporting import jobs
+
+    client = world.client_for("coordinator")
+    client.get(reverse("home"))
+    world.group_a1.status = "ended"
+    world.group_a1.save(update_fields=["status"])
+    jobs.refresh_all_dashboards()
+    with django_assert_num_queries(BASE + 1):
+        response = client.get(reverse("home"))
+    rotterdam = next(r for r in response.context["programme_by_city"] if r["label"] == "Rotterdam")
+    assert rotterdam["counts"][[s.value for s in GroupStatus].index("ended")] == 1

@@ -209,6 +209,8 @@ def test_bench_against_measures_both_sides_alternately_and_judges_the_targets(se
     # programme's counts after the programme's page, without a query more than a cached
     # look; built on its first look without them.
     queries = {name: results[name]["small_queries"] for name in results}
+    # The coordinator's home reads its overview of the programme from the cache when kept.
+    assert queries["coordinator_home_kept"] < queries["coordinator_home"]
     assert queries["dashboard_filtered"] == queries["dashboard_cached"]
     assert queries["dashboard_filtered_built"] > queries["dashboard_cached"]
     # The personas made for the run are rolled back with it.
