@@ -2,11 +2,11 @@ import django_filters
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from stetapp.forms import LightSelect
+from stetapp.forms import LightSelect, PkChoiceField
 
-from .communities import CodedCommunities, coded_by_list, coding_organisation, typed_as
-from .models import City, Composition, Group, GroupStatus, Organisation
-from .selectors import visible_groups
+from .communities import CodedCommunities, typed_as
+from .models import Composition, Group, GroupStatus
+from .selectors import community_texts, group_list_choices
 
 
 class GroupFilter(django_filters.FilterSet):
@@ -44,45 +44,34 @@ class GroupFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Scoped by the user's group ids, like the list (groups/selectors.py).
-        visible = visible_groups(user=user)
-        self.filters["city"].extra["choices"] = list(
-            City.objects.filter(pk__in=visible.values("city_id"))
-            .order_by("name")
-            .values_list("pk", "name")
-        )
-        self.filters["organisation"].extra["choices"] = list(
-            Organisation.objects.filter(pk__in=visible.values("organisation_id"))
-            .order_by("name")
-            .values_list("pk", "name")
-        )
+        # Scoped by the user's groups, like the list; kept for a programme's scope
+        # (groups/selectors.py, group_list_choices).
+        self.user = user
+        offered, self._texts = group_list_choices(user=user)
         # The coding of the visible groups' communities: their organisation's list, or
         # the shared codes when they are of several organisations (groups/communities.py).
-        # Keyed by `coding_organisation`: a pair per text for the organisations on the
-        # defaults, however many groups they have (docs/decisions.md, decision 77).
-        pairs = list(
-            visible.order_by()
-            .annotate(coding_organisation=coding_organisation())
-            .values_list("coding_organisation", "community")
-            .distinct()
-        )
-        self.coding: CodedCommunities = coded_by_list(key for key, _text in pairs)
-        self._texts: dict[str, list[tuple[int | None, str]]] = {}
-        for key, text in pairs:
-            self._texts.setdefault(self.coding.code(key, text), []).append((key, text))
+        self.coding: CodedCommunities = offered.coding
         self.filters["community"].extra["choices"] = [
-            (code, capfirst(self.coding.label(code)))
-            for code in sorted(self._texts, key=self.coding.sort_key)
+            (code, capfirst(self.coding.label(code))) for code in offered.codes
         ]
         for name, choices in (
             ("status", GroupStatus.choices),
             ("composition", Composition.choices),
         ):
             self.filters[name].extra["choices"] = [(v, capfirst(label)) for v, label in choices]
+        # The form is made here, with the choices above. A national programme's thousand
+        # organisations and hundreds of cities are offered without copying or
+        # normalising them pair by pair (stetapp/forms.py).
+        for name, rows in (("city", offered.cities), ("organisation", offered.organisations)):
+            field = PkChoiceField(label=self.filters[name].label)
+            field.offer(lambda rows=rows: rows)
+            self.form.fields[name] = field
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "form-select"
 
     def filter_community(self, queryset, name, value):
+        if self._texts is None:  # the choices came from the cache
+            self._texts = community_texts(user=self.user, coding=self.coding)
         return queryset.filter(typed_as(self._texts.get(value, [])))
 
     @property

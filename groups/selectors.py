@@ -14,9 +14,16 @@ from django.http import Http404
 from stetapp.access import get_visible_or_404
 from stetapp.compiled import CompiledQuery
 
-from .access import Need, group_filter_for, organisation_ids_led_by, scope_ids_held
+from .access import (
+    Need,
+    organisation_ids_led_by,
+    reach_key,
+    reached_groups,
+    scope_ids_held,
+)
 from .communities import CodedCommunities, coded_by_list, coding_organisation
 from .models import (
+    City,
     Composition,
     Group,
     GroupQuerySet,
@@ -46,7 +53,7 @@ def venue_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Venue:
 def group_list_for_user(*, user: Any) -> QuerySet[Group]:
     """Groups the user may see, with what the list shows (one query).
 
-    Filtered by the user's groups first (`groups.access.group_filter_for`, resolved once
+    Filtered by the user's groups first (`groups.access.reached_groups`, resolved once
     per request), not by `visible_to`'s subqueries: a page's cost is bounded by what it
     shows (docs/decisions.md, decision 57)."""
     return visible_groups(user=user).with_related().order_by("city__name", "name")
@@ -55,9 +62,96 @@ def group_list_for_user(*, user: Any) -> QuerySet[Group]:
 def visible_groups(*, user: Any) -> GroupQuerySet[Group]:
     """The groups `Group.objects.visible_to(user)` gives, as `pk IN (their ids)`: an index
     condition, where visible_to's OR of subqueries makes PostgreSQL read every group. A
-    coordinator's are a subquery on their programmes instead (`group_filter_for`)."""
-    scope: Any = group_filter_for(user, need=Need.READ)  # ids, or a subquery of them
-    return Group.objects.filter(pk__in=scope)
+    coordinator's are filtered by their programmes' organisations instead
+    (`groups.access.reached_groups`)."""
+    return reached_groups(user, need=Need.READ)
+
+
+@dataclass(frozen=True)
+class GroupListChoices:
+    """The group list filter's choices: the cities and organisations of the user's
+    groups, each (pk, name) by name, and their coded communities in the coding's order
+    with the coding that labels them. Names and codes only, never the typed text: it may
+    be kept in the cache (`group_list_choices`)."""
+
+    cities: list[tuple[int, str]]
+    organisations: list[tuple[int, str]]
+    codes: list[str]
+    coding: CodedCommunities
+
+
+# Typed community texts per code: (`coding_organisation`, text) pairs (decision 77).
+CommunityTexts = dict[str, list[tuple[int | None, str]]]
+
+
+def group_list_choices(*, user: Any) -> tuple[GroupListChoices, CommunityTexts | None]:
+    """The filter's choices for the groups `visible_groups` gives the user, and the typed
+    texts behind each community code when they were read (None when the choices came
+    from the cache: `community_texts` reads them for a chosen community). Three queries,
+    a fourth when an organisation keeps its own list of communities.
+
+    A scope reached through a programme (`groups.access.reach_key`: a national
+    programme's 10,000 groups) has its choices kept in the cache under the scope's name
+    as long as the dashboard's (STETAPP_DASHBOARD_CACHE_SECONDS): reading them spans the
+    whole programme, which a page of 50 groups should not (docs/decisions.md, decision
+    79). A new city or organisation shows in the choices when the entry expires."""
+    key = reach_key(user, need=Need.READ)
+    seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
+    if key is not None and seconds:
+        kept = cache.get(_choices_key(key))
+        if kept is not None:
+            return kept, None
+    visible = visible_groups(user=user)
+    cities = list(
+        City.objects.filter(pk__in=visible.values("city_id"))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    organisations = list(
+        Organisation.objects.filter(pk__in=visible.values("organisation_id"))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    texts, coding = _texts_by_code(visible, coding=None)
+    choices = GroupListChoices(
+        cities=cities,
+        organisations=organisations,
+        codes=sorted(texts, key=coding.sort_key),
+        coding=coding,
+    )
+    if key is not None and seconds:
+        cache.set(_choices_key(key), choices, seconds)
+    return choices, texts
+
+
+def community_texts(*, user: Any, coding: CodedCommunities) -> CommunityTexts:
+    """The typed texts behind each community code among the user's groups, coded with
+    `coding` (the one the choices were made with). One query."""
+    texts, _coding = _texts_by_code(visible_groups(user=user), coding=coding)
+    return texts
+
+
+def _texts_by_code(
+    groups: QuerySet[Group], *, coding: CodedCommunities | None
+) -> tuple[CommunityTexts, CodedCommunities]:
+    # One pair per text for the organisations on the defaults, however many groups they
+    # have (docs/decisions.md, decision 77).
+    pairs = list(
+        groups.order_by()
+        .annotate(coding_organisation=coding_organisation())
+        .values_list("coding_organisation", "community")
+        .distinct()
+    )
+    if coding is None:
+        coding = coded_by_list(key for key, _text in pairs)
+    texts: CommunityTexts = {}
+    for key, text in pairs:
+        texts.setdefault(coding.code(key, text), []).append((key, text))
+    return texts, coding
+
+
+def _choices_key(reach: str) -> str:
+    return f"group-list-choices:{reach}"
 
 
 def groups_facilitated_by(*, user: Any) -> QuerySet[Group]:

@@ -6,7 +6,6 @@ and its workbook (?format=xlsx) show counts, rates and group names, never a part
 a volunteer by name (reporting/selectors_dashboard.py).
 """
 
-from collections.abc import Callable
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -24,30 +23,13 @@ from django.views.decorators.http import require_GET
 from groups.models import Programme, Role
 from stetapp.access import access, get_visible_or_404, roles
 from stetapp.exports import workbook_response
-from stetapp.forms import LightSelect
+from stetapp.forms import PkChoiceField
 from stetapp.limits import download_limit
 
 from . import selectors_dashboard as selectors
 from . import services_dashboard
 
 COORDINATORS = roles(Role.PROGRAMME_COORDINATOR)
-
-
-class PkChoiceField(forms.TypedChoiceField):
-    """One of many (pk, name) choices, read only when needed: when a value is checked
-    and when the form is drawn. The dashboard's page keeps its drawn HTML, so a cached
-    look without a filter reads none of a thousand organisations."""
-
-    def __init__(self, **kwargs):
-        super().__init__(coerce=int, empty_value=None, required=False, widget=LightSelect, **kwargs)
-        self.rows: Callable[[], list[tuple[int, str]]] = list
-
-    def offer(self, rows: Callable[[], list[tuple[int, str]]]) -> None:
-        self.rows = rows
-        self.choices = lambda: [("", _("All"))] + [(str(pk), name) for pk, name in rows()]
-
-    def valid_value(self, value) -> bool:
-        return any(str(pk) == str(value) for pk, _name in self.rows())
 
 
 class DashboardFilterForm(forms.Form):

@@ -1,6 +1,7 @@
 """Form helpers shared by every app."""
 
 import html
+from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
@@ -121,3 +122,23 @@ class LightSelect(forms.Select):
             if isinstance(pairs, list):
                 return pairs
         return choices
+
+
+class PkChoiceField(forms.TypedChoiceField):
+    """One of many (pk, name) choices, read only when needed: when a value is checked
+    and when the form is drawn, and never copied or normalised pair by pair (a form
+    deep-copies its fields' choices; django-filter's choice field normalises every pair
+    each time it is drawn). The dashboard's page keeps its drawn HTML, so a cached look
+    without a filter reads none of a thousand organisations; the group list offers a
+    national programme's organisations and cities with it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, empty_value=None, required=False, widget=LightSelect, **kwargs)
+        self.rows: Callable[[], list[tuple[int, str]]] = list
+
+    def offer(self, rows: Callable[[], list[tuple[int, str]]]) -> None:
+        self.rows = rows
+        self.choices = lambda: [("", _("All"))] + [(str(pk), name) for pk, name in rows()]
+
+    def valid_value(self, value) -> bool:
+        return any(str(pk) == str(value) for pk, _name in self.rows())

@@ -52,7 +52,9 @@ MAX_RATIO = 1.2  # its time at the large database / its time at the small one
 MAX_TIMES_BARE = 10.0  # its time at the large database / the bare view's, same side
 
 # Pages measured from their cache (the same page without it is measured too).
-KEPT_PAGES = frozenset({"dashboard_cached", "grant_report_kept", "coordinator_home_kept"})
+KEPT_PAGES = frozenset(
+    {"dashboard_cached", "grant_report_kept", "coordinator_home_kept", "coordinator_groups_kept"}
+)
 # The dashboard's first look: its cache on but empty, its build queued for a worker as
 # deployed (docs/decisions.md, decision 73). A large programme's page then says it is
 # being prepared (202); a small one's is built in the request. The same for one
@@ -85,6 +87,7 @@ PAGES: tuple[tuple[str, str | None], ...] = (
     ("coordinator_home", "coordinator"),
     ("coordinator_home_kept", "coordinator"),
     ("coordinator_groups", "coordinator"),
+    ("coordinator_groups_kept", "coordinator"),
     ("dashboard", "coordinator"),
     ("dashboard_filtered", "coordinator"),
     ("dashboard_filtered_built", "coordinator"),
@@ -257,6 +260,7 @@ def urls(bench: Bench) -> dict[str, str]:
         "coordinator_home": reverse("home"),
         "coordinator_home_kept": reverse("home"),
         "coordinator_groups": reverse("group_list"),
+        "coordinator_groups_kept": reverse("group_list"),
         "dashboard": reverse("programme_dashboard", args=[bench.programme.pk]),
         "dashboard_filtered": reverse("programme_dashboard", args=[bench.programme.pk])
         + f"?organisation={bench.group.organisation_id}",

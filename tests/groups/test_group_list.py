@@ -273,3 +273,70 @@ def test_a_coordinators_list_filters_by_their_programmes_not_by_every_id(world, 
     for sql in reading_groups:
         assert '"groups_programme_organisations"' in sql
     assert not [q for q in captured if 'AS "via"' in q["sql"]]  # no scope read as ids
+
+
+# --- a programme's choices, kept (groups.selectors.group_list_choices, decision 79) ----
+
+
+@pytest.fixture
+def kept_choices(settings):
+    from django.core.cache import cache
+
+    settings.STETAPP_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _choices(response) -> dict:
+    fields = response.context["filter"].form.fields
+    return {name: list(fields[name].choices) for name in ("city", "organisation", "community")}
+
+
+def test_a_coordinators_choices_are_kept_for_their_programme(
+    world, kept_choices, warm, django_assert_num_queries
+):
+    client = world.client_for("coordinator")
+    warm(client, URL)
+    # Session, user, roles, the count and the page: no choices read (they were 4-6).
+    with django_assert_num_queries(5):
+        kept = client.get(URL)
+    from django.core.cache import cache
+
+    cache.clear()
+    assert _choices(kept) == _choices(client.get(URL))
+    assert _names(kept) == ["Group B1", "Group A1", "Group A2"]
+    # A community chosen from kept choices still finds its groups (its texts read once).
+    community = world.group_b1.community
+    code = kept.context["filter"].coding.code(world.group_b1.organisation_id, community)
+    warm(client, URL)
+    with django_assert_num_queries(6):
+        chosen = client.get(URL, {"community": code})
+    assert world.group_b1.name in _names(chosen)
+
+
+def test_a_leads_choices_are_read_in_the_request(world, kept_choices, warm):
+    """A lead's or a facilitator's groups are a few literal ids: cheap to read, and
+    never shared between users; nothing is kept for them."""
+    from django.core.cache import cache
+
+    client = world.client_for("lead_a")
+    warm(client, URL)
+    assert not [key for key in cache._cache if "group-list-choices" in str(key)]  # type: ignore[attr-defined]
+    assert _choices(client.get(URL))["organisation"][1:] == [
+        (str(world.org_a.pk), "Organisation A")
+    ]
+
+
+def test_kept_choices_hold_no_typed_text(world, kept_choices, warm):
+    import pickle
+
+    from django.core.cache import cache
+
+    from groups.models import Group
+
+    Group.objects.filter(pk=world.group_a2.pk).update(community="Canary Street 12")
+    warm(world.client_for("coordinator"), URL)
+    keys = [key.split(":", 2)[-1] for key in cache._cache]  # type: ignore[attr-defined]
+    assert [key for key in keys if key.startswith("group-list-choices:")]
+    assert all(b"Canary" not in pickle.dumps(cache.get(key)) for key in keys)

@@ -6,7 +6,14 @@ filter by: literal ids, or a subquery for a scope reached through a programme (d
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from groups.access import group_filter_for, group_ids_for, group_scope, remember_scope
+from groups.access import (
+    group_filter_for,
+    group_ids_for,
+    group_scope,
+    reach_key,
+    reached_groups,
+    remember_scope,
+)
 from groups.models import Group
 from groups.roles import Need, Role
 from stetapp.access import user_memberships
@@ -56,6 +63,16 @@ def test_the_filter_selects_the_groups_of_the_scope(world, persona, need, in_req
     GroupFactory()  # a group outside the programme: reached by nobody but its staff
     user = _person(world, persona, in_request=in_request)
     assert _groups(group_filter_for(user, need=need)) == set(group_ids_for(user, need=need))
+    reached = reached_groups(user, need=need).values_list("pk", flat=True)
+    assert set(reached) == set(group_ids_for(user, need=need))
+
+
+def test_a_coordinators_groups_are_read_once(world):
+    """By their programmes' organisations, not `pk IN (SELECT id FROM groups …)`."""
+    coordinator = _person(world, "coordinator", in_request=True)
+    sql = str(reached_groups(coordinator).query)
+    assert sql.count('FROM "groups_group"') == 1
+    assert "groups_programme_organisations" in sql
 
 
 def test_a_coordinators_scope_is_a_subquery_a_facilitators_literal_ids(world):
@@ -113,3 +130,32 @@ def test_a_lead_s_local_scope_is_kept_for_the_request(world, django_assert_num_q
     with django_assert_num_queries(0):
         assert group_ids_for(user, need=Need.MANAGE) == worked
     assert world.group_a1.pk in worked and world.group_b1.pk not in worked
+
+
+# --- the name of a programme's scope (reach_key, decision 79) ------------------------------
+
+
+def test_reach_key_names_a_scope_reached_through_a_programme(world):
+    programme = world.programme.pk
+    coordinator = _person(world, "coordinator", in_request=True)
+    assert reach_key(coordinator) == f"p{programme}:l:g"
+    # Another coordinator of the same programme shares the name (and what is kept).
+    other = UserFactory()
+    grant_role(other, Role.PROGRAMME_COORDINATOR, world.programme)
+    assert reach_key(other) == reach_key(coordinator)
+    # Literal ids need no name: a need without the coordinator's role, staff, leads.
+    assert reach_key(coordinator, need=Need.WORK) is None
+    assert reach_key(_person(world, "facilitator_a1", in_request=True)) is None
+    assert reach_key(_person(world, "lead_a", in_request=True)) is None
+    assert reach_key(AnonymousUser()) is None
+    assert reach_key(UserFactory(is_superuser=True)) == "all"
+
+
+def test_reach_key_tells_a_coordinator_who_leads_or_works_in_a_group_apart(world):
+    staff_group = GroupFactory()
+    user = _person(world, "lead_a", in_request=False)
+    grant_role(user, Role.PROGRAMME_COORDINATOR, world.programme)
+    grant_role(user, Role.FACILITATOR, staff_group)
+    key = reach_key(_person(world, "lead_a", in_request=True))
+    assert key == f"p{world.programme.pk}:l{world.org_a.pk}:g{staff_group.pk}"
+    assert key != reach_key(_person(world, "coordinator", in_request=True))

@@ -211,6 +211,7 @@ def test_bench_against_measures_both_sides_alternately_and_judges_the_targets(se
     queries = {name: results[name]["small_queries"] for name in results}
     # The coordinator's home reads its overview of the programme from the cache when kept.
     assert queries["coordinator_home_kept"] < queries["coordinator_home"]
+    assert queries["coordinator_groups_kept"] < queries["coordinator_groups"]
     assert queries["dashboard_filtered"] == queries["dashboard_cached"]
     assert queries["dashboard_filtered_built"] > queries["dashboard_cached"]
     # The personas made for the run are rolled back with it.
