@@ -6,7 +6,6 @@ import copy
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from stetapp.access import SITE_ADMIN, access, get_visible_or_404, roles, user_roles
 from stetapp.forms import apply_validation_error
+from stetapp.pagination import KeysFirstPaginator
 from stetapp.submission import submission_once
 
 from . import selectors, services, services_communities
@@ -61,7 +61,8 @@ def group_list(request):
     group_filter = GroupFilter(
         request.GET or None, queryset=selectors.group_list_for_user(user=user), user=user
     )
-    page = Paginator(group_filter.qs, 50).get_page(request.GET.get("page"))
+    # The page's groups found first, then read with their joins (stetapp/pagination.py).
+    page = KeysFirstPaginator(group_filter.qs, 50).get_page(request.GET.get("page"))
     # The typed community for those who work in a group; the coded one for the rest
     # (coordinators, funders: groups/communities.py).
     # (From the scope the list was filtered by: no query of its own.)

@@ -1,0 +1,31 @@
+"""Pages of long sorted lists whose rows join other tables.
+
+`Paginator` slices the list's query: `… JOIN … ORDER BY … LIMIT 50 OFFSET n`, and
+PostgreSQL joins every row of the list before it sorts them to keep fifty. For a
+coordinator's group list that is a national programme's 10,000 groups joined with their
+organisation, city and venue for each page. `KeysFirstPaginator` finds the page's keys
+by sorting only what the order needs and then reads those rows with their joins, in one
+query (`WHERE pk IN (SELECT pk … ORDER BY … LIMIT 50 OFFSET n) ORDER BY …`;
+docs/decisions.md, decision 79).
+"""
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+
+class KeysFirstPaginator(Paginator):
+    """A `Paginator` of a sorted queryset (the order must be total or the keys' order
+    decides ties, as a slice would) that reads a page as its keys first."""
+
+    object_list: QuerySet[Any]
+
+    def page(self, number: Any) -> Page[Any]:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self.object_list.values("pk")[bottom:top]
+        return Page(self.object_list.filter(pk__in=keys), number, self)

@@ -1,0 +1,51 @@
+"""stetapp/pagination.py: a page's keys first, then its rows with their joins."""
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from groups.models import Group
+from tests.factories import GroupFactory, city
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def groups():
+    places = [city(code) for code in ("GM0599", "GM0518", "GM0344")]
+    for n in range(23):
+        # Names repeat across cities: the order needs the city's name, then the name.
+        GroupFactory(name=f"Group {n % 8:02d}", city=places[n % 3])
+    return Group.objects.select_related("organisation", "city", "venue").order_by(
+        "city__name", "name", "pk"
+    )
+
+
+@pytest.mark.parametrize("orphans", [0, 2])
+def test_every_page_is_the_page_a_slice_gives(groups, orphans):
+    from stetapp.pagination import KeysFirstPaginator
+
+    plain, keys_first = (
+        Paginator(groups, 5, orphans=orphans),
+        KeysFirstPaginator(groups, 5, orphans=orphans),
+    )
+    assert keys_first.num_pages == plain.num_pages
+    for number in plain.page_range:
+        assert list(keys_first.page(number)) == list(plain.page(number))
+    # Out of range: the last page, as Paginator.get_page gives.
+    assert list(keys_first.get_page(999)) == list(plain.get_page(999))
+
+
+def test_a_page_is_one_query_that_sorts_keys_only(groups):
+    from stetapp.pagination import KeysFirstPaginator
+
+    page = KeysFirstPaginator(groups, 5).page(2)
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(page)
+    assert len(rows) == 5 and rows[0].city.name and rows[0].organisation.name
+    (query,) = captured.captured_queries
+    inner = query["sql"].split("IN (SELECT", 1)[1]
+    assert "LIMIT 5" in inner and "OFFSET 5" in inner
+    # The keys are sorted without the joins only the rows need.
+    assert "groups_venue" not in inner and "groups_organisation" not in inner
