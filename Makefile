@@ -34,6 +34,9 @@ $(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# In a git checkout, git runs .pre-commit-config.yaml before each commit.
+	@if [ -e .git ]; then $(BIN)/pre-commit install --install-hooks >/dev/null \
+		|| echo "pre-commit: hook not installed (see README, Before each commit)"; fi
 	touch $(DEV_STAMP) $(RUNTIME_STAMP)
 
 ## The application's own dependencies (what `make demo` needs)
