@@ -3,6 +3,8 @@ these from here, never from a conftest or another test module."""
 
 import re
 
+import pytest
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from groups.services import invitation_token_generator
@@ -127,3 +129,13 @@ def sheet_url(meeting):
 def mark_url(meeting):
     """Where one attendance mark of a meeting is posted."""
     return reverse("attendance_mark", args=[meeting.pk])
+
+
+# What only PostgreSQL keeps: row versions, which the fund report's data fingerprint
+# reads (reporting/report_page.py, docs/decisions.md 68). On SQLite there is no
+# fingerprint and the page is made on every request, so these tests skip there; CI
+# runs them on PostgreSQL.
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL's row versions (the report's data fingerprint); CI runs it",
+)

@@ -31,6 +31,7 @@ from reporting import report as reports
 from reporting import report_page
 from reporting.models import Observation, ReadReportPage, ReportSummary
 from tests.factories import AMSTERDAM, ApplicationFactory, MeetingFactory
+from tests.helpers import postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,7 @@ def test_every_table_the_report_reads_is_within_reach(filled):
     assert read - set(report_page.REACH) == set()
 
 
+@postgresql_only
 def test_the_same_data_gives_the_same_fingerprint_in_one_query(filled, django_assert_num_queries):
     grant = _grant(filled)
     now = timezone.now()
@@ -109,6 +111,7 @@ def _row_within_reach(world, table: str):
 
 
 @pytest.mark.parametrize("table", sorted(report_page.REACH))
+@postgresql_only
 def test_a_write_within_reach_of_any_table_gives_a_new_fingerprint(filled, table):
     # A row rewritten with the same values is a new row version, like any update.
     pk = _row_within_reach(filled, table)
@@ -120,6 +123,7 @@ def test_a_write_within_reach_of_any_table_gives_a_new_fingerprint(filled, table
     assert _fingerprint(filled, now) != before
 
 
+@postgresql_only
 def test_a_new_row_and_a_removed_row_give_a_new_fingerprint(filled):
     now = timezone.now()
     first = _fingerprint(filled, now)
@@ -145,6 +149,7 @@ def test_rows_of_other_organisations_leave_it_as_it_is(filled):
     assert _fingerprint(filled, now) == before
 
 
+@postgresql_only
 def test_the_next_meeting_to_start_is_part_of_it(filled):
     # A planned meeting counts from the moment it starts, with no write at all.
     starts = dt.datetime(2026, 6, 2, 10, tzinfo=AMSTERDAM)
@@ -203,6 +208,7 @@ def kept():
     cache.clear()
 
 
+@postgresql_only
 def test_a_second_view_serves_the_kept_body_with_two_queries(
     filled, kept, django_assert_num_queries
 ):
@@ -219,6 +225,7 @@ def test_a_second_view_serves_the_kept_body_with_two_queries(
     assert _without_tokens(second) == _without_tokens(first)
 
 
+@postgresql_only
 def test_a_build_costs_the_fingerprint_and_the_note_of_the_wait_more(
     filled, kept, django_assert_num_queries
 ):
@@ -228,6 +235,7 @@ def test_a_build_costs_the_fingerprint_and_the_note_of_the_wait_more(
         assert reader.get().context["report"] is not None
 
 
+@postgresql_only
 def test_a_new_held_meeting_is_shown_at_once(filled, kept):
     reader = Reader(filled)
     first = reader.get()
@@ -241,6 +249,7 @@ def test_a_new_held_meeting_is_shown_at_once(filled, kept):
     assert _body(second) != _body(first)
 
 
+@postgresql_only
 def test_a_new_version_replaces_the_kept_body(filled, kept):
     reader = Reader(filled)
     with transaction.atomic():
@@ -269,6 +278,7 @@ def test_a_saved_summary_is_shown_at_once(filled, kept):
     assert "A good year." not in text
 
 
+@postgresql_only
 def test_a_write_while_the_report_is_built_is_not_hidden(filled, kept):
     # The fingerprint is read before the report is built: a write in between is in the
     # body kept under the older version, and the next view, with the newer one, builds
@@ -300,6 +310,7 @@ def _shown_on(world, day: dt.date):
         return report_page.shown_report(grant=_grant(world), start=START, end=END)
 
 
+@postgresql_only
 def test_a_finished_period_keeps_its_body_from_day_to_day(filled, kept):
     # Nothing on the body of an ended period depends on the day it is read: the next
     # morning's first reader (and the scheduler's refresh) need not build it again.
@@ -338,6 +349,7 @@ def test_off_builds_every_time_without_the_fingerprint(filled, django_assert_num
 # --- made ahead of the reader (report_page.refresh_read_pages) -----------------------------
 
 
+@postgresql_only
 def test_a_reader_who_waited_for_the_build_is_remembered_once(filled, kept):
     reader = Reader(filled)  # the first view builds the body
     row = ReadReportPage.objects.get()
@@ -351,6 +363,7 @@ def test_a_reader_who_waited_for_the_build_is_remembered_once(filled, kept):
     assert ReadReportPage.objects.get().asked_at > first
 
 
+@postgresql_only
 def test_the_refresh_job_makes_a_changed_page_before_its_next_reader(
     filled, kept, django_assert_num_queries
 ):
@@ -372,6 +385,7 @@ def test_the_refresh_job_makes_a_changed_page_before_its_next_reader(
     assert _body(served) == _body(built)  # the new data, in the reader's language
 
 
+@postgresql_only
 def test_the_refresh_job_makes_a_page_whose_body_the_cache_lost(filled, kept):
     reader = Reader(filled)
     cache.clear()
@@ -379,6 +393,7 @@ def test_the_refresh_job_makes_a_page_whose_body_the_cache_lost(filled, kept):
     assert reader.get().context["report"] is None
 
 
+@postgresql_only
 def test_the_refresh_job_keeps_an_unchanged_body_past_its_lifetime(filled):
     # A kept body lives STETAPP_REPORT_PAGE_CACHE_SECONDS; the job, which runs more
     # often, lets an unchanged one live on instead of building it again when it expires.
@@ -434,6 +449,7 @@ def _cells(response) -> list:
     return [list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
 
 
+@postgresql_only
 def test_the_workbook_is_kept_while_the_data_is_unchanged(filled, kept, django_assert_num_queries):
     client = filled.client_for("funder")
     url = reverse("grant_report_xlsx", kwargs={"pk": filled.grant_a.pk})
@@ -454,6 +470,7 @@ def test_the_workbook_is_kept_while_the_data_is_unchanged(filled, kept, django_a
     assert _cells(client.get(url)) == _cells(third)  # the same as one built afresh
 
 
+@postgresql_only
 def test_a_page_that_cannot_be_made_does_not_stop_the_others(filled, kept, caplog):
     Reader(filled)
     ReadReportPage.objects.create(

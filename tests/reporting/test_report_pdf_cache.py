@@ -18,6 +18,7 @@ from reporting import services_report_pdf
 from reporting.models import BatchStatus, StoredReport
 from reporting.report import REPORT_QUERIES
 from tests.factories import ExpenseFactory
+from tests.helpers import postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -501,6 +502,7 @@ def kept_versions():
     cache.clear()
 
 
+@postgresql_only
 def test_a_made_pdf_is_found_without_building_the_report(
     world, kept_versions, django_assert_num_queries
 ):
@@ -542,6 +544,7 @@ def test_a_kept_version_still_being_made_is_asked_for_again(world, kept_versions
     assert len(queued_only.results) == 1
 
 
+@postgresql_only
 def test_the_refresh_job_builds_no_report_whose_data_did_not_change(world, kept_versions):
     # It compares the data fingerprint with the one the current PDF was found for, and
     # keeps that longer than it runs apart: an unchanged report costs one query, not a
@@ -569,6 +572,7 @@ def test_the_refresh_job_builds_no_report_whose_data_did_not_change(world, kept_
     assert new.pk != old.pk and new.status == BatchStatus.DONE
 
 
+@postgresql_only
 def test_a_version_a_download_found_outlives_the_pages_five_minutes(world, kept_versions):
     # A download notes the current version for as long as the job keeps it (two runs),
     # so neither the job's next run nor a later download builds the report again.
