@@ -415,6 +415,19 @@ def login():
 
 
 @pytest.fixture
+def dashboard_cache(settings):
+    """What a coordinator's pages keep for a programme (the dashboard, the home's
+    overview, the group list's choices) kept for five minutes, in an empty cache, as
+    deployed; the test settings keep nothing (STETAPP_DASHBOARD_CACHE_SECONDS = 0)."""
+    from django.core.cache import cache
+
+    settings.STETAPP_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def warm():
     def _warm(client: Client, url: str) -> None:
         response = client.get(url)

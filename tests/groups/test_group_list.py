@@ -278,23 +278,13 @@ def test_a_coordinators_list_filters_by_their_programmes_not_by_every_id(world, 
 # --- a programme's choices, kept (groups.selectors.group_list_choices, decision 79) ----
 
 
-@pytest.fixture
-def kept_choices(settings):
-    from django.core.cache import cache
-
-    settings.STETAPP_DASHBOARD_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _choices(response) -> dict:
     fields = response.context["filter"].form.fields
     return {name: list(fields[name].choices) for name in ("city", "organisation", "community")}
 
 
 def test_a_coordinators_choices_are_kept_for_their_programme(
-    world, kept_choices, warm, django_assert_num_queries
+    world, dashboard_cache, warm, django_assert_num_queries
 ):
     client = world.client_for("coordinator")
     warm(client, URL)
@@ -315,7 +305,7 @@ def test_a_coordinators_choices_are_kept_for_their_programme(
     assert world.group_b1.name in _names(chosen)
 
 
-def test_a_leads_choices_are_read_in_the_request(world, kept_choices, warm):
+def test_a_leads_choices_are_read_in_the_request(world, dashboard_cache, warm):
     """A lead's or a facilitator's groups are a few literal ids: cheap to read, and
     never shared between users; nothing is kept for them."""
     from django.core.cache import cache
@@ -328,7 +318,7 @@ def test_a_leads_choices_are_read_in_the_request(world, kept_choices, warm):
     ]
 
 
-def test_kept_choices_hold_no_typed_text(world, kept_choices, warm):
+def test_dashboard_cache_hold_no_typed_text(world, dashboard_cache, warm):
     import pickle
 
     from django.core.cache import cache

@@ -315,17 +315,7 @@ def test_nobody_else_gets_the_set_up_section(world, persona):
 
 # --- the coordinator's overview, kept (groups.selectors.programme_overview) ------------
 
-KEPT = pytest.mark.usefixtures("kept_overview")
-
-
-@pytest.fixture
-def kept_overview(settings):
-    from django.core.cache import cache
-
-    settings.STETAPP_DASHBOARD_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
+KEPT = pytest.mark.usefixtures("dashboard_cache")
 
 
 def _overview(response) -> dict:
