@@ -16,10 +16,20 @@ APPS := stetapp pages groups funding participants meetings reporting synthetic p
 # template under templates/ rendered by some test (tests/template_coverage.py). They need
 # every test: `make test PYTEST_ARGS="tests/groups -x" GATES=0` runs a part without them.
 GATES ?= 1
+# The floor on PostgreSQL (CI, production), and on SQLite, where the tests of what only
+# PostgreSQL has skip (the report's data fingerprint, compiled queries, the backup drill,
+# row locks: about 80 tests), so that the whole suite measures less there
+# (docs/decisions.md, decision 80).
 COVERAGE_FLOOR := 95
+COVERAGE_FLOOR_SQLITE := 92.5
+ifneq ($(findstring postgres,$(DATABASE_URL)),)
+FLOOR := $(COVERAGE_FLOOR)
+else
+FLOOR := $(COVERAGE_FLOOR_SQLITE)
+endif
 COVERAGE_FULL := stetapp/access.py,groups/access.py,stetapp/exports.py,stetapp/suppression.py
 ifeq ($(GATES),1)
-GATE_ARGS := --cov --cov-report= --cov-fail-under=$(COVERAGE_FLOOR) --template-coverage
+GATE_ARGS := --cov --cov-report= --cov-fail-under=$(FLOOR) --template-coverage
 endif
 
 .PHONY: install install-dev demo test lint format messages clean sbom
