@@ -110,6 +110,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
     )
+# SQLite (the demo's and the default tests' database): a transaction takes the write lock
+# when it begins and waits up to 20 s for another's. A deferred one that has read first
+# fails at once ("database is locked") when another request writes at the same time:
+# a phone syncing attendance taps beside the sheet's own saves (docs/decisions.md, 80).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "stetapp.User"
