@@ -19,9 +19,9 @@ loads one organisation's list, `community_lists(ids)` several in one query; a
 `CommunityList` maps typed text to a code (`code`), a code to its label (`label`), and
 for outputs across organisations to the shared code (`shared_code`: an organisation's
 own category counts as "other" there). Every output codes through `CodedCommunities`
-(`coded_communities(organisation_ids)`): the organisation's own list when the output is
-about one organisation's groups, the shared codes when about several (docs/decisions.md,
-"An organisation's own list of communities").
+(`coded_by_list` for rows keyed by `coding_organisation`): the organisation's own list
+when the output is about one organisation's groups, the shared codes when about several
+(docs/decisions.md, "An organisation's own list of communities").
 """
 
 from __future__ import annotations
@@ -338,11 +338,6 @@ class CodedCommunities:
         return (self.single or DEFAULTS).sort_key(code)
 
 
-def coded_communities(organisation_ids: Iterable[int]) -> CodedCommunities:
-    """The coding for an output about these organisations' groups (one query)."""
-    return CodedCommunities(community_lists(organisation_ids))
-
-
 def coding_organisation() -> models.Expression:
     """Per group, whose list codes its community: the organisation's id when it keeps a
     list of its own (`OrganisationCommunity` rows), else NULL for the shared defaults.
@@ -386,8 +381,8 @@ def typed_as(keyed_texts: Iterable[tuple[int | None, str]]) -> models.Q:
 def coded_by_list(keys: Iterable[int | None]) -> CodedCommunities:
     """The coding for rows keyed by `coding_organisation`: the lists of the organisations
     among `keys` (one query, none when every key is NULL), the defaults for NULL. The
-    result is the same as `coded_communities` of the organisations behind the rows: one
-    list when they share one, else the shared codes."""
+    result is the coding of the organisations behind the rows: their list when they
+    share one, else the shared codes."""
     wanted = set(keys)
     own = {pk for pk in wanted if pk is not None}
     lists: dict[int | None, CommunityList] = {}
@@ -442,7 +437,6 @@ __all__ = [
     "CodedCommunities",
     "Community",
     "CommunityList",
-    "coded_communities",
     "coded_by_list",
     "coded_community",
     "coding_organisation",
