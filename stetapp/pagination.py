@@ -7,8 +7,14 @@ organisation, city and venue for each page. `KeysFirstPaginator` finds the page'
 by sorting only what the order needs and then reads those rows with their joins, in one
 query (`WHERE pk IN (SELECT pk … ORDER BY … LIMIT 50 OFFSET n) ORDER BY …`;
 docs/decisions.md, decision 79).
+
+Where the list's keys in their order are known already (kept while the tables are
+unchanged, decision 81), it is given them: its count is theirs, and a page reads its
+fifty rows by their keys without sorting or counting the list.
 """
 
+from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -21,11 +27,30 @@ class KeysFirstPaginator(Paginator):
 
     object_list: QuerySet[Any]
 
+    def __init__(
+        self,
+        object_list: QuerySet[Any],
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        *,
+        keys: Sequence[int] | None = None,
+    ) -> None:
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        # The list's keys in its order, when known: the same list, without its query.
+        self.keys = keys
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.keys) if self.keys is not None else super().count
+
     def page(self, number: Any) -> Page[Any]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if self.keys is not None:
+            return Page(self.object_list.filter(pk__in=self.keys[bottom:top]), number, self)
         keys = self.object_list.values("pk")[bottom:top]
         return Page(self.object_list.filter(pk__in=keys), number, self)

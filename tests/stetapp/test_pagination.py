@@ -49,3 +49,25 @@ def test_a_page_is_one_query_that_sorts_keys_only(groups):
     assert "LIMIT 5" in inner and "OFFSET 5" in inner
     # The keys are sorted without the joins only the rows need.
     assert "groups_venue" not in inner and "groups_organisation" not in inner
+
+
+@pytest.mark.parametrize("orphans", [0, 2])
+def test_known_keys_give_the_same_pages_without_counting_or_sorting(groups, orphans):
+    """Keys kept in their order (decision 81): the same pages and count, each page one
+    query by its keys, with no count and no LIMIT over the list."""
+    from stetapp.pagination import KeysFirstPaginator
+
+    keys = list(groups.values_list("pk", flat=True))
+    plain = Paginator(groups, 5, orphans=orphans)
+    kept = KeysFirstPaginator(groups, 5, orphans=orphans, keys=keys)
+    pages = plain.num_pages
+    with CaptureQueriesContext(connection) as captured:
+        assert kept.count == 23 and kept.num_pages == pages
+    assert not captured.captured_queries
+    for number in plain.page_range:
+        expected = list(plain.page(number))
+        with CaptureQueriesContext(connection) as captured:
+            assert list(kept.page(number)) == expected
+        (query,) = captured.captured_queries
+        assert "LIMIT" not in query["sql"] and "COUNT" not in query["sql"]
+    assert list(kept.get_page(999)) == list(plain.get_page(999))
