@@ -6,7 +6,7 @@ from stetapp.forms import LightSelect, PkChoiceField
 
 from .communities import CodedCommunities, typed_as
 from .models import Composition, Group, GroupStatus
-from .selectors import community_texts, group_list_choices
+from .selectors import ListKeeping, community_texts, group_list_choices
 
 
 class GroupFilter(django_filters.FilterSet):
@@ -42,12 +42,12 @@ class GroupFilter(django_filters.FilterSet):
         model = Group
         fields = ["city", "organisation", "status", "composition", "community"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, keeping: ListKeeping | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # Scoped by the user's groups, like the list; kept for a programme's scope
         # (groups/selectors.py, group_list_choices).
         self.user = user
-        offered, self._texts = group_list_choices(user=user)
+        offered, self._texts, self.choices_kept = group_list_choices(user=user, keeping=keeping)
         # The coding of the visible groups' communities: their organisation's list, or
         # the shared codes when they are of several organisations (groups/communities.py).
         self.coding: CodedCommunities = offered.coding
@@ -64,15 +64,37 @@ class GroupFilter(django_filters.FilterSet):
         # normalising them pair by pair (stetapp/forms.py).
         for name, rows in (("city", offered.cities), ("organisation", offered.organisations)):
             field = PkChoiceField(label=self.filters[name].label)
-            field.offer(lambda rows=rows: rows)
+            field.offer(rows.copy)
             self.form.fields[name] = field
-        for field in self.form.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        for each in self.form.fields.values():
+            each.widget.attrs["class"] = "form-select"
 
     def filter_community(self, queryset, name, value):
         if self._texts is None:  # the choices came from the cache
             self._texts = community_texts(user=self.user, coding=self.coding)
         return queryset.filter(typed_as(self._texts.get(value, [])))
+
+    def understood(self) -> dict[str, str] | None:
+        """The filters set, as the form understood them, when the request wrote each
+        the way the form would (`?city=7`, not `?city=007`): what the page may keep
+        its filter panel and its groups' order under, with as many versions as there
+        are real views. None when the form refused a value or read one differently."""
+        if not self.is_bound:
+            return {}
+        if not self.form.is_valid():
+            return None
+        data = self.data or {}
+        understood = {}
+        for name in self.filters:
+            value = self.form.cleaned_data.get(name)
+            if value in (None, ""):
+                if data.get(name):
+                    return None
+                continue
+            if str(data.get(name)) != str(value):
+                return None
+            understood[name] = str(value)
+        return understood
 
     @property
     def active_count(self) -> int:

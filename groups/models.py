@@ -612,3 +612,23 @@ class Membership(models.Model):
     @property
     def scope(self):
         return self.programme or self.organisation or self.group or self.fund
+
+
+class TableVersion(models.Model):
+    """A number PostgreSQL raises, in the writer's own transaction, on every statement
+    that writes one of the tables a programme's group list depends on: its groups, their
+    cities and organisations, the organisations' own communities and the programmes'
+    organisations (triggers in migration 0009). What is kept about such a list (the
+    order of its groups, its filter's choices) is kept with the number it was made at,
+    and is made again when the number has moved: never stale, in whatever code the write
+    was made (docs/decisions.md, decision 81). Not raised on other databases."""
+
+    name = models.CharField(primary_key=True, max_length=40)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("table version")
+        verbose_name_plural = _("table versions")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.version}"

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -84,23 +85,68 @@ class GroupListChoices:
 CommunityTexts = dict[str, list[tuple[int | None, str]]]
 
 
-def group_list_choices(*, user: Any) -> tuple[GroupListChoices, CommunityTexts | None]:
-    """The filter's choices for the groups `visible_groups` gives the user, and the typed
-    texts behind each community code when they were read (None when the choices came
-    from the cache: `community_texts` reads them for a chosen community). Three queries,
-    a fourth when an organisation keeps its own list of communities.
+# The name PostgreSQL raises the group list's version under (migration 0009).
+GROUP_LIST_VERSION = "group-list"
 
-    A scope reached through a programme (`groups.access.reach_key`: a national
-    programme's 10,000 groups) has its choices kept in the cache under the scope's name
-    as long as the dashboard's (STETAPP_DASHBOARD_CACHE_SECONDS): reading them spans the
-    whole programme, which a page of 50 groups should not (docs/decisions.md, decision
-    79). A new city or organisation shows in the choices when the entry expires."""
-    key = reach_key(user, need=Need.READ)
+
+def group_list_version() -> str | None:
+    """The version of the tables a programme's group list depends on, as PostgreSQL
+    raised it in the last committed write (groups.models.TableVersion), with the row's
+    own transaction id: a database restored from a backup does not repeat an earlier
+    version. One query; None on a database that raises none (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT version, xmin::text FROM groups_tableversion WHERE name = %s",
+            [GROUP_LIST_VERSION],
+        )
+        row = cursor.fetchone()
+    # No row yet: no statement has written those tables since the triggers were made.
+    return "0" if row is None else f"{row[0]}.{row[1]}"
+
+
+@dataclass(frozen=True)
+class ListKeeping:
+    """What a programme's group list may keep in the cache: under the scope's name
+    (`groups.access.reach_key`), at the version of its tables (`group_list_version`;
+    None where the database raises none), for `seconds` at most."""
+
+    scope: str
+    version: str | None
+    seconds: int
+
+
+def group_list_keeping(*, user: Any) -> ListKeeping | None:
+    """Whether the user's group list keeps anything, and under what: only for a scope
+    reached through a programme (a national programme's 10,000 groups), and only while
+    the dashboard's figures are kept (STETAPP_DASHBOARD_CACHE_SECONDS). Read once per
+    request: the version is one query."""
+    scope = reach_key(user, need=Need.READ)
     seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
-    if key is not None and seconds:
-        kept = cache.get(_choices_key(key))
-        if kept is not None:
-            return kept, None
+    if scope is None or not seconds:
+        return None
+    return ListKeeping(scope=scope, version=group_list_version(), seconds=seconds)
+
+
+def group_list_choices(
+    *, user: Any, keeping: ListKeeping | None
+) -> tuple[GroupListChoices, CommunityTexts | None, bool]:
+    """The filter's choices for the groups `visible_groups` gives the user, the typed
+    texts behind each community code when they were read (None when the choices came
+    from the cache: `community_texts` reads them for a chosen community), and whether
+    they came from the cache. Three queries, a fourth when an organisation keeps its
+    own list of communities.
+
+    A scope reached through a programme (`keeping`: a national programme's 10,000
+    groups) has its choices kept in the cache under the scope's name: reading them
+    spans the whole programme, which a page of 50 groups should not (docs/decisions.md,
+    decisions 79 and 81). They are made again when the version of the groups' tables
+    has moved since; where the database raises no version, when the entry expires."""
+    if keeping is not None:
+        kept = cache.get(_choices_key(keeping.scope))
+        if kept is not None and kept[0] == keeping.version:
+            return kept[1], None, True
     visible = visible_groups(user=user)
     cities = list(
         City.objects.filter(pk__in=visible.values("city_id"))
@@ -119,9 +165,32 @@ def group_list_choices(*, user: Any) -> tuple[GroupListChoices, CommunityTexts |
         codes=sorted(texts, key=coding.sort_key),
         coding=coding,
     )
-    if key is not None and seconds:
-        cache.set(_choices_key(key), choices, seconds)
-    return choices, texts
+    if keeping is not None:
+        cache.set(_choices_key(keeping.scope), (keeping.version, choices), keeping.seconds)
+    return choices, texts, False
+
+
+def group_list_keys(
+    *, keeping: ListKeeping | None, groups: QuerySet[Group], filters: dict[str, str] | None
+) -> list[int] | None:
+    """The ids of a programme's group list in its order (`groups`: the list's query,
+    filtered by `filters`), kept in the cache while the version of the groups' tables is
+    unchanged: a look at the list then sorts and counts none of a national programme's
+    10,000 groups, and is never out of date (docs/decisions.md, decision 81). One query
+    when they are made. None when nothing is kept: a scope of literal ids, a database
+    that raises no version, or filters that are not columns of the groups (None)."""
+    if keeping is None or keeping.version is None or filters is None:
+        return None
+    key = f"group-list-keys:{keeping.scope}:" + "&".join(
+        f"{name}={value}" for name, value in sorted(filters.items())
+    )
+    kept = cache.get(key)
+    if kept is not None and kept[0] == keeping.version:
+        keys: list[int] = kept[1]
+        return keys
+    keys = list(groups.values_list("pk", flat=True))
+    cache.set(key, (keeping.version, keys), keeping.seconds)
+    return keys
 
 
 def community_texts(*, user: Any, coding: CodedCommunities) -> CommunityTexts:

@@ -58,11 +58,23 @@ def _base_url(request) -> str:
 @require_GET
 def group_list(request):
     user = request.user
+    # What a programme's list keeps, at the version of its tables (decision 81).
+    keeping = selectors.group_list_keeping(user=user)
     group_filter = GroupFilter(
-        request.GET or None, queryset=selectors.group_list_for_user(user=user), user=user
+        request.GET or None,
+        queryset=selectors.group_list_for_user(user=user),
+        user=user,
+        keeping=keeping,
+    )
+    understood = group_filter.understood()
+    # A community is not a column of the groups: its list is not kept.
+    keys = selectors.group_list_keys(
+        keeping=keeping,
+        groups=group_filter.qs,
+        filters=understood if understood is not None and "community" not in understood else None,
     )
     # The page's groups found first, then read with their joins (stetapp/pagination.py).
-    page = KeysFirstPaginator(group_filter.qs, 50).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(group_filter.qs, 50, keys=keys).get_page(request.GET.get("page"))
     # The typed community for those who work in a group; the coded one for the rest
     # (coordinators, funders: groups/communities.py).
     # (From the scope the list was filtered by: no query of its own.)
@@ -81,6 +93,22 @@ def group_list(request):
         "query": query.urlencode(),
         "can_create": Role.PROJECT_LEAD in user_roles(user),
         "can_import": bool(user_roles(user) & {Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR}),
+        # The filter panel's HTML (a national programme's thousand organisations and
+        # hundreds of cities) is kept with its choices, at their version, per language
+        # and understood filters (templates/groups/group_list.html).
+        "panel_seconds": (
+            keeping.seconds
+            if keeping is not None
+            and keeping.version is not None
+            and group_filter.choices_kept
+            and understood is not None
+            else 0
+        ),
+        "panel_key": (
+            f"{keeping.scope}:{keeping.version}:{sorted((understood or {}).items())}"
+            if keeping is not None
+            else ""
+        ),
     }
     return render(request, "groups/group_list.html", ctx)
 

@@ -520,6 +520,7 @@ REGISTER: dict[str, ModelDeclaration] = {
         plain="organisation code label_nl label_en active aliases version updated_at",
     ),
     "groups.City": ModelDeclaration(subject=None, plain="cbs_code name province"),
+    "groups.TableVersion": ModelDeclaration(subject=None, plain="name version"),
     "groups.Programme": ModelDeclaration(subject=None, plain="name description organisations"),
     "groups.Organisation": ModelDeclaration(
         subject=None, plain="name city kvk_number school_region logo"
