@@ -75,4 +75,6 @@ def refresh_all_dashboards() -> None:
             programme, languages=sorted(languages[programme.pk])
         )
     for programme_ids in sorted({tuple(sorted(ids)) for ids in programmes_of.values()}):
-        group_selectors.keep_programme_overview(programme_ids=list(programme_ids))
+        group_selectors.keep_programme_overview(
+            programme_ids=list(programme_ids), version=group_selectors.group_list_version()
+        )
