@@ -226,6 +226,8 @@ STETAPP_RECEIPT_MAX_PIXELS = 50_000_000
 STETAPP_CALENDAR_FEED_DAYS = 180
 # The programme dashboard's figures are kept this many seconds per programme, filter and
 # language (reporting/selectors_dashboard.py, cached_dashboard); 0 builds them each time.
+# The coordinator's home overview and group list keep theirs at most as long, and on
+# PostgreSQL only while the groups' tables are unchanged (docs/decisions.md, 81).
 STETAPP_DASHBOARD_CACHE_SECONDS = 300
 # The body of a grant's report page is kept this many seconds per grant, period,
 # language and data fingerprint (reporting/report_page.py); 0 builds it each time.
