@@ -18,7 +18,6 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -470,15 +469,7 @@ CHOICES = 2
 PREPARING = CACHED + COUNTED
 
 
-@pytest.fixture
-def cached():
-    cache.clear()
-    with override_settings(STETAPP_DASHBOARD_CACHE_SECONDS=300):
-        yield
-    cache.clear()
-
-
-def test_a_second_look_comes_from_the_cache(varied, cached, django_assert_num_queries):
+def test_a_second_look_comes_from_the_cache(varied, dashboard_cache, django_assert_num_queries):
     client = varied.client()
     with django_assert_num_queries(BASE + DASHBOARD + COUNTED):
         first = client.get(varied.url())
@@ -495,7 +486,7 @@ def test_a_second_look_comes_from_the_cache(varied, cached, django_assert_num_qu
 
 
 def test_a_filtered_first_look_never_reads_the_whole_scope(
-    varied, cached, django_assert_num_queries
+    varied, dashboard_cache, django_assert_num_queries
 ):
     # Nothing kept (nobody looked in the last minutes): the choices are read on their
     # own, the dashboard is built from the filter's groups, and the programme's whole
@@ -515,7 +506,7 @@ def test_a_filtered_first_look_never_reads_the_whole_scope(
 
 
 def test_an_organisation_chosen_after_the_programmes_page_comes_from_its_slice(
-    varied, cached, django_assert_num_queries
+    varied, dashboard_cache, django_assert_num_queries
 ):
     # The coordinator looks at the programme, then chooses an organisation: its
     # dashboard is made from the programme's counts, kept per organisation, without a
@@ -541,7 +532,7 @@ def test_an_organisation_chosen_after_the_programmes_page_comes_from_its_slice(
         assert client.get(in_city_of_a).status_code == 200
 
 
-def test_a_slice_is_never_shown_older_than_the_programmes_page(varied, cached):
+def test_a_slice_is_never_shown_older_than_the_programmes_page(varied, dashboard_cache):
     # A slice is as old as the programme's counts: the filter's dashboard made from it
     # is kept only for what is left of their five minutes, then counted afresh.
     a, b, _c = varied.organisations
@@ -556,7 +547,7 @@ def test_a_slice_is_never_shown_older_than_the_programmes_page(varied, cached):
         assert selectors.kept_dashboard(varied.programme, organisation_id=b.pk) is None
 
 
-def test_the_scheduler_and_the_worker_keep_the_slices(varied, cached):
+def test_the_scheduler_and_the_worker_keep_the_slices(varied, dashboard_cache):
     a = varied.organisations[0]
     key = f"dashboard-slice:{varied.programme.pk}:{a.pk}"
     selectors.cached_dashboard(varied.programme)
@@ -573,7 +564,7 @@ def test_the_scheduler_and_the_worker_keep_the_slices(varied, cached):
     assert cache.get(key) is None
 
 
-def test_the_slices_hold_no_personal_data(varied, cached):
+def test_the_slices_hold_no_personal_data(varied, dashboard_cache):
     selectors.cached_dashboard(varied.programme)
     for pk, _name in selectors.programme_scope(varied.programme).organisations:
         stored = pickle.dumps(cache.get(f"dashboard-slice:{varied.programme.pk}:{pk}"))
@@ -581,7 +572,7 @@ def test_the_slices_hold_no_personal_data(varied, cached):
         assert TYPED_COMMUNITY.encode() not in stored
 
 
-def test_the_cached_scope_holds_no_personal_data(varied, cached):
+def test_the_cached_scope_holds_no_personal_data(varied, dashboard_cache):
     selectors.cached_programme_scope(varied.programme)
     for key in ("dashboard-scope", "dashboard-choices"):
         stored = pickle.dumps(cache.get(f"{key}:{varied.programme.pk}"))
@@ -590,7 +581,7 @@ def test_the_cached_scope_holds_no_personal_data(varied, cached):
             assert text.encode() not in stored
 
 
-def test_the_cache_is_kept_per_language(varied, cached):
+def test_the_cache_is_kept_per_language(varied, dashboard_cache):
     with translation.override("nl"):
         dutch = selectors.cached_dashboard(varied.programme)
     with translation.override("en"):
@@ -598,7 +589,7 @@ def test_the_cache_is_kept_per_language(varied, cached):
     assert dutch.trend[0].label != english.trend[0].label
 
 
-def test_cached_figures_are_as_old_as_the_time_to_live(varied, cached):
+def test_cached_figures_are_as_old_as_the_time_to_live(varied, dashboard_cache):
     """Invalidation is by time only (docs/decisions.md): a change shows after the TTL."""
     before = selectors.cached_dashboard(varied.programme)
     Meeting.objects.filter(group__in=varied.groups).update(status=MeetingStatus.CANCELLED)
@@ -622,7 +613,7 @@ def _stored(programme, language=None):
     return {key: head, **pages}
 
 
-def test_nothing_the_dashboard_leaves_in_the_cache_holds_personal_data(varied, cached):
+def test_nothing_the_dashboard_leaves_in_the_cache_holds_personal_data(varied, dashboard_cache):
     """The figures, the filter's choices, the scope and the page's kept HTML."""
     client = varied.client()
     for query in ({}, {"norm_page": 2}, {"organisation": varied.organisations[0].pk}):
@@ -634,7 +625,7 @@ def test_nothing_the_dashboard_leaves_in_the_cache_holds_personal_data(varied, c
             assert text.encode() not in value
 
 
-def test_the_cached_entry_holds_no_personal_data(varied, cached):
+def test_the_cached_entry_holds_no_personal_data(varied, dashboard_cache):
     selectors.cached_dashboard(varied.programme)
     entries = _stored(varied.programme)
     assert len(entries) >= 4  # a head and a page of each list at least
@@ -675,7 +666,7 @@ def _lists(dashboard):
 
 
 @pytest.mark.parametrize("page_size", [50, 2])
-def test_the_cached_rows_read_as_the_built_ones(varied, cached, monkeypatch, page_size):
+def test_the_cached_rows_read_as_the_built_ones(varied, dashboard_cache, monkeypatch, page_size):
     """The cache keeps the long lists as tuples, in pages of PAGE_SIZE rows under keys of
     their own (selectors.CachedRows), and gives back rows that say the same as the built
     ones: whole, sliced across pages, by index from either end."""
@@ -697,7 +688,7 @@ def test_the_cached_rows_read_as_the_built_ones(varied, cached, monkeypatch, pag
     assert again.meeting_norm_count == built.meeting_norm_count
 
 
-def test_a_cached_look_reads_only_the_pages_it_shows(varied, cached, monkeypatch):
+def test_a_cached_look_reads_only_the_pages_it_shows(varied, dashboard_cache, monkeypatch):
     """A page's cost is bounded by what it shows: a cached look reads the dashboard's
     head, then the page's kept HTML: two round trips, never the scope (a row per group),
     the filter's choices (a thousand organisations at national scale) or a list's rows.
@@ -757,7 +748,7 @@ def test_a_cached_look_reads_only_the_pages_it_shows(varied, cached, monkeypatch
     assert [f"dashboard-choices:{pk}"] in read
 
 
-def test_a_page_gone_from_the_cache_is_built_again(varied, cached, monkeypatch):
+def test_a_page_gone_from_the_cache_is_built_again(varied, dashboard_cache, monkeypatch):
     """Should one page of a list expire before its head, the reader still gets every
     row: the dashboard is built again (and stored again), never shown with a gap."""
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
@@ -830,7 +821,7 @@ def test_reach_is_paged_per_organisation_with_the_total_on_every_page(varied, mo
 
 
 def test_the_scheduler_rebuilds_the_dashboard_before_it_expires(
-    varied, cached, django_assert_num_queries
+    varied, dashboard_cache, django_assert_num_queries
 ):
     """reporting/jobs.py: each programme's unfiltered dashboard, in its coordinators'
     languages, is built again and stored, so the coordinator's first look is a cached
@@ -864,7 +855,9 @@ def test_the_scheduler_rebuilds_the_dashboard_before_it_expires(
     assert 'id="stat-norm">0 /' not in first.content.decode()
 
 
-def test_the_refresh_counts_once_for_every_language(varied, cached, django_assert_num_queries):
+def test_the_refresh_counts_once_for_every_language(
+    varied, dashboard_cache, django_assert_num_queries
+):
     # The counts are the same in every language: only the texts are made per language.
     with django_assert_num_queries(SCOPE + 6):  # the scope, and the six counts once
         selectors.refresh_cached_dashboard(varied.programme, languages=["en", "nl"])
@@ -881,7 +874,7 @@ def test_the_refresh_counts_once_for_every_language(varied, cached, django_asser
         assert texts and all(texts)
 
 
-def test_the_refresh_job_leaves_a_cache_of_one_process_alone(varied, cached):
+def test_the_refresh_job_leaves_a_cache_of_one_process_alone(varied, dashboard_cache):
     """The demo's cache lives in each process: the scheduler's would help no web server."""
     from reporting import jobs
 
@@ -894,7 +887,7 @@ def _fragments() -> list[str]:
     return [key for key in cache._cache if "template.cache.programme_dashboard" in key]
 
 
-def test_the_kept_html_has_one_version_per_real_view(varied, cached):
+def test_the_kept_html_has_one_version_per_real_view(varied, dashboard_cache):
     """What else an address carries neither makes another copy of the page's HTML nor
     comes back in its links: they are built from the valid filters and the pages."""
     client = varied.client()
@@ -911,7 +904,7 @@ def test_the_kept_html_has_one_version_per_real_view(varied, cached):
     assert len(_fragments()) == 2
 
 
-def test_a_refused_filter_is_drawn_for_its_request_only(varied, cached):
+def test_a_refused_filter_is_drawn_for_its_request_only(varied, dashboard_cache):
     client = varied.client()
     refused = client.get(f"{varied.url()}?organisation=not-a-number")
     assert refused.status_code == 200
@@ -930,7 +923,7 @@ def _lock(programme, language="en") -> tuple[str, str]:
     return key, f"{key}:building"
 
 
-def test_a_look_while_another_builds_waits_for_that_build(varied, cached, monkeypatch):
+def test_a_look_while_another_builds_waits_for_that_build(varied, dashboard_cache, monkeypatch):
     # After a restart of the cache every coordinator's first look would count the same
     # marks at once; the second look waits for the first one's result instead.
     monkeypatch.setattr(selectors, "BUILD_POLL_SECONDS", 0.01)
@@ -951,7 +944,7 @@ def test_a_look_while_another_builds_waits_for_that_build(varied, cached, monkey
     assert [row.group.pk for row in waited.norm_rows] == [row.group.pk for row in built.norm_rows]
 
 
-def test_a_build_that_never_comes_is_not_waited_for_long(varied, cached, monkeypatch):
+def test_a_build_that_never_comes_is_not_waited_for_long(varied, dashboard_cache, monkeypatch):
     monkeypatch.setattr(selectors, "BUILD_POLL_SECONDS", 0.01)
     monkeypatch.setattr(selectors, "BUILD_WAIT_SECONDS", 0.05)
     key, lock = _lock(varied.programme)
@@ -962,7 +955,7 @@ def test_a_build_that_never_comes_is_not_waited_for_long(varied, cached, monkeyp
     assert cache.get(key) is not None  # built and kept by this look
 
 
-def test_a_build_that_fails_lets_go_of_the_lock(varied, cached):
+def test_a_build_that_fails_lets_go_of_the_lock(varied, dashboard_cache):
     _key, lock = _lock(varied.programme)
     with (
         translation.override("en"),
@@ -998,7 +991,7 @@ def _poll(client, url):
 
 
 def test_a_large_dashboard_is_prepared_not_built_in_the_request(
-    varied, cached, large, no_worker, django_assert_num_queries
+    varied, dashboard_cache, large, no_worker, django_assert_num_queries
 ):
     client = varied.client()
     with (
@@ -1017,7 +1010,9 @@ def test_a_large_dashboard_is_prepared_not_built_in_the_request(
     assert len(no_worker) == 1
 
 
-def test_the_preparing_page_shows_the_dashboard_once_it_is_built(varied, cached, large, no_worker):
+def test_the_preparing_page_shows_the_dashboard_once_it_is_built(
+    varied, dashboard_cache, large, no_worker
+):
     client = varied.client()
     organisation = varied.organisations[0]
     url = varied.url(organisation=organisation.pk)
@@ -1048,20 +1043,20 @@ def test_the_preparing_page_shows_the_dashboard_once_it_is_built(varied, cached,
     assert len(no_worker) == 2
 
 
-def test_with_tasks_run_at_once_the_large_dashboard_shows_at_once(varied, cached, large):
+def test_with_tasks_run_at_once_the_large_dashboard_shows_at_once(varied, dashboard_cache, large):
     response = varied.client().get(varied.url())
     assert response.status_code == 200
     assert response.context["dashboard"].group_count == len(varied.groups)
 
 
-def test_a_small_dashboard_is_still_built_in_the_request(varied, cached, no_worker):
+def test_a_small_dashboard_is_still_built_in_the_request(varied, dashboard_cache, no_worker):
     response = varied.client().get(varied.url())
     assert response.status_code == 200
     assert no_worker == []
 
 
 def test_a_failed_background_build_is_said_and_not_queued_again_at_once(
-    varied, cached, large, no_worker, caplog
+    varied, dashboard_cache, large, no_worker, caplog
 ):
     client = varied.client()
     client.get(varied.url(), headers={"Accept-Language": "en"})
@@ -1082,7 +1077,9 @@ def test_a_failed_background_build_is_said_and_not_queued_again_at_once(
     assert len(no_worker) == 2
 
 
-def test_a_queue_that_refuses_the_task_leaves_no_lock_behind(varied, cached, large, monkeypatch):
+def test_a_queue_that_refuses_the_task_leaves_no_lock_behind(
+    varied, dashboard_cache, large, monkeypatch
+):
     def refuse(*args, **kwargs):
         raise ConnectionError("queue down")
 
