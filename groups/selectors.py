@@ -118,6 +118,15 @@ class ListKeeping:
     seconds: int
 
 
+def _kept_at(entry: Any, version: str | None) -> Any:
+    """What a cache entry of (version, value) holds when it was made at `version`, else
+    None: made at another version, or an entry written before versions were kept (a
+    deployment does not empty a shared cache)."""
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
+        return entry[1]
+    return None
+
+
 def group_list_keeping(*, user: Any) -> ListKeeping | None:
     """Whether the user's group list keeps anything, and under what: only for a scope
     reached through a programme (a national programme's 10,000 groups), and only while
@@ -145,9 +154,9 @@ def group_list_choices(
     decisions 79 and 81). They are made again when the version of the groups' tables
     has moved since; where the database raises no version, when the entry expires."""
     if keeping is not None:
-        kept = cache.get(_choices_key(keeping.scope))
-        if kept is not None and kept[0] == keeping.version:
-            return kept[1], None, True
+        kept = _kept_at(cache.get(_choices_key(keeping.scope)), keeping.version)
+        if kept is not None:
+            return kept, None, True
     visible = visible_groups(user=user)
     cities = list(
         City.objects.filter(pk__in=visible.values("city_id"))
@@ -187,9 +196,8 @@ def group_list_keys(
     key = f"group-list-keys:{keeping.scope}:" + "&".join(
         f"{name}={value}" for name, value in sorted(filters.items())
     )
-    kept = cache.get(key)
-    if kept is not None and kept[0] == keeping.version:
-        keys: array[int] = kept[1]
+    keys: array[int] | None = _kept_at(cache.get(key), keeping.version)
+    if keys is not None:
         return keys
     keys = array("q", groups.values_list("pk", flat=True))
     cache.set(key, (keeping.version, keys), keeping.seconds)
@@ -366,11 +374,12 @@ def programme_overview(*, user: Any) -> dict[str, Any]:
     programme_ids = scope_ids_held(user, Role.PROGRAMME_COORDINATOR)
     seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
     version = group_list_version() if seconds else None
-    kept = cache.get(overview_key(programme_ids)) if seconds else None
-    if kept is not None and kept[0] == version:
-        overview: _Overview = kept[1]
-    else:
-        overview = keep_programme_overview(programme_ids=programme_ids, version=version)
+    kept = _kept_at(cache.get(overview_key(programme_ids)), version) if seconds else None
+    overview: _Overview = (
+        kept
+        if kept is not None
+        else keep_programme_overview(programme_ids=programme_ids, version=version)
+    )
     statuses, by_city = _cross_rows(overview.by_city)
     compositions, by_community, totals = _community_rows(overview.by_code, overview.coding)
     return {

@@ -203,3 +203,21 @@ def test_what_the_filter_understood(world, data, understood):
     user = world.users["coordinator"]
     group_filter = GroupFilter(data, queryset=group_list_for_user(user=user), user=user)
     assert group_filter.understood() == understood
+
+
+def test_entries_kept_before_versions_were_are_made_again(world, dashboard_cache, warm):
+    """A deployment does not empty a shared cache: an entry written by the code before
+    decision 81 (the value without its version) is made again, not misread."""
+    from groups.selectors import group_list_choices, overview_key
+
+    user = world.users["coordinator"]
+    choices, _texts, _kept = group_list_choices(user=user, keeping=None)
+    client = world.client_for("coordinator")
+    warm(client, URL)
+    warm(client, reverse("home"))
+    for key in list(dashboard_cache._cache):
+        if "group-list-choices" in key:
+            dashboard_cache.set(key.split(":", 2)[-1], choices)
+    dashboard_cache.set(overview_key([world.programme.pk]), object())
+    assert _names(client.get(URL)) == ["Group B1", "Group A1", "Group A2"]
+    assert client.get(reverse("home")).context["programme_by_city"]
