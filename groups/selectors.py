@@ -188,10 +188,11 @@ def group_list_keys(
     unchanged: a look at the list then sorts and counts none of a national programme's
     10,000 groups, and is never out of date (docs/decisions.md, decision 81). One query
     when they are made. None when nothing is kept: a scope of literal ids, a database
-    that raises no version, or filters that are not columns of the groups (None).
+    that raises no version, filters the form did not understand (None), or a community
+    (its typed texts are not a column of the groups: that list is read in the request).
     Kept as an array of 64-bit integers: ten thousand ids read back in microseconds,
     where a list of them took a quarter of a millisecond."""
-    if keeping is None or keeping.version is None or filters is None:
+    if keeping is None or keeping.version is None or filters is None or "community" in filters:
         return None
     key = f"group-list-keys:{keeping.scope}:" + "&".join(
         f"{name}={value}" for name, value in sorted(filters.items())

@@ -67,12 +67,7 @@ def group_list(request):
         keeping=keeping,
     )
     understood = group_filter.understood()
-    # A community is not a column of the groups: its list is not kept.
-    keys = selectors.group_list_keys(
-        keeping=keeping,
-        groups=group_filter.qs,
-        filters=understood if understood is not None and "community" not in understood else None,
-    )
+    keys = selectors.group_list_keys(keeping=keeping, groups=group_filter.qs, filters=understood)
     # The page's groups found first, then read with their joins (stetapp/pagination.py).
     page = KeysFirstPaginator(group_filter.qs, 50, keys=keys).get_page(request.GET.get("page"))
     # The typed community for those who work in a group; the coded one for the rest

@@ -74,7 +74,8 @@ def refresh_all_dashboards() -> None:
         selectors_dashboard.refresh_cached_dashboard(
             programme, languages=sorted(languages[programme.pk])
         )
+    # Read once, before any overview is counted: what is counted after it is at least
+    # as new as the version it is kept under (decision 81).
+    version = group_selectors.group_list_version()
     for programme_ids in sorted({tuple(sorted(ids)) for ids in programmes_of.values()}):
-        group_selectors.keep_programme_overview(
-            programme_ids=list(programme_ids), version=group_selectors.group_list_version()
-        )
+        group_selectors.keep_programme_overview(programme_ids=list(programme_ids), version=version)

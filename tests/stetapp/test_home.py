@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,13 +17,12 @@ from tests.factories import (
     city,
     participant_in,
 )
+from tests.helpers import VERSIONED
 
 # Queries every signed-in page makes before the view runs:
 #   1. the session row            2. the user row
 #   3. the user's roles (stetapp.access.user_roles, once per request)
 BASE = 3
-# PostgreSQL raises a version of the groups' tables, which a kept overview reads.
-VERSIONED = int(connection.vendor == "postgresql")
 
 # persona → (queries of the view itself, what each query is)
 EXPECTED = {
@@ -334,7 +332,7 @@ def test_the_coordinators_overview_is_kept_per_programme(world, django_assert_nu
     first = client.get(reverse("home"))
     # The programmes coordinated (their links); on PostgreSQL the version of the groups'
     # tables (decision 81).
-    with django_assert_num_queries(BASE + 1 + VERSIONED):
+    with django_assert_num_queries(BASE + 1 + int(VERSIONED)):
         second = client.get(reverse("home"))
     assert _overview(second) == _overview(first)
     world.group_a1.status = "ended"
@@ -393,7 +391,7 @@ def test_the_scheduler_counts_the_overview_before_it_expires(world, django_asser
     world.group_a1.status = "ended"
     world.group_a1.save(update_fields=["status"])
     jobs.refresh_all_dashboards()
-    with django_assert_num_queries(BASE + 1 + VERSIONED):
+    with django_assert_num_queries(BASE + 1 + int(VERSIONED)):
         response = client.get(reverse("home"))
     rotterdam = next(r for r in response.context["programme_by_city"] if r["label"] == "Rotterdam")
     assert rotterdam["counts"][[s.value for s in GroupStatus].index("ended")] == 1
