@@ -2,6 +2,8 @@
 form → service → redirect or render."""
 
 import copy
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,7 +27,7 @@ from .access import (
     group_ids_for,
     rule_for,
 )
-from .communities import community_list, default_labels
+from .communities import CodedCommunities, community_list, default_labels
 from .filters import GroupFilter
 from .forms import (
     CommunityCategoryForm,
@@ -54,6 +56,26 @@ def _base_url(request) -> str:
 # --- groups --------------------------------------------------------------------------
 
 
+class _ShownGroups:
+    """A page of the group list, each group with the community its line shows: the
+    typed text for those who work in it, the coded label for the rest. Read when its
+    lines are drawn, not before: a page whose lines are kept reads no group."""
+
+    def __init__(self, page: Any, *, worked: frozenset[int], coding: CodedCommunities) -> None:
+        self.page = page
+        self.worked = worked
+        self.coding = coding
+
+    def __iter__(self) -> Iterator[Any]:
+        for group in self.page:
+            group.shown_community = (
+                group.community
+                if group.pk in self.worked
+                else self.coding.coded(group.organisation_id, group.community)
+            )
+            yield group
+
+
 @access(GROUP_VIEWERS)
 @require_GET
 def group_list(request):
@@ -73,33 +95,25 @@ def group_list(request):
     # The typed community for those who work in a group; the coded one for the rest
     # (coordinators, funders: groups/communities.py).
     # (From the scope the list was filtered by: no query of its own.)
-    worked = set(group_ids_for(user, need=Need.WORK))
-    for group in page:
-        group.shown_community = (
-            group.community
-            if group.pk in worked
-            else group_filter.coding.coded(group.organisation_id, group.community)
-        )
+    worked = frozenset(group_ids_for(user, need=Need.WORK))
     query = request.GET.copy()
     query.pop("page", None)
+    # What a programme's list keeps of its HTML, at the version of its tables, per
+    # language and understood filters (templates/groups/group_list.html): its filter
+    # panel (a national programme's thousand organisations and hundreds of cities) and,
+    # for those who work in none of its groups (only the coded communities show), each
+    # page's lines, so that a kept look reads none of its groups (decision 82).
+    kept = keeping is not None and keeping.version is not None and understood is not None
     ctx = {
         "filter": group_filter,
         "page": page,
+        "groups": _ShownGroups(page, worked=worked, coding=group_filter.coding),
         "query": query.urlencode(),
         "can_create": Role.PROJECT_LEAD in user_roles(user),
         "can_import": bool(user_roles(user) & {Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR}),
-        # The filter panel's HTML (a national programme's thousand organisations and
-        # hundreds of cities) is kept with its choices, at their version, per language
-        # and understood filters (templates/groups/group_list.html).
-        "panel_seconds": (
-            keeping.seconds
-            if keeping is not None
-            and keeping.version is not None
-            and group_filter.choices_kept
-            and understood is not None
-            else 0
-        ),
-        "panel_key": (
+        "panel_seconds": keeping.seconds if kept and group_filter.choices_kept else 0,
+        "lines_seconds": keeping.seconds if keys is not None and not worked else 0,
+        "kept_key": (
             f"{keeping.scope}:{keeping.version}:{sorted((understood or {}).items())}"
             if keeping is not None
             else ""

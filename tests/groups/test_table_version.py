@@ -116,16 +116,64 @@ def kept(world, dashboard_cache, warm):
     return client
 
 
+def _forget_lines(cache) -> None:
+    for key in [key for key in cache._cache if "group_list_lines" in key]:
+        cache.delete(key.split(":", 2)[-1])
+
+
 @postgresql_only
-def test_a_kept_look_neither_counts_nor_sorts_the_programme(world, kept):
+def test_a_kept_look_reads_no_group(world, kept):
+    """Its ids, its panel and the page's lines were kept at the first look (decisions
+    81 and 82): no count, no sort, not even the page's fifty rows."""
     with CaptureQueriesContext(connection) as captured:
         response = kept.get(URL)
-    assert _names(response) == ["Group B1", "Group A1", "Group A2"]
+    sql = " ".join(q["sql"] for q in captured)
+    assert 'FROM "groups_group"' not in sql
+    assert "groups_tableversion" in sql
     assert response.context["page"].paginator.count == 3
+    shown = response.content.decode()
+    positions = [shown.index(f">{name}<") for name in ("Group B1", "Group A1", "Group A2")]
+    assert positions == sorted(positions)
+
+
+@postgresql_only
+def test_a_page_whose_lines_are_not_kept_reads_them_by_their_ids(world, kept, dashboard_cache):
+    """Another page, or another language: the kept ids give the page's rows, read by
+    their ids, without counting or sorting the programme."""
+    _forget_lines(dashboard_cache)
+    with CaptureQueriesContext(connection) as captured:
+        response = kept.get(URL)
     reading_groups = [q["sql"] for q in captured if 'FROM "groups_group"' in q["sql"]]
     (page,) = reading_groups  # the page's rows, by their ids
     assert "COUNT(" not in page and "LIMIT" not in page
-    assert "groups_tableversion" in " ".join(q["sql"] for q in captured)
+    assert "groups_venue" not in page  # not shown, so not read
+    assert _names(response) == ["Group B1", "Group A1", "Group A2"]
+
+
+@postgresql_only
+def test_the_kept_lines_are_per_language(world, kept):
+    Group.objects.filter(pk=world.group_a2.pk).update(status=GroupStatus.ENDED)
+    coordinator = world.users["coordinator"]
+    for _ in range(2):  # drawn and kept, then read from the cache
+        for language, ended in (("nl", "Afgerond"), ("en", "Ended")):
+            coordinator.language = language
+            coordinator.save(update_fields=["language"])
+            assert f'status-ended">{ended}<' in kept.get(URL).content.decode()
+
+
+@postgresql_only
+def test_lines_with_typed_text_are_never_kept(world, dashboard_cache, warm):
+    """A coordinator who also works in a group sees that group's community as typed:
+    their lines are drawn in every request, never kept."""
+    from groups.models import Membership, Role
+
+    coordinator = world.users["coordinator"]
+    Membership.objects.create(user=coordinator, role=Role.FACILITATOR, group=world.group_a1)
+    Group.objects.filter(pk=world.group_a1.pk).update(community="Canary Street 12")
+    client = world.client_for("coordinator")
+    warm(client, URL)
+    assert "Canary Street 12" in client.get(URL).content.decode()
+    assert not [key for key in dashboard_cache._cache if "group_list_lines" in key]
 
 
 @postgresql_only
