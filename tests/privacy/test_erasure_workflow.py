@@ -225,7 +225,9 @@ def test_query_count_of_the_request_form(world, warm, django_assert_num_queries)
     client = world.client_for("lead_a")
     url = reverse("erasure_request_create", args=[world.participant_a1.pk])
     warm(client, url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
+        # + the lead's scope, the groups of their organisations
+        # (Participant.objects.visible_to, decision 83)
         # 1. the session  2. the user  3. the user's roles
         # 4. the participant  5. its consents (the access helper's prefetch)
         # 6. may the user edit it  7. the groups they are still a member of

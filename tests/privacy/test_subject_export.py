@@ -482,12 +482,14 @@ def test_the_download_costs_the_same_queries_with_2_or_20_meetings(
 ):
     client = login(world.users["lead_a"])
     warm(client, reverse("participant_detail", args=[seeded.pk]))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
+        # + the lead's scope, the groups of their organisations
+        # (Participant.objects.visible_to, decision 83)
         # 1. the session  2. the user  3. the user's roles (access rule)
         # 4. the participant with group and organisation (visible_to; may the user
         # export, Need.MANAGE? from the roles of 3.)  5-15. the builder (11)
         # 16. the access log: one INSERT
         assert client.get(_export_url(world)).status_code == 200
     _meetings(world, 18, Idea.objects.get(title="Zorbatrix's own idea").proposed_by)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         assert client.get(_export_url(world)).status_code == 200
