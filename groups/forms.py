@@ -4,6 +4,8 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from stetapp.forms import LightSelect
+
 from .communities import community_suggestions
 from .languages import LANGUAGE_CHOICES
 from .models import Group, Organisation, Programme, Role, SchoolRegion, Venue
@@ -179,6 +181,23 @@ class ProgrammeForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+class OrganisationFilterForm(forms.Form):
+    """The organisation list's filter: a national programme has a thousand of them."""
+
+    name = forms.CharField(
+        label=_("name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
+
+    @property
+    def active_count(self) -> int:
+        if not self.is_valid():
+            return 0
+        return sum(1 for value in self.cleaned_data.values() if value)
+
+
 class InviteForm(forms.Form):
     """Invite someone to a role in an organisation (by a project lead) or in a programme
     (by a programme coordinator). The scope choices are limited to the inviter's own."""
@@ -186,17 +205,20 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("e-mail address"))
     full_name = forms.CharField(label=_("name"), max_length=150)
     role = forms.ChoiceField(label=_("role"))
+    # Drawn in Python (LightSelect): a national programme offers a thousand organisations.
     group = forms.ModelChoiceField(
         label=_("group"),
         queryset=Group.objects.none(),
         required=False,
         help_text=_("Facilitators and volunteers work in one group."),
+        widget=LightSelect,
     )
     organisation = forms.ModelChoiceField(
         label=_("organisation"),
         queryset=Organisation.objects.none(),
         required=False,
         help_text=_("Project leads lead one organisation."),
+        widget=LightSelect,
     )
 
     def __init__(self, *args, organisation=None, programme=None, **kwargs):
@@ -205,11 +227,15 @@ class InviteForm(forms.Form):
         self.scope_programme = programme
         if organisation is not None:
             roles = [Role.PROJECT_LEAD, Role.PRIVACY_OFFICER, Role.FACILITATOR, Role.VOLUNTEER]
-            self.fields["group"].queryset = organisation.stet_groups.order_by("name")
+            self.fields["group"].queryset = organisation.stet_groups.only(
+                "name", "organisation_id"
+            ).order_by("name")
             del self.fields["organisation"]
         else:
             roles = [Role.PROGRAMME_COORDINATOR, Role.PROJECT_LEAD]
-            self.fields["organisation"].queryset = programme.organisations.order_by("name")
+            self.fields["organisation"].queryset = programme.organisations.only("name").order_by(
+                "name"
+            )
             del self.fields["group"]
         self.fields["role"].choices = [(r.value, r.label) for r in roles]
 

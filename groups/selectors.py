@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from stetapp.access import get_visible_or_404
@@ -474,12 +475,21 @@ def members_of_organisation(*, organisation: Organisation) -> QuerySet[Membershi
 
 
 def members_of_programme(*, programme: Programme) -> QuerySet[Membership]:
-    """Coordinators of the programme and project leads of its organisations (one query)."""
-    return (
-        Membership.objects.filter(
-            Q(programme=programme)
-            | Q(role=Role.PROJECT_LEAD, organisation__in=programme.organisations.all())
+    """Coordinators of the programme and project leads of its organisations (one query).
+    Found as a UNION of the two kinds' ids: an OR of the two made PostgreSQL read every
+    membership (a national programme has one per group)."""
+    ids = (
+        Membership.objects.filter(programme=programme)
+        .order_by()
+        .values("pk")
+        .union(
+            Membership.objects.filter(role=Role.PROJECT_LEAD, organisation__programmes=programme)
+            .order_by()
+            .values("pk")
         )
+    )
+    return (
+        Membership.objects.filter(pk__in=ids)
         .select_related("user", "organisation", "programme")
         .order_by("user__email", "role")
     )
@@ -528,7 +538,8 @@ def groups_in_programmes(programme_ids: list[int]) -> QuerySet[Group]:
 
 def organisations_for_staff(*, user: Any) -> QuerySet[Organisation]:
     """Organisations the user leads (project lead) or coordinates (through a programme),
-    not those a facilitator merely works for; with group counts, in one query."""
+    not those a facilitator merely works for, by name, with their city (one query;
+    `organisations_page` pages them with their numbers of groups)."""
     if user.is_superuser:
         base = Organisation.objects.all()
     else:
@@ -539,7 +550,32 @@ def organisations_for_staff(*, user: Any) -> QuerySet[Organisation]:
         ).values("organisation_id")
         led = Membership.objects.filter(user=user, role=Role.PROJECT_LEAD).values("organisation_id")
         base = Organisation.objects.filter(Q(pk__in=led) | Q(pk__in=coordinated))
-    return base.select_related("city").annotate(group_count=Count("stet_groups")).order_by("name")
+    return base.select_related("city").order_by("name")
+
+
+# How many organisations a page of the organisation list shows (a national programme
+# has a thousand).
+ORGANISATIONS_PER_PAGE = 50
+
+
+def organisations_page(*, user: Any, number: Any, name: str = "") -> Page[Any]:
+    """A page of `organisations_for_staff` (those whose name holds `name`, when given),
+    each with its number of groups (`group_count`): counted by a subquery that
+    PostgreSQL runs for the page's rows only, after the sort and the limit. So a page
+    costs a count of the organisations and the page, not a join of a national
+    programme's 10,000 groups with its thousand organisations (a page's cost is bounded
+    by what it shows: docs/decisions.md, decision 83)."""
+    groups = (
+        Group.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    listed = organisations_for_staff(user=user).annotate(group_count=Coalesce(Subquery(groups), 0))
+    if name:
+        listed = listed.filter(name__icontains=name)
+    return Paginator(listed, ORGANISATIONS_PER_PAGE).get_page(number)
 
 
 def organisation_get_for_user(*, user: Any, pk: Any) -> Organisation:

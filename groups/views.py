@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,6 +35,7 @@ from .forms import (
     GroupForm,
     ImportForm,
     InviteForm,
+    OrganisationFilterForm,
     OrganisationForm,
     OrganisationImportForm,
     ProgrammeForm,
@@ -202,8 +204,16 @@ def group_import(request):
 @require_GET
 def organisation_list(request):
     user = request.user
+    filter_form = OrganisationFilterForm(request.GET or None)
+    name = filter_form.cleaned_data["name"] if filter_form.is_valid() else ""
+    page = selectors.organisations_page(user=user, number=request.GET.get("page"), name=name)
+    query = request.GET.copy()
+    query.pop("page", None)
     ctx = {
-        "organisations": selectors.organisations_for_staff(user=user),
+        "filter": filter_form,
+        "query": query.urlencode(),
+        "page": page,
+        "organisations": page.object_list,
         "programmes": list(Programme.objects.visible_to(user)),
     }
     return render(request, "groups/organisation_list.html", ctx)
@@ -475,6 +485,10 @@ def community_category_edit(request, pk, code):
 # --- people and roles ----------------------------------------------------------------
 
 
+# How many roles a page of the people and roles page shows.
+MEMBERS_PER_PAGE = 50
+
+
 def _people_page(request, *, template, ctx, form, members, resettable=frozenset()):
     if request.method == "POST" and form.is_valid():
         try:
@@ -495,10 +509,13 @@ def _people_page(request, *, template, ctx, form, members, resettable=frozenset(
                 % {"email": membership.user.email, "role": membership.get_role_display()},
             )
             return redirect(request.path)
+    # A page of them: a national programme has a project lead per organisation.
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     ctx.update(
         {
             "form": form,
-            "members": members,
+            "page": page,
+            "members": page.object_list,
             "resettable": resettable,
             "reset_form": SecondFactorResetForm(),
         }

@@ -9,7 +9,7 @@ URL = reverse("organisation_list")
 
 
 def _rows(response):
-    return [(o.name, o.group_count) for o in response.context["organisations"]]
+    return [(o.name, o.group_count) for o in response.context["page"]]
 
 
 def test_lead_sees_own_organisation_with_group_count(world):
@@ -70,12 +70,41 @@ def organisation_total(request, world):
 def test_query_count(world, organisation_total, persona, warm, django_assert_num_queries):
     client = world.client_for(persona)
     warm(client, URL)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
         # 4. the programmes the user coordinates (for the "add an organisation" links)
-        # 5. the organisations, joined with their city, with a count of their groups
+        # 5. how many organisations there are (the page links)
+        # 6. a page of them, joined with their city, with a count of their groups
         response = client.get(URL)
     expected = 1 if persona == "lead_a" else organisation_total
     assert len(response.context["organisations"]) == expected
+
+
+def test_a_page_of_fifty(world, login):
+    """A national programme has a thousand organisations: the list shows fifty a page,
+    with the links to the others."""
+    from groups.models import Organisation
+
+    extra = Organisation.objects.bulk_create(
+        OrganisationFactory.build(name=f"Extra {n:03d}", city=city("GM0344")) for n in range(60)
+    )
+    world.programme.organisations.add(*extra)
+    client = world.client_for("coordinator")
+    first = client.get(URL)
+    assert len(_rows(first)) == 50 and first.context["page"].paginator.count == 62
+    second = client.get(URL, {"page": 2})
+    assert _rows(second)[-1] == ("Organisation B", 1)
+    assert len(_rows(second)) == 12
+    assert 'href="?page=2"' in first.text
+
+
+def test_the_filter_finds_organisations_by_name(world):
+    client = world.client_for("coordinator")
+    response = client.get(URL, {"name": "tion b"})
+    assert _rows(response) == [("Organisation B", 1)]
+    assert response.context["filter"].active_count == 1
+    nothing = client.get(URL, {"name": "no such organisation"})
+    assert _rows(nothing) == []
+    assert "No organisations match." in nothing.text

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from groups import services
 from groups.models import Membership, Role
-from tests.factories import ProgrammeFactory, UserFactory, grant_role
+from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory, grant_role
 from tests.helpers import assert_invitation_link
 
 User = get_user_model()
@@ -203,21 +203,58 @@ def extra_leads(request, world):
 def test_organisation_people_query_count(world, extra_leads, warm, django_assert_num_queries):
     client = world.client_for("lead_a")
     warm(client, _org_url(world))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         # 1. the session
         # 2. the user
         # 3. the user's roles (access rule)
         # 4. the organisation through visible_to, joined with its city
         # 5. does the user lead or coordinate it?
         # 6. does the user lead it (else 403)?
-        # 7. the memberships, joined with user, organisation and group (shown as scope)
-        # 8. the organisation's groups (choices of the invitation form)
-        # 9. the memberships whose second factor the lead may reset
+        # 7. how many memberships there are (the page links)
+        # 8. a page of them, joined with user, organisation and group (shown as scope)
+        # 9. the organisation's groups (choices of the invitation form)
+        # 10. the memberships whose second factor the lead may reset
         response = client.get(_org_url(world))
     assert len(response.context["members"]) == 3 + extra_leads
 
 
 # --- programme people (coordinator) ----------------------------------------------------
+
+
+@pytest.fixture(params=[0, 60], ids=["2 organisations", "62 organisations"])
+def many_organisations(request, world):
+    """A national programme has an organisation, and a project lead, per member."""
+    from groups.models import Membership, Organisation
+
+    extra = Organisation.objects.bulk_create(
+        OrganisationFactory.build(name=f"Extra {n:03d}") for n in range(request.param)
+    )
+    world.programme.organisations.add(*extra)
+    leads = [UserFactory(email=f"extra.lead{n:03d}@example.org") for n in range(request.param)]
+    Membership.objects.bulk_create(
+        Membership(user=lead, role=Role.PROJECT_LEAD, organisation=organisation)
+        for lead, organisation in zip(leads, extra, strict=True)
+    )
+    return request.param
+
+
+def test_programme_people_pages_its_roles(
+    world, many_organisations, warm, django_assert_num_queries
+):
+    client = world.client_for("coordinator")
+    warm(client, _programme_url(world))
+    with django_assert_num_queries(7):
+        # the session, the user, the roles, the programme, how many roles there are, a
+        # page of them (with user, organisation and programme), the organisations for
+        # the invitation form
+        response = client.get(_programme_url(world))
+    members = response.context["page"].paginator.count
+    assert members >= 2 + many_organisations  # the coordinator and every project lead
+    assert len(response.context["members"]) == min(members, 50)
+    options = response.text.count("<option value=") - 2  # the two roles
+    assert options == 1 + 2 + many_organisations  # "---------" and each organisation
+    if many_organisations:
+        assert 'href="?page=2"' in response.text
 
 
 def test_programme_people_lists_members_and_limits_choices(world, lead_b, org_c):

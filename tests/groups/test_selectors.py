@@ -76,16 +76,27 @@ def test_groups_led_by_and_in_programmes(world, org_c):
     assert list(selectors.groups_led_by(user=world.users["coordinator"])) == []
 
 
-def test_organisations_for_staff_with_group_counts(world, org_c):
+def test_organisations_page_with_group_counts(world, org_c):
     GroupFactory(organisation=world.org_b, name="Group B2")
-    rows = selectors.organisations_for_staff(user=world.users["coordinator"])
-    assert [(o.name, o.group_count) for o in rows] == [
+    page = selectors.organisations_page(user=world.users["coordinator"], number=1)
+    assert [(o.name, o.group_count) for o in page] == [
         ("Organisation A", 2),
         ("Organisation B", 2),
     ]
-    rows = selectors.organisations_for_staff(user=world.users["lead_a"])
-    assert [(o.name, o.group_count) for o in rows] == [("Organisation A", 2)]
+    page = selectors.organisations_page(user=world.users["lead_a"], number=None)
+    assert [(o.name, o.group_count) for o in page] == [("Organisation A", 2)]
     assert list(selectors.organisations_for_staff(user=world.users["facilitator_a1"])) == []
+
+
+def test_organisations_page_pages_them(world, settings, monkeypatch):
+    monkeypatch.setattr(selectors, "ORGANISATIONS_PER_PAGE", 1)
+    coordinator = world.users["coordinator"]
+    first = selectors.organisations_page(user=coordinator, number="1")
+    second = selectors.organisations_page(user=coordinator, number="2")
+    assert first.paginator.count == 2 and first.has_next()
+    assert [(o.name, o.group_count) for o in second] == [("Organisation B", 1)]
+    # A page out of range, or no number at all, as `Paginator.get_page`.
+    assert list(selectors.organisations_page(user=coordinator, number="9")) == list(second)
 
 
 def test_organisations_for_staff_superuser_sees_all(world, org_c):
