@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
@@ -455,20 +456,32 @@ def programme_grants_for(*, user: Any) -> list[tuple[Programme, list[Grant]]]:
     ]
 
 
-def programme_funding_rows(*, programme: Programme) -> list[dict[str, Any]]:
-    """Per organisation of the programme (by name): number of grants, granted, received
-    and approved spending. Four queries (the organisations, then one aggregate per
-    figure); totals only."""
+# How many organisations a page of a programme's funding shows (a national programme
+# has a thousand).
+FUNDING_ROWS_PER_PAGE = 50
+
+
+def programme_funding_page(
+    *, programme: Programme, number: Any
+) -> tuple[Page[Any], list[dict[str, Any]], dict[str, Any]]:
+    """A page of the programme's organisations (by name), a row per organisation with its
+    number of grants, granted, received and approved spending, and those figures
+    totalled over the whole programme. Five queries: how many organisations, the page,
+    and one aggregate per figure over the programme's organisations, a row per
+    organisation at most (the totals are their sums). The rows are made for the page
+    only: a page's cost is bounded by what it shows (docs/decisions.md, decision 83).
+    Totals only."""
     from groups.models import Organisation
 
-    organisations = list(Organisation.objects.filter(programmes=programme).order_by("name"))
-    ids = [o.pk for o in organisations]
-    granted: dict[int, Any] = {
-        r["org"]: r
-        for r in Grant.objects.filter(application__organisation_id__in=ids)
+    organisations = Organisation.objects.filter(programmes=programme)
+    ids = organisations.values("pk")
+    granted: dict[int, tuple[int, Any]] = {
+        org: (n, total)
+        for org, n, total in Grant.objects.filter(application__organisation_id__in=ids)
         .values(org=F("application__organisation_id"))
         .annotate(n=Count("pk"), total=Sum("amount"))
         .order_by()
+        .values_list("org", "n", "total")
     }
     received = dict(
         GrantPayment.objects.filter(grant__application__organisation_id__in=ids)
@@ -484,16 +497,26 @@ def programme_funding_rows(*, programme: Programme) -> list[dict[str, Any]]:
         .order_by()
         .values_list("org", "total")
     )
-    return [
+    page = Paginator(organisations.only("name").order_by("name"), FUNDING_ROWS_PER_PAGE).get_page(
+        number
+    )
+    rows = [
         {
             "organisation": o,
-            "grants": granted.get(o.pk, {}).get("n", 0),
-            "granted": granted.get(o.pk, {}).get("total") or ZERO,
+            "grants": granted.get(o.pk, (0, None))[0],
+            "granted": granted.get(o.pk, (0, None))[1] or ZERO,
             "received": received.get(o.pk) or ZERO,
             "spent": spent.get(o.pk) or ZERO,
         }
-        for o in organisations
+        for o in page
     ]
+    total = {
+        "grants": sum(n for n, _total in granted.values()),
+        "granted": sum((t or ZERO for _n, t in granted.values()), ZERO),
+        "received": sum((t or ZERO for t in received.values()), ZERO),
+        "spent": sum((t or ZERO for t in spent.values()), ZERO),
+    }
+    return page, rows, total
 
 
 # --- expenses (views_money.py) ----------------------------------------------------------

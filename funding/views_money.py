@@ -343,18 +343,14 @@ def programme_grants(request):
 @access(COORDINATORS)
 @require_GET
 def programme_funding(request, pk):
-    """Per organisation of the programme: grants, granted, received and approved
-    spending. One aggregate query per figure; totals only."""
+    """Per organisation of the programme, a page at a time: grants, granted, received
+    and approved spending, with the programme's totals. One aggregate query per figure;
+    totals only."""
     programme = get_visible_or_404(Programme.objects, user=request.user, pk=pk)
-    rows = selectors.programme_funding_rows(programme=programme)
-    ctx = {
-        "programme": programme,
-        "rows": rows,
-        "total": {
-            key: sum((r[key] for r in rows), ZERO if key != "grants" else 0)
-            for key in ("grants", "granted", "received", "spent")
-        },
-    }
+    page, rows, total = selectors.programme_funding_page(
+        programme=programme, number=request.GET.get("page")
+    )
+    ctx = {"programme": programme, "page": page, "rows": rows, "total": total}
     return render(request, "funding/programme_funding.html", ctx)
 
 

@@ -57,10 +57,28 @@ def test_query_count(world, login, warm, django_assert_num_queries, n):
     _money(world, world.org_b, world.group_b1, n=n)
     client = login(world.users["coordinator"])
     warm(client, url(world.programme))
-    # session, user, roles (access rule), programme, its organisations, grants (count and
-    # sum), payments received (sum), approved spending (sum)
-    with django_assert_num_queries(8):
+    # session, user, roles (access rule), programme, grants (count and sum), payments
+    # received (sum), approved spending (sum), how many organisations, a page of them
+    with django_assert_num_queries(9):
         client.get(url(world.programme))
+
+
+def test_a_page_of_organisations_with_the_programmes_totals(world, login, monkeypatch):
+    """A national programme has a thousand organisations: a page shows some of them, the
+    totals are the whole programme's."""
+    from funding import selectors
+
+    monkeypatch.setattr(selectors, "FUNDING_ROWS_PER_PAGE", 1)
+    _money(world, world.org_b, world.group_b1, n=2)
+    client = login(world.users["coordinator"])
+    first = client.get(url(world.programme))
+    second = client.get(url(world.programme), {"page": 2})
+    assert [r["organisation"].name for r in first.context["rows"]] == ["Organisation A"]
+    assert [r["organisation"].name for r in second.context["rows"]] == ["Organisation B"]
+    for response in (first, second):
+        assert response.context["total"]["grants"] == 3
+        assert "€7,000.00" in response.text  # granted, over both organisations
+    assert 'href="?page=2"' in first.text
 
 
 def test_other_programme_is_404(world, login):
