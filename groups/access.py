@@ -241,9 +241,13 @@ def get_in_group_or_404(
 def groups_worked_in(user: AnyUser, *, need: Need = Need.WORK) -> QuerySet[Group]:
     """The groups the user reaches with `need` (a queryset to filter other models by
     group): `Need.WORK` — the group's facilitators and volunteers and the project lead;
-    `Need.EDIT` — without volunteers; `Need.MANAGE` — the project lead only."""
-    groups: QuerySet[Group] = Group.objects.reached_by(user, NEED_ROLES[need])
-    return groups
+    `Need.EDIT` — without volunteers; `Need.MANAGE` — the project lead only.
+
+    The groups of `reached_groups`: the user's group ids (or a programme's conditions),
+    not `Group.objects.reached_by`'s OR of subqueries on the memberships, which made
+    PostgreSQL test a national programme's every group for each list filtered by it
+    (2.5 ms a query at 10,000 groups; docs/decisions.md, decision 83)."""
+    return reached_groups(user, need=need)
 
 
 # --- the user's scope as group ids, once per request ---------------------------------

@@ -114,10 +114,12 @@ def test_list_query_count_is_fixed(world, size, django_assert_num_queries):
         make_round(world.org_a, world.group_a1, story, candidates=[world.story_a1])
     client = world.client_for("lead_a")
     warm(client, LIST_URL)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         # + the access log: one INSERT (privacy/access_log.py)
         # 1. the session  2. the user  3. the user's roles (access rule)
-        # 4. the rounds with organisation, group, chosen story and number of candidates
+        # 4. the lead's scope: the groups of their organisations (groups_worked_in,
+        #    docs/decisions.md 83)
+        # 5. the rounds with organisation, group, chosen story and number of candidates
         response = client.get(LIST_URL)
     assert len(response.context["rounds"]) == size + 1
 
