@@ -88,13 +88,16 @@ class IdeaForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Current participants, plus whoever an existing idea already names (someone who
         # has since left stays on the idea).
-        people = current_participants(group=group)
+        named: list[int] = []
         if idea is not None and idea.pk:
             named = [p.pk for p in idea.organisers.all()]
             if idea.proposed_by_id:
                 named.append(idea.proposed_by_id)
-            people = people | Participant.objects.filter(pk__in=named)
-        people = people.only("pk", "full_name").order_by("full_name", "pk")
+        people = (
+            current_participants(group=group, also=named)
+            .only("pk", "full_name")
+            .order_by("full_name", "pk")
+        )
         self.people = {str(p.pk): p for p in people}
         choices = [(STAFF, _("Staff: me (%(name)s)") % {"name": user.get_full_name()})]
         if idea is not None and idea.proposed_by_staff_id and idea.proposed_by_staff_id != user.pk:

@@ -46,10 +46,11 @@ def agreement_get_for_user(*, user, pk, need: Need = Need.EDIT) -> GroupAgreemen
 # The board and the agreements --------------------------------------------------------
 
 
-def current_participants(*, group: Group) -> QuerySet[Participant]:
-    """Participants with an enrolment in the group running today."""
-    return Participant.objects.filter(
-        pk__in=Enrolment.objects.current().filter(group=group).values("participant_id")
+def current_participants(*, group: Group, also: Sequence[int] = ()) -> QuerySet[Participant]:
+    """Participants with an enrolment in the group running today, and those in `also`
+    (whom a record already names)."""
+    return Participant.objects.among(
+        Enrolment.objects.current().filter(group=group).values("participant_id"), also=also
     )
 
 

@@ -129,12 +129,12 @@ class StoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Current and former members of the group whom the user may see, plus the
         # storyteller the story already names.
-        members = Q(pk__in=Enrolment.objects.filter(group=group).values("participant_id"))
-        if story is not None and story.storyteller_id:
-            members |= Q(pk=story.storyteller_id)
         self.fields["storyteller"].queryset = (
             Participant.objects.visible_to(user)
-            .filter(members)
+            .among(
+                Enrolment.objects.filter(group=group).values("participant_id"),
+                also=[story.storyteller_id if story is not None else None],
+            )
             .only("pk", "full_name")
             .order_by("full_name", "pk")
         )

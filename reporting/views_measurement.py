@@ -199,10 +199,14 @@ def measurement_plan(request, pk):
 def _participants_for(user, group: Group, *, include=None):
     """The group's current participants the user may see (and, when editing, the
     questionnaire's own participant, who may have left since)."""
-    condition = Q(pk__in=Enrolment.objects.current().filter(group=group).values("participant_id"))
-    if include is not None:
-        condition |= Q(pk=include)
-    return Participant.objects.visible_to(user).filter(condition).order_by("full_name", "pk")
+    return (
+        Participant.objects.visible_to(user)
+        .among(
+            Enrolment.objects.current().filter(group=group).values("participant_id"),
+            also=[include],
+        )
+        .order_by("full_name", "pk")
+    )
 
 
 def _instrument_from(value, group: Group) -> str:

@@ -88,6 +88,19 @@ def test_visible_to_has_no_duplicates(world):
     assert list(Participant.objects.visible_to(user)).count(world.participant_a1) == 1
 
 
+def test_among_gives_the_ids_and_the_people_named(world):
+    """`among`: the people a query of ids gives, and those a record already names (who
+    may have left since), once each, as one IN over a UNION (docs/decisions.md 83)."""
+    group_b = Enrolment.objects.filter(group=world.group_b1).values("participant_id")
+    b_only = set(Participant.objects.among(group_b))
+    assert world.participant_a1 not in b_only and b_only
+    both = Participant.objects.among(group_b, also=[world.participant_a1.pk, None])
+    assert set(both) == b_only | {world.participant_a1}
+    named_twice = Participant.objects.among(group_b, also=[next(iter(b_only)).pk])
+    assert sorted(p.pk for p in named_twice) == sorted(p.pk for p in b_only)
+    assert "UNION" in str(both.query) and " OR " not in str(both.query)
+
+
 def test_intakes_are_for_editors_only(world):
     Intake.objects.create(
         participant=world.participant_a1,
