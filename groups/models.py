@@ -481,13 +481,16 @@ class MembershipQuerySet(HistoryQuerySet):
         if no_access(user):
             return self.none()
         led = memberships_of(user, Role.PROJECT_LEAD).values("organisation_id")
+        # Per holder, by the index on the user (NOT EXISTS): `user_id NOT IN (every lead
+        # and coordinator)` read every membership of a national programme.
         wider = Membership.objects.filter(
-            role__in=(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR)
-        ).values("user_id")
+            user_id=models.OuterRef("user_id"),
+            role__in=(Role.PROJECT_LEAD, Role.PROGRAMME_COORDINATOR),
+        )
         return (
             self.filter(role__in=GROUP_STAFF, group__organisation_id__in=led)
             .exclude(user=user)
-            .exclude(user_id__in=wider)
+            .exclude(models.Exists(wider))
             .exclude(Q(user__is_staff=True) | Q(user__is_superuser=True))
         )
 

@@ -464,11 +464,17 @@ def staff_of_group(*, group: Group) -> list[Membership]:
 
 
 def members_of_organisation(*, organisation: Organisation) -> QuerySet[Membership]:
-    """Everyone holding a role in the organisation or one of its groups (one query)."""
+    """Everyone holding a role in the organisation or one of its groups (one query).
+    Found as a UNION of the two kinds' ids: an OR of the two made PostgreSQL read every
+    membership of a national programme (12 ms to count ten at 10,000 groups)."""
+    ids = (
+        Membership.objects.filter(organisation=organisation)
+        .order_by()
+        .values("pk")
+        .union(Membership.objects.filter(group__organisation=organisation).order_by().values("pk"))
+    )
     return (
-        Membership.objects.filter(
-            Q(organisation=organisation) | Q(group__organisation=organisation)
-        )
+        Membership.objects.filter(pk__in=ids)
         .select_related("user", "organisation", "group")
         .order_by("user__email", "role")
     )
