@@ -219,6 +219,72 @@ def test_bench_against_measures_both_sides_alternately_and_judges_the_targets(se
     assert not Membership.objects.filter(user__email__startswith="bench-one-lead-").exists()
 
 
+def test_bench_crawl_times_every_page_each_persona_reaches(seeded, tmp_path):
+    """--crawl follows the links from each persona's home page on both sides and times
+    each page found on both; files and refused pages are listed, not timed. Nothing of
+    the run is kept."""
+    from django.db import connection
+
+    before = (Group.objects.count(), Attendance.objects.count(), Membership.objects.count())
+    path = tmp_path / "crawl.json"
+    out = io.StringIO()
+    call_command(
+        "bench",
+        "--existing",
+        "--against",
+        connection.settings_dict["NAME"],
+        "--crawl",
+        "--repeat",
+        "1",
+        "--json",
+        str(path),
+        stdout=out,
+    )
+    payload = json.loads(path.read_text())
+    timed = {(row["persona"], row["page"]): row for row in payload["pages"]}
+    # Each persona's home page, and pages only reached through links from it.
+    for persona in ("facilitator", "lead", "coordinator"):
+        assert (persona, "home") in timed
+    assert ("facilitator", "measurement_group") in timed
+    assert ("lead", "participant_detail") in timed
+    assert ("coordinator", "organisation_list") in timed
+    assert ("coordinator", "programme_people") in timed
+    for row in timed.values():
+        assert row["small_ms"] > 0 and row["large_ms"] > 0
+        assert row["small_queries"] == row["large_queries"]  # the same data on both sides
+    # A PDF is found, not timed; nor is a page a persona may not open.
+    untimed = {(persona, page) for persona, page, _small, _large in payload["not_timed"]}
+    assert ("facilitator", "attendance_pdf") in untimed
+    assert "measurement_group" in out.getvalue()
+    assert (
+        Group.objects.count(),
+        Attendance.objects.count(),
+        Membership.objects.count(),
+    ) == before
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        ("/", "home"),
+        ("/groups/?page=2", "group_list?page"),
+        ("/groups/?status=ended&page=2", "group_list?page&status"),
+        ("/static/css/app.css", None),
+        ("/accounts/logout/", None),
+        ("/no/such/page/", None),
+    ],
+)
+def test_the_crawl_names_a_page_by_its_url_name_and_query(url, page):
+    from synthetic.crawl import page_name
+
+    assert page_name(url) == page
+
+
+def test_crawl_needs_against(db):
+    with pytest.raises(CommandError, match="--crawl needs --existing --against"):
+        call_command("bench", "--existing", "--crawl", stdout=io.StringIO())
+
+
 def test_bench_against_needs_existing(db):
     with pytest.raises(CommandError, match="--against needs --existing"):
         call_command("bench", "--against", "other", stdout=io.StringIO())

@@ -1,4 +1,4 @@
-"""python manage.py bench [--groups N | --existing [--programme PK] [--against DB]]
+"""python manage.py bench [--groups N | --existing [--programme PK] [--against DB [--crawl]]]
 [--repeat R] [--strict] [--json FILE]
 
 Speed targets live here, not in timed unit tests. The command builds a synthetic,
@@ -14,7 +14,8 @@ written by `manage.py seed_scale`; it still runs inside a transaction that is ro
 With --existing --against DB it measures the same pages on two databases written by
 seed_scale — the settings' own (say 26 groups) and DB (say 10,000) — alternating between
 them page by page, and reports each page's ratio and its multiple of the bare view
-(synthetic/compare.py: the targets of issue 14).
+(synthetic/compare.py: the targets of issue 14). With --crawl it measures, instead of
+those pages, every page each persona reaches from their home page (synthetic/crawl.py).
 
 Every run first times a bare view (no template, no query: the middleware and the test
 client) as the floor, and reports each page's median also as a multiple of it, so runs on
@@ -44,7 +45,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from reporting import report as reports
-from synthetic import compare
+from synthetic import compare, crawl
 from synthetic.programme import Bench, build_programme, existing_bench
 
 # The median each measurement should stay under, in milliseconds, with the default 40
@@ -142,6 +143,14 @@ class Command(BaseCommand):
             help="Untimed runs per measurement before the timed ones (default: %(default)s).",
         )
         parser.add_argument(
+            "--crawl",
+            action="store_true",
+            help=(
+                "With --existing --against: instead of the named pages, every page each "
+                "persona reaches from their home page, on both databases."
+            ),
+        )
+        parser.add_argument(
             "--strict",
             action="store_true",
             help="Exit with status 1 when a median is above its target.",
@@ -161,12 +170,15 @@ class Command(BaseCommand):
         warmup,
         strict,
         json_path,
+        crawl=False,
         **options,
     ):
         if programme is not None and not existing:
             raise CommandError("--programme needs --existing.")
         if against is not None and not existing:
             raise CommandError("--against needs --existing.")
+        if crawl and against is None:
+            raise CommandError("--crawl needs --existing --against.")
         if groups < 1:
             raise CommandError("--groups must be at least 1.")
         if repeat < 1:
@@ -176,6 +188,14 @@ class Command(BaseCommand):
         self.repeat = repeat
         self.warmup = warmup
         connection = connections[DEFAULT_DB_ALIAS]
+        if crawl:
+            self._crawl(
+                small=connection.settings_dict["NAME"],
+                large=against,
+                programme=programme,
+                json_path=json_path,
+            )
+            return
         if against is not None:
             self._compare(
                 small=connection.settings_dict["NAME"],
@@ -261,6 +281,35 @@ class Command(BaseCommand):
             self.stdout.write(message)
         else:
             self.stdout.write("all within the targets")
+
+    def _crawl(self, *, small, large, programme, json_path) -> None:
+        """Every page each persona reaches, on both databases (synthetic/crawl.py): a
+        list to read, slowest ratio first, without a verdict."""
+        with override_settings(**self._page_settings()):
+            rows, untimed = crawl.crawl(
+                small=small,
+                large=large,
+                programme_id=programme,
+                repeat=self.repeat,
+                progress=self.stdout.write,
+            )
+        self.stdout.write("")
+        for line in crawl.table(rows):
+            self.stdout.write(line)
+        self.stdout.write(f"not timed (not HTML, refused or sent elsewhere): {len(untimed)}")
+        for persona, page, small_status, large_status in untimed:
+            self.stdout.write(f"  {persona:<12} {page:<44} {small_status} / {large_status}")
+        if json_path:
+            self._write_json(
+                json_path,
+                {
+                    "small": str(small),
+                    "large": large,
+                    "repeat": self.repeat,
+                    "pages": [row.as_dict() for row in rows],
+                    "not_timed": [list(entry) for entry in untimed],
+                },
+            )
 
     def _write_json(self, json_path: str, payload: dict) -> None:
         try:
