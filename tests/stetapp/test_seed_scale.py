@@ -251,7 +251,9 @@ def test_bench_crawl_times_every_page_each_persona_reaches(seeded, tmp_path):
     assert ("coordinator", "programme_people") in timed
     for row in timed.values():
         assert row["small_ms"] > 0 and row["large_ms"] > 0
-        assert row["small_queries"] == row["large_queries"]  # the same data on both sides
+        # The same data on both sides: the same queries, but for the session, written
+        # at most every 30 seconds in one of the requests (SessionLifetimeMiddleware).
+        assert row["small_queries"] - row["large_queries"] in (-3, 0, 3)
     # A PDF is found, not timed; nor is a page a persona may not open.
     untimed = {(persona, page) for persona, page, _small, _large in payload["not_timed"]}
     assert ("facilitator", "attendance_pdf") in untimed
