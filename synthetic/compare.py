@@ -114,8 +114,28 @@ class Side:
     choices: dict[str, Any] | None = None
 
 
+class TwoSides:
+    """The medians of runs timed on both databases, and their ratio (a `Row` here, a
+    page of the crawl: synthetic/crawl.py)."""
+
+    small_ms: list[float]
+    large_ms: list[float]
+
+    @property
+    def small(self) -> float:
+        return statistics.median(self.small_ms)
+
+    @property
+    def large(self) -> float:
+        return statistics.median(self.large_ms)
+
+    @property
+    def ratio(self) -> float:
+        return self.large / self.small if self.small > 0 else float("inf")
+
+
 @dataclass
-class Row:
+class Row(TwoSides):
     """One page on both databases."""
 
     name: str
@@ -128,14 +148,6 @@ class Row:
     large_bare_ms: float | None = None
 
     @property
-    def small(self) -> float:
-        return statistics.median(self.small_ms)
-
-    @property
-    def large(self) -> float:
-        return statistics.median(self.large_ms)
-
-    @property
     def small_queries(self) -> int:
         """The highest count of the runs (a persona's session write adds to one)."""
         return max(self.small_query_runs, default=0)
@@ -143,10 +155,6 @@ class Row:
     @property
     def large_queries(self) -> int:
         return max(self.large_query_runs, default=0)
-
-    @property
-    def ratio(self) -> float:
-        return self.large / self.small if self.small > 0 else float("inf")
 
     @property
     def times_bare(self) -> float | None:

@@ -20,7 +20,6 @@ transaction, rolled back: the access log rows the pages write are not kept.
 from __future__ import annotations
 
 import re
-import statistics
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -57,7 +56,9 @@ class Found:
 
 
 @dataclass
-class CrawlRow:
+class CrawlRow(compare.TwoSides):
+    """One page of one persona, on both databases."""
+
     persona: str
     page: str
     small_url: str
@@ -66,18 +67,6 @@ class CrawlRow:
     large_ms: list[float] = field(default_factory=list)
     small_queries: int = 0
     large_queries: int = 0
-
-    @property
-    def small(self) -> float:
-        return statistics.median(self.small_ms)
-
-    @property
-    def large(self) -> float:
-        return statistics.median(self.large_ms)
-
-    @property
-    def ratio(self) -> float:
-        return self.large / self.small if self.small else float("inf")
 
     def as_dict(self) -> dict:
         return {
