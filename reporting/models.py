@@ -415,8 +415,10 @@ class ContinuationStatus(models.TextChoices):
 
 class ContinuationPlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The plan is group-level information: everyone who may see the group sees it."""
-        return self.filter(group__in=Group.objects.visible_to(user))
+        """The plan is group-level information: everyone who may see the group sees it
+        (by the user's group ids: `Group.objects.visible_to`'s subqueries tested a
+        national programme's every group, 4.4 ms; docs/decisions.md, decision 83)."""
+        return self.filter(group__in=groups_worked_in(user, need=Need.READ))
 
     def editable_by(self, user):
         return self.filter(group__in=_groups_of_staff(user))
