@@ -3,12 +3,10 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
 
 from groups import selectors as group_selectors
 from groups.models import Membership, Programme, Role
-from stetapp.scheduler import job
+from stetapp.scheduler import cache_is_shared, job
 
 from . import report_page, selectors_dashboard, services_report_pdf
 
@@ -40,7 +38,7 @@ def refresh_dashboards() -> None:
     before the cached one expires (reporting/selectors_dashboard.py), so that no
     coordinator waits for a build. Skipped when the dashboard is not cached, or when the
     cache lives in this process only (the demo's): the web servers would not see it."""
-    if not settings.STETAPP_DASHBOARD_CACHE_SECONDS or not _cache_is_shared():
+    if not settings.STETAPP_DASHBOARD_CACHE_SECONDS or not cache_is_shared():
         return
     refresh_all_dashboards()
 
@@ -50,14 +48,8 @@ def refresh_report_pages() -> None:
     """Make again the kept body of each recently read fund report page whose data
     changed (reporting/report_page.py), so that its next reader does not wait for the
     build. Skipped when the cache lives in this process only, as for the dashboards."""
-    if _cache_is_shared():
+    if cache_is_shared():
         report_page.refresh_read_pages()
-
-
-def _cache_is_shared() -> bool:
-    """Whether what a job keeps in the cache reaches the web servers: not with a cache
-    in this process's memory (the demo's)."""
-    return not isinstance(caches["default"], LocMemCache)
 
 
 def refresh_all_dashboards() -> None:

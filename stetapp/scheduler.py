@@ -46,6 +46,15 @@ class Job:
 _REGISTRY: dict[str, Job] = {}
 
 
+def cache_is_shared() -> bool:
+    """Whether what a job keeps in the cache reaches the web servers: not with a cache
+    in this process's memory (the demo's, the tests')."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not isinstance(caches["default"], LocMemCache)
+
+
 def job(name: str, *, every: timedelta) -> Callable:
     """Register the decorated function as the periodic job `name`, run every `every`."""
     if every <= timedelta(0):

@@ -436,7 +436,7 @@ def test_the_refresh_job_runs_only_with_a_cache_the_web_servers_share(filled, ke
     with mock.patch.object(report_page, "refresh_read_pages") as refresh:
         jobs.refresh_report_pages()  # the test settings' cache is in this process
         refresh.assert_not_called()
-        with mock.patch.object(jobs, "_cache_is_shared", return_value=True):
+        with mock.patch.object(jobs, "cache_is_shared", return_value=True):
             jobs.refresh_report_pages()
         refresh.assert_called_once_with()
 
