@@ -269,3 +269,52 @@ def test_entries_kept_before_versions_were_are_made_again(world, dashboard_cache
     dashboard_cache.set(overview_key([world.programme.pk]), object())
     assert _names(client.get(URL)) == ["Group B1", "Group A1", "Group A2"]
     assert client.get(reverse("home")).context["programme_by_city"]
+
+
+# --- the scheduler warms them after a change (groups/jobs.py) ---------------------------
+
+
+@postgresql_only
+def test_after_a_change_the_scheduler_counts_the_list_and_home_again(world, kept):
+    from groups.jobs import warm_programme_lists
+
+    kept.get(reverse("home"))  # the home's overview kept too
+    Group.objects.filter(pk=world.group_a2.pk).update(status=GroupStatus.ENDED)
+    assert warm_programme_lists() == 1  # one coordinator, one set of programmes
+    with CaptureQueriesContext(connection) as captured:
+        response = kept.get(URL)
+    reading_groups = [q["sql"] for q in captured if 'FROM "groups_group"' in q["sql"]]
+    (page,) = reading_groups  # the page's rows by their kept ids: no count, no sort
+    assert "COUNT(" not in page and "LIMIT" not in page
+    assert not [q for q in captured if 'FROM "groups_city"' in q["sql"]]  # choices kept
+    assert 'status-ended">' in response.content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        home = kept.get(reverse("home"))
+    assert not [q for q in captured if 'FROM "groups_group"' in q["sql"]]
+    assert home.context["programme_by_city"]
+
+
+@postgresql_only
+def test_when_nothing_moved_the_scheduler_reads_one_version(world, dashboard_cache):
+    from groups.jobs import warm_programme_lists
+
+    warm_programme_lists()
+    with CaptureQueriesContext(connection) as captured:
+        assert warm_programme_lists() == 0
+    assert len(captured) == 1
+
+
+def test_the_warming_job_runs_only_with_a_cache_the_web_servers_share(world, dashboard_cache):
+    from unittest import mock
+
+    from groups import jobs
+    from stetapp.scheduler import registered_jobs
+
+    assert "warm-group-lists" in {item.name for item in registered_jobs()}
+    with mock.patch.object(jobs, "warm_programme_lists") as warm:
+        jobs.warm_group_lists()  # the test settings' cache is in this process
+        warm.assert_not_called()
+        with mock.patch.object(jobs, "cache_is_shared", return_value=True):
+            jobs.warm_group_lists()
+        warm.assert_called_once_with()
+    assert jobs.warm_programme_lists() == (0 if not VERSIONED else 1)
