@@ -8,7 +8,7 @@ from django.core.cache import cache
 from stetapp.scheduler import cache_is_shared, job
 
 from . import selectors
-from .access import Need, reach_key, scope_ids_held
+from .access import scope_ids_held
 from .filters import GroupFilter
 from .models import Membership, Role
 
@@ -41,6 +41,8 @@ def warm_programme_lists() -> int:
         return 0
     counted: set[str] = set()
     seen: set[int] = set()
+    # Each look below reads the version again before it counts (group_list_keeping),
+    # as a request does: what it keeps is never older than the version it is kept under.
     coordinators = Membership.objects.filter(
         role=Role.PROGRAMME_COORDINATOR, programme__isnull=False
     ).select_related("user")
@@ -49,11 +51,10 @@ def warm_programme_lists() -> int:
         if user.pk in seen:
             continue
         seen.add(user.pk)
-        scope = reach_key(user, need=Need.READ)
-        if scope is None or scope in counted:
+        keeping = selectors.group_list_keeping(user=user)
+        if keeping is None or keeping.scope in counted:
             continue
-        counted.add(scope)
-        keeping = selectors.ListKeeping(scope=scope, version=version, seconds=seconds)
+        counted.add(keeping.scope)
         # As the list's first look makes them (groups/views.py): the same calls.
         group_filter = GroupFilter(
             None, queryset=selectors.group_list_for_user(user=user), user=user, keeping=keeping
@@ -62,7 +63,8 @@ def warm_programme_lists() -> int:
             keeping=keeping, groups=group_filter.qs, filters=group_filter.understood()
         )
         selectors.keep_programme_overview(
-            programme_ids=scope_ids_held(user, Role.PROGRAMME_COORDINATOR), version=version
+            programme_ids=scope_ids_held(user, Role.PROGRAMME_COORDINATOR),
+            version=keeping.version,
         )
     cache.set(WARMED_KEY, version, seconds)
     return len(counted)
