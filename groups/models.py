@@ -635,3 +635,34 @@ class TableVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.version}"
+
+
+class ProgrammeTally(models.Model):
+    """How many of a programme's groups share a city, status, composition and typed
+    community (with `groups.communities.coding_organisation`: whose list codes it),
+    recounted by PostgreSQL itself, in the writer's own transaction, after every
+    statement that writes the tables the count depends on (triggers in migration 0010).
+    A coordinator's home reads its overview of a national programme's 10,000 groups from
+    a few dozen of these rows instead of counting the groups (docs/decisions.md, decision
+    85). Empty on other databases: there the groups are counted."""
+
+    # No constraint and nothing done on delete: the rows are PostgreSQL's to write, and a
+    # deleted programme's or city's rows go with the recount its deletion sets off.
+    programme = models.ForeignKey(
+        Programme, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    status = models.CharField(max_length=12)
+    composition = models.CharField(max_length=10)
+    coding_organisation = models.BigIntegerField(null=True)
+    community = models.CharField(max_length=100)
+    groups = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("programme tally")
+        verbose_name_plural = _("programme tallies")
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.groups}"

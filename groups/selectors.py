@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -34,6 +34,7 @@ from .models import (
     Membership,
     Organisation,
     Programme,
+    ProgrammeTally,
     Role,
     Venue,
 )
@@ -288,19 +289,30 @@ def lead_status_counts(*, user: Any) -> tuple[list[GroupStatus], list[dict[str, 
     return _cross_rows(_LED_BY_CITY.rows(organisation_ids=organisation_ids))
 
 
-def _status_counts(queryset: QuerySet[Group], field: str) -> QuerySet[Group, tuple[Any, ...]]:
-    """(value of `field`, total, a count per status in GroupStatus's order) per value."""
+def _status_counts(
+    queryset: QuerySet[Any], field: str, *, counted: str | None = None
+) -> QuerySet[Any, tuple[Any, ...]]:
+    """(value of `field`, total, a count per status in GroupStatus's order) per value:
+    of groups, or of `ProgrammeTally` rows adding up their `counted` column."""
     annotations = {
-        status.value: Count("pk", filter=Q(status=status.value)) for status in GroupStatus
+        status.value: _counter(counted, Q(status=status.value)) for status in GroupStatus
     }
     # The counts are annotated through **annotations, which django-stubs cannot see.
-    counted: QuerySet[Group, tuple[Any, ...]] = (
+    rows: QuerySet[Any, tuple[Any, ...]] = (
         queryset.order_by()
         .values(field)
-        .annotate(total=Count("pk"), **annotations)
+        .annotate(total=_counter(counted, None), **annotations)
         .values_list(field, "total", *annotations)
     )
-    return counted
+    return rows
+
+
+def _counter(counted: str | None, condition: Q | None) -> Any:
+    """Groups counted where `condition` holds: one per row, or the rows' `counted`
+    numbers added up (0, not NULL, where none holds)."""
+    if counted is None:
+        return Count("pk", filter=condition)
+    return Coalesce(Sum(counted, filter=condition), 0)
 
 
 def _led_by_city(*, organisation_ids: list[int]) -> QuerySet[Group, tuple[Any, ...]]:
@@ -332,23 +344,23 @@ def community_by_composition(
 
 
 def _coded_counts(
-    queryset: QuerySet[Group],
+    queryset: QuerySet[Any], *, counted: str | None = None
 ) -> tuple[dict[str, list[int]], CodedCommunities]:
     """Per coded community, the number of groups per composition (Composition's order),
-    and the coding that gave the codes (what labels them). No typed text in either."""
+    and the coding that gave the codes (what labels them). No typed text in either. Of
+    groups, or of `ProgrammeTally` rows (which hold their coding organisation) adding up
+    their `counted` column."""
     compositions = list(Composition)
-    annotations = {c.value: Count("pk", filter=Q(composition=c.value)) for c in compositions}
+    annotations = {c.value: _counter(counted, Q(composition=c.value)) for c in compositions}
+    if counted is None:
+        queryset = queryset.annotate(coding_organisation=coding_organisation())
     data = list(
-        queryset.order_by()
-        .annotate(coding_organisation=coding_organisation())
-        .values("coding_organisation", "community")
-        .annotate(**annotations)
+        queryset.order_by().values("coding_organisation", "community").annotate(**annotations)
     )
     coding = coded_by_list(row["coding_organisation"] for row in data)
     by_code: dict[str, list[int]] = {}
     for row in data:
-        # The counts are annotated through **annotations, which django-stubs cannot see.
-        counts = [row[c.value] for c in compositions]  # type: ignore[literal-required]
+        counts = [row[c.value] for c in compositions]
         code = coding.code(row["coding_organisation"], row["community"])
         merged = by_code.setdefault(code, [0] * len(compositions))
         by_code[code] = [a + b for a, b in zip(merged, counts, strict=True)]
@@ -419,11 +431,17 @@ def keep_programme_overview(*, programme_ids: list[int], version: str | None) ->
     is kept) with the version of the groups' tables read before counting
     (`group_list_version`): what a miss does, and what the scheduler does before the
     entry expires."""
-    groups = groups_in_programmes(programme_ids)
-    by_code, coding = _coded_counts(groups)
-    overview = _Overview(
-        by_city=list(_status_counts(groups, "city__name")), by_code=by_code, coding=coding
-    )
+    if connection.vendor == "postgresql" and len(programme_ids) == 1:
+        # One programme: from the few rows PostgreSQL keeps counted (decision 85). Of
+        # several, a group whose organisation takes part in two counts once: counted.
+        tally = ProgrammeTally.objects.filter(programme_id=programme_ids[0])
+        by_code, coding = _coded_counts(tally, counted="groups")
+        by_city = list(_status_counts(tally, "city__name", counted="groups"))
+    else:
+        groups = groups_in_programmes(programme_ids)
+        by_code, coding = _coded_counts(groups)
+        by_city = list(_status_counts(groups, "city__name"))
+    overview = _Overview(by_city=by_city, by_code=by_code, coding=coding)
     seconds = settings.STETAPP_DASHBOARD_CACHE_SECONDS
     if seconds:
         cache.set(overview_key(programme_ids), (version, overview), seconds)

@@ -521,6 +521,11 @@ REGISTER: dict[str, ModelDeclaration] = {
     ),
     "groups.City": ModelDeclaration(subject=None, plain="cbs_code name province"),
     "groups.TableVersion": ModelDeclaration(subject=None, plain="name version"),
+    # Counts of groups, no person (decision 85).
+    "groups.ProgrammeTally": ModelDeclaration(
+        subject=None,
+        plain="programme city status composition coding_organisation community groups",
+    ),
     "groups.Programme": ModelDeclaration(subject=None, plain="name description organisations"),
     "groups.Organisation": ModelDeclaration(
         subject=None, plain="name city kvk_number school_region logo"

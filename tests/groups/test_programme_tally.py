@@ -1,0 +1,102 @@
+"""A programme's groups counted by PostgreSQL itself (groups.models.ProgrammeTally,
+migration 0010): after any write, in whatever code it was made, the coordinator's
+overview read from the tally is the overview counted from the groups
+(docs/decisions.md, decision 85)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from groups.models import Composition, GroupStatus, Programme, ProgrammeTally
+from groups.selectors import (
+    _coded_counts,
+    _status_counts,
+    groups_in_programmes,
+    keep_programme_overview,
+)
+from tests.factories import GroupFactory, ProgrammeFactory
+from tests.groups.test_table_version import _writes
+from tests.helpers import postgresql_only
+
+pytestmark = postgresql_only
+
+
+def _counted(programme_ids: list[int]):
+    """The overview counted from the groups themselves."""
+    groups = groups_in_programmes(programme_ids)
+    by_code, coding = _coded_counts(groups)
+    labels = {code: coding.label(code) for code in by_code}
+    return sorted(_status_counts(groups, "city__name")), by_code, labels
+
+
+def _from_tally(programme_ids: list[int]):
+    overview = keep_programme_overview(programme_ids=programme_ids, version=None)
+    labels = {code: overview.coding.label(code) for code in overview.by_code}
+    return sorted(overview.by_city), overview.by_code, labels
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        "a group's name (update)",
+        "a new group (insert)",
+        "a group deleted",
+        "a city's name",
+        "an organisation's name",
+        "an organisation's own community",
+        "a programme's organisations",
+        "raw SQL",
+    ],
+)
+def test_after_every_write_the_tally_is_the_count(world, write):
+    GroupFactory(
+        organisation=world.org_a,
+        status=GroupStatus.RECRUITING,
+        composition=Composition.WOMEN,
+        community="Turks",
+    )
+    _writes(world)[write]()
+    programme_ids = [world.programme.pk]
+    assert _from_tally(programme_ids) == _counted(programme_ids)
+    assert sum(row[1] for row in _from_tally(programme_ids)[0]) == (
+        groups_in_programmes(programme_ids).count()
+    )
+
+
+def test_an_organisation_leaving_the_programme_takes_its_groups_out(world):
+    programme_ids = [world.programme.pk]
+    before = sum(row[1] for row in _from_tally(programme_ids)[0])
+    leaving = world.org_b.stet_groups.count()
+    assert leaving
+    world.programme.organisations.remove(world.org_b)
+    assert sum(row[1] for row in _from_tally(programme_ids)[0]) == before - leaving
+    assert _from_tally(programme_ids) == _counted(programme_ids)
+
+
+def test_a_group_counts_in_each_programme_its_organisation_takes_part_in(world):
+    other = ProgrammeFactory(name="Second programme")
+    other.organisations.add(world.org_a)
+    groups_of_a = world.org_a.stet_groups.count()
+    assert ProgrammeTally.objects.filter(programme=other).values_list("groups", flat=True)
+    assert sum(ProgrammeTally.objects.filter(programme=other).values_list("groups", flat=True)) == (
+        groups_of_a
+    )
+    # Of two programmes sharing an organisation, its groups count once: counted.
+    both = [world.programme.pk, other.pk]
+    assert _from_tally(both) == _counted(both)
+
+
+def test_a_deleted_programme_leaves_no_rows(world):
+    other = ProgrammeFactory(name="Short-lived programme")
+    other.organisations.add(world.org_a)
+    pk = other.pk
+    Programme.objects.filter(pk=pk).delete()
+    assert not ProgrammeTally.objects.filter(programme_id=pk).exists()
+
+
+def test_one_programme_reads_the_tally_not_the_groups(world):
+    with CaptureQueriesContext(connection) as captured:
+        keep_programme_overview(programme_ids=[world.programme.pk], version=None)
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "groups_programmetally" in tables
+    assert '"groups_group"' not in tables
