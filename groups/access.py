@@ -445,6 +445,23 @@ def reach_key(user: AnyUser, *, need: Need = Need.READ) -> str | None:
     )
 
 
+def sole_programme(user: AnyUser, *, need: Need = Need.READ) -> int | None:
+    """The programme whose groups are exactly the groups the user reaches with `need`:
+    a coordinator of one programme who is not also staff of a group or lead of an
+    organisation. What PostgreSQL keeps counted per programme then counts the user's
+    groups (groups.models.ProgrammeTally). None for any other scope."""
+    if no_access(user) or user.is_superuser:
+        return None
+    reach = _programme_reach(user, NEED_ROLES[need])
+    if reach is None:
+        return None
+    staff_ids, led, programmes = reach
+    if staff_ids or led or len(programmes) != 1:
+        return None
+    (programme,) = programmes
+    return programme
+
+
 def _programme_reach(
     user: AnyUser, wanted: frozenset[str]
 ) -> tuple[list[int], set[int], set[int]] | None:

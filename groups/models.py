@@ -666,3 +666,28 @@ class ProgrammeTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_id}: {self.groups}"
+
+
+class ProgrammeOrganisationTally(models.Model):
+    """How many of a programme's groups each of its organisations has, where it has any:
+    the group list's organisations to filter by, recounted with `ProgrammeTally` (the
+    same triggers, migration 0010; docs/decisions.md, decision 85)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    groups = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("programme organisation tally")
+        verbose_name_plural = _("programme organisation tallies")
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}/{self.organisation_id}: {self.groups}"

@@ -23,6 +23,7 @@ from .access import (
     reach_key,
     reached_groups,
     scope_ids_held,
+    sole_programme,
 )
 from .communities import CodedCommunities, coded_by_list, coding_organisation
 from .models import (
@@ -34,6 +35,7 @@ from .models import (
     Membership,
     Organisation,
     Programme,
+    ProgrammeOrganisationTally,
     ProgrammeTally,
     Role,
     Venue,
@@ -180,18 +182,29 @@ def group_list_choices(
         kept = _kept_at(cache.get(_choices_key(keeping.scope)), keeping.version)
         if kept is not None:
             return kept, None, True
-    visible = visible_groups(user=user)
+    programme = tallied_programme(user=user)
+    if programme is not None:
+        # A programme's groups as PostgreSQL keeps them counted: a few dozen rows and one
+        # per organisation, not a pass over 10,000 groups (decision 85).
+        tally = ProgrammeTally.objects.filter(programme_id=programme)
+        with_cities: QuerySet[Any, Any] = tally.values("city_id")
+        with_organisations: QuerySet[Any, Any] = ProgrammeOrganisationTally.objects.filter(
+            programme_id=programme
+        ).values("organisation_id")
+        texts, coding = _texts_by_code(tally, coding=None)
+    else:
+        visible = visible_groups(user=user)
+        with_cities = visible.values("city_id")
+        with_organisations = visible.values("organisation_id")
+        texts, coding = _texts_by_code(visible, coding=None)
     cities = list(
-        City.objects.filter(pk__in=visible.values("city_id"))
-        .order_by("name")
-        .values_list("pk", "name")
+        City.objects.filter(pk__in=with_cities).order_by("name").values_list("pk", "name")
     )
     organisations = list(
-        Organisation.objects.filter(pk__in=visible.values("organisation_id"))
+        Organisation.objects.filter(pk__in=with_organisations)
         .order_by("name")
         .values_list("pk", "name")
     )
-    texts, coding = _texts_by_code(visible, coding=None)
     choices = GroupListChoices(
         cities=cities,
         organisations=organisations,
@@ -231,21 +244,42 @@ def group_list_keys(
 def community_texts(*, user: Any, coding: CodedCommunities) -> CommunityTexts:
     """The typed texts behind each community code among the user's groups, coded with
     `coding` (the one the choices were made with). One query."""
-    texts, _coding = _texts_by_code(visible_groups(user=user), coding=coding)
+    programme = tallied_programme(user=user)
+    groups: QuerySet[Any] = (
+        visible_groups(user=user)
+        if programme is None
+        else ProgrammeTally.objects.filter(programme_id=programme)
+    )
+    texts, _coding = _texts_by_code(groups, coding=coding)
     return texts
 
 
+def tallied_programme(*, user: Any) -> int | None:
+    """The programme whose counts PostgreSQL keeps (groups.models.ProgrammeTally) are
+    the counts of the user's groups: the user reaches exactly one programme's groups
+    (`groups.access.sole_programme`) and the database keeps them (PostgreSQL). None
+    otherwise: then the groups are counted."""
+    if not _tallied():
+        return None
+    return sole_programme(user, need=Need.READ)
+
+
+def _tallied() -> bool:
+    """Whether the database keeps programmes' groups counted: PostgreSQL's triggers
+    (migration 0010)."""
+    return connection.vendor == "postgresql"
+
+
 def _texts_by_code(
-    groups: QuerySet[Group], *, coding: CodedCommunities | None
+    groups: QuerySet[Any], *, coding: CodedCommunities | None
 ) -> tuple[CommunityTexts, CodedCommunities]:
+    """The typed texts per code among `groups`: groups, or `ProgrammeTally` rows, which
+    hold their coding organisation."""
     # One pair per text for the organisations on the defaults, however many groups they
     # have (docs/decisions.md, decision 77).
-    pairs = list(
-        groups.order_by()
-        .annotate(coding_organisation=coding_organisation())
-        .values_list("coding_organisation", "community")
-        .distinct()
-    )
+    if groups.model is Group:
+        groups = groups.annotate(coding_organisation=coding_organisation())
+    pairs = list(groups.order_by().values_list("coding_organisation", "community").distinct())
     if coding is None:
         coding = coded_by_list(key for key, _text in pairs)
     texts: CommunityTexts = {}
@@ -431,7 +465,7 @@ def keep_programme_overview(*, programme_ids: list[int], version: str | None) ->
     is kept) with the version of the groups' tables read before counting
     (`group_list_version`): what a miss does, and what the scheduler does before the
     entry expires."""
-    if connection.vendor == "postgresql" and len(programme_ids) == 1:
+    if _tallied() and len(programme_ids) == 1:
         # One programme: from the few rows PostgreSQL keeps counted (decision 85). Of
         # several, a group whose organisation takes part in two counts once: counted.
         tally = ProgrammeTally.objects.filter(programme_id=programme_ids[0])

@@ -526,6 +526,9 @@ REGISTER: dict[str, ModelDeclaration] = {
         subject=None,
         plain="programme city status composition coding_organisation community groups",
     ),
+    "groups.ProgrammeOrganisationTally": ModelDeclaration(
+        subject=None, plain="programme organisation groups"
+    ),
     "groups.Programme": ModelDeclaration(subject=None, plain="name description organisations"),
     "groups.Organisation": ModelDeclaration(
         subject=None, plain="name city kvk_number school_region logo"

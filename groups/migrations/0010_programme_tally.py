@@ -1,5 +1,5 @@
-"""A programme's groups counted by city, status, composition and typed community,
-recounted by PostgreSQL itself after every statement that writes the tables the count
+"""A programme's groups counted by city, status, composition and typed community, and
+by organisation, recounted by PostgreSQL itself after every statement that writes the tables the count
 depends on (docs/decisions.md, decision 85)."""
 
 import django.db.models.deletion
@@ -37,6 +37,12 @@ BEGIN
     FROM groups_group g
     JOIN groups_programme_organisations po ON po.organisation_id = g.organisation_id
     GROUP BY 1, 2, 3, 4, 5, 6;
+    DELETE FROM groups_programmeorganisationtally;
+    INSERT INTO groups_programmeorganisationtally (programme_id, organisation_id, groups)
+    SELECT po.programme_id, g.organisation_id, count(*)
+    FROM groups_group g
+    JOIN groups_programme_organisations po ON po.organisation_id = g.organisation_id
+    GROUP BY 1, 2;
 END;
 $$ LANGUAGE plpgsql;
 
@@ -114,6 +120,41 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "programme tally",
                 "verbose_name_plural": "programme tallies",
+            },
+        ),
+        migrations.CreateModel(
+            name="ProgrammeOrganisationTally",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("groups", models.IntegerField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="groups.organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="groups.programme",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "programme organisation tally",
+                "verbose_name_plural": "programme organisation tallies",
             },
         ),
         migrations.RunPython(forwards, backwards, elidable=False),

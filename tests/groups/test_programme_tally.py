@@ -7,14 +7,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from groups.models import Composition, GroupStatus, Programme, ProgrammeTally
+from groups.models import Composition, GroupStatus, Programme, ProgrammeTally, Role
 from groups.selectors import (
     _coded_counts,
     _status_counts,
+    group_list_choices,
     groups_in_programmes,
     keep_programme_overview,
+    tallied_programme,
 )
-from tests.factories import GroupFactory, ProgrammeFactory
+from tests.factories import GroupFactory, OrganisationFactory, ProgrammeFactory, grant_role
 from tests.groups.test_table_version import _writes
 from tests.helpers import postgresql_only
 
@@ -100,3 +102,29 @@ def test_one_programme_reads_the_tally_not_the_groups(world):
     tables = " ".join(query["sql"] for query in captured.captured_queries)
     assert "groups_programmetally" in tables
     assert '"groups_group"' not in tables
+
+
+# --- the group list's filter choices (groups.selectors.group_list_choices) ------------
+
+
+def _choices(user):
+    offered, texts, _kept = group_list_choices(user=user, keeping=None)
+    return offered.cities, offered.organisations, offered.codes, texts
+
+
+def test_a_coordinators_choices_from_the_tally_are_those_of_the_groups(world, monkeypatch):
+    coordinator = world.users["coordinator"]
+    assert tallied_programme(user=coordinator) == world.programme.pk
+    GroupFactory(organisation=world.org_b, community="Marokkanen")
+    _writes(world)["an organisation's own community"]()
+    with CaptureQueriesContext(connection) as captured:
+        tallied = _choices(coordinator)
+    assert not [q for q in captured if '"groups_group"' in q["sql"]]
+    monkeypatch.setattr("groups.selectors.tallied_programme", lambda *, user: None)
+    assert tallied == _choices(coordinator)
+
+
+def test_a_coordinator_who_also_leads_counts_the_groups(world):
+    coordinator = world.users["coordinator"]
+    grant_role(coordinator, Role.PROJECT_LEAD, OrganisationFactory())
+    assert tallied_programme(user=coordinator) is None
