@@ -16,6 +16,7 @@ from django.http import Http404
 
 from stetapp.access import get_visible_or_404
 from stetapp.compiled import CompiledQuery
+from stetapp.pagination import Sections
 
 from .access import (
     Need,
@@ -239,6 +240,36 @@ def group_list_keys(
     keys = array("q", groups.values_list("pk", flat=True))
     cache.set(key, (keeping.version, keys), keeping.seconds)
     return keys
+
+
+# The group list's filters that are columns of a programme's tally, by their column.
+_TALLIED_FILTERS = {"city": "city_id", "status": "status", "composition": "composition"}
+
+
+def group_list_sections(*, user: Any, filters: dict[str, str] | None) -> Sections | None:
+    """The group list (`group_list_for_user`, filtered by `filters`) as sections per
+    city name, in its order, with how many groups each has, from what PostgreSQL keeps
+    counted for the user's programme (decision 85): the list's count without counting
+    its groups, and a page that sorts only the groups of the cities it shows
+    (`stetapp.pagination.KeysFirstPaginator`). One query. None when the groups are
+    counted instead: another scope (`tallied_programme`), filters the form did not
+    understand, or a filter the tally has no column for (an organisation, a community)."""
+    programme = tallied_programme(user=user)
+    if programme is None or filters is None or set(filters) - set(_TALLIED_FILTERS):
+        return None
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    sizes = (
+        ProgrammeTally.objects.filter(
+            programme_id=programme,
+            **{_TALLIED_FILTERS[name]: value for name, value in filters.items()},
+        )
+        .values("city__name")
+        .annotate(ids=ArrayAgg("city_id", distinct=True), size=Sum("groups"))
+        .order_by("city__name")
+        .values_list("ids", "size")
+    )
+    return Sections(field="city_id", sizes=list(sizes))
 
 
 def community_texts(*, user: Any, coding: CodedCommunities) -> CommunityTexts:

@@ -92,8 +92,15 @@ def group_list(request):
     )
     understood = group_filter.understood()
     keys = selectors.group_list_keys(keeping=keeping, groups=group_filter.qs, filters=understood)
+    # Without kept keys, a programme's list counted and sectioned by city from what
+    # PostgreSQL keeps counted (decision 85).
+    sections = (
+        selectors.group_list_sections(user=user, filters=understood) if keys is None else None
+    )
     # The page's groups found first, then read with their joins (stetapp/pagination.py).
-    page = KeysFirstPaginator(group_filter.qs, 50, keys=keys).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(group_filter.qs, 50, keys=keys, sections=sections).get_page(
+        request.GET.get("page")
+    )
     # The typed community for those who work in a group; the coded one for the rest
     # (coordinators, funders: groups/communities.py).
     # (From the scope the list was filtered by: no query of its own.)

@@ -11,9 +11,15 @@ docs/decisions.md, decision 79).
 Where the list's keys in their order are known already (kept while the tables are
 unchanged, decision 81), it is given them: its count is theirs, and a page reads its
 fifty rows by their keys without sorting or counting the list.
+
+Where the list's sections are known instead (the rows sharing a value of the first
+column it is sorted by, one section after another, each with its number of rows, as
+PostgreSQL keeps a programme's groups counted by city: decision 85), its count is
+theirs, and a page sorts only the rows of the sections it falls in.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -35,14 +41,20 @@ class KeysFirstPaginator(Paginator):
         allow_empty_first_page: bool = True,
         *,
         keys: Sequence[int] | None = None,
+        sections: "Sections | None" = None,
     ) -> None:
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         # The list's keys in its order, when known: the same list, without its query.
         self.keys = keys
+        self.sections = sections
 
     @cached_property
     def count(self) -> int:
-        return len(self.keys) if self.keys is not None else super().count
+        if self.keys is not None:
+            return len(self.keys)
+        if self.sections is not None:
+            return sum(size for _values, size in self.sections.sizes)
+        return super().count
 
     def page(self, number: Any) -> Page[Any]:
         number = self.validate_number(number)
@@ -52,5 +64,34 @@ class KeysFirstPaginator(Paginator):
             top = self.count
         if self.keys is not None:
             return Page(self.object_list.filter(pk__in=self.keys[bottom:top]), number, self)
-        keys = self.object_list.values("pk")[bottom:top]
+        rows = self.object_list
+        if self.sections is not None:
+            rows, bottom, top = self.sections.narrow(rows, bottom, top)
+        keys = rows.values("pk")[bottom:top]
         return Page(self.object_list.filter(pk__in=keys), number, self)
+
+
+@dataclass(frozen=True)
+class Sections:
+    """A sorted list as sections one after another: the rows whose `field` is one of a
+    section's values, and how many there are, in the list's order."""
+
+    field: str
+    sizes: Sequence[tuple[Sequence[Any], int]]
+
+    def narrow(self, rows: QuerySet[Any], bottom: int, top: int) -> tuple[QuerySet[Any], int, int]:
+        """The rows of the sections that rows `bottom` to `top` of the list fall in, and
+        where those rows lie among them."""
+        values: list[Any] = []
+        before = 0  # rows in the sections wholly before the page
+        position = 0
+        for section, size in self.sizes:
+            end = position + size
+            if end <= bottom:
+                before = end
+            elif position < top:
+                values.extend(section)
+            else:
+                break
+            position = end
+        return rows.filter(**{f"{self.field}__in": values}), bottom - before, top - before

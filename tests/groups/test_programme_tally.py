@@ -6,12 +6,15 @@ overview read from the tally is the overview counted from the groups
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from groups.models import Composition, GroupStatus, Programme, ProgrammeTally, Role
 from groups.selectors import (
     _coded_counts,
     _status_counts,
     group_list_choices,
+    group_list_for_user,
+    group_list_sections,
     groups_in_programmes,
     keep_programme_overview,
     tallied_programme,
@@ -128,3 +131,47 @@ def test_a_coordinator_who_also_leads_counts_the_groups(world):
     coordinator = world.users["coordinator"]
     grant_role(coordinator, Role.PROJECT_LEAD, OrganisationFactory())
     assert tallied_programme(user=coordinator) is None
+
+
+# --- the group list's count and sections (groups.selectors.group_list_sections) --------
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"status": GroupStatus.RUNNING}, {"composition": Composition.WOMEN}, "city"],
+)
+def test_the_lists_sections_are_its_groups_per_city(world, filters):
+    coordinator = world.users["coordinator"]
+    GroupFactory(organisation=world.org_b, composition=Composition.WOMEN)
+    if filters == "city":
+        filters = {"city": str(world.group_a1.city_id)}
+    sections = group_list_sections(user=coordinator, filters=filters)
+    assert sections is not None
+    groups = group_list_for_user(user=coordinator).filter(
+        **{name if name != "city" else "city_id": value for name, value in filters.items()}
+    )
+    per_city: dict[str, int] = {}
+    for group in groups:
+        per_city[group.city.name] = per_city.get(group.city.name, 0) + 1
+    assert [size for _ids, size in sections.sizes] == [per_city[name] for name in sorted(per_city)]
+
+
+def test_an_organisation_or_community_filter_counts_the_groups(world):
+    coordinator = world.users["coordinator"]
+    for filters in ({"organisation": str(world.org_a.pk)}, {"community": "turks"}, None):
+        assert group_list_sections(user=coordinator, filters=filters) is None
+
+
+def test_a_coordinators_list_without_kept_keys_counts_no_group(world):
+    client = world.client_for("coordinator")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("group_list"))
+    assert response.status_code == 200
+    shown = [group.name for group in response.context["page"].object_list]
+    assert shown == list(
+        group_list_for_user(user=world.users["coordinator"]).values_list("name", flat=True)[:50]
+    )
+    paginator = response.context["page"].paginator
+    assert paginator.keys is None and paginator.sections is not None
+    assert paginator.count == len(shown)
+    assert not [q for q in captured if "COUNT(" in q["sql"] and '"groups_group"' in q["sql"]]

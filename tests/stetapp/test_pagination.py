@@ -71,3 +71,34 @@ def test_known_keys_give_the_same_pages_without_counting_or_sorting(groups, orph
         (query,) = captured.captured_queries
         assert "LIMIT" not in query["sql"] and "COUNT" not in query["sql"]
     assert list(kept.get_page(999)) == list(plain.get_page(999))
+
+
+@pytest.mark.parametrize("orphans", [0, 2])
+@pytest.mark.parametrize("per_page", [2, 5, 8, 50])
+def test_known_sections_give_the_same_pages_without_counting(groups, orphans, per_page):
+    """Sections per city with their sizes (decision 85): the same pages and count, with
+    no count of the list, each page sorting only the rows of the cities it shows."""
+    from stetapp.pagination import KeysFirstPaginator, Sections
+
+    sizes: dict[str, tuple[list[int], int]] = {}
+    for row in groups:
+        ids, size = sizes.get(row.city.name, ([], 0))
+        sizes[row.city.name] = (sorted({*ids, row.city_id}), size + 1)
+    sections = Sections(field="city_id", sizes=[sizes[name] for name in sorted(sizes)])
+    plain = Paginator(groups, per_page, orphans=orphans)
+    sectioned = KeysFirstPaginator(groups, per_page, orphans=orphans, sections=sections)
+    with CaptureQueriesContext(connection) as captured:
+        assert sectioned.count == 23 and sectioned.num_pages == plain.num_pages
+    assert not captured.captured_queries
+    for number in plain.page_range:
+        expected = list(plain.page(number))
+        with CaptureQueriesContext(connection) as captured:
+            assert list(sectioned.page(number)) == expected
+        (query,) = captured.captured_queries
+        assert "COUNT" not in query["sql"]
+        if not orphans:
+            # Only the cities the page shows are sorted.
+            bottom = (number - 1) * per_page
+            narrowed, _bottom, _top = sections.narrow(groups, bottom, bottom + per_page)
+            assert {row.city_id for row in narrowed} == {row.city_id for row in expected}
+    assert list(sectioned.get_page(999)) == list(plain.get_page(999))
