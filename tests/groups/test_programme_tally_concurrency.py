@@ -1,0 +1,84 @@
+"""Two project leads adding groups at once leave a programme's tally right: the second
+writer's recount waits for the first and counts its group too (migration 0010,
+docs/decisions.md 85). Real threads with their own database connections: PostgreSQL
+only; CI runs it there."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from groups.models import Group, ProgrammeTally
+from groups.selectors import groups_in_programmes
+from tests.factories import GroupFactory
+
+# serialized_rollback: the flush after each test empties the migrations' data (cities);
+# this puts it back before the next one (as the browser tests do).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_migration_data(django_db_setup, django_db_blocker):
+    """After the last test here, put back what the migrations loaded (as
+    tests/meetings/test_attendance_concurrency.py does)."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for conn in connections.all(initialized_only=True):
+            contents = getattr(conn, "_test_serialized_contents", None)
+            if contents:
+                conn.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(autouse=True)
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the tally's triggers are PostgreSQL's (CI runs it there)")
+
+
+def test_two_writers_at_once_are_both_counted(world):
+    programme = world.programme
+    before = groups_in_programmes([programme.pk]).count()
+    first_written = threading.Event()
+    second_started = threading.Event()
+    errors: list[str] = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                GroupFactory(organisation=world.org_a, name="First at once")
+                first_written.set()
+                # The second writer's statement is under way (and waits) before this
+                # transaction commits.
+                assert second_started.wait(30)
+                time.sleep(0.3)
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            assert first_written.wait(30)
+            with transaction.atomic():
+                second_started.set()
+                GroupFactory(organisation=world.org_b, name="Second at once")
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert errors == []
+    assert Group.objects.filter(name__endswith="at once").count() == 2
+    tallied = sum(
+        ProgrammeTally.objects.filter(programme=programme).values_list("groups", flat=True)
+    )
+    assert tallied == before + 2 == groups_in_programmes([programme.pk]).count()
