@@ -99,21 +99,28 @@ class OrganisationQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            Q(pk__in=memberships_of(user, Role.PROJECT_LEAD).values("organisation_id"))
-            | Q(
-                pk__in=Programme.organisations.through.objects.filter(
-                    programme_id__in=memberships_of(user, Role.PROGRAMME_COORDINATOR).values(
-                        "programme_id"
-                    )
+        # From the memberships the access rule loaded (free in a request), as one IN over
+        # a UNION of ids: an OR of three subqueries made PostgreSQL test every
+        # organisation and then read every row joined to them (a national social map's
+        # 4,000 entries for a facilitator of one group: docs/decisions.md, decision 86).
+        from .access import _memberships, _reach_of
+
+        staff, led, programmes = _reach_of(_memberships(user))
+        sources: list[models.QuerySet] = []
+        if led:
+            sources.append(Organisation.objects.filter(pk__in=sorted(led)).values("pk"))
+        if programmes:
+            sources.append(
+                Programme.organisations.through.objects.filter(
+                    programme_id__in=sorted(programmes)
                 ).values("organisation_id")
             )
-            | Q(
-                pk__in=Group.objects.filter(
-                    pk__in=memberships_of(user, *GROUP_STAFF).values("group_id")
-                ).values("organisation_id")
-            )
-        )
+        if staff:
+            sources.append(Group.objects.filter(pk__in=sorted(staff)).values("organisation_id"))
+        if not sources:
+            return self.none()
+        first, *rest = (source.order_by() for source in sources)
+        return self.filter(pk__in=first.union(*rest) if rest else first)
 
     def managed_by(self, user: Any) -> "OrganisationQuerySet":
         """Organisations whose groups, venues and people the user may change."""

@@ -6,11 +6,12 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-# The tables the count depends on: the same as the group list's version (migration 0009).
+# The tables the count depends on: which groups a programme has (its organisations'),
+# their columns counted, and which organisations code their communities by a list of
+# their own. Not the cities' or organisations' own rows: the tally holds their ids, and
+# a city or an organisation with groups cannot be deleted.
 TABLES = [
     "groups_group",
-    "groups_city",
-    "groups_organisation",
     "groups_organisationcommunity",
     "groups_programme_organisations",
 ]
