@@ -141,3 +141,17 @@ postgresql_only = pytest.mark.skipif(
     not VERSIONED,
     reason="needs PostgreSQL's row versions or triggers (decisions 68 and 81); CI runs it",
 )
+
+
+def put_back_migration_data(django_db_blocker) -> None:
+    """Put back what the migrations loaded (the municipalities), after transactional
+    tests flushed the database, so a kept (--reuse-db) test database is not left
+    empty. For a fixture that yields first; the data was serialised by
+    `serialized_rollback=True`."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for conn in connections.all(initialized_only=True):
+            contents = getattr(conn, "_test_serialized_contents", None)
+            if contents:
+                conn.creation.deserialize_db_from_string(contents)

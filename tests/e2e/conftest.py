@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.e2e.helpers import Watched
+from tests.helpers import put_back_migration_data
 
 # Playwright's sync API runs an asyncio event loop in this thread; without this Django's
 # ORM refuses to work in the test code (SynchronousOnlyOperation).
@@ -85,13 +86,7 @@ def browser():
 def _restore_migration_data(django_db_setup, django_db_blocker):
     """After the last browser test, put back what the migrations loaded (see above)."""
     yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
+    put_back_migration_data(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from groups.selectors import (
     tallied_programme,
 )
 from tests.factories import GroupFactory, OrganisationFactory, ProgrammeFactory, grant_role
-from tests.groups.test_table_version import _writes
+from tests.groups.test_table_version import WRITE_KINDS, _writes
 from tests.helpers import postgresql_only
 
 pytestmark = postgresql_only
@@ -40,19 +40,7 @@ def _from_tally(programme_ids: list[int]):
     return sorted(overview.by_city), overview.by_code, labels
 
 
-@pytest.mark.parametrize(
-    "write",
-    [
-        "a group's name (update)",
-        "a new group (insert)",
-        "a group deleted",
-        "a city's name",
-        "an organisation's name",
-        "an organisation's own community",
-        "a programme's organisations",
-        "raw SQL",
-    ],
-)
+@pytest.mark.parametrize("write", WRITE_KINDS)
 def test_after_every_write_the_tally_is_the_count(world, write):
     GroupFactory(
         organisation=world.org_a,

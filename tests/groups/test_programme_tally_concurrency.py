@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from groups.models import Group, ProgrammeTally
 from groups.selectors import groups_in_programmes
 from tests.factories import GroupFactory
+from tests.helpers import put_back_migration_data
 
 # serialized_rollback: the flush after each test empties the migrations' data (cities);
 # this puts it back before the next one (as the browser tests do).
@@ -23,13 +24,7 @@ def _restore_migration_data(django_db_setup, django_db_blocker):
     """After the last test here, put back what the migrations loaded (as
     tests/meetings/test_attendance_concurrency.py does)."""
     yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for conn in connections.all(initialized_only=True):
-            contents = getattr(conn, "_test_serialized_contents", None)
-            if contents:
-                conn.creation.deserialize_db_from_string(contents)
+    put_back_migration_data(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)

@@ -56,20 +56,21 @@ def _writes(world):
     }
 
 
+# The kinds of `_writes`, named where the test is collected (before any database).
+WRITE_KINDS = [
+    "a group's name (update)",
+    "a new group (insert)",
+    "a group deleted",
+    "a city's name",
+    "an organisation's name",
+    "an organisation's own community",
+    "a programme's organisations",
+    "raw SQL",
+]
+
+
 @postgresql_only
-@pytest.mark.parametrize(
-    "write",
-    [
-        "a group's name (update)",
-        "a new group (insert)",
-        "a group deleted",
-        "a city's name",
-        "an organisation's name",
-        "an organisation's own community",
-        "a programme's organisations",
-        "raw SQL",
-    ],
-)
+@pytest.mark.parametrize("write", WRITE_KINDS)
 def test_every_write_to_the_lists_tables_raises_the_version(world, write):
     before = group_list_version()
     _writes(world)[write]()

@@ -10,6 +10,7 @@ from django.db import connection
 from meetings import services_attendance
 from meetings.models import Attendance
 from tests.factories import MeetingFactory, participant_in
+from tests.helpers import put_back_migration_data
 
 # serialized_rollback: the flush after each test empties the migrations' data (cities);
 # this puts it back before the next one (as the browser tests do).
@@ -25,13 +26,7 @@ def _restore_migration_data(django_db_setup, django_db_blocker):
     """After the last test here, put back what the migrations loaded, so a kept
     (--reuse-db) test database is not left empty (as tests/e2e/conftest.py does)."""
     yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for conn in connections.all(initialized_only=True):
-            contents = getattr(conn, "_test_serialized_contents", None)
-            if contents:
-                conn.creation.deserialize_db_from_string(contents)
+    put_back_migration_data(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from funding.models import GrantQuerySet
 from reporting import report, services_batches
 from reporting.models import BatchStatus, ReportBatch
 from tests.factories import ApplicationFactory, FundFactory, GrantFactory
+from tests.helpers import put_back_migration_data
 
 CREATE = reverse("report_batch_create")
 
@@ -393,13 +394,7 @@ def _restore_migration_data(django_db_setup, django_db_blocker):
     """After this module, put back what the migrations loaded (the transactional test
     below flushes the database), as tests/e2e/conftest.py does."""
     yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for conn in connections.all(initialized_only=True):
-            contents = getattr(conn, "_test_serialized_contents", None)
-            if contents:
-                conn.creation.deserialize_db_from_string(contents)
+    put_back_migration_data(django_db_blocker)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

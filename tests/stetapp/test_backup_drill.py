@@ -22,6 +22,7 @@ from stetapp import backup_drill
 from stetapp.backup_drill import DRILL_SUFFIX, DrillError, run_drill
 from stetapp.management.commands import backup_drill as command_module
 from tests.factories import UserFactory
+from tests.helpers import put_back_migration_data
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -66,13 +67,7 @@ def _restore_migration_data(django_db_setup, django_db_blocker):
     """After this module, put back what the migrations loaded (the transactional tests
     flush the database), as tests/reporting/test_batches.py does."""
     yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for conn in connections.all(initialized_only=True):
-            contents = getattr(conn, "_test_serialized_contents", None)
-            if contents:
-                conn.creation.deserialize_db_from_string(contents)
+    put_back_migration_data(django_db_blocker)
 
 
 def _drill_database_exists() -> bool:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from stetapp.models import ScheduledJob
 from stetapp.scheduler import Job, run_due_jobs
+from tests.helpers import put_back_migration_data
 
 # serialized_rollback: the flush after each test empties the migrations' data (cities);
 # this puts it back before the next one (as tests/meetings/test_attendance_concurrency.py).
@@ -30,13 +31,7 @@ def _restore_migration_data(django_db_setup, django_db_blocker):
     """After the last test here, put back what the migrations loaded, so a kept
     (--reuse-db) test database is not left empty."""
     yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for conn in connections.all(initialized_only=True):
-            contents = getattr(conn, "_test_serialized_contents", None)
-            if contents:
-                conn.creation.deserialize_db_from_string(contents)
+    put_back_migration_data(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)

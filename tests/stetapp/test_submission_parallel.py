@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -22,6 +22,7 @@ from meetings.models import Attendance, FollowUpCall, Idea
 from participants.models import Participant
 from reporting.models import Story
 from stetapp.models import Submission
+from tests.helpers import put_back_migration_data
 
 # serialized_rollback: the flush after each test empties the migrations' data (cities);
 # this puts it back before the next one.
@@ -35,11 +36,7 @@ def _restore_migration_data(django_db_setup, django_db_blocker):
     """After the last test here, put back what the migrations loaded, so a kept
     (--reuse-db) test database is not left empty."""
     yield
-    with django_db_blocker.unblock():
-        for conn in connections.all(initialized_only=True):
-            contents = getattr(conn, "_test_serialized_contents", None)
-            if contents:
-                conn.creation.deserialize_db_from_string(contents)
+    put_back_migration_data(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)
