@@ -1,6 +1,6 @@
 """A programme's groups counted by city, status, composition and typed community, and
-by organisation, recounted by PostgreSQL itself after every statement that writes the tables the count
-depends on (docs/decisions.md, decision 85)."""
+by organisation, recounted by PostgreSQL itself after every statement that writes the
+tables the count depends on (docs/decisions.md, decision 85)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -16,12 +16,16 @@ TABLES = [
     "groups_programme_organisations",
 ]
 
-# The whole tally made again, once per statement, in the writer's transaction. The lock
-# makes concurrent writers recount one after the other; each statement of a PL/pgSQL
-# function sees what was committed before it started, so the second recount counts the
-# first writer's change too and neither leaves rows of its own behind. A group counts
-# once per programme its organisation takes part in; the coding organisation is the
-# group's organisation when it keeps a list of its own (groups/communities.py).
+# The whole tally made again, once per statement, in the writer's transaction.
+# - The lock makes concurrent writers recount one after the other. Each statement of a
+#   PL/pgSQL function sees what was committed before it started, so the second recount
+#   counts the first writer's change too and neither leaves rows of its own behind.
+# - The version's function of migration 0009 takes the same lock first, so every writer
+#   of these tables takes the lock and then the version's row, in that order: two of
+#   them never wait for each other.
+# - A group counts once per programme its organisation takes part in; the coding
+#   organisation is the group's organisation when it keeps a list of its own
+#   (groups/communities.py).
 FUNCTION = """
 CREATE OR REPLACE FUNCTION groups_count_programme_tally() RETURNS void AS $$
 BEGIN
@@ -47,9 +51,29 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
+CREATE OR REPLACE FUNCTION groups_raise_table_version() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('groups_programmetally'));
+    INSERT INTO groups_tableversion (name, version) VALUES (TG_ARGV[0], 1)
+    ON CONFLICT (name) DO UPDATE SET version = groups_tableversion.version + 1;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
 CREATE OR REPLACE FUNCTION groups_recount_programme_tally() RETURNS trigger AS $$
 BEGIN
     PERFORM groups_count_programme_tally();
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+VERSION_0009 = """
+CREATE OR REPLACE FUNCTION groups_raise_table_version() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO groups_tableversion (name, version) VALUES (TG_ARGV[0], 1)
+    ON CONFLICT (name) DO UPDATE SET version = groups_tableversion.version + 1;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -76,6 +100,8 @@ def backwards(apps, schema_editor):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_tally ON {table}")
     schema_editor.execute("DROP FUNCTION IF EXISTS groups_recount_programme_tally()")
     schema_editor.execute("DROP FUNCTION IF EXISTS groups_count_programme_tally()")
+    # The version's function as migration 0009 made it.
+    schema_editor.execute(VERSION_0009, params=None)
 
 
 class Migration(migrations.Migration):

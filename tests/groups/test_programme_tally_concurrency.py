@@ -9,7 +9,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from groups.models import Group, ProgrammeTally
+from groups.models import Group, Organisation, ProgrammeTally
 from groups.selectors import groups_in_programmes
 from tests.factories import GroupFactory
 from tests.helpers import put_back_migration_data
@@ -77,3 +77,50 @@ def test_two_writers_at_once_are_both_counted(world):
         ProgrammeTally.objects.filter(programme=programme).values_list("groups", flat=True)
     )
     assert tallied == before + 2 == groups_in_programmes([programme.pk]).count()
+
+
+def test_writers_of_an_organisation_and_of_a_group_never_deadlock(world):
+    """One transaction renames an organisation and then adds a group; another adds a
+    group in between. Every writer of the list's tables takes the recount's lock before
+    the version's row (migration 0010), so the second waits instead of deadlocking."""
+    renamed = threading.Event()
+    second_started = threading.Event()
+    errors: list[str] = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                Organisation.objects.filter(pk=world.org_a.pk).update(name="Renamed at once")
+                renamed.set()
+                assert second_started.wait(30)
+                time.sleep(0.3)
+                GroupFactory(organisation=world.org_a, name="After the rename")
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            assert renamed.wait(30)
+            with transaction.atomic():
+                second_started.set()
+                GroupFactory(organisation=world.org_b, name="Beside the rename")
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert errors == []
+    assert Group.objects.filter(name__in=["After the rename", "Beside the rename"]).count() == 2
+    programme = world.programme
+    tallied = sum(
+        ProgrammeTally.objects.filter(programme=programme).values_list("groups", flat=True)
+    )
+    assert tallied == groups_in_programmes([programme.pk]).count()
