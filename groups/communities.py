@@ -362,16 +362,22 @@ def _keeps_own_list() -> models.Exists:
     )
 
 
-def typed_as(keyed_texts: Iterable[tuple[int | None, str]]) -> models.Q:
+def typed_as(
+    keyed_texts: Iterable[tuple[int | None, str]], *, coded_by: str | None = None
+) -> models.Q:
     """The groups whose typed community is one of these (`coding_organisation`, text)
     pairs: the texts under NULL at organisations on the defaults, the others at their
-    organisation. One condition per organisation with a list of its own, not per pair."""
+    organisation. One condition per organisation with a list of its own, not per pair.
+    With `coded_by`, of rows that hold their coding organisation in that column
+    (groups.models.ProgrammeTally) instead of groups."""
     by_key: dict[int | None, list[str]] = {}
     for key, text in keyed_texts:
         by_key.setdefault(key, []).append(text)
     match = models.Q(pk__in=[])
     for key, texts in by_key.items():
-        if key is None:
+        if coded_by is not None:
+            match |= models.Q(**{coded_by: key, "community__in": texts})
+        elif key is None:
             match |= models.Q(~_keeps_own_list(), community__in=texts)
         else:
             match |= models.Q(organisation_id=key, community__in=texts)

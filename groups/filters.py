@@ -70,9 +70,14 @@ class GroupFilter(django_filters.FilterSet):
             each.widget.attrs["class"] = "form-select"
 
     def filter_community(self, queryset, name, value):
+        return queryset.filter(typed_as(self.texts_of(value)))
+
+    def texts_of(self, code: str) -> list[tuple[int | None, str]]:
+        """The (coding organisation, typed text) pairs the user's groups code as
+        `code`: what a community filter finds."""
         if self._texts is None:  # the choices came from the cache
             self._texts = community_texts(user=self.user, coding=self.coding)
-        return queryset.filter(typed_as(self._texts.get(value, [])))
+        return self._texts.get(code, [])
 
     def understood(self) -> dict[str, str] | None:
         """The filters set, as the form understood them, when the request wrote each

@@ -26,7 +26,7 @@ from .access import (
     scope_ids_held,
     sole_programme,
 )
-from .communities import CodedCommunities, coded_by_list, coding_organisation
+from .communities import CodedCommunities, coded_by_list, coding_organisation, typed_as
 from .models import (
     City,
     Composition,
@@ -246,25 +246,34 @@ def group_list_keys(
 _TALLIED_FILTERS = {"city": "city_id", "status": "status", "composition": "composition"}
 
 
-def group_list_sections(*, user: Any, filters: dict[str, str] | None) -> Sections | None:
+def group_list_sections(
+    *,
+    user: Any,
+    filters: dict[str, str] | None,
+    community: Sequence[tuple[int | None, str]] = (),
+) -> Sections | None:
     """The group list (`group_list_for_user`, filtered by `filters`) as sections per
     city name, in its order, with how many groups each has, from what PostgreSQL keeps
     counted for the user's programme (decision 85): the list's count without counting
     its groups, and a page that sorts only the groups of the cities it shows
-    (`stetapp.pagination.KeysFirstPaginator`). One query. None when the groups are
+    (`stetapp.pagination.KeysFirstPaginator`). One query. A community filter finds the
+    typed texts `community` gives (`GroupFilter.texts_of`). None when the groups are
     counted instead: another scope (`tallied_programme`), filters the form did not
-    understand, or a filter the tally has no column for (an organisation, a community)."""
+    understand, or a filter by organisation (the tally has no column for it; an
+    organisation's groups are few)."""
     programme = tallied_programme(user=user)
-    if programme is None or filters is None or set(filters) - set(_TALLIED_FILTERS):
+    if programme is None or filters is None or set(filters) - {*_TALLIED_FILTERS, "community"}:
         return None
     from django.contrib.postgres.aggregates import ArrayAgg
 
+    tally = ProgrammeTally.objects.filter(
+        programme_id=programme,
+        **{_TALLIED_FILTERS[name]: value for name, value in filters.items() if name != "community"},
+    )
+    if "community" in filters:
+        tally = tally.filter(typed_as(community, coded_by="coding_organisation"))
     sizes = (
-        ProgrammeTally.objects.filter(
-            programme_id=programme,
-            **{_TALLIED_FILTERS[name]: value for name, value in filters.items()},
-        )
-        .values("city__name")
+        tally.values("city__name")
         .annotate(ids=ArrayAgg("city_id", distinct=True), size=Sum("groups"))
         .order_by("city__name")
         .values_list("ids", "size")

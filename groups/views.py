@@ -95,7 +95,15 @@ def group_list(request):
     # Without kept keys, a programme's list counted and sectioned by city from what
     # PostgreSQL keeps counted (decision 85).
     sections = (
-        selectors.group_list_sections(user=user, filters=understood) if keys is None else None
+        selectors.group_list_sections(
+            user=user,
+            filters=understood,
+            community=group_filter.texts_of(understood["community"])
+            if understood and "community" in understood
+            else (),
+        )
+        if keys is None
+        else None
     )
     # The page's groups found first, then read with their joins (stetapp/pagination.py).
     page = KeysFirstPaginator(group_filter.qs, 50, keys=keys, sections=sections).get_page(

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from groups.filters import GroupFilter
 from groups.models import Composition, GroupStatus, Programme, ProgrammeTally, Role
 from groups.selectors import (
     _coded_counts,
@@ -144,10 +145,41 @@ def test_the_lists_sections_are_its_groups_per_city(world, filters):
     assert [size for _ids, size in sections.sizes] == [per_city[name] for name in sorted(per_city)]
 
 
-def test_an_organisation_or_community_filter_counts_the_groups(world):
+def test_an_organisation_filter_counts_the_groups(world):
     coordinator = world.users["coordinator"]
-    for filters in ({"organisation": str(world.org_a.pk)}, {"community": "turks"}, None):
+    for filters in ({"organisation": str(world.org_a.pk)}, None):
         assert group_list_sections(user=coordinator, filters=filters) is None
+
+
+@pytest.mark.parametrize("own_list", [False, True])
+def test_a_community_filters_sections_are_its_groups_per_city(world, own_list):
+    """A community chosen in the filter: the sections count the groups the filter
+    finds, whether an organisation codes its groups by a list of its own or not."""
+    coordinator = world.users["coordinator"]
+    GroupFactory(organisation=world.org_b, community="Turks")
+    GroupFactory(organisation=world.org_a, community="Turkish")
+    if own_list:
+        _writes(world)["an organisation's own community"]()
+    offered, _texts, _kept = group_list_choices(user=coordinator, keeping=None)
+    assert offered.codes
+    for code in offered.codes:
+        group_filter = GroupFilter(
+            {"community": code},
+            queryset=group_list_for_user(user=coordinator),
+            user=coordinator,
+        )
+        filters = group_filter.understood()
+        assert filters == {"community": code}
+        per_city: dict[str, int] = {}
+        for group in group_filter.qs:
+            per_city[group.city.name] = per_city.get(group.city.name, 0) + 1
+        sections = group_list_sections(
+            user=coordinator, filters=filters, community=group_filter.texts_of(code)
+        )
+        assert sections is not None
+        assert [size for _ids, size in sections.sizes] == [
+            per_city[name] for name in sorted(per_city)
+        ]
 
 
 def test_a_coordinators_list_without_kept_keys_counts_no_group(world):
