@@ -22,6 +22,7 @@ from groups.access import (
     organisation_ids_led_by,
     roles_in_group,
     rule_for,
+    sole_programme,
 )
 from groups.models import Group, Role
 from meetings.models import Meeting
@@ -380,3 +381,15 @@ def test_scope_ids_outside_a_request_are_read_afresh(world, django_assert_num_qu
     in_request = _in_request(world, "lead_a")
     with django_assert_num_queries(0):
         assert organisation_ids_led_by(in_request) == [world.org_a.pk]
+
+
+def test_the_sole_programme_is_a_coordinators_one_programme_only(world):
+    """`sole_programme`: the programme whose groups are exactly the user's (what a
+    programme's tally counts, decision 85); None for every other scope."""
+    assert sole_programme(world.users["coordinator"]) == world.programme.pk
+    for persona in ("facilitator_a1", "lead_a", "funder"):
+        user = world.users.get(persona)
+        if user is not None:
+            assert sole_programme(user) is None, persona
+    assert sole_programme(AnonymousUser()) is None
+    assert sole_programme(UserFactory(is_superuser=True, is_staff=True)) is None
