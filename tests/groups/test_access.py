@@ -393,3 +393,11 @@ def test_the_sole_programme_is_a_coordinators_one_programme_only(world):
             assert sole_programme(user) is None, persona
     assert sole_programme(AnonymousUser()) is None
     assert sole_programme(UserFactory(is_superuser=True, is_staff=True)) is None
+    # A coordinator who also leads an organisation reaches more than the programme.
+    coordinator = UserFactory()
+    grant_role(coordinator, Role.PROGRAMME_COORDINATOR, world.programme)
+    assert sole_programme(coordinator) == world.programme.pk
+    also_leads = UserFactory()
+    grant_role(also_leads, Role.PROGRAMME_COORDINATOR, world.programme)
+    grant_role(also_leads, Role.PROJECT_LEAD, world.org_a)
+    assert sole_programme(also_leads) is None
